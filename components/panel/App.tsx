@@ -1,0 +1,87 @@
+import { useEffect, useState } from 'preact/hooks';
+import { usePanel } from './context';
+import { ConversationView } from './ConversationView';
+import { LinkExisting } from './LinkExisting';
+import { NewTicket } from './NewTicket';
+import { Preview } from './Preview';
+import { Queue } from './Queue';
+import { ShortcutsDialog } from './Shortcuts';
+import { TicketView } from './TicketView';
+import { isTypingTarget } from './ui';
+
+export function App() {
+  const model = usePanel();
+  const route = model.route.value;
+  const [help, setHelp] = useState(false);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || document.querySelector('dialog[open]')) return;
+      if (e.key === 'Escape' && !isTypingTarget(e.target)) {
+        const r = model.route.value;
+        if (r.name === 'preview') model.navigate(r.from);
+        else if (r.name !== 'conversation') model.navigate({ name: 'conversation' });
+        return;
+      }
+      if (isTypingTarget(e.target)) return;
+      const r = model.route.value;
+      const click = (selector: string) => document.querySelector<HTMLElement>(selector)?.click();
+      const focus = (selector: string) => document.querySelector<HTMLElement>(selector)?.focus();
+      switch (e.key) {
+        case '?':
+          setHelp(true);
+          break;
+        case 'n':
+          if (model.context.value) model.navigate({ name: 'new' });
+          break;
+        case 'l':
+          if (model.context.value) model.navigate({ name: 'link' });
+          break;
+        case 'g':
+          model.navigate({ name: 'queue' });
+          break;
+        case 's':
+          if (r.name === 'ticket') click('.state-button');
+          break;
+        case 'c':
+          if (r.name === 'ticket') focus('#note');
+          break;
+        default:
+          return;
+      }
+      e.preventDefault();
+    };
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, []);
+
+  return (
+    <div class="panel">
+      <div role="status" aria-live="polite" class="sr-only">
+        {model.status.value}
+      </div>
+      {model.error.value && (
+        <div role="alert" class="error">
+          <span>{model.error.value}</span>
+          <button type="button" class="ghost small" aria-label="Dismiss message" onClick={() => model.clearError()}>
+            ✕
+          </button>
+        </div>
+      )}
+      <main>
+        {route.name === 'conversation' && <ConversationView />}
+        {route.name === 'new' && <NewTicket />}
+        {route.name === 'link' && <LinkExisting />}
+        {route.name === 'queue' && <Queue />}
+        {route.name === 'ticket' && <TicketView key={route.ticketId} ticketId={route.ticketId} />}
+        {route.name === 'preview' && <Preview conversationKey={route.conversationKey} from={route.from} />}
+      </main>
+      <footer class="foot">
+        <button type="button" class="link small" onClick={() => setHelp(true)} aria-keyshortcuts="?">
+          Keyboard shortcuts (?)
+        </button>
+      </footer>
+      {help && <ShortcutsDialog onClose={() => setHelp(false)} />}
+    </div>
+  );
+}

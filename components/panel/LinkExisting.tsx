@@ -1,0 +1,93 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { request } from '@/lib/client';
+import { formatTicketNumber } from '@/lib/domain';
+import type { TicketSummary } from '@/lib/store';
+import { usePanel } from './context';
+import { KindIcon, StateBadge, useAction } from './ui';
+
+/** "Link existing ticket": find a ticket by ID or title words and link it to this conversation. */
+export function LinkExisting() {
+  const model = usePanel();
+  const [query, setQuery] = useState('');
+  const [results, setResults] = useState<TicketSummary[] | null>(null);
+  const { run } = useAction();
+  const input = useRef<HTMLInputElement>(null);
+  const linkedIds = new Set(model.conversation.value?.linked.map((s) => s.ticket.id));
+
+  useEffect(() => input.current?.focus(), []);
+  useEffect(() => {
+    let cancelled = false;
+    // Debounced so that typing never waits on the store.
+    const t = setTimeout(async () => {
+      const found = await request('ui:queryTickets', { text: query.trim() || undefined, limit: 50 }).catch(() => []);
+      if (!cancelled) setResults(found);
+    }, 120);
+    return () => {
+      cancelled = true;
+      clearTimeout(t);
+    };
+  }, [query, model.revision.value]);
+
+  return (
+    <div class="view">
+      <header class="bar">
+        <button type="button" class="ghost" onClick={() => model.navigate({ name: 'conversation' })}>
+          ← Back
+        </button>
+        <h1>Link existing ticket</h1>
+      </header>
+      <input
+        ref={input}
+        type="search"
+        role="searchbox"
+        aria-label="Find ticket"
+        placeholder="Ticket ID or words of the title"
+        value={query}
+        onInput={(e) => setQuery(e.currentTarget.value)}
+        onKeyDown={(e) => e.key === 'Escape' && model.navigate({ name: 'conversation' })}
+      />
+      <section aria-label="Matching tickets">
+        {results && results.length === 0 && <p class="muted">No ticket matches “{query}”.</p>}
+        <ul class="tickets">
+          {results?.map((s) => (
+            <li key={s.ticket.id} class="ticket-item">
+              <KindIcon kind={s.ticket.kind} />
+              <div class="ticket-main">
+                <div class="ticket-line">
+                  <span class="ticket-id">{formatTicketNumber(s.ticket.number)}</span>
+                  <span class="ticket-title">{s.ticket.title}</span>
+                  <StateBadge label={s.stateLabel} />
+                </div>
+              </div>
+              {linkedIds.has(s.ticket.id) ? (
+                <span class="muted small">Linked</span>
+              ) : (
+                <button
+                  type="button"
+                  aria-label="Link"
+                  aria-description={`Link ${formatTicketNumber(s.ticket.number)} ${s.ticket.title}`}
+                  onClick={() =>
+                    run(async (requestId) => {
+                      const key = model.conversationKey.value;
+                      if (!key) return;
+                      try {
+                        await request('ui:link', { requestId, ticketId: s.ticket.id, conversation: { key } });
+                        await model.refreshConversation();
+                        model.announce(`Linked ${formatTicketNumber(s.ticket.number)} to this conversation.`);
+                        model.navigate({ name: 'conversation' });
+                      } catch (e) {
+                        model.showError((e as Error).message);
+                      }
+                    })
+                  }
+                >
+                  Link
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}

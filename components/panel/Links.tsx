@@ -1,0 +1,59 @@
+import { request } from '@/lib/client';
+import { HELPDESK_NAMES } from '@/lib/hosts';
+import type { Ticket } from '@/lib/domain';
+import type { LinkView } from '@/lib/store';
+import { usePanel } from './context';
+import { CONVERSATION_STATUS_LABELS, KindIcon, useAction } from './ui';
+
+/** Linked conversations and customer tickets, with their last known status and a preview. */
+export function Links({ ticket, links }: { ticket: Ticket; links: LinkView[] }) {
+  const model = usePanel();
+  const { run } = useAction();
+  return (
+    <section aria-label="Links" class="links">
+      <h2 class="section-title">Links</h2>
+      {links.length === 0 && <p class="muted small">Not linked to any conversation.</p>}
+      <ul>
+        {links.map(({ link, conversation: c }) => {
+          const name = c ? `${HELPDESK_NAMES[c.helpdesk]} ${c.kind} #${c.conversationId}` : link.conversationKey;
+          const status = CONVERSATION_STATUS_LABELS[c?.status ?? 'unknown'];
+          return (
+            <li key={link.id} class="link-item" data-conversation-key={link.conversationKey}>
+              <KindIcon kind={c?.kind === 'ticket' ? 'customer' : 'conversation'} />
+              <div class="link-main">
+                <div class="link-name">{c?.title && c.title !== name ? c.title : name}</div>
+                <div class="muted small">
+                  {c?.title && c.title !== name && <>{name} · </>}
+                  {c?.customerName && <>{c.customerName} · </>}
+                  <span class={`conv-status status-${c?.status ?? 'unknown'}`}>{status}</span>
+                </div>
+              </div>
+              <button
+                type="button"
+                class="small"
+                aria-description={`Preview ${name}`}
+                onClick={() => model.navigate({ name: 'preview', conversationKey: link.conversationKey, from: { name: 'ticket', ticketId: ticket.id } })}
+              >
+                Open
+              </button>
+              <button
+                type="button"
+                class="small ghost"
+                aria-label={`Unlink ${name}`}
+                onClick={() =>
+                  run(async (requestId) => {
+                    await request('ui:unlink', { requestId, ticketId: ticket.id, conversationKey: link.conversationKey }).catch((e: Error) =>
+                      model.showError(e.message),
+                    );
+                  })
+                }
+              >
+                Unlink
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}

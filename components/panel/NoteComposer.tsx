@@ -1,0 +1,91 @@
+import { useRef, useState } from 'preact/hooks';
+import { request } from '@/lib/client';
+import { checkNote, MAX_NOTE_LENGTH } from '@/lib/domain';
+import { usePanel } from './context';
+import { useAction } from './ui';
+
+const isMac = /Mac|iPhone|iPad/.test(navigator.platform);
+
+/**
+ * Internal notes. Ctrl/Cmd+Enter adds, Ctrl/Cmd+Shift+Enter cross-posts. A held key (repeat)
+ * and IME composition never post, and a note in flight blocks a second one.
+ */
+export function NoteComposer({ ticketId, linkCount }: { ticketId: string; linkCount: number }) {
+  const model = usePanel();
+  const [body, setBody] = useState('');
+  const [problem, setProblem] = useState('');
+  const { busy, run } = useAction();
+  const area = useRef<HTMLTextAreaElement>(null);
+
+  const post = (crossPost: boolean) => {
+    const check = checkNote(body);
+    if (!check.ok) {
+      setProblem(check.error);
+      return;
+    }
+    setProblem('');
+    void run(async (requestId) => {
+      try {
+        await request('ui:addNote', { requestId, ticketId, body: check.body, crossPost });
+        setBody('');
+        model.announce(crossPost ? `Note cross-posted to ${linkCount} linked conversation${linkCount === 1 ? '' : 's'}.` : 'Note added.');
+      } catch (e) {
+        setProblem((e as Error).message);
+      } finally {
+        area.current?.focus();
+      }
+    });
+  };
+
+  const mod = isMac ? '⌘' : 'Ctrl';
+  const near = body.length > MAX_NOTE_LENGTH * 0.9;
+  return (
+    <div class="composer">
+      <label class="sr-only" for="note">
+        Note
+      </label>
+      <textarea
+        id="note"
+        ref={area}
+        aria-label="Note"
+        aria-keyshortcuts="Control+Enter Control+Shift+Enter"
+        aria-invalid={!!problem || undefined}
+        aria-describedby="note-help note-problem"
+        placeholder="Internal note — never visible to the customer"
+        rows={3}
+        value={body}
+        onInput={(e) => {
+          setBody(e.currentTarget.value);
+          if (problem) setProblem('');
+        }}
+        onKeyDown={(e) => {
+          if (e.key !== 'Enter' || !(isMac ? e.metaKey : e.ctrlKey)) return;
+          e.preventDefault();
+          // keyCode 229: a key press the IME is still handling.
+          if (e.isComposing || e.keyCode === 229 || e.repeat || busy) return;
+          post(e.shiftKey);
+        }}
+      />
+      <p id="note-help" class="muted small">
+        {mod}+Enter adds · {mod}+Shift+Enter cross-posts to linked conversations
+        {near && (
+          <span>
+            {' '}
+            · {body.length.toLocaleString('en')} / {MAX_NOTE_LENGTH.toLocaleString('en')} characters
+          </span>
+        )}
+      </p>
+      <p id="note-problem" role="alert" class="field-error">
+        {problem}
+      </p>
+      <div class="actions">
+        <button type="button" class="primary" disabled={busy} onClick={() => post(false)}>
+          Add note
+        </button>
+        <button type="button" disabled={busy} onClick={() => post(true)} title="Also posts it as an internal note in every linked conversation">
+          Cross-post note
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,94 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { request } from '@/lib/client';
+import type { TicketSummary } from '@/lib/store';
+import { usePanel } from './context';
+import { TicketList } from './TicketList';
+
+/** The team's queue: every ticket, searchable and filtered by state, type and assignee. */
+export function Queue() {
+  const model = usePanel();
+  const catalog = model.catalog.value;
+  const [text, setText] = useState('');
+  const [stateId, setStateId] = useState('');
+  const [typeId, setTypeId] = useState('');
+  const [assignee, setAssignee] = useState('');
+  const [items, setItems] = useState<TicketSummary[] | null>(null);
+  const search = useRef<HTMLInputElement>(null);
+  useEffect(() => search.current?.focus(), []);
+
+  useEffect(() => {
+    let cancelled = false;
+    const t = setTimeout(async () => {
+      try {
+        const found = await request('ui:queryTickets', {
+          text: text.trim() || undefined,
+          stateId: stateId || undefined,
+          typeId: typeId || undefined,
+          assigneeId: assignee === '' ? undefined : assignee === 'none' ? null : assignee,
+          limit: 200,
+        });
+        if (!cancelled) setItems(found);
+      } catch (e) {
+        model.showError((e as Error).message);
+      }
+    }, 120);
+    return () => {
+      cancelled = true;
+      clearTimeout(t);
+    };
+  }, [text, stateId, typeId, assignee, model.revision.value]);
+
+  const states = new Map<string, string>();
+  for (const t of catalog?.types ?? []) for (const s of t.states) states.set(s.id, s.label);
+
+  return (
+    <div class="view">
+      <header class="bar">
+        <button type="button" class="ghost" onClick={() => model.navigate({ name: 'conversation' })}>
+          ← Back
+        </button>
+        <h1>All tickets</h1>
+      </header>
+      <input
+        ref={search}
+        type="search"
+        aria-label="Search tickets"
+        placeholder="Ticket ID or words of the title"
+        value={text}
+        onInput={(e) => setText(e.currentTarget.value)}
+      />
+      <div class="filters" role="group" aria-label="Filters">
+        <select aria-label="Filter by state" value={stateId} onChange={(e) => setStateId(e.currentTarget.value)}>
+          <option value="">Any state</option>
+          {[...states].map(([id, label]) => (
+            <option key={id} value={id}>
+              {label}
+            </option>
+          ))}
+        </select>
+        <select aria-label="Filter by type" value={typeId} onChange={(e) => setTypeId(e.currentTarget.value)}>
+          <option value="">Any type</option>
+          {catalog?.types.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name}
+            </option>
+          ))}
+        </select>
+        <select aria-label="Filter by assignee" value={assignee} onChange={(e) => setAssignee(e.currentTarget.value)}>
+          <option value="">Anyone</option>
+          <option value="none">Unassigned</option>
+          {catalog?.teammates.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.id === catalog.me.id ? `${t.name} (you)` : t.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <section aria-label="Tickets">
+        {items === null && <p class="muted">Loading…</p>}
+        {items?.length === 0 && <p class="muted">No tickets match.</p>}
+        {items && items.length > 0 && <TicketList items={items} />}
+      </section>
+    </div>
+  );
+}

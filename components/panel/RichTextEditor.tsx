@@ -1,0 +1,177 @@
+/**
+ * The rich-text editor (Tiptap). Heavy, so it is imported only when editing starts
+ * (see LazyRichTextEditor). Produces the HTML subset that lib/sanitize.ts allows.
+ */
+import { Editor } from '@tiptap/core';
+import StarterKit from '@tiptap/starter-kit';
+import { useEffect, useRef, useState } from 'preact/hooks';
+
+export interface RichTextEditorProps {
+  label: string;
+  initialHtml: string;
+  onChange?(html: string): void;
+  /** Ctrl/Cmd+Enter inside the editor. */
+  onSubmit?(html: string): void;
+  /** Escape inside the editor. */
+  onCancel?(): void;
+  autofocus?: boolean;
+}
+
+type Command = { label: string; glyph: string; keys: string; active: string; run(e: Editor): void };
+
+const COMMANDS: Command[] = [
+  { label: 'Bold', glyph: 'B', keys: 'Control+B', active: 'bold', run: (e) => e.chain().focus().toggleBold().run() },
+  { label: 'Italic', glyph: 'I', keys: 'Control+I', active: 'italic', run: (e) => e.chain().focus().toggleItalic().run() },
+  { label: 'Bulleted list', glyph: '•', keys: 'Control+Shift+8', active: 'bulletList', run: (e) => e.chain().focus().toggleBulletList().run() },
+  { label: 'Numbered list', glyph: '1.', keys: 'Control+Shift+7', active: 'orderedList', run: (e) => e.chain().focus().toggleOrderedList().run() },
+  { label: 'Code block', glyph: '</>', keys: 'Control+Alt+C', active: 'codeBlock', run: (e) => e.chain().focus().toggleCodeBlock().run() },
+  { label: 'Quote', glyph: '❝', keys: 'Control+Shift+B', active: 'blockquote', run: (e) => e.chain().focus().toggleBlockquote().run() },
+];
+
+export function normalizeHref(raw: string): string | null {
+  const value = raw.trim();
+  if (!value) return null;
+  if (/^(https?:|mailto:)/i.test(value)) return value;
+  if (/^[^\s:/]+@[^\s/]+$/.test(value)) return `mailto:${value}`;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(value)) return null; // javascript:, data: and friends
+  return `https://${value}`;
+}
+
+export default function RichTextEditor(props: RichTextEditorProps) {
+  const host = useRef<HTMLDivElement>(null);
+  const [editor, setEditor] = useState<Editor | null>(null);
+  const [, rerender] = useState(0);
+  const [linking, setLinking] = useState(false);
+  const [href, setHref] = useState('');
+  const [linkError, setLinkError] = useState('');
+  const propsRef = useRef(props);
+  propsRef.current = props;
+
+  useEffect(() => {
+    const ed = new Editor({
+      element: host.current!,
+      content: props.initialHtml || '',
+      extensions: [
+        StarterKit.configure({
+          heading: { levels: [2, 3] },
+          link: { openOnClick: false, autolink: true, protocols: ['mailto'], defaultProtocol: 'https', HTMLAttributes: { rel: 'noopener noreferrer', target: '_blank' } },
+        }),
+      ],
+      editorProps: {
+        attributes: { role: 'textbox', 'aria-multiline': 'true', 'aria-label': props.label, class: 'rte-content' },
+        handleKeyDown: (_view, event) => {
+          if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && !event.isComposing) {
+            propsRef.current.onSubmit?.(ed.getHTML());
+            return true;
+          }
+          if (event.key === 'Escape' && propsRef.current.onCancel) {
+            propsRef.current.onCancel();
+            return true;
+          }
+          if (event.key.toLowerCase() === 'k' && (event.ctrlKey || event.metaKey)) {
+            setHref(ed.getAttributes('link').href ?? '');
+            setLinking(true);
+            return true;
+          }
+          return false;
+        },
+      },
+      autofocus: props.autofocus ? 'end' : false,
+      onUpdate: ({ editor: e }) => propsRef.current.onChange?.(e.getHTML()),
+      onSelectionUpdate: () => rerender((n) => n + 1),
+      onTransaction: () => rerender((n) => n + 1),
+    });
+    setEditor(ed);
+    return () => ed.destroy();
+  }, []);
+
+  const applyLink = () => {
+    if (!editor) return;
+    if (!href.trim()) {
+      editor.chain().focus().extendMarkRange('link').unsetLink().run();
+      setLinking(false);
+      return;
+    }
+    const safe = normalizeHref(href);
+    if (!safe) {
+      setLinkError('Links must start with http://, https:// or mailto:.');
+      return;
+    }
+    setLinkError('');
+    const chain = editor.chain().focus().extendMarkRange('link');
+    if (editor.state.selection.empty && !editor.isActive('link')) {
+      chain.insertContent({ type: 'text', text: href.trim(), marks: [{ type: 'link', attrs: { href: safe } }] }).run();
+    } else {
+      chain.setLink({ href: safe }).run();
+    }
+    setLinking(false);
+    setHref('');
+  };
+
+  return (
+    <div class="rte">
+      <div role="toolbar" aria-label={`${props.label} formatting`} class="rte-toolbar">
+        {COMMANDS.map((c) => (
+          <button
+            key={c.label}
+            type="button"
+            aria-label={c.label}
+            title={`${c.label} (${c.keys.replace('Control', 'Ctrl')})`}
+            aria-pressed={editor?.isActive(c.active) ?? false}
+            aria-keyshortcuts={c.keys}
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={() => editor && c.run(editor)}
+          >
+            {c.glyph}
+          </button>
+        ))}
+        <button
+          type="button"
+          aria-label="Link"
+          title="Link (Ctrl+K)"
+          aria-keyshortcuts="Control+K"
+          aria-pressed={editor?.isActive('link') ?? false}
+          onMouseDown={(e) => e.preventDefault()}
+          onClick={() => {
+            setHref(editor?.getAttributes('link').href ?? '');
+            setLinking(true);
+          }}
+        >
+          🔗
+        </button>
+      </div>
+      {linking && (
+        <div class="rte-link" role="group" aria-label="Insert link">
+          <input
+            type="url"
+            aria-label="Link address"
+            placeholder="https://…"
+            value={href}
+            autoFocus
+            onInput={(e) => setHref(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                applyLink();
+              } else if (e.key === 'Escape') {
+                e.preventDefault();
+                e.stopPropagation();
+                setLinking(false);
+                editor?.commands.focus();
+              }
+            }}
+          />
+          <button type="button" onClick={applyLink}>
+            Apply link
+          </button>
+          {linkError && (
+            <span role="alert" class="field-error">
+              {linkError}
+            </span>
+          )}
+        </div>
+      )}
+      <div ref={host} class="rte-host" />
+    </div>
+  );
+}

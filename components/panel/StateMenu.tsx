@@ -1,0 +1,110 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { StateDef } from '@/lib/domain';
+
+/**
+ * The "Ticket state" menu button (WAI-ARIA menu button pattern): Enter, Space or ArrowDown
+ * open it on the current state; arrows, Home and End move; Enter or Space choose; Escape
+ * closes and returns focus to the button.
+ */
+export function StateMenu(props: { states: StateDef[]; currentId: string; disabled?: boolean; onChoose(state: StateDef): void }) {
+  const [open, setOpen] = useState(false);
+  const [active, setActive] = useState(0);
+  const button = useRef<HTMLButtonElement>(null);
+  const items = useRef<(HTMLLIElement | null)[]>([]);
+  const current = props.states.find((s) => s.id === props.currentId);
+
+  useEffect(() => {
+    if (open) items.current[active]?.focus();
+  }, [open, active]);
+
+  useEffect(() => {
+    if (!open) return;
+    const close = (e: PointerEvent) => {
+      if (!(e.target as HTMLElement).closest('.state-menu')) setOpen(false);
+    };
+    document.addEventListener('pointerdown', close);
+    return () => document.removeEventListener('pointerdown', close);
+  }, [open]);
+
+  const openAt = (index: number) => {
+    setActive(index);
+    setOpen(true);
+  };
+  const currentIndex = Math.max(0, props.states.findIndex((s) => s.id === props.currentId));
+  const choose = (state: StateDef) => {
+    setOpen(false);
+    button.current?.focus();
+    if (state.id !== props.currentId) props.onChoose(state);
+  };
+
+  return (
+    <div class="state-menu">
+      <button
+        ref={button}
+        type="button"
+        class={`state-button state-${current?.category ?? 'other'}`}
+        aria-haspopup="menu"
+        aria-expanded={open}
+        aria-controls="state-menu-list"
+        aria-label={`Ticket state: ${current?.label ?? props.currentId}`}
+        aria-keyshortcuts="s"
+        disabled={props.disabled}
+        onClick={() => (open ? setOpen(false) : openAt(currentIndex))}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowDown' || e.key === 'Enter' || e.key === ' ') {
+            e.preventDefault();
+            openAt(currentIndex);
+          } else if (e.key === 'ArrowUp') {
+            e.preventDefault();
+            openAt(props.states.length - 1);
+          }
+        }}
+      >
+        {current?.label ?? props.currentId} <span aria-hidden="true">▾</span>
+      </button>
+      {open && (
+        <ul
+          role="menu"
+          id="state-menu-list"
+          aria-label="Ticket state"
+          class="menu"
+          onKeyDown={(e) => {
+            const n = props.states.length;
+            if (e.key === 'ArrowDown') setActive((active + 1) % n);
+            else if (e.key === 'ArrowUp') setActive((active - 1 + n) % n);
+            else if (e.key === 'Home') setActive(0);
+            else if (e.key === 'End') setActive(n - 1);
+            else if (e.key === 'Escape' || e.key === 'Tab') {
+              setOpen(false);
+              if (e.key === 'Escape') button.current?.focus();
+              if (e.key === 'Tab') return;
+            } else if (e.key === 'Enter' || e.key === ' ') choose(props.states[active]!);
+            else return;
+            e.preventDefault();
+            e.stopPropagation();
+          }}
+        >
+          {props.states.map((s, i) => (
+            <li
+              key={s.id}
+              ref={(el) => {
+                items.current[i] = el;
+              }}
+              role="menuitemradio"
+              aria-checked={s.id === props.currentId}
+              tabIndex={i === active ? 0 : -1}
+              class={`menu-item state-${s.category}`}
+              onClick={() => choose(s)}
+              onMouseEnter={() => setActive(i)}
+            >
+              <span class="check" aria-hidden="true">
+                {s.id === props.currentId ? '✓' : ''}
+              </span>
+              {s.label}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,58 @@
+import { request } from '@/lib/client';
+import { formatTicketNumber } from '@/lib/domain';
+import type { TicketSummary } from '@/lib/store';
+import { usePanel } from './context';
+import { KindIcon, StateBadge, TimeAgo, useAction } from './ui';
+
+/**
+ * A list of tickets: kind icon, #ID, title, state and the last note or update. With
+ * `unlinkFrom`, each item can be unlinked from that conversation.
+ */
+export function TicketList({ items, unlinkFrom }: { items: TicketSummary[]; unlinkFrom?: string | null }) {
+  const model = usePanel();
+  const { run } = useAction();
+  const types = new Map(model.catalog.value?.types.map((t) => [t.id, t]));
+  return (
+    <ul class="tickets">
+      {items.map((s) => {
+        const state = types.get(s.ticket.typeId)?.states.find((st) => st.id === s.ticket.stateId);
+        return (
+          <li key={s.ticket.id} class="ticket-item">
+            <KindIcon kind={s.ticket.kind} />
+            <div class="ticket-main">
+              <div class="ticket-line">
+                <span class="ticket-id">{formatTicketNumber(s.ticket.number)}</span>
+                <button type="button" class="link ticket-title" onClick={() => model.navigate({ name: 'ticket', ticketId: s.ticket.id })}>
+                  {s.ticket.title}
+                </button>
+                <StateBadge label={s.stateLabel} category={state?.category} />
+              </div>
+              <div class="ticket-update muted small">
+                <span class="clamp">{s.lastUpdate}</span> · <TimeAgo at={s.lastUpdateAt} />
+              </div>
+            </div>
+            {unlinkFrom && (
+              <button
+                type="button"
+                class="ghost small"
+                aria-label={`Unlink ${formatTicketNumber(s.ticket.number)}`}
+                onClick={() =>
+                  run(async (requestId) => {
+                    try {
+                      await request('ui:unlink', { requestId, ticketId: s.ticket.id, conversationKey: unlinkFrom });
+                      model.announce(`Unlinked ${formatTicketNumber(s.ticket.number)}.`);
+                    } catch (e) {
+                      model.showError((e as Error).message);
+                    }
+                  })
+                }
+              >
+                Unlink
+              </button>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

@@ -1,0 +1,64 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { HELPDESK_NAMES } from '@/lib/hosts';
+import type { StateDef } from '@/lib/domain';
+import type { LinkView } from '@/lib/store';
+import { CONVERSATION_STATUS_LABELS } from './ui';
+
+type Choice = { conversationKey: string; note: boolean; reopen: boolean };
+
+/**
+ * A tracker ticket's state change asks, per linked item, what to propagate. The workspace's
+ * "prevent reopening" setting does not apply here: the agent decides.
+ */
+export function TrackerDialog(props: { target: StateDef; from?: StateDef; links: LinkView[]; onApply(choices: Choice[]): void; onCancel(): void }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [choices, setChoices] = useState<Choice[]>(() =>
+    props.links.map(({ link, conversation }) => ({
+      conversationKey: link.conversationKey,
+      note: true,
+      reopen: conversation ? conversation.status !== 'open' : true,
+    })),
+  );
+  useEffect(() => {
+    dialog.current?.showModal();
+  }, []);
+  const set = (i: number, patch: Partial<Choice>) => setChoices(choices.map((c, j) => (i === j ? { ...c, ...patch } : c)));
+  return (
+    <dialog ref={dialog} aria-labelledby="tracker-title" class="dialog" onCancel={(e) => (e.preventDefault(), props.onCancel())}>
+      <h2 id="tracker-title">Update linked tickets</h2>
+      <p>
+        Moving this tracker ticket from {props.from?.label ?? 'its state'} to <strong>{props.target.label}</strong>. Choose what happens in each
+        linked conversation:
+      </p>
+      {props.links.length === 0 && <p class="muted">No linked conversations: only the tracker ticket changes.</p>}
+      <ul class="tracker-choices">
+        {props.links.map(({ link, conversation: c }, i) => {
+          const name = c ? `${HELPDESK_NAMES[c.helpdesk]} ${c.kind} #${c.conversationId}` : link.conversationKey;
+          return (
+            <li key={link.id}>
+              <div>
+                {name} <span class="muted small">({CONVERSATION_STATUS_LABELS[c?.status ?? 'unknown']})</span>
+              </div>
+              <label>
+                <input type="checkbox" checked={choices[i]!.note} onChange={(e) => set(i, { note: e.currentTarget.checked })} /> Post an internal
+                event note
+              </label>
+              <label>
+                <input type="checkbox" checked={choices[i]!.reopen} onChange={(e) => set(i, { reopen: e.currentTarget.checked })} /> Reopen or
+                unsnooze
+              </label>
+            </li>
+          );
+        })}
+      </ul>
+      <div class="actions">
+        <button type="button" class="primary" onClick={() => props.onApply(choices)}>
+          Apply
+        </button>
+        <button type="button" onClick={props.onCancel}>
+          Cancel
+        </button>
+      </div>
+    </dialog>
+  );
+}

@@ -1,0 +1,106 @@
+/**
+ * The panel's state: one model created at start-up and provided through context. Signals
+ * stay private; views read computed values and call actions.
+ */
+import { batch, computed, signal } from '@preact/signals';
+import { onBackgroundEvent, request } from '@/lib/client';
+import type { PageContext } from '@/lib/hosts';
+import type { Catalog, ResponseMap } from '@/lib/protocol';
+
+export type Route =
+  | { name: 'conversation' }
+  | { name: 'queue' }
+  | { name: 'new' }
+  | { name: 'link' }
+  | { name: 'ticket'; ticketId: string }
+  | { name: 'preview'; conversationKey: string; from: Route };
+
+export type ConversationView = ResponseMap['ui:conversationView'];
+
+export function createPanelModel() {
+  const context = signal<PageContext | null>(null);
+  const conversationKey = signal<string | null>(null);
+  const tabId = signal<number | null>(null);
+  const route = signal<Route>({ name: 'conversation' });
+  const catalog = signal<Catalog | null>(null);
+  const conversation = signal<ConversationView | null>(null);
+  const error = signal<string>('');
+  const status = signal<string>('');
+  /** Bumped on every change event so that open views re-read what they show. */
+  const revision = signal(0);
+
+  async function refreshConversation() {
+    const key = conversationKey.value;
+    if (!key) {
+      conversation.value = null;
+      return;
+    }
+    try {
+      const view = await request('ui:conversationView', { conversationKey: key });
+      if (conversationKey.value === key) conversation.value = view;
+    } catch (e) {
+      error.value = (e as Error).message;
+    }
+  }
+
+  async function refreshCatalog() {
+    catalog.value = await request('ui:catalog', {});
+  }
+
+  function setContext(next: { context: PageContext | null; conversationKey: string | null }) {
+    if (next.conversationKey === conversationKey.value) return;
+    batch(() => {
+      context.value = next.context;
+      conversationKey.value = next.conversationKey;
+      conversation.value = null;
+      // Following the agent to another conversation returns to its overview.
+      if (route.value.name !== 'ticket' && route.value.name !== 'queue') route.value = { name: 'conversation' };
+    });
+    void refreshConversation();
+  }
+
+  /** Connects to the background; ends listening when `signal` aborts. */
+  async function start(signal: AbortSignal, explicit: PageContext | null) {
+    onBackgroundEvent((event) => {
+      if (event.type === 'bg:tabContext' && event.tabId === tabId.value) setContext(event);
+      if (event.type === 'bg:changed') {
+        revision.value++;
+        if (event.changes.types || event.changes.teammates || event.changes.settings) void refreshCatalog();
+        const key = conversationKey.value;
+        if (key && (event.changes.conversationKeys.includes(key) || event.changes.ticketIds.length)) void refreshConversation();
+      }
+    }, signal);
+    const hello = await request('ui:hello', { context: explicit });
+    tabId.value = hello.tabId;
+    await refreshCatalog();
+    setContext(hello);
+  }
+
+  return {
+    context: computed(() => context.value),
+    conversationKey: computed(() => conversationKey.value),
+    conversation: computed(() => conversation.value),
+    catalog: computed(() => catalog.value),
+    route: computed(() => route.value),
+    revision: computed(() => revision.value),
+    error: computed(() => error.value),
+    status: computed(() => status.value),
+    start,
+    navigate(to: Route) {
+      route.value = to;
+    },
+    announce(message: string) {
+      status.value = '';
+      queueMicrotask(() => (status.value = message));
+    },
+    showError(message: string) {
+      error.value = message;
+    },
+    clearError() {
+      error.value = '';
+    },
+    refreshConversation,
+  };
+}
+
+export type PanelModel = ReturnType<typeof createPanelModel>;

@@ -1,0 +1,27 @@
+import { parseHelpdeskUrl, type HelpdeskId, type PageContext } from '@/lib/hosts';
+
+/**
+ * Reads the conversation a panel opened in a normal tab or the side panel should show:
+ * `?url=<conversation page URL>`, or `?helpdesk=chatwoot&host=<origin>&account=1&conversation=3`.
+ */
+export function contextFromParams(search: string): PageContext | null {
+  const params = new URLSearchParams(search);
+  const url = params.get('url');
+  if (url) return parseHelpdeskUrl(url);
+  const conversationId = params.get('conversation');
+  const host = params.get('host');
+  if (!conversationId || !host) return null;
+  let origin: string;
+  try {
+    origin = new URL(host.includes('://') ? host : `https://${host}`).origin;
+  } catch {
+    return null;
+  }
+  return {
+    helpdesk: (params.get('helpdesk') as HelpdeskId | null) ?? 'chatwoot',
+    origin,
+    account: params.get('account') ?? '',
+    conversationId,
+    kind: (params.get('kind') as PageContext['kind'] | null) ?? 'conversation',
+  };
+}

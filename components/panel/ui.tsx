@@ -1,0 +1,99 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { TICKET_KIND_LABELS, type TicketKind } from '@/lib/domain';
+import { newRequestId } from '@/lib/ids';
+import type { ConversationStatus } from '@/lib/db';
+
+const KIND_GLYPHS: Record<TicketKind | 'conversation', string> = {
+  backoffice: 'B',
+  customer: 'C',
+  tracker: 'T',
+  conversation: '💬',
+};
+
+/** The kind icon: a coloured glyph with the kind's name for screen readers. */
+export function KindIcon({ kind }: { kind: TicketKind | 'conversation' }) {
+  const label = kind === 'conversation' ? 'Conversation' : TICKET_KIND_LABELS[kind];
+  return (
+    <span role="img" aria-label={label} title={label} class={`kind kind-${kind}`}>
+      {KIND_GLYPHS[kind]}
+    </span>
+  );
+}
+
+export const CONVERSATION_STATUS_LABELS: Record<ConversationStatus, string> = {
+  open: 'Open',
+  snoozed: 'Snoozed',
+  pending: 'Pending',
+  resolved: 'Resolved',
+  closed: 'Closed',
+  unknown: 'Unknown',
+};
+
+export function StateBadge({ label, category }: { label: string; category?: string }) {
+  return <span class={`badge state-${category ?? 'other'}`}>{label}</span>;
+}
+
+const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+/** "2 minutes ago", with the exact time in a tooltip. */
+export function TimeAgo({ at }: { at: number }) {
+  const [, tick] = useState(0);
+  useEffect(() => {
+    const t = setInterval(() => tick((n) => n + 1), 30_000);
+    return () => clearInterval(t);
+  }, []);
+  const seconds = Math.round((at - Date.now()) / 1000);
+  const abs = Math.abs(seconds);
+  const text =
+    abs < 45
+      ? 'just now'
+      : abs < 3600
+        ? relative.format(Math.round(seconds / 60), 'minute')
+        : abs < 86400
+          ? relative.format(Math.round(seconds / 3600), 'hour')
+          : relative.format(Math.round(seconds / 86400), 'day');
+  const date = new Date(at);
+  return (
+    <time dateTime={date.toISOString()} title={date.toLocaleString()}>
+      {text}
+    </time>
+  );
+}
+
+/**
+ * Runs a write with one request id per user action, so that a retry of the same action
+ * (after the background restarted) is applied once. Guards against double submission.
+ */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const busyRef = useRef(false);
+  async function run<T>(fn: (requestId: string) => Promise<T>): Promise<T | undefined> {
+    if (busyRef.current) return undefined;
+    busyRef.current = true;
+    setBusy(true);
+    const requestId = newRequestId();
+    try {
+      return await fn(requestId);
+    } finally {
+      busyRef.current = false;
+      setBusy(false);
+    }
+  }
+  return { busy, run };
+}
+
+export function Section({ label, children, class: cls }: { label: string; children: ComponentChildren; class?: string }) {
+  return (
+    <section aria-label={label} class={cls}>
+      <h2 class="section-title">{label}</h2>
+      {children}
+    </section>
+  );
+}
+
+/** True when a key press should not trigger single-key shortcuts (typing in a field). */
+export function isTypingTarget(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el) return false;
+  return el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName);
+}

@@ -1,0 +1,243 @@
+/**
+ * The background's request handlers: one typed map, one entry per request type, so a handler
+ * with the wrong payload or response type is a compile error. Browser specifics (tabs,
+ * storage.session, runtime messaging) come in through `BackgroundEnv`, which keeps this
+ * module testable with fake-indexeddb and plain objects.
+ */
+import type { ConversationRecord } from '../db';
+import { BacklineError, toWireError } from '../errors';
+import { conversationKey, type PageContext } from '../hosts';
+import {
+  allowedFor,
+  parseRequest,
+  type BackgroundEvent,
+  type PreviewResult,
+  type Reply,
+  type RequestOf,
+  type RequestType,
+  type ResponseMap,
+  type SenderRole,
+} from '../protocol';
+import type { Store } from '../store';
+
+export interface SenderInfo {
+  role: SenderRole | null;
+  tabId: number | null;
+  url: string;
+}
+
+/** Decides who sent a message, from what the browser (not the message) says about the sender. */
+export function classifySender(
+  sender: { id?: string; url?: string; tab?: { id?: number } },
+  runtimeId: string,
+  extensionOrigin: string,
+): SenderInfo {
+  const url = sender.url ?? '';
+  const tabId = sender.tab?.id ?? null;
+  if (sender.id !== runtimeId) return { role: null, tabId, url };
+  const origin = extensionOrigin.endsWith('/') ? extensionOrigin : `${extensionOrigin}/`;
+  if (url.startsWith(origin)) {
+    const path = new URL(url).pathname;
+    return { role: path === '/options.html' ? 'options' : 'page', tabId, url };
+  }
+  // Not an extension page but our extension id: a content script in a web page.
+  if (tabId !== null) return { role: 'content', tabId, url };
+  return { role: null, tabId, url };
+}
+
+export interface TabContext {
+  context: PageContext | null;
+  conversationKey: string | null;
+}
+
+export interface BackgroundEnv {
+  store(): Promise<Store>;
+  getTabContext(tabId: number): Promise<TabContext | undefined>;
+  setTabContext(tabId: number, value: TabContext): Promise<void>;
+  broadcast(event: BackgroundEvent): void;
+  adminUnlocked(): Promise<boolean>;
+  /** Reads a conversation from its helpdesk, or null when no connection serves it. */
+  readConversation?(conversation: ConversationRecord): Promise<PreviewResult | null>;
+  /** Wakes the outbox processor after effects were queued. */
+  kickOutbox?(): void;
+  retryEffect?(effectId: string): Promise<boolean>;
+}
+
+type Handlers = { [K in RequestType]: (payload: RequestOf<K>, sender: SenderInfo) => Promise<ResponseMap[K]> };
+
+export function createHandlers(env: BackgroundEnv): Handlers {
+  const actor = async () => (await (await env.store()).me()).id;
+
+  return {
+    async 'cs:pageContext'(p, sender) {
+      if (sender.tabId === null) return { accepted: false };
+      const key = p.context ? conversationKey(p.context) : null;
+      if (p.context && key) {
+        const store = await env.store();
+        const d = p.details;
+        await store.rememberConversation({
+          key,
+          ...p.context,
+          title: d?.title ?? '',
+          customerName: d?.customerName ?? '',
+          customerEmail: d?.customerEmail ?? '',
+          company: d?.company ?? '',
+        });
+      }
+      const value = { context: p.context, conversationKey: key };
+      await env.setTabContext(sender.tabId, value);
+      env.broadcast({ type: 'bg:tabContext', tabId: sender.tabId, ...value });
+      return { accepted: true };
+    },
+
+    async 'ui:hello'(p, sender) {
+      // A panel in a normal tab or the browser's side panel names its conversation itself.
+      if (p.context) {
+        const key = conversationKey(p.context);
+        const store = await env.store();
+        await store.rememberConversation({ key, ...p.context, title: '', customerName: '', customerEmail: '', company: '' });
+        return { tabId: sender.tabId, context: p.context, conversationKey: key };
+      }
+      const known = sender.tabId !== null ? await env.getTabContext(sender.tabId) : undefined;
+      return { tabId: sender.tabId, context: known?.context ?? null, conversationKey: known?.conversationKey ?? null };
+    },
+
+    async 'ui:conversationView'(p) {
+      const store = await env.store();
+      const [conversation, linked] = await Promise.all([store.getConversation(p.conversationKey), store.linkedTickets(p.conversationKey)]);
+      return { conversation, linked };
+    },
+
+    async 'ui:ticketView'(p) {
+      return (await env.store()).getTicketView(p.ticketId);
+    },
+
+    async 'ui:queryTickets'(p) {
+      return (await env.store()).queryTickets(p);
+    },
+
+    async 'ui:catalog'() {
+      const store = await env.store();
+      const me = await store.me();
+      const [types, teammates, settings] = await Promise.all([store.listTypes(), store.listTeammates(), store.getSettings()]);
+      return { types, teammates, me, settings };
+    },
+
+    async 'ui:createTicket'(p) {
+      const store = await env.store();
+      const conversation = p.conversation ? await store.getConversation(p.conversation.key) : null;
+      if (p.conversation && !conversation) {
+        throw new BacklineError('not_found', 'Backline does not know that conversation yet. Reload the helpdesk page and try again.');
+      }
+      return store.createTicket({
+        requestId: p.requestId,
+        actorId: await actor(),
+        title: p.title,
+        typeId: p.typeId,
+        description: p.description,
+        assigneeId: p.assigneeId,
+        attributes: p.attributes,
+        conversation: conversation ?? undefined,
+      });
+    },
+
+    async 'ui:updateTicket'(p) {
+      const store = await env.store();
+      return store.updateTicket({ ...p, actorId: await actor() });
+    },
+
+    async 'ui:changeState'(p) {
+      const store = await env.store();
+      const ticket = await store.changeState({ ...p, actorId: await actor() });
+      env.kickOutbox?.();
+      return ticket;
+    },
+
+    async 'ui:addNote'(p) {
+      const store = await env.store();
+      const note = await store.addNote({ ...p, actorId: await actor() });
+      if (p.crossPost) env.kickOutbox?.();
+      return { id: note.id };
+    },
+
+    async 'ui:link'(p) {
+      const store = await env.store();
+      const conversation = await store.getConversation(p.conversation.key);
+      if (!conversation) throw new BacklineError('not_found', 'Backline does not know that conversation yet.');
+      const link = await store.link({ requestId: p.requestId, actorId: await actor(), ticketId: p.ticketId, conversation });
+      return { id: link.id };
+    },
+
+    async 'ui:unlink'(p) {
+      const store = await env.store();
+      return { removed: await store.unlink({ ...p, actorId: await actor() }) };
+    },
+
+    async 'ui:preview'(p) {
+      const store = await env.store();
+      const conversation = await store.getConversation(p.conversationKey);
+      if (!conversation) throw new BacklineError('not_found', 'Backline does not know that conversation.');
+      let notice = 'No helpdesk connection is set up for this conversation, so this shows only what Backline sent to it.';
+      if (env.readConversation) {
+        try {
+          const live = await env.readConversation(conversation);
+          if (live) return live;
+        } catch (e) {
+          notice = `The helpdesk could not be read (${toWireError(e).message}), so this shows only what Backline sent to it.`;
+        }
+      }
+      return { conversation, source: 'backline', notice, messages: await store.backlineMessages(conversation.key) };
+    },
+
+    async 'ui:retryEffect'(p) {
+      if (!env.retryEffect) return { queued: false };
+      const queued = await env.retryEffect(p.effectId);
+      env.kickOutbox?.();
+      return { queued };
+    },
+
+    async 'ui:getSettings'() {
+      return (await env.store()).getSettings();
+    },
+
+    async 'admin:saveSettings'(p) {
+      return (await env.store()).saveSettings(p.requestId, p.settings);
+    },
+  };
+}
+
+/**
+ * Validates and dispatches one message. Unknown, malformed and unauthorised messages get an
+ * error reply and change nothing.
+ */
+export async function handleMessage(
+  handlers: Handlers,
+  env: Pick<BackgroundEnv, 'adminUnlocked'>,
+  message: unknown,
+  sender: SenderInfo,
+): Promise<Reply<unknown>> {
+  if (sender.role === null) {
+    return { ok: false, error: { code: 'forbidden', message: 'Messages from outside Backline are not accepted.' } };
+  }
+  const parsed = parseRequest(message);
+  if (!parsed.ok) return parsed;
+  if (!allowedFor(parsed.type, sender.role)) {
+    return {
+      ok: false,
+      error: { code: 'forbidden', message: `${parsed.type} is not allowed from ${describeRole(sender.role)}.` },
+    };
+  }
+  if (parsed.type.startsWith('admin:') && !(await env.adminUnlocked())) {
+    return { ok: false, error: { code: 'locked', message: 'Unlock admin settings first.' } };
+  }
+  try {
+    const handler = handlers[parsed.type] as (p: unknown, s: SenderInfo) => Promise<unknown>;
+    return { ok: true, data: await handler(parsed.payload, sender) };
+  } catch (e) {
+    return { ok: false, error: toWireError(e) };
+  }
+}
+
+function describeRole(role: SenderRole): string {
+  return role === 'content' ? 'a web page' : role === 'page' ? 'the panel' : 'the options page';
+}

@@ -1,0 +1,205 @@
+/**
+ * The one message protocol between the extension's contexts. Names say their direction:
+ * `cs:` content script → background, `ui:` extension page (panel, options) → background,
+ * `admin:` options page with admin settings unlocked → background, `bg:` background → pages.
+ *
+ * Request payloads are described by valibot schemas, so the background validates every
+ * message at runtime and the TypeScript types are derived from the same schemas.
+ */
+import * as v from 'valibot';
+import type { ConversationRecord, Teammate } from './db';
+import type { Ticket, TicketType } from './domain';
+import type { WireError } from './errors';
+import type { PageContext } from './hosts';
+import type { ChangeSet, LinkView, TicketSummary, TicketView, WorkspaceSettings } from './store';
+
+const id = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
+const requestId = v.pipe(v.string(), v.regex(/^[0-9a-zA-Z-]{8,64}$/, 'requestId must be a UUID'));
+const shortText = (max: number) => v.pipe(v.string(), v.maxLength(max));
+const helpdesk = v.picklist(['intercom', 'zendesk', 'freshdesk', 'helpscout', 'front', 'zammad', 'chatwoot', 'freescout', 'hubspot', 'gorgias']);
+
+export const PageContextSchema = v.strictObject({
+  helpdesk,
+  origin: v.pipe(v.string(), v.url(), v.maxLength(300)),
+  account: shortText(200),
+  conversationId: v.pipe(shortText(200), v.minLength(1)),
+  kind: v.picklist(['conversation', 'ticket']),
+});
+
+/** What the page itself shows about the conversation (best effort, optional). */
+const PageDetails = v.strictObject({
+  title: v.optional(shortText(500), ''),
+  customerName: v.optional(shortText(300), ''),
+  customerEmail: v.optional(shortText(300), ''),
+  company: v.optional(shortText(300), ''),
+});
+
+const ConversationRef = v.strictObject({
+  key: shortText(1000),
+});
+
+const attributeValues = v.record(v.pipe(v.string(), v.maxLength(200)), v.union([v.string(), v.number(), v.boolean(), v.null()]));
+
+export const requestSchemas = {
+  // content script → background: the only thing a content script may say.
+  'cs:pageContext': v.strictObject({ context: v.nullable(PageContextSchema), details: v.optional(PageDetails) }),
+
+  // extension pages → background
+  'ui:hello': v.strictObject({ context: v.optional(v.nullable(PageContextSchema)) }),
+  'ui:conversationView': v.strictObject({ conversationKey: shortText(1000) }),
+  'ui:ticketView': v.strictObject({ ticketId: id }),
+  'ui:queryTickets': v.strictObject({
+    text: v.optional(shortText(300)),
+    stateId: v.optional(id),
+    typeId: v.optional(id),
+    assigneeId: v.optional(v.nullable(id)),
+    limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(500))),
+  }),
+  'ui:catalog': v.strictObject({}),
+  'ui:createTicket': v.strictObject({
+    requestId,
+    title: shortText(2000),
+    typeId: id,
+    description: v.optional(v.string()),
+    assigneeId: v.optional(v.nullable(id)),
+    attributes: v.optional(attributeValues),
+    conversation: v.optional(v.nullable(ConversationRef)),
+  }),
+  'ui:updateTicket': v.strictObject({
+    requestId,
+    ticketId: id,
+    baseVersion: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    changes: v.strictObject({
+      title: v.optional(shortText(2000)),
+      description: v.optional(v.string()),
+      user: v.optional(shortText(1000)),
+      company: v.optional(shortText(1000)),
+      sharing: v.optional(v.picklist(['internal', 'shared'])),
+      assigneeId: v.optional(v.nullable(id)),
+      attributes: v.optional(attributeValues),
+    }),
+  }),
+  'ui:changeState': v.strictObject({
+    requestId,
+    ticketId: id,
+    baseVersion: v.pipe(v.number(), v.integer(), v.minValue(1)),
+    stateId: id,
+    propagation: v.optional(
+      v.array(v.strictObject({ conversationKey: shortText(1000), note: v.boolean(), reopen: v.boolean() })),
+    ),
+  }),
+  'ui:addNote': v.strictObject({ requestId, ticketId: id, body: v.pipe(v.string(), v.maxLength(1_000_000)), crossPost: v.boolean() }),
+  'ui:link': v.strictObject({ requestId, ticketId: id, conversation: ConversationRef }),
+  'ui:unlink': v.strictObject({ requestId, ticketId: id, conversationKey: shortText(1000) }),
+  'ui:preview': v.strictObject({ conversationKey: shortText(1000) }),
+  'ui:retryEffect': v.strictObject({ effectId: id }),
+  'ui:getSettings': v.strictObject({}),
+
+  // options page with admin settings unlocked → background
+  'admin:saveSettings': v.strictObject({ requestId, settings: v.strictObject({ preventReopen: v.optional(v.boolean()) }) }),
+} as const;
+
+export type RequestType = keyof typeof requestSchemas;
+export type RequestOf<K extends RequestType> = v.InferOutput<(typeof requestSchemas)[K]>;
+export type RequestInput<K extends RequestType> = v.InferInput<(typeof requestSchemas)[K]>;
+
+/** A message as the preview shows it: what the helpdesk (or Backline) knows of a conversation. */
+export interface PreviewMessage {
+  id: string;
+  kind: 'incoming' | 'outgoing' | 'note' | 'event';
+  author: string;
+  text: string;
+  at: number;
+}
+export interface PreviewResult {
+  conversation: ConversationRecord | null;
+  source: 'helpdesk' | 'backline';
+  /** Why the helpdesk could not be read, when source is 'backline'. */
+  notice: string;
+  messages: PreviewMessage[];
+}
+
+export interface Catalog {
+  types: TicketType[];
+  teammates: Teammate[];
+  me: Teammate;
+  settings: WorkspaceSettings;
+}
+
+/** Response types, one per request. A missing entry is a compile error in the handler map. */
+export interface ResponseMap {
+  'cs:pageContext': { accepted: boolean };
+  'ui:hello': { tabId: number | null; context: PageContext | null; conversationKey: string | null };
+  'ui:conversationView': { conversation: ConversationRecord | null; linked: TicketSummary[] };
+  'ui:ticketView': TicketView;
+  'ui:queryTickets': TicketSummary[];
+  'ui:catalog': Catalog;
+  'ui:createTicket': Ticket;
+  'ui:updateTicket': Ticket;
+  'ui:changeState': Ticket;
+  'ui:addNote': { id: string };
+  'ui:link': { id: string };
+  'ui:unlink': { removed: boolean };
+  'ui:preview': PreviewResult;
+  'ui:retryEffect': { queued: boolean };
+  'ui:getSettings': WorkspaceSettings;
+  'admin:saveSettings': WorkspaceSettings;
+}
+
+export interface RequestMessage<K extends RequestType = RequestType> {
+  type: K;
+  payload: RequestInput<K>;
+}
+
+export type Reply<T> = { ok: true; data: T } | { ok: false; error: WireError };
+
+/** Messages the background pushes to extension pages and content scripts. */
+export type BackgroundEvent =
+  | { type: 'bg:changed'; changes: ChangeSet }
+  | { type: 'bg:tabContext'; tabId: number; context: PageContext | null; conversationKey: string | null }
+  | { type: 'bg:togglePanel' };
+
+export type SenderRole = 'content' | 'page' | 'options';
+
+/** Which sender role may send which request prefix. Admin requests also need the unlock. */
+export function allowedFor(type: RequestType, role: SenderRole): boolean {
+  if (type.startsWith('cs:')) return role === 'content';
+  if (type.startsWith('ui:')) return role === 'page' || role === 'options';
+  if (type.startsWith('admin:')) return role === 'options';
+  return false;
+}
+
+export type ParsedRequest =
+  | { ok: true; type: RequestType; payload: RequestOf<RequestType> }
+  | { ok: false; error: WireError };
+
+/** Checks an untrusted message's envelope and payload. Never throws. */
+export function parseRequest(message: unknown): ParsedRequest {
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+    return { ok: false, error: { code: 'invalid', message: 'A message must be an object with a type and a payload.' } };
+  }
+  const { type, payload } = message as { type?: unknown; payload?: unknown };
+  if (typeof type !== 'string' || !Object.hasOwn(requestSchemas, type)) {
+    return { ok: false, error: { code: 'invalid', message: `Unknown message type: ${String(type).slice(0, 80)}.` } };
+  }
+  const schema = requestSchemas[type as RequestType];
+  const result = v.safeParse(schema, payload ?? {});
+  if (!result.success) {
+    const issue = result.issues[0];
+    const path = issue.path?.map((p) => String(p.key)).join('.') || 'payload';
+    return { ok: false, error: { code: 'invalid', message: `Malformed ${type} message: ${path}: ${issue.message}` } };
+  }
+  return { ok: true, type: type as RequestType, payload: result.output as RequestOf<RequestType> };
+}
+
+/** Tells whether a value is one of the background's events (pages ignore anything else). */
+export function isBackgroundEvent(message: unknown): message is BackgroundEvent {
+  return (
+    typeof message === 'object' &&
+    message !== null &&
+    typeof (message as { type?: unknown }).type === 'string' &&
+    (message as { type: string }).type.startsWith('bg:')
+  );
+}
+
+export type { LinkView };

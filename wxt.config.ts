@@ -1,0 +1,41 @@
+import { defineConfig } from 'wxt';
+import preact from '@preact/preset-vite';
+import { HOST_MATCH_PATTERNS } from './lib/hosts';
+
+// See https://wxt.dev/api/config.html
+export default defineConfig({
+  srcDir: '.',
+  entrypointsDir: 'entrypoints',
+  publicDir: 'public',
+  outDir: '.output',
+  vite: () => ({
+    plugins: [preact({ prefreshEnabled: false, devToolsEnabled: false })],
+    build: { chunkSizeWarningLimit: 700 },
+  }),
+  manifest: ({ browser }) => ({
+    name: 'Backline',
+    description: 'Back-office tickets inside the web helpdesk your agents already use.',
+    permissions: ['storage', 'unlimitedStorage', 'scripting', ...(browser === 'firefox' ? [] : ['sidePanel'])],
+    host_permissions: [...HOST_MATCH_PATTERNS],
+    // Self-hosted helpdesks: asked for, origin by origin, when an admin adds a connection.
+    optional_host_permissions: ['https://*/*', 'http://*/*'],
+    web_accessible_resources: [
+      {
+        resources: ['panel.html'],
+        matches: [...HOST_MATCH_PATTERNS],
+        ...(browser === 'firefox' ? {} : { use_dynamic_url: true }),
+      },
+    ],
+    commands: {
+      'toggle-panel': {
+        suggested_key: { default: 'Alt+Shift+B', mac: 'MacCtrl+Shift+B' },
+        description: 'Show or hide the Backline panel',
+      },
+    },
+    action: { default_title: 'Backline' },
+    ...(browser === 'firefox'
+      ? { browser_specific_settings: { gecko: { id: 'backline@backline.dev', strict_min_version: '115.0' } } }
+      : { side_panel: { default_path: 'panel.html' } }),
+    storage: { managed_schema: 'managed-schema.json' },
+  }),
+});
