@@ -4,7 +4,7 @@
  */
 import browser from 'webextension-polyfill';
 import { BacklineError } from './errors';
-import { isBackgroundEvent, type BackgroundEvent, type Reply, type RequestInput, type RequestType, type ResponseMap } from './protocol';
+import type { BackgroundEvent, Reply, RequestInput, RequestType, ResponseMap } from './protocol';
 
 /** Sends one request; resolves with the response or rejects with a BacklineError to show. */
 export async function request<K extends RequestType>(type: K, payload: RequestInput<K>): Promise<ResponseMap[K]> {
@@ -27,4 +27,10 @@ export function onBackgroundEvent(handler: (event: BackgroundEvent) => void, sig
   };
   browser.runtime.onMessage.addListener(listener);
   signal.addEventListener('abort', () => browser.runtime.onMessage.removeListener(listener), { once: true });
+}
+
+/** Tells whether a value is one of the background's events (pages ignore anything else). */
+export function isBackgroundEvent(message: unknown): message is BackgroundEvent {
+  const type = (message as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && type.startsWith('bg:');
 }

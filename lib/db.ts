@@ -78,6 +78,19 @@ export interface Teammate {
   kind: 'person' | 'team';
 }
 
+/** A helpdesk API connection. Tokens live only here, in the background's database. */
+export interface ConnectionRecord {
+  id: string;
+  helpdesk: HelpdeskId;
+  /** Normalised origin of the helpdesk's API, e.g. https://app.chatwoot.com */
+  baseUrl: string;
+  accountId: string;
+  token: string;
+  label: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
 export interface RequestRecord {
   requestId: string;
   at: number;
@@ -131,10 +144,15 @@ export interface BacklineDB extends DBSchema {
     key: string;
     value: MetaRecord;
   };
+  connections: {
+    key: string;
+    value: ConnectionRecord;
+    indexes: { byBaseUrl: string };
+  };
 }
 
 export const DB_NAME = 'backline';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 export type BacklineDatabase = IDBPDatabase<BacklineDB>;
 
 /**
@@ -169,6 +187,10 @@ export function openBacklineDb(name = DB_NAME): Promise<BacklineDatabase> {
         tickets.createIndex('byState', 'stateId');
         tickets.createIndex('byType', 'typeId');
         tx.objectStore('outbox').createIndex('byConversation', 'conversationKey');
+      }
+      if (oldVersion < 3) {
+        // v3: helpdesk API connections (issue: propagation to helpdesks).
+        db.createObjectStore('connections', { keyPath: 'id' }).createIndex('byBaseUrl', 'baseUrl');
       }
     },
   });

@@ -11,6 +11,7 @@ import type { ConversationRecord, Teammate } from './db';
 import type { Ticket, TicketType } from './domain';
 import type { WireError } from './errors';
 import type { PageContext } from './hosts';
+import { adminRequestSchemas, type AdminResponseMap } from './protocol-admin';
 import type { ChangeSet, LinkView, TicketSummary, TicketView, WorkspaceSettings } from './store';
 
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
@@ -95,8 +96,8 @@ export const requestSchemas = {
   'ui:retryEffect': v.strictObject({ effectId: id }),
   'ui:getSettings': v.strictObject({}),
 
-  // options page with admin settings unlocked → background
-  'admin:saveSettings': v.strictObject({ requestId, settings: v.strictObject({ preventReopen: v.optional(v.boolean()) }) }),
+  // options page → background (see lib/protocol-admin.ts)
+  ...adminRequestSchemas,
 } as const;
 
 export type RequestType = keyof typeof requestSchemas;
@@ -127,7 +128,7 @@ export interface Catalog {
 }
 
 /** Response types, one per request. A missing entry is a compile error in the handler map. */
-export interface ResponseMap {
+export interface ResponseMap extends AdminResponseMap {
   'cs:pageContext': { accepted: boolean };
   'ui:hello': { tabId: number | null; context: PageContext | null; conversationKey: string | null };
   'ui:conversationView': { conversation: ConversationRecord | null; linked: TicketSummary[] };
@@ -143,7 +144,6 @@ export interface ResponseMap {
   'ui:preview': PreviewResult;
   'ui:retryEffect': { queued: boolean };
   'ui:getSettings': WorkspaceSettings;
-  'admin:saveSettings': WorkspaceSettings;
 }
 
 export interface RequestMessage<K extends RequestType = RequestType> {
@@ -165,7 +165,7 @@ export type SenderRole = 'content' | 'page' | 'options';
 export function allowedFor(type: RequestType, role: SenderRole): boolean {
   if (type.startsWith('cs:')) return role === 'content';
   if (type.startsWith('ui:')) return role === 'page' || role === 'options';
-  if (type.startsWith('admin:')) return role === 'options';
+  if (type.startsWith('admin:') || type.startsWith('opt:')) return role === 'options';
   return false;
 }
 
@@ -190,16 +190,6 @@ export function parseRequest(message: unknown): ParsedRequest {
     return { ok: false, error: { code: 'invalid', message: `Malformed ${type} message: ${path}: ${issue.message}` } };
   }
   return { ok: true, type: type as RequestType, payload: result.output as RequestOf<RequestType> };
-}
-
-/** Tells whether a value is one of the background's events (pages ignore anything else). */
-export function isBackgroundEvent(message: unknown): message is BackgroundEvent {
-  return (
-    typeof message === 'object' &&
-    message !== null &&
-    typeof (message as { type?: unknown }).type === 'string' &&
-    (message as { type: string }).type.startsWith('bg:')
-  );
 }
 
 export type { LinkView };

@@ -116,7 +116,7 @@ export class Store {
    * Runs `apply` in one readwrite transaction together with the request-id record. A request
    * id seen before returns the stored result and applies nothing.
    */
-  private async write<T>(
+  async write<T>(
     requestId: string,
     stores: StoreName[],
     apply: (tx: Tx<'readwrite'>) => Promise<{ result: T; changes: ChangeSet }>,

@@ -19,6 +19,7 @@ import {
   type SenderRole,
 } from '../protocol';
 import type { Store } from '../store';
+import { createAdminHandlers } from './admin';
 
 export interface SenderInfo {
   role: SenderRole | null;
@@ -200,9 +201,7 @@ export function createHandlers(env: BackgroundEnv): Handlers {
       return (await env.store()).getSettings();
     },
 
-    async 'admin:saveSettings'(p) {
-      return (await env.store()).saveSettings(p.requestId, p.settings);
-    },
+    ...createAdminHandlers(env),
   };
 }
 
