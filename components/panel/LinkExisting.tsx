@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { request } from '@/lib/client';
 import { formatTicketNumber } from '@/lib/domain';
 import type { TicketSummary } from '@/lib/store';
@@ -14,7 +14,7 @@ export function LinkExisting() {
   const input = useRef<HTMLInputElement>(null);
   const linkedIds = new Set(model.conversation.value?.linked.map((s) => s.ticket.id));
 
-  useEffect(() => input.current?.focus(), []);
+  useLayoutEffect(() => input.current?.focus(), []);
   useEffect(() => {
     let cancelled = false;
     // Debounced so that typing never waits on the store.

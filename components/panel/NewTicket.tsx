@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { request } from '@/lib/client';
 import { checkTitle, validateAttributes } from '@/lib/domain';
 import { isBlankRichText } from '@/lib/sanitize';
@@ -22,7 +22,7 @@ export function NewTicket() {
   const titleRef = useRef<HTMLInputElement>(null);
   const type = types.find((t) => t.id === typeId);
 
-  useEffect(() => titleRef.current?.focus(), []);
+  useLayoutEffect(() => titleRef.current?.focus(), []);
   useEffect(() => {
     if (!typeId && types[0]) setTypeId(types[0].id);
   }, [types.length]);

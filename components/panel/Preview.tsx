@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { request } from '@/lib/client';
 import { HELPDESK_NAMES } from '@/lib/hosts';
 import type { PreviewResult } from '@/lib/protocol';
@@ -24,7 +24,7 @@ export function Preview({ conversationKey, from }: { conversationKey: string; fr
       cancelled = true;
     };
   }, [conversationKey, model.revision.value]);
-  useEffect(() => back.current?.focus(), []);
+  useLayoutEffect(() => back.current?.focus(), []);
 
   const c = data?.conversation;
   const title = c ? `${HELPDESK_NAMES[c.helpdesk]} ${c.kind} #${c.conversationId}` : 'Conversation';

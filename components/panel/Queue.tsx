@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { request } from '@/lib/client';
 import type { TicketSummary } from '@/lib/store';
 import { usePanel } from './context';
@@ -14,7 +14,7 @@ export function Queue() {
   const [assignee, setAssignee] = useState('');
   const [items, setItems] = useState<TicketSummary[] | null>(null);
   const search = useRef<HTMLInputElement>(null);
-  useEffect(() => search.current?.focus(), []);
+  useLayoutEffect(() => search.current?.focus(), []);
 
   useEffect(() => {
     let cancelled = false;

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { StateDef } from '@/lib/domain';
 
 /**
@@ -13,7 +13,8 @@ export function StateMenu(props: { states: StateDef[]; currentId: string; disabl
   const items = useRef<(HTMLLIElement | null)[]>([]);
   const current = props.states.find((s) => s.id === props.currentId);
 
-  useEffect(() => {
+  // Layout effect: focus must move before the next key press is handled.
+  useLayoutEffect(() => {
     if (open) items.current[active]?.focus();
   }, [open, active]);
 

@@ -103,7 +103,6 @@ export function TicketView({ ticketId }: { ticketId: string }) {
         <StateMenu
           states={states}
           currentId={ticket.stateId}
-          disabled={busy}
           onChoose={(s) => (ticket.kind === 'tracker' ? setTrackerTarget(s) : void changeState(s))}
         />
       </header>

@@ -12,7 +12,6 @@ import { conversationKey, type PageContext } from '../../lib/hosts';
 import { uuidv7 } from '../../lib/ids';
 import {
   allowedFor,
-  isBackgroundEvent,
   parseRequest,
   requestSchemas,
   type BackgroundEvent,
@@ -140,25 +139,18 @@ describe('parseRequest', () => {
 describe('allowedFor', () => {
   const types = Object.keys(requestSchemas) as RequestType[];
   const roles: SenderRole[] = ['content', 'page', 'options'];
+  // cs: only content scripts; ui: extension pages; admin: (and opt:) only the options page.
   const expected = (type: string, role: SenderRole) =>
     type.startsWith('cs:') ? role === 'content' : type.startsWith('ui:') ? role !== 'content' : role === 'options';
 
   it('covers every request type with one of the known prefixes', () => {
     expect(types.length).toBeGreaterThan(10);
-    for (const t of types) expect(t).toMatch(/^(cs|ui|admin):/);
+    for (const t of types) expect(t).toMatch(/^(cs|ui|admin|opt):/);
+    expect(types).toContain('admin:saveSettings');
   });
 
   it.each(types.flatMap((t) => roles.map((r) => [t, r] as const)))('%s from %s', (type, role) => {
     expect(allowedFor(type, role)).toBe(expected(type, role));
-  });
-});
-
-describe('isBackgroundEvent', () => {
-  it('recognises only bg: messages', () => {
-    expect(isBackgroundEvent({ type: 'bg:togglePanel' })).toBe(true);
-    expect(isBackgroundEvent({ type: 'ui:hello' })).toBe(false);
-    expect(isBackgroundEvent(null)).toBe(false);
-    expect(isBackgroundEvent('bg:changed')).toBe(false);
   });
 });
 

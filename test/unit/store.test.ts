@@ -669,6 +669,7 @@ describe('linkedTickets', () => {
     const { store } = await setup();
     const c = conv('77');
     const a = await create(store, { title: 'A', conversation: c, typeId: 'type-billing' });
+    await new Promise((r) => setTimeout(r, 5));
     const b = await create(store, { title: 'B', conversation: c });
     await store.link({ requestId: rid(), actorId: ALICE.id, ticketId: b.id, conversation: conv('78') });
 

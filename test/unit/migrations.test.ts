@@ -1,0 +1,277 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  DB_VERSION,
+  openBacklineDb,
+  type BacklineDatabase,
+  type LinkRecord,
+  type OutboxRecord,
+} from '../../lib/db';
+import { DEFAULT_TICKET_TYPES, type Ticket } from '../../lib/domain';
+import { uuidv7 } from '../../lib/ids';
+import { Store } from '../../lib/store';
+
+/** Every store and index the current schema (BacklineDB) declares. */
+const SCHEMA: Record<string, { keyPath: string; indexes: Record<string, { keyPath: string | string[]; unique: boolean }> }> = {
+  tickets: {
+    keyPath: 'id',
+    indexes: {
+      byNumber: { keyPath: 'number', unique: true },
+      byUpdated: { keyPath: 'updatedAt', unique: false },
+      byState: { keyPath: 'stateId', unique: false },
+      byType: { keyPath: 'typeId', unique: false },
+    },
+  },
+  links: {
+    keyPath: 'id',
+    indexes: {
+      byTicket: { keyPath: 'ticketId', unique: false },
+      byConversation: { keyPath: 'conversationKey', unique: false },
+      byPair: { keyPath: ['ticketId', 'conversationKey'], unique: true },
+    },
+  },
+  activity: { keyPath: 'id', indexes: { byTicket: { keyPath: 'ticketId', unique: false } } },
+  conversations: { keyPath: 'key', indexes: {} },
+  ticketTypes: { keyPath: 'id', indexes: {} },
+  teammates: { keyPath: 'id', indexes: {} },
+  outbox: {
+    keyPath: 'id',
+    indexes: {
+      byStatus: { keyPath: 'status', unique: false },
+      byTicket: { keyPath: 'ticketId', unique: false },
+      byConversation: { keyPath: 'conversationKey', unique: false },
+    },
+  },
+  requests: { keyPath: 'requestId', indexes: { byAt: { keyPath: 'at', unique: false } } },
+  meta: { keyPath: 'key', indexes: {} },
+  connections: { keyPath: 'id', indexes: { byBaseUrl: { keyPath: 'baseUrl', unique: false } } },
+};
+
+const dbs: BacklineDatabase[] = [];
+afterEach(() => {
+  for (const db of dbs.splice(0)) db.close();
+});
+
+async function openCurrent(name: string): Promise<BacklineDatabase> {
+  const db = await openBacklineDb(name);
+  dbs.push(db);
+  return db;
+}
+
+function describeSchema(db: BacklineDatabase) {
+  const names = Array.from(db.objectStoreNames);
+  const tx = db.transaction(names as never[]);
+  const out: typeof SCHEMA = {};
+  for (const name of names) {
+    const store = tx.objectStore(name as never) as unknown as IDBObjectStore;
+    const indexes: (typeof SCHEMA)[string]['indexes'] = {};
+    for (const ix of Array.from(store.indexNames)) {
+      const index = store.index(ix);
+      indexes[ix] = { keyPath: index.keyPath as string | string[], unique: index.unique };
+    }
+    out[name] = { keyPath: store.keyPath as string, indexes };
+  }
+  return out;
+}
+
+const CONV_KEY = 'chatwoot:https://app.chatwoot.com:1:42';
+
+function v1Ticket(over: Partial<Ticket> = {}): Ticket {
+  return {
+    id: uuidv7(),
+    number: 1,
+    kind: 'backoffice',
+    typeId: 'type-bug',
+    title: 'Checkout crashes on Safari',
+    description: '<p>Since Tuesday</p>',
+    user: 'Carol Customer',
+    company: 'Acme Ltd',
+    sharing: 'internal',
+    stateId: 'in_progress',
+    assigneeId: null,
+    attributes: { 'attr-severity': 'High' },
+    createdAt: 1_700_000_000_000,
+    updatedAt: 1_700_000_100_000,
+    createdBy: 'tm-alice',
+    version: 3,
+    ...over,
+  };
+}
+
+function promised<T>(req: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+/**
+ * Builds an old database by hand with raw IndexedDB, following the steps of lib/db.ts up to
+ * `version`, and fills it with data a user of that version would have.
+ */
+async function createOld(
+  name: string,
+  version: 1 | 2,
+  data: { tickets: Ticket[]; links: LinkRecord[]; outbox: OutboxRecord[] },
+): Promise<void> {
+  const open = indexedDB.open(name, version);
+  open.onupgradeneeded = () => {
+    const db = open.result;
+    const tx = open.transaction!;
+    // v1
+    const tickets = db.createObjectStore('tickets', { keyPath: 'id' });
+    tickets.createIndex('byNumber', 'number', { unique: true });
+    tickets.createIndex('byUpdated', 'updatedAt');
+    const links = db.createObjectStore('links', { keyPath: 'id' });
+    links.createIndex('byTicket', 'ticketId');
+    links.createIndex('byConversation', 'conversationKey');
+    links.createIndex('byPair', ['ticketId', 'conversationKey'], { unique: true });
+    db.createObjectStore('activity', { keyPath: 'id' }).createIndex('byTicket', 'ticketId');
+    db.createObjectStore('conversations', { keyPath: 'key' });
+    const types = db.createObjectStore('ticketTypes', { keyPath: 'id' });
+    for (const t of DEFAULT_TICKET_TYPES) types.put(structuredClone(t));
+    db.createObjectStore('teammates', { keyPath: 'id' });
+    const outbox = db.createObjectStore('outbox', { keyPath: 'id' });
+    outbox.createIndex('byStatus', 'status');
+    outbox.createIndex('byTicket', 'ticketId');
+    db.createObjectStore('requests', { keyPath: 'requestId' }).createIndex('byAt', 'at');
+    db.createObjectStore('meta', { keyPath: 'key' });
+    if (version >= 2) {
+      tx.objectStore('tickets').createIndex('byState', 'stateId');
+      tx.objectStore('tickets').createIndex('byType', 'typeId');
+      tx.objectStore('outbox').createIndex('byConversation', 'conversationKey');
+    }
+  };
+  const db = await promised(open);
+  expect(db.version).toBe(version);
+  expect(Array.from(db.objectStoreNames)).not.toContain('connections');
+  if (version === 1) expect(Array.from(db.transaction('tickets').objectStore('tickets').indexNames)).not.toContain('byState');
+  const tx = db.transaction(['tickets', 'links', 'outbox', 'meta', 'conversations'], 'readwrite');
+  for (const t of data.tickets) tx.objectStore('tickets').put(t);
+  for (const l of data.links) tx.objectStore('links').put(l);
+  for (const o of data.outbox) tx.objectStore('outbox').put(o);
+  tx.objectStore('meta').put({ key: 'ticketCounter', value: data.tickets.length });
+  tx.objectStore('conversations').put({
+    key: CONV_KEY,
+    helpdesk: 'chatwoot',
+    origin: 'https://app.chatwoot.com',
+    account: '1',
+    conversationId: '42',
+    kind: 'conversation',
+    title: 'Order #1001',
+    customerName: 'Carol Customer',
+    customerEmail: '',
+    company: 'Acme Ltd',
+    status: 'unknown',
+    statusCheckedAt: null,
+    updatedAt: 1_700_000_000_000,
+  });
+  await new Promise<void>((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+  });
+  db.close();
+}
+
+describe('opening an empty database', () => {
+  it('creates every store and index of the current schema', async () => {
+    const db = await openCurrent(`mig-empty-${crypto.randomUUID()}`);
+    expect(db.version).toBe(DB_VERSION);
+    expect(describeSchema(db)).toEqual(SCHEMA);
+  });
+
+  it('starts with the default ticket types, and reopening does not duplicate or reset them', async () => {
+    const name = `mig-defaults-${crypto.randomUUID()}`;
+    const db = await openCurrent(name);
+    expect(await db.getAll('ticketTypes')).toEqual([...DEFAULT_TICKET_TYPES].sort((a, b) => a.id.localeCompare(b.id)));
+    const bug = (await db.get('ticketTypes', 'type-bug'))!;
+    await db.put('ticketTypes', { ...bug, name: 'Bugs (renamed by admin)' });
+    db.close();
+
+    const again = await openCurrent(name);
+    expect(await again.count('ticketTypes')).toBe(DEFAULT_TICKET_TYPES.length);
+    expect((await again.get('ticketTypes', 'type-bug'))?.name).toBe('Bugs (renamed by admin)');
+  });
+});
+
+describe.each([1, 2] as const)('migrating from version %i', (from) => {
+  async function oldFixture() {
+    const name = `mig-v${from}-${crypto.randomUUID()}`;
+    const ticket = v1Ticket();
+    const resolved = v1Ticket({ id: uuidv7(), number: 2, title: 'Refund sent', typeId: 'type-billing', stateId: 'resolved', attributes: {} });
+    const link: LinkRecord = { id: uuidv7(), ticketId: ticket.id, conversationKey: CONV_KEY, createdAt: 1_700_000_000_000, createdBy: 'tm-alice' };
+    const effect: OutboxRecord = {
+      id: uuidv7(),
+      ticketId: ticket.id,
+      sourceActivityId: uuidv7(),
+      conversationKey: CONV_KEY,
+      kind: 'note',
+      body: '[Backline] Back-office ticket #1 moved from Submitted to In progress.',
+      status: 'queued',
+      attempts: 2,
+      nextAttemptAt: 1_700_000_200_000,
+      lastError: 'helpdesk unreachable',
+      createdAt: 1_700_000_100_000,
+      updatedAt: 1_700_000_150_000,
+    };
+    await createOld(name, from, { tickets: [ticket, resolved], links: [link], outbox: [effect] });
+    return { name, ticket, resolved, link, effect };
+  }
+
+  it(`upgrades to version ${DB_VERSION} with the full current schema and keeps every record`, async () => {
+    const { name, ticket, resolved, link, effect } = await oldFixture();
+    const db = await openCurrent(name);
+    expect(db.version).toBe(DB_VERSION);
+    expect(describeSchema(db)).toEqual(SCHEMA);
+    expect(await db.get('tickets', ticket.id)).toEqual(ticket);
+    expect(await db.get('tickets', resolved.id)).toEqual(resolved);
+    expect(await db.getAll('links')).toEqual([link]);
+    expect(await db.getAll('outbox')).toEqual([effect]);
+    expect(await db.get('meta', 'ticketCounter')).toEqual({ key: 'ticketCounter', value: 2 });
+    expect(await db.count('ticketTypes')).toBe(DEFAULT_TICKET_TYPES.length);
+    expect((await db.get('conversations', CONV_KEY))?.title).toBe('Order #1001');
+    // The store added in v3 is usable.
+    await db.put('connections', {
+      id: 'conn-1',
+      helpdesk: 'chatwoot',
+      baseUrl: 'https://app.chatwoot.com',
+      accountId: '1',
+      token: 'secret',
+      label: 'Chatwoot',
+      createdAt: 1,
+      updatedAt: 1,
+    });
+    expect((await db.getFromIndex('connections', 'byBaseUrl', 'https://app.chatwoot.com'))?.id).toBe('conn-1');
+  });
+
+  it('has the v2 indexes filled from the existing records', async () => {
+    const { name, ticket, resolved, effect } = await oldFixture();
+    const db = await openCurrent(name);
+    expect((await db.getAllFromIndex('tickets', 'byState', 'in_progress')).map((t) => t.id)).toEqual([ticket.id]);
+    expect((await db.getAllFromIndex('tickets', 'byState', 'resolved')).map((t) => t.id)).toEqual([resolved.id]);
+    expect((await db.getAllFromIndex('tickets', 'byType', 'type-billing')).map((t) => t.id)).toEqual([resolved.id]);
+    expect(await db.countFromIndex('tickets', 'byType', 'type-general')).toBe(0);
+    expect((await db.getAllFromIndex('outbox', 'byConversation', CONV_KEY)).map((o) => o.id)).toEqual([effect.id]);
+    // Indexes from v1 still work too.
+    expect((await db.getFromIndex('tickets', 'byNumber', 2))?.id).toBe(resolved.id);
+  });
+
+  it('the store works on the migrated data: numbering continues, queue and previews see old records', async () => {
+    const { name, ticket } = await oldFixture();
+    const db = await openCurrent(name);
+    const store = new Store(db);
+    const me = await store.me();
+    const fresh = await store.createTicket({ requestId: uuidv7(), actorId: me.id, title: 'After upgrade', typeId: 'type-general' });
+    expect(fresh.number).toBe(3);
+    expect((await store.queryTickets({ text: '#1' })).map((s) => s.ticket.id)).toEqual([ticket.id]);
+    expect((await store.queryTickets({ text: 'checkout safari' })).map((s) => s.ticket.id)).toEqual([ticket.id]);
+    const linked = await store.linkedTickets(CONV_KEY);
+    expect(linked.map((s) => s.ticket.id)).toEqual([ticket.id]);
+    expect(linked[0]).toMatchObject({ stateLabel: 'In progress', typeName: 'Bug report', linkCount: 1 });
+    const messages = await store.backlineMessages(CONV_KEY);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.text).toContain('moved from Submitted to In progress');
+    // An edit made against the stored version goes through; the version keeps counting.
+    const edited = await store.updateTicket({ requestId: uuidv7(), actorId: me.id, ticketId: ticket.id, baseVersion: 3, changes: { title: 'Checkout crashes' } });
+    expect(edited.version).toBe(4);
+  });
+});
