@@ -160,7 +160,8 @@ export function checkTitle(title: string): string | null {
  */
 export function coerceAttribute(def: AttributeDef, raw: unknown): { value: AttributeValue } | { error: string } {
   const name = def.name;
-  if (raw === null || raw === undefined || raw === '') return { value: null };
+  // A blank field is "no value" (never 0 for numbers, never a whitespace-only text).
+  if (raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '')) return { value: null };
   switch (def.type) {
     case 'text':
     case 'textarea': {
@@ -175,12 +176,17 @@ export function coerceAttribute(def: AttributeDef, raw: unknown): { value: Attri
       return { value: v };
     }
     case 'number': {
-      const n = typeof raw === 'number' ? raw : Number(String(raw).trim());
+      const text = String(raw).trim();
+      // Plain decimal digits only: Number() would also take "0x10" and "1e3".
+      if (typeof raw !== 'number' && !/^[-+]?\d+$/.test(text)) return { error: `${name} must be a whole number.` };
+      const n = typeof raw === 'number' ? raw : Number(text);
       if (!Number.isInteger(n) || !Number.isSafeInteger(n)) return { error: `${name} must be a whole number.` };
       return { value: n };
     }
     case 'decimal': {
-      const n = typeof raw === 'number' ? raw : Number(String(raw).trim().replace(',', '.'));
+      const text = String(raw).trim().replace(',', '.');
+      if (typeof raw !== 'number' && !/^[-+]?(\d+\.?\d*|\.\d+)$/.test(text)) return { error: `${name} must be a number.` };
+      const n = typeof raw === 'number' ? raw : Number(text);
       if (!Number.isFinite(n)) return { error: `${name} must be a number.` };
       return { value: n };
     }
@@ -191,9 +197,16 @@ export function coerceAttribute(def: AttributeDef, raw: unknown): { value: Attri
       return { error: `${name} must be yes or no.` };
     }
     case 'datetime': {
-      const s = String(raw);
-      const t = Date.parse(s);
-      if (Number.isNaN(t)) return { error: `${name} must be a date and time.` };
+      // ISO 8601 only: Date.parse is lenient ("ASAP 5" → 2001) and rolls impossible days over.
+      const s = String(raw).trim();
+      const m = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/.exec(s);
+      const t = m ? Date.parse(m[4] ? s : `${s}T00:00:00Z`) : NaN;
+      if (!m || Number.isNaN(t)) return { error: `${name} must be a date and time.` };
+      const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+      const check = new Date(Date.UTC(y, mo - 1, d));
+      if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) {
+        return { error: `${name} must be a real date.` };
+      }
       return { value: new Date(t).toISOString() };
     }
   }

@@ -24,12 +24,14 @@ import {
   MAX_DESCRIPTION_LENGTH,
   parseTicketNumber,
   SHARING_LABELS,
+  TICKET_KIND_LABELS,
   validateAttributes,
   type AttributeValue,
   type SharingBehavior,
   type Ticket,
   type TicketType,
 } from './domain';
+import { effectiveSettings, policyConflictMessage, policyConflicts } from './admin/policy';
 import { BacklineError } from './errors';
 import { uuidv7 } from './ids';
 import type { PreviewMessage } from './protocol';
@@ -44,6 +46,10 @@ export interface ChangeSet {
   settings?: boolean;
   types?: boolean;
   teammates?: boolean;
+  /** Helpdesk connections were added, edited or removed (options page). */
+  connections?: boolean;
+  /** Admin access changed: passphrase set, unlocked or locked (options page). */
+  admin?: boolean;
 }
 
 export interface WorkspaceSettings {
@@ -107,10 +113,30 @@ export interface TicketChanges {
 }
 
 export class Store {
+  /**
+   * Settings the organisation enforces by enterprise policy (`storage.managed`, already parsed
+   * by lib/admin/policy.ts). They win over stored settings in every read and in state changes.
+   */
+  private policy: Partial<WorkspaceSettings> = {};
+
   constructor(
     readonly db: BacklineDatabase,
     private readonly onChange: (changes: ChangeSet) => void = () => {},
   ) {}
+
+  /** Replaces the enterprise policy in force (at start-up and whenever the policy changes). */
+  setPolicy(policy: Partial<WorkspaceSettings>): void {
+    this.policy = { ...policy };
+  }
+
+  getPolicy(): Partial<WorkspaceSettings> {
+    return { ...this.policy };
+  }
+
+  /** Tells open pages that something outside the stores' writes changed (policy, admin lock). */
+  notify(changes: Partial<ChangeSet>): void {
+    this.onChange({ ticketIds: [], conversationKeys: [], ...changes });
+  }
 
   /**
    * Runs `apply` in one readwrite transaction together with the request-id record. A request
@@ -156,7 +182,13 @@ export class Store {
 
   // ----- reads -----------------------------------------------------------------------------
 
+  /** The settings in force: stored ones with the enterprise policy on top. */
   async getSettings(): Promise<WorkspaceSettings> {
+    return effectiveSettings(await this.getStoredSettings(), this.policy);
+  }
+
+  /** What admins saved, without the policy (for the options page and exports). */
+  async getStoredSettings(): Promise<WorkspaceSettings> {
     const rec = await this.db.get('meta', 'settings');
     return { ...DEFAULT_SETTINGS, ...((rec?.value as Partial<WorkspaceSettings>) ?? {}) };
   }
@@ -477,7 +509,10 @@ export class Store {
         if (to.id === ticket.stateId) return { result: ticket, changes: { ticketIds: [], conversationKeys: [] } };
         const from = findState(type, ticket.stateId);
         const settingsRec = await tx.objectStore('meta').get('settings');
-        const settings = { ...DEFAULT_SETTINGS, ...((settingsRec?.value as Partial<WorkspaceSettings>) ?? {}) };
+        const settings = effectiveSettings(
+          { ...DEFAULT_SETTINGS, ...((settingsRec?.value as Partial<WorkspaceSettings>) ?? {}) },
+          this.policy,
+        );
         const actor = await tx.objectStore('teammates').get(input.actorId);
         const links = await tx.objectStore('links').index('byTicket').getAll(ticket.id);
         const now = Date.now();
@@ -505,7 +540,7 @@ export class Store {
           reopens,
         };
         await tx.objectStore('activity').add(activity);
-        const text = `Back-office ticket ${formatTicketNumber(ticket.number)} “${ticket.title}” moved from ${from?.label ?? ticket.stateId} to ${to.label}${actor ? ` by ${actor.name}` : ''}.`;
+        const text = `${TICKET_KIND_LABELS[ticket.kind]} ${formatTicketNumber(ticket.number)} “${ticket.title}” moved from ${from?.label ?? ticket.stateId} to ${to.label}${actor ? ` by ${actor.name}` : ''}.`;
         for (const choice of choices) {
           if (choice.note) await queueEffect(tx, ticket.id, activity.id, choice.conversationKey, 'note', `[Backline] ${text}`, now);
           if (choice.reopen) await queueEffect(tx, ticket.id, activity.id, choice.conversationKey, 'reopen', '', now);
@@ -538,7 +573,7 @@ export class Store {
       const keys = await linkedKeys(tx, ticket.id);
       if (input.crossPost) {
         const actor = await tx.objectStore('teammates').get(input.actorId);
-        const body = `[Backline] Note on back-office ticket ${formatTicketNumber(ticket.number)} “${ticket.title}”${actor ? ` from ${actor.name}` : ''}:\n\n${check.body}`;
+        const body = `[Backline] Note on ${TICKET_KIND_LABELS[ticket.kind].toLowerCase()} ${formatTicketNumber(ticket.number)} “${ticket.title}”${actor ? ` from ${actor.name}` : ''}:\n\n${check.body}`;
         for (const key of keys) await queueEffect(tx, ticket.id, note.id, key, 'note', body, now);
       }
       // A note is an update: it moves the ticket up the queue without bumping its version.
@@ -558,16 +593,20 @@ export class Store {
       const link: LinkRecord = { id: uuidv7(), ticketId: ticket.id, conversationKey: conv.key, createdAt: now, createdBy: input.actorId };
       await tx.objectStore('links').add(link);
       await tx.objectStore('activity').add({ id: uuidv7(), ticketId: ticket.id, at: now, actorId: input.actorId, type: 'link', conversationKey: conv.key, title: conv.title });
+      await tx.objectStore('tickets').put({ ...ticket, updatedAt: now });
       return { result: link, changes: { ticketIds: [ticket.id], conversationKeys: [conv.key] } };
     });
   }
 
   async unlink(input: { requestId: string; actorId: string; ticketId: string; conversationKey: string }): Promise<boolean> {
-    return this.write(input.requestId, ['links', 'conversations', 'activity'], async (tx) => {
+    return this.write(input.requestId, ['tickets', 'links', 'conversations', 'activity'], async (tx) => {
+      const ticket = await tx.objectStore('tickets').get(input.ticketId);
+      if (!ticket) throw new BacklineError('not_found', 'This ticket no longer exists.');
       const existing = await tx.objectStore('links').index('byPair').get([input.ticketId, input.conversationKey]);
       if (!existing) return { result: false, changes: { ticketIds: [], conversationKeys: [] } };
       const conv = await tx.objectStore('conversations').get(input.conversationKey);
       await tx.objectStore('links').delete(existing.id);
+      await tx.objectStore('tickets').put({ ...ticket, updatedAt: Date.now() });
       await tx.objectStore('activity').add({
         id: uuidv7(),
         ticketId: input.ticketId,
@@ -581,14 +620,20 @@ export class Store {
     });
   }
 
-  /** Saves workspace settings (callers enforce who may). */
+  /**
+   * Saves workspace settings (callers enforce who may). A setting the enterprise policy sets is
+   * refused, whatever the page showed. Returns the settings in force afterwards.
+   */
   async saveSettings(requestId: string, patch: Partial<WorkspaceSettings>): Promise<WorkspaceSettings> {
-    return this.write(requestId, ['meta'], async (tx) => {
+    const conflicts = policyConflicts(patch, this.policy);
+    if (conflicts.length) throw new BacklineError('forbidden', policyConflictMessage(conflicts), { policyKeys: conflicts });
+    const stored = await this.write(requestId, ['meta'], async (tx) => {
       const rec = await tx.objectStore('meta').get('settings');
       const next = { ...DEFAULT_SETTINGS, ...((rec?.value as Partial<WorkspaceSettings>) ?? {}), ...patch };
       await tx.objectStore('meta').put({ key: 'settings', value: next });
       return { result: next, changes: { ticketIds: [], conversationKeys: [], settings: true } };
     });
+    return effectiveSettings(stored, this.policy);
   }
 
   /** Forgets request ids old enough that no retry can still arrive. */

@@ -72,6 +72,10 @@ export function createHandlers(env: BackgroundEnv): Handlers {
   return {
     async 'cs:pageContext'(p, sender) {
       if (sender.tabId === null) return { accepted: false };
+      // A content script speaks only for the page it runs in.
+      if (p.context && originOf(sender.url) !== p.context.origin) {
+        throw new BacklineError('forbidden', 'The page context does not match the page that sent it.');
+      }
       const key = p.context ? conversationKey(p.context) : null;
       if (p.context && key) {
         const store = await env.store();
@@ -239,4 +243,12 @@ export async function handleMessage(
 
 function describeRole(role: SenderRole): string {
   return role === 'content' ? 'a web page' : role === 'page' ? 'the panel' : 'the options page';
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '';
+  }
 }

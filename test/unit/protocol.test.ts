@@ -362,6 +362,15 @@ describe('handleMessage: tab context', () => {
     expect((await bg.store.getConversation(KEY))?.title).toBe('Order #1001 missing');
   });
 
+  it('a content script cannot speak for another origin than its page', async () => {
+    const bg = await background();
+    const elsewhere = classifySender({ id: RUNTIME_ID, url: 'https://evil.example/app/accounts/1/conversations/1', tab: { id: 9 } }, RUNTIME_ID, EXT_ORIGIN);
+    const reply = await bg.send('cs:pageContext', { context: CTX }, elsewhere);
+    expect(reply).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await bg.store.getConversation(KEY)).toBeNull();
+    expect(bg.tabs.get(9)).toBeUndefined();
+  });
+
   it('navigating away clears the tab context', async () => {
     const bg = await background();
     await bg.send('cs:pageContext', { context: CTX }, contentSender(7));

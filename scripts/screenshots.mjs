@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+/**
+ * `npm run screenshots`: drives the built extension on the sandbox helpdesk in headless
+ * Chromium and saves screenshots of the panel (conversation view, ticket view, preview, dark
+ * mode, narrow width) into .output/screenshots/ for a person to look at.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { startSandbox } from '../test/sandbox/server.mjs';
+
+const root = resolve(import.meta.dirname, '..');
+const extensionDir = resolve(root, '.output/chrome-mv3');
+const outDir = resolve(root, '.output/screenshots');
+if (!existsSync(join(extensionDir, 'manifest.json'))) {
+  console.error('Build first: npm run build');
+  process.exit(1);
+}
+mkdirSync(outDir, { recursive: true });
+const executablePath = [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/google-chrome'].find((p) => p && existsSync(p));
+const sandbox = await startSandbox({ port: 0 });
+const profile = mkdtempSync(join(tmpdir(), 'backline-shots-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath,
+  headless: true,
+  viewport: { width: 1280, height: 820 },
+  args: [`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`, '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+});
+const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+const extensionId = new URL(worker.url()).host;
+
+async function panelOf(page) {
+  for (let i = 0; i < 100; i++) {
+    const f = page.frames().find((fr) => fr.url().startsWith('chrome-extension://') && fr.url().includes('/panel.html'));
+    if (f) return f;
+    await page.waitForTimeout(100);
+  }
+  throw new Error('panel frame not found');
+}
+
+try {
+  const page = await context.newPage();
+  await page.goto(`${sandbox.url}/app/accounts/1/conversations/2`);
+  const panel = await panelOf(page);
+  // Some data to look at: two tickets, notes, edits.
+  for (const [title, type] of [
+    ['Card declined on renewal', 'Billing'],
+    ['Export to CSV drops the last row', 'Bug report'],
+  ]) {
+    await panel.getByRole('button', { name: 'New back-office ticket' }).click();
+    await panel.getByRole('textbox', { name: 'Title' }).fill(title);
+    await panel.getByRole('combobox', { name: 'Ticket type' }).selectOption({ label: type });
+    if (type === 'Bug report') await panel.getByRole('combobox', { name: 'Severity' }).selectOption('High');
+    await panel.getByRole('textbox', { name: 'Description' }).click();
+    await page.keyboard.type('The customer reports it happens every time.');
+    await panel.getByRole('button', { name: 'Create ticket' }).click();
+    await panel.getByRole('button', { name: /^Ticket state/ }).waitFor();
+    await panel.getByRole('textbox', { name: 'Note' }).fill('Reproduced on staging; engineering is looking.');
+    await panel.getByRole('button', { name: 'Add note' }).click();
+    await panel.getByRole('button', { name: /^Ticket state/ }).click();
+    await panel.getByRole('menuitemradio', { name: 'In progress' }).click();
+    await panel.getByRole('button', { name: '← Back' }).click();
+  }
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(outDir, 'conversation-view.png') });
+
+  await panel.getByRole('button', { name: 'Export to CSV drops the last row' }).click();
+  await panel.getByRole('button', { name: /^Ticket state/ }).waitFor();
+  await page.waitForTimeout(200);
+  await page.screenshot({ path: join(outDir, 'ticket-view.png') });
+  await panel.getByRole('button', { name: /^Ticket state/ }).click();
+  await page.screenshot({ path: join(outDir, 'state-menu.png') });
+  await page.keyboard.press('Escape');
+
+  await panel.getByRole('region', { name: 'Links' }).getByRole('button', { name: 'Open' }).first().click();
+  await panel.getByRole('region', { name: 'Conversation preview' }).waitFor();
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: join(outDir, 'preview.png') });
+  await panel.getByRole('button', { name: /Back to ticket/ }).click();
+
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const tab = await context.newPage();
+  await tab.emulateMedia({ colorScheme: 'dark' });
+  await tab.setViewportSize({ width: 420, height: 820 });
+  await tab.goto(`chrome-extension://${extensionId}/panel.html?url=${encodeURIComponent(`${sandbox.url}/app/accounts/1/conversations/2`)}`);
+  await tab.getByRole('region', { name: 'Linked tickets' }).getByRole('listitem').first().waitFor();
+  await tab.screenshot({ path: join(outDir, 'dark-conversation-view.png') });
+  await tab.getByRole('button', { name: 'Card declined on renewal' }).click();
+  await tab.getByRole('button', { name: /^Ticket state/ }).waitFor();
+  await tab.waitForTimeout(200);
+  await tab.screenshot({ path: join(outDir, 'dark-ticket-view.png'), fullPage: true });
+  await tab.setViewportSize({ width: 320, height: 700 });
+  await tab.emulateMedia({ colorScheme: 'light' });
+  await tab.screenshot({ path: join(outDir, 'narrow-320.png'), fullPage: true });
+  await page.screenshot({ path: join(outDir, 'dark-page.png') });
+  console.log(`Screenshots saved in ${outDir}`);
+} finally {
+  await context.close();
+  await sandbox.close();
+  rmSync(profile, { recursive: true, force: true });
+}
