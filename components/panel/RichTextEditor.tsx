@@ -5,6 +5,7 @@
 import { Editor } from '@tiptap/core';
 import StarterKit from '@tiptap/starter-kit';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { normalizeHref } from '@/lib/sanitize';
 
 export interface RichTextEditorProps {
   label: string;
@@ -27,15 +28,6 @@ const COMMANDS: Command[] = [
   { label: 'Code block', glyph: '</>', keys: 'Control+Alt+C', active: 'codeBlock', run: (e) => e.chain().focus().toggleCodeBlock().run() },
   { label: 'Quote', glyph: '❝', keys: 'Control+Shift+B', active: 'blockquote', run: (e) => e.chain().focus().toggleBlockquote().run() },
 ];
-
-export function normalizeHref(raw: string): string | null {
-  const value = raw.trim();
-  if (!value) return null;
-  if (/^(https?:|mailto:)/i.test(value)) return value;
-  if (/^[^\s:/]+@[^\s/]+$/.test(value)) return `mailto:${value}`;
-  if (/^[a-z][a-z0-9+.-]*:/i.test(value)) return null; // javascript:, data: and friends
-  return `https://${value}`;
-}
 
 export default function RichTextEditor(props: RichTextEditorProps) {
   const host = useRef<HTMLDivElement>(null);

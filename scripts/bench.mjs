@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: measures what makes Backline feel fast, against budgets, in a real
+ * headless Chromium with the built extension and the sandbox helpdesk. Exits 1 when a budget
+ * is exceeded. Timings are medians of several runs; budgets leave room for a slow CI machine.
+ */
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { startSandbox } from '../test/sandbox/server.mjs';
+
+const root = resolve(import.meta.dirname, '..');
+const ext = resolve(root, '.output/chrome-mv3');
+if (!existsSync(join(ext, 'manifest.json'))) {
+  console.error('Build first: npm run build');
+  process.exit(1);
+}
+
+const results = [];
+function record(name, value, budget, unit) {
+  results.push({ name, value, budget, unit, ok: value <= budget });
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const gz = (file) => gzipSync(readFileSync(file)).length / 1024;
+
+// --- Bundle sizes (gzipped KiB) ----------------------------------------------------------------
+record('content script (gzip)', gz(join(ext, 'content-scripts/content.js')), 8, 'KiB');
+const panelHtml = readFileSync(join(ext, 'panel.html'), 'utf8');
+const initial = [...panelHtml.matchAll(/(?:src|href)="\/?([^"]+\.(?:js|css))"/g)].map((m) => m[1]);
+// Modules the panel's entry imports statically (modulepreload links and the entry itself).
+const panelInitial = initial.reduce((sum, f) => sum + gz(join(ext, f)), 0);
+record('panel initial JS+CSS (gzip)', panelInitial, 60, 'KiB');
+const editorChunk = readdirSync(join(ext, 'chunks')).find((f) => f.startsWith('RichTextEditor'));
+if (!editorChunk || initial.some((f) => f.includes('RichTextEditor'))) {
+  console.error('The rich-text editor must be a lazily loaded chunk.');
+  process.exit(1);
+}
+
+// --- Browser timings ---------------------------------------------------------------------------
+const executablePath = [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/google-chrome'].find((p) => p && existsSync(p));
+const sandbox = await startSandbox({ port: 0 });
+const profile = mkdtempSync(join(tmpdir(), 'backline-bench-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath,
+  headless: true,
+  args: [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`, '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+});
+const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+const extensionId = new URL(worker.url()).host;
+
+async function panelOf(page) {
+  for (;;) {
+    const f = page.frames().find((fr) => fr.url().startsWith('chrome-extension://') && fr.url().includes('/panel.html'));
+    if (f) return f;
+    await page.waitForTimeout(5);
+  }
+}
+
+try {
+  // Panel appears: from navigation to the Linked tickets region being shown.
+  const appear = [];
+  for (let i = 0; i < 5; i++) {
+    const page = await context.newPage();
+    const t0 = Date.now();
+    await page.goto(`${sandbox.url}/app/accounts/1/conversations/${1 + (i % 3)}`, { waitUntil: 'commit' });
+    const panel = await panelOf(page);
+    await panel.getByRole('region', { name: 'Linked tickets' }).getByText(/No tickets|Loading/).first().waitFor();
+    appear.push(Date.now() - t0);
+    await page.close();
+  }
+  record('panel visible after navigation (median)', median(appear), 1000, 'ms');
+
+  // A busy store: 500 tickets, one with 1,000 activity items.
+  const seeder = await context.newPage();
+  await seeder.goto(`chrome-extension://${extensionId}/panel.html?url=${encodeURIComponent(`${sandbox.url}/app/accounts/1/conversations/1`)}`);
+  await seeder.getByRole('region', { name: 'Linked tickets' }).waitFor();
+  const seedTime = await seeder.evaluate(async (origin) => {
+    const send = (type, payload) => chrome.runtime.sendMessage({ type, payload });
+    const hello = await send('ui:hello', { context: { helpdesk: 'chatwoot', origin, account: '1', conversationId: '1', kind: 'conversation' } });
+    const t0 = performance.now();
+    let first;
+    for (let i = 0; i < 500; i++) {
+      const r = await send('ui:createTicket', { requestId: crypto.randomUUID(), title: `Bench ticket ${i} refund export invoice`, typeId: 'type-general', conversation: i < 20 ? { key: hello.data.conversationKey } : null });
+      first ??= r.data;
+    }
+    for (let i = 0; i < 1000; i++) await send('ui:addNote', { requestId: crypto.randomUUID(), ticketId: first.id, body: `Note ${i}: checked the logs again.`, crossPost: false });
+    return performance.now() - t0;
+  }, sandbox.url);
+  record('500 tickets + 1,000 notes written (total)', seedTime, 60_000, 'ms');
+
+  const query = await seeder.evaluate(async () => {
+    const times = [];
+    for (let i = 0; i < 7; i++) {
+      const t0 = performance.now();
+      await chrome.runtime.sendMessage({ type: 'ui:queryTickets', payload: { text: 'refund invoice', limit: 200 } });
+      times.push(performance.now() - t0);
+    }
+    return times.sort((a, b) => a - b)[3];
+  });
+  record('queue search over 500 tickets (median)', query, 150, 'ms');
+
+  // Open the ticket with 1,000 activity items from the queue and wait for it to render.
+  const openTimes = [];
+  for (let i = 0; i < 3; i++) {
+    await seeder.goto(`chrome-extension://${extensionId}/panel.html?url=${encodeURIComponent(`${sandbox.url}/app/accounts/1/conversations/1`)}`);
+    await seeder.getByRole('region', { name: 'Linked tickets' }).getByRole('listitem').first().waitFor();
+    const t0 = Date.now();
+    await seeder.getByRole('button', { name: 'Bench ticket 0 refund export invoice' }).click();
+    await seeder.getByRole('region', { name: 'Activity' }).getByText('Note 999: checked the logs again.').waitFor();
+    openTimes.push(Date.now() - t0);
+  }
+  record('open a ticket with 1,000 activity items (median)', median(openTimes), 800, 'ms');
+
+  // Typing never waits: time per key press in the Note box of that long ticket.
+  const note = seeder.getByRole('textbox', { name: 'Note' });
+  await note.click();
+  const text = 'The customer confirmed the refund arrived, closing the loop. '.repeat(2);
+  const t0 = Date.now();
+  await seeder.keyboard.type(text);
+  const perKey = (Date.now() - t0) / text.length;
+  record('typing in the Note box (per key)', perKey, 16, 'ms');
+} finally {
+  await context.close();
+  await sandbox.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+
+let failed = 0;
+for (const r of results) {
+  const line = `${r.ok ? 'ok  ' : 'OVER'}  ${r.name.padEnd(48)} ${r.value.toFixed(1).padStart(9)} ${r.unit}   budget ${r.budget} ${r.unit}`;
+  console.log(line);
+  if (!r.ok) failed++;
+}
+console.log(failed ? `\n${failed} budget(s) exceeded.` : '\nAll budgets met.');
+process.exit(failed ? 1 : 0);
