@@ -15,7 +15,8 @@ export default defineConfig({
   manifest: ({ browser }) => ({
     name: 'Backline',
     description: 'Back-office tickets inside the web helpdesk your agents already use.',
-    permissions: ['storage', 'unlimitedStorage', 'scripting', ...(browser === 'firefox' ? [] : ['sidePanel'])],
+    // alarms: the propagation outbox's retries wake the worker after it was stopped.
+    permissions: ['storage', 'unlimitedStorage', 'scripting', 'alarms', ...(browser === 'firefox' ? [] : ['sidePanel'])],
     host_permissions: [...HOST_MATCH_PATTERNS],
     // Self-hosted helpdesks: asked for, origin by origin, when an admin adds a connection.
     optional_host_permissions: ['https://*/*', 'http://*/*'],
@@ -36,6 +37,9 @@ export default defineConfig({
     ...(browser === 'firefox'
       ? { browser_specific_settings: { gecko: { id: 'backline@backline.dev', strict_min_version: '115.0' } } }
       : { side_panel: { default_path: 'panel.html' } }),
-    storage: { managed_schema: 'managed-schema.json' },
+    // Firefox reads enterprise policy from its own policies.json, not from a managed schema.
+    ...(browser === 'firefox'
+      ? { optional_permissions: ['https://*/*', 'http://*/*'] }
+      : { storage: { managed_schema: 'managed-schema.json' } }),
   }),
 });
