@@ -105,3 +105,16 @@ describe('foundation: the panel on a helpdesk page', () => {
     await page.close();
   });
 });
+
+describe('foundation: extension updates', () => {
+  it('an orphaned content script removes its panel when the extension reloads', async () => {
+    const { page } = await h.openConversation(5);
+    expect(await page.locator('backline-dock').count()).toBe(1);
+    await h.worker.evaluate(() => chrome.runtime.reload()).catch(() => {});
+    await expect.poll(() => page.locator('backline-dock').count(), { timeout: 10_000 }).toBe(0);
+    // The host page keeps working.
+    await page.locator('a[href$="/conversations/6"]').first().click();
+    await expect.poll(() => page.url()).toMatch(/\/conversations\/6$/);
+    await page.close();
+  });
+});
