@@ -64,6 +64,8 @@ export const requestSchemas = {
     description: v.optional(v.string()),
     assigneeId: v.optional(v.nullable(id)),
     attributes: v.optional(attributeValues),
+    user: v.optional(shortText(500)),
+    company: v.optional(shortText(500)),
     conversation: v.optional(v.nullable(ConversationRef)),
   }),
   'ui:updateTicket': v.strictObject({

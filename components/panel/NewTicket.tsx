@@ -16,6 +16,10 @@ export function NewTicket() {
   const [typeId, setTypeId] = useState(types[0]?.id ?? '');
   const [description, setDescription] = useState('');
   const [assigneeId, setAssigneeId] = useState('');
+  // User and Company come from the conversation where the helpdesk told us; the agent may correct them.
+  const known = model.conversation.value?.conversation;
+  const [user, setUser] = useState(known?.customerName ?? '');
+  const [company, setCompany] = useState(known?.company ?? '');
   const [values, setValues] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const { busy, run } = useAction();
@@ -48,6 +52,8 @@ export function NewTicket() {
           description: isBlankRichText(description) ? '' : description,
           assigneeId: assigneeId || null,
           attributes: values,
+          user,
+          company,
           conversation: model.conversationKey.value ? { key: model.conversationKey.value } : null,
         });
         model.announce(`Created ticket #${ticket.number}.`);
@@ -115,6 +121,16 @@ export function NewTicket() {
             )}
           </label>
         ))}
+      <div class="field-row">
+        <label class="field">
+          <span>User</span>
+          <input type="text" aria-label="User" autoComplete="off" value={user} onInput={(e) => setUser(e.currentTarget.value)} />
+        </label>
+        <label class="field">
+          <span>Company</span>
+          <input type="text" aria-label="Company" autoComplete="off" value={company} onInput={(e) => setCompany(e.currentTarget.value)} />
+        </label>
+      </div>
       <label class="field">
         <span>Assignee</span>
         <select aria-label="Assignee" value={assigneeId} onChange={(e) => setAssigneeId(e.currentTarget.value)}>

@@ -56,6 +56,7 @@ export function Queue() {
         placeholder="Ticket ID or words of the title"
         value={text}
         onInput={(e) => setText(e.currentTarget.value)}
+        onKeyDown={(e) => e.key === 'Escape' && model.navigate({ name: 'conversation' })}
       />
       <div class="filters" role="group" aria-label="Filters">
         <select aria-label="Filter by state" value={stateId} onChange={(e) => setStateId(e.currentTarget.value)}>

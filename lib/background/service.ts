@@ -6,7 +6,8 @@
  */
 import type { ConversationRecord } from '../db';
 import { BacklineError, toWireError } from '../errors';
-import { conversationKey, type PageContext } from '../hosts';
+import type { HostSyncResult } from '../admin/connections';
+import { conversationKey, type CustomHost, type PageContext } from '../hosts';
 import {
   allowedFor,
   parseRequest,
@@ -62,6 +63,13 @@ export interface BackgroundEnv {
   /** Wakes the outbox processor after effects were queued. */
   kickOutbox?(): void;
   retryEffect?(effectId: string): Promise<boolean>;
+  /** Records admin settings as unlocked or locked (storage.session: gone when the browser closes). */
+  setAdminUnlocked?(unlocked: boolean): Promise<void>;
+  /**
+   * Registers the content script on self-hosted helpdesk origins and stores the token-free list
+   * the content script reads (lib/admin/connections.ts syncCustomHosts).
+   */
+  syncCustomHosts?(hosts: CustomHost[]): Promise<HostSyncResult>;
 }
 
 type Handlers = { [K in RequestType]: (payload: RequestOf<K>, sender: SenderInfo) => Promise<ResponseMap[K]> };
@@ -142,6 +150,8 @@ export function createHandlers(env: BackgroundEnv): Handlers {
         description: p.description,
         assigneeId: p.assigneeId,
         attributes: p.attributes,
+        user: p.user,
+        company: p.company,
         conversation: conversation ?? undefined,
       });
     },

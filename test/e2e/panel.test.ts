@@ -189,4 +189,52 @@ describe('the back-office ticket panel', () => {
     await page.waitForTimeout(200);
     expect(await panel.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   });
+
+  it('links an existing ticket to another conversation, unlinks it, and finds tickets in the queue', async () => {
+    const second = await h.openConversation(2);
+    const p2 = second.panel;
+    await p2.getByRole('button', { name: 'Link existing ticket' }).click();
+    const find = p2.getByRole('searchbox', { name: 'Find ticket' });
+    await find.fill('double charge');
+    const match = p2.getByRole('listitem').filter({ hasText: 'Refund the double charge' });
+    await expect.poll(() => match.count()).toBe(1);
+    await match.getByRole('button', { name: 'Link' }).click();
+    const linked = p2.getByRole('region', { name: 'Linked tickets' }).getByRole('listitem');
+    await expect.poll(() => linked.count()).toBe(1);
+    expect(await linked.textContent()).toContain('#1');
+
+    // The ticket now lists both conversations under Links.
+    await p2.getByRole('button', { name: 'Refund the double charge' }).click();
+    await expect.poll(() => p2.getByRole('region', { name: 'Links' }).getByRole('listitem').count()).toBe(2);
+    await p2.getByRole('button', { name: '← Back' }).click();
+
+    await linked.getByRole('button', { name: 'Unlink #1' }).click();
+    await expect.poll(() => linked.count()).toBe(0);
+
+    // The queue: search and filters, keyboard shortcut g opens it.
+    await p2.locator('body').press('g');
+    const search = p2.getByRole('searchbox', { name: 'Search tickets' });
+    await expect.poll(() => search.count()).toBe(1);
+    const results = p2.getByRole('region', { name: 'Tickets' }).getByRole('listitem');
+    await expect.poll(() => results.count()).toBe(1);
+    await p2.getByRole('combobox', { name: 'Filter by state' }).selectOption({ label: 'Submitted' });
+    await expect.poll(() => p2.getByText('No tickets match.').count()).toBe(1);
+    await p2.getByRole('combobox', { name: 'Filter by state' }).selectOption({ label: 'Resolved' });
+    await expect.poll(() => results.count()).toBe(1);
+    await search.fill('#1');
+    await expect.poll(() => results.count()).toBe(1);
+    await search.fill('nothing like this');
+    await expect.poll(() => p2.getByText('No tickets match.').count()).toBe(1);
+
+    // `?` lists the shortcuts.
+    await search.press('Escape');
+    await expect.poll(() => p2.getByRole('button', { name: 'New back-office ticket' }).count()).toBe(1);
+    await second.page.keyboard.press('?');
+    const dialog = p2.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await expect.poll(() => dialog.count()).toBe(1);
+    expect(await dialog.textContent()).toContain('Cross-post note');
+    await second.page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+    await second.page.close();
+  });
 });
