@@ -4,11 +4,16 @@ import { TICKET_KIND_LABELS, type TicketKind } from '@/lib/domain';
 import { newRequestId } from '@/lib/ids';
 import type { ConversationStatus } from '@/lib/db';
 
-const KIND_GLYPHS: Record<TicketKind | 'conversation', string> = {
+const KIND_GLYPHS: Record<TicketKind | 'conversation', preact.ComponentChildren> = {
   backoffice: 'B',
   customer: 'C',
   tracker: 'T',
-  conversation: '💬',
+  // A speech bubble drawn in SVG: emoji fonts are missing on many Linux desktops.
+  conversation: (
+    <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true">
+      <path d="M2 2.5h12a1 1 0 0 1 1 1v7a1 1 0 0 1-1 1H7l-3.5 3v-3H2a1 1 0 0 1-1-1v-7a1 1 0 0 1 1-1z" fill="currentColor" />
+    </svg>
+  ),
 };
 
 /** The kind icon: a coloured glyph with the kind's name for screen readers. */

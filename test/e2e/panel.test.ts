@@ -120,6 +120,20 @@ describe('the back-office ticket panel', () => {
     const crossPosted = activity().filter({ hasText: 'Refund issued, tell the customer.' });
     await expect.poll(() => crossPosted.count()).toBe(1);
     expect(await crossPosted.textContent()).toContain('Cross-posted');
+    // Enter while an IME is composing never posts.
+    await note.fill('かんじ');
+    await note.evaluate((el) =>
+      el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, isComposing: true, bubbles: true, cancelable: true })),
+    );
+    await page.waitForTimeout(200);
+    expect(await activity().filter({ hasText: 'かんじ' }).count()).toBe(0);
+    // A note beyond the limit is refused with a message and kept in the box.
+    await note.fill('x'.repeat(50_001));
+    await panel.getByRole('button', { name: 'Add note' }).click();
+    await expect.poll(() => panel.getByRole('alert').filter({ hasText: 'the limit is 50,000' }).count()).toBe(1);
+    expect((await note.inputValue()).length).toBe(50_001);
+    await note.fill('');
+
     // One key press, one note: nothing was posted twice.
     await page.waitForTimeout(300);
     expect(await activity().filter({ hasText: 'Checked the payment provider.' }).count()).toBe(1);
