@@ -25,6 +25,10 @@ export default defineContentScript({
     const customHosts = (stored.customHosts as CustomHost[] | undefined) ?? [];
     let current = parseHelpdeskUrl(location.href, customHosts);
     let dock: Dock | null = null;
+    // panel.html is web-accessible only on the built-in hosts (manifest web_accessible_resources).
+    // On a self-hosted origin added at runtime the page context is still reported, and the
+    // browser's side panel (toolbar button) shows the conversation instead of an in-page frame.
+    const embeddable = HOST_MATCH_PATTERNS.some((p) => matchesPattern(p, location.href));
 
     const report = async (context: PageContext | null) => {
       const details = context ? { title: document.title.slice(0, 500) } : undefined;
@@ -36,7 +40,7 @@ export default defineContentScript({
       if (sameContext(next, current)) return;
       current = next;
       await report(current);
-      if (current && !dock) dock = await mountDock(ctx, current.helpdesk);
+      if (current && !dock && embeddable) dock = await mountDock(ctx, current.helpdesk);
       dock?.setVisible(current !== null);
     };
 
@@ -60,7 +64,7 @@ export default defineContentScript({
     });
 
     await report(current);
-    if (current) dock = await mountDock(ctx, current.helpdesk);
+    if (current && embeddable) dock = await mountDock(ctx, current.helpdesk);
   },
 });
 
@@ -173,4 +177,13 @@ async function mountDock(ctx: ContentScriptContext, helpdesk: HelpdeskId): Promi
 
 function clamp(width: number): number {
   return Math.round(Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, width)));
+}
+
+/** Chrome match-pattern test for the manifest's own patterns (scheme, host with `*.`, any path). */
+function matchesPattern(pattern: string, href: string): boolean {
+  const m = /^(https?):\/\/(\*\.)?([^/]+)\//.exec(pattern);
+  if (!m) return false;
+  const url = new URL(href);
+  if (url.protocol !== `${m[1]}:`) return false;
+  return m[2] ? url.hostname.endsWith(`.${m[3]}`) : url.hostname === m[3];
 }

@@ -132,7 +132,7 @@ export interface Catalog {
 /** Response types, one per request. A missing entry is a compile error in the handler map. */
 export interface ResponseMap extends AdminResponseMap {
   'cs:pageContext': { accepted: boolean };
-  'ui:hello': { tabId: number | null; context: PageContext | null; conversationKey: string | null };
+  'ui:hello': { tabId: number | null; context: PageContext | null; conversationKey: string | null; followsActiveTab: boolean };
   'ui:conversationView': { conversation: ConversationRecord | null; linked: TicketSummary[] };
   'ui:ticketView': TicketView;
   'ui:queryTickets': TicketSummary[];
@@ -159,6 +159,7 @@ export type Reply<T> = { ok: true; data: T } | { ok: false; error: WireError };
 export type BackgroundEvent =
   | { type: 'bg:changed'; changes: ChangeSet }
   | { type: 'bg:tabContext'; tabId: number; context: PageContext | null; conversationKey: string | null }
+  | { type: 'bg:activeTab'; tabId: number; context: PageContext | null; conversationKey: string | null }
   | { type: 'bg:togglePanel' };
 
 export type SenderRole = 'content' | 'page' | 'options';

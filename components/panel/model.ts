@@ -28,6 +28,7 @@ export function createPanelModel() {
   const status = signal<string>('');
   /** Bumped on every change event so that open views re-read what they show. */
   const revision = signal(0);
+  let followsActiveTab = false;
 
   async function refreshConversation() {
     const key = conversationKey.value;
@@ -63,6 +64,10 @@ export function createPanelModel() {
   async function start(signal: AbortSignal, explicit: PageContext | null) {
     onBackgroundEvent((event) => {
       if (event.type === 'bg:tabContext' && event.tabId === tabId.value) setContext(event);
+      if (event.type === 'bg:activeTab' && followsActiveTab) {
+        tabId.value = event.tabId;
+        setContext(event);
+      }
       if (event.type === 'bg:changed') {
         revision.value++;
         if (event.changes.types || event.changes.teammates || event.changes.settings) void refreshCatalog();
@@ -72,6 +77,7 @@ export function createPanelModel() {
     }, signal);
     const hello = await request('ui:hello', { context: explicit });
     tabId.value = hello.tabId;
+    followsActiveTab = hello.followsActiveTab;
     await refreshCatalog();
     setContext(hello);
   }

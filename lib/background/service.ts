@@ -57,6 +57,8 @@ export interface BackgroundEnv {
   getTabContext(tabId: number): Promise<TabContext | undefined>;
   setTabContext(tabId: number, value: TabContext): Promise<void>;
   broadcast(event: BackgroundEvent): void;
+  /** The active tab of the last focused window (for the browser's side panel). */
+  activeTabId?(): Promise<number | null>;
   adminUnlocked(): Promise<boolean>;
   /** Reads a conversation from its helpdesk, or null when no connection serves it. */
   readConversation?(conversation: ConversationRecord): Promise<PreviewResult | null>;
@@ -109,10 +111,13 @@ export function createHandlers(env: BackgroundEnv): Handlers {
         const key = conversationKey(p.context);
         const store = await env.store();
         await store.rememberConversation({ key, ...p.context, title: '', customerName: '', customerEmail: '', company: '' });
-        return { tabId: sender.tabId, context: p.context, conversationKey: key };
+        return { tabId: sender.tabId, context: p.context, conversationKey: key, followsActiveTab: false };
       }
-      const known = sender.tabId !== null ? await env.getTabContext(sender.tabId) : undefined;
-      return { tabId: sender.tabId, context: known?.context ?? null, conversationKey: known?.conversationKey ?? null };
+      // The browser's side panel has no tab of its own: it follows the active tab.
+      const followsActiveTab = sender.tabId === null;
+      const tabId = followsActiveTab ? ((await env.activeTabId?.()) ?? null) : sender.tabId;
+      const known = tabId !== null ? await env.getTabContext(tabId) : undefined;
+      return { tabId, context: known?.context ?? null, conversationKey: known?.conversationKey ?? null, followsActiveTab };
     },
 
     async 'ui:conversationView'(p) {

@@ -362,6 +362,15 @@ describe('handleMessage: tab context', () => {
     expect((await bg.store.getConversation(KEY))?.title).toBe('Order #1001 missing');
   });
 
+  it('the browser side panel (no tab of its own) follows the active tab', async () => {
+    const bg = await background({ activeTabId: async () => 7 });
+    await bg.send('cs:pageContext', { context: CTX }, contentSender(7));
+    const hello = data(await bg.send('ui:hello', {}, panelSender(null)));
+    expect(hello).toEqual({ tabId: 7, context: CTX, conversationKey: KEY, followsActiveTab: true });
+    const inTab = data(await bg.send('ui:hello', {}, panelSender(7)));
+    expect(inTab.followsActiveTab).toBe(false);
+  });
+
   it('a content script cannot speak for another origin than its page', async () => {
     const bg = await background();
     const elsewhere = classifySender({ id: RUNTIME_ID, url: 'https://evil.example/app/accounts/1/conversations/1', tab: { id: 9 } }, RUNTIME_ID, EXT_ORIGIN);
@@ -377,21 +386,21 @@ describe('handleMessage: tab context', () => {
     expect(data(await bg.send('cs:pageContext', { context: null }, contentSender(7)))).toEqual({ accepted: true });
     expect(bg.tabs.get(7)).toEqual({ context: null, conversationKey: null });
     expect(bg.events.at(-1)).toEqual({ type: 'bg:tabContext', tabId: 7, context: null, conversationKey: null });
-    expect(data(await bg.send('ui:hello', {}, panelSender(7)))).toEqual({ tabId: 7, context: null, conversationKey: null });
+    expect(data(await bg.send('ui:hello', {}, panelSender(7)))).toEqual({ tabId: 7, context: null, conversationKey: null, followsActiveTab: false });
   });
 
   it('ui:hello from the panel in that tab returns its context; another tab has none', async () => {
     const bg = await background();
     await bg.send('cs:pageContext', { context: CTX }, contentSender(7));
-    expect(data(await bg.send('ui:hello', {}, panelSender(7)))).toEqual({ tabId: 7, context: CTX, conversationKey: KEY });
-    expect(data(await bg.send('ui:hello', {}, panelSender(8)))).toEqual({ tabId: 8, context: null, conversationKey: null });
-    expect(data(await bg.send('ui:hello', {}, panelSender(null)))).toEqual({ tabId: null, context: null, conversationKey: null });
+    expect(data(await bg.send('ui:hello', {}, panelSender(7)))).toEqual({ tabId: 7, context: CTX, conversationKey: KEY, followsActiveTab: false });
+    expect(data(await bg.send('ui:hello', {}, panelSender(8)))).toEqual({ tabId: 8, context: null, conversationKey: null, followsActiveTab: false });
+    expect(data(await bg.send('ui:hello', {}, panelSender(null)))).toEqual({ tabId: null, context: null, conversationKey: null, followsActiveTab: true });
   });
 
   it('ui:hello naming its own conversation (side panel) remembers it', async () => {
     const bg = await background();
     const reply = data(await bg.send('ui:hello', { context: CTX }, panelSender(null)));
-    expect(reply).toEqual({ tabId: null, context: CTX, conversationKey: KEY });
+    expect(reply).toEqual({ tabId: null, context: CTX, conversationKey: KEY, followsActiveTab: false });
     expect(await bg.store.getConversation(KEY)).toMatchObject({ key: KEY, status: 'unknown' });
   });
 });
