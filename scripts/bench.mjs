@@ -4,15 +4,12 @@
  * headless Chromium with the built extension and the sandbox helpdesk. Exits 1 when a budget
  * is exceeded. Timings are medians of several runs; budgets leave room for a slow CI machine.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { EXTENSION_DIR as ext, launchWithExtension, panelFrame } from './browser.mjs';
 import { startSandbox } from '../test/sandbox/server.mjs';
 
-const root = resolve(import.meta.dirname, '..');
-const ext = resolve(root, '.output/chrome-mv3');
 if (!existsSync(join(ext, 'manifest.json'))) {
   console.error('Build first: npm run build');
   process.exit(1);
@@ -39,24 +36,10 @@ if (!editorChunk || initial.some((f) => f.includes('RichTextEditor'))) {
 }
 
 // --- Browser timings ---------------------------------------------------------------------------
-const executablePath = [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/google-chrome'].find((p) => p && existsSync(p));
 const sandbox = await startSandbox({ port: 0 });
-const profile = mkdtempSync(join(tmpdir(), 'backline-bench-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath,
-  headless: true,
-  args: [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`, '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-});
-const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-const extensionId = new URL(worker.url()).host;
-
-async function panelOf(page) {
-  for (;;) {
-    const f = page.frames().find((fr) => fr.url().startsWith('chrome-extension://') && fr.url().includes('/panel.html'));
-    if (f) return f;
-    await page.waitForTimeout(5);
-  }
-}
+const browser = await launchWithExtension();
+const { context, extensionId } = browser;
+const panelOf = (page) => panelFrame(page);
 
 try {
   // Panel appears: from navigation to the Linked tickets region being shown.
@@ -122,9 +105,8 @@ try {
   const perKey = (Date.now() - t0) / text.length;
   record('typing in the Note box (per key)', perKey, 16, 'ms');
 } finally {
-  await context.close();
+  await browser.close();
   await sandbox.close();
-  rmSync(profile, { recursive: true, force: true });
 }
 
 let failed = 0;

@@ -4,40 +4,17 @@
  * Chromium and saves screenshots of the panel (conversation view, ticket view, preview, dark
  * mode, narrow width) into .output/screenshots/ for a person to look at.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchWithExtension, panelFrame } from './browser.mjs';
 import { startSandbox } from '../test/sandbox/server.mjs';
 
-const root = resolve(import.meta.dirname, '..');
-const extensionDir = resolve(root, '.output/chrome-mv3');
-const outDir = resolve(root, '.output/screenshots');
-if (!existsSync(join(extensionDir, 'manifest.json'))) {
-  console.error('Build first: npm run build');
-  process.exit(1);
-}
+const outDir = resolve(import.meta.dirname, '../.output/screenshots');
 mkdirSync(outDir, { recursive: true });
-const executablePath = [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/google-chrome'].find((p) => p && existsSync(p));
 const sandbox = await startSandbox({ port: 0 });
-const profile = mkdtempSync(join(tmpdir(), 'backline-shots-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath,
-  headless: true,
-  viewport: { width: 1280, height: 820 },
-  args: [`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`, '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-});
-const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-const extensionId = new URL(worker.url()).host;
-
-async function panelOf(page) {
-  for (let i = 0; i < 100; i++) {
-    const f = page.frames().find((fr) => fr.url().startsWith('chrome-extension://') && fr.url().includes('/panel.html'));
-    if (f) return f;
-    await page.waitForTimeout(100);
-  }
-  throw new Error('panel frame not found');
-}
+const browser = await launchWithExtension({ viewport: { width: 1280, height: 820 } });
+const { context, extensionId } = browser;
+const panelOf = (page) => panelFrame(page);
 
 try {
   const page = await context.newPage();
@@ -96,7 +73,6 @@ try {
   await page.screenshot({ path: join(outDir, 'dark-page.png') });
   console.log(`Screenshots saved in ${outDir}`);
 } finally {
-  await context.close();
+  await browser.close();
   await sandbox.close();
-  rmSync(profile, { recursive: true, force: true });
 }
