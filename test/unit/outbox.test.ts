@@ -1,0 +1,402 @@
+/**
+ * The propagation outbox over a real IndexedDB (fake-indexeddb) and the real sandbox helpdesk
+ * over HTTP. Time is injected so backoff is tested without sleeping.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { noteMarker, type FetchLike } from '../../lib/connectors';
+import { openBacklineDb, type BacklineDatabase, type ConnectionRecord, type OutboxRecord } from '../../lib/db';
+import { conversationKey } from '../../lib/hosts';
+import { uuidv7 } from '../../lib/ids';
+import { createHelpdeskServices } from '../../lib/background/helpdesk';
+import type { BackgroundEvent } from '../../lib/protocol';
+import { backoffDelay, createOutboxRunner, DEFAULT_BACKOFF, idempotencyKey, processOutbox, retryEffect, type OutboxDeps, type OutboxRun } from '../../lib/outbox';
+import { Store, type ChangeSet, type ConversationInput } from '../../lib/store';
+import { SANDBOX_TOKEN, startSandbox, type SandboxHandle } from '../sandbox/server.mjs';
+
+let sandbox: SandboxHandle;
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0 });
+});
+afterAll(async () => {
+  await sandbox?.close();
+});
+beforeEach(() => sandbox.reset());
+
+const open: BacklineDatabase[] = [];
+afterEach(() => {
+  for (const db of open.splice(0)) db.close();
+});
+
+const ME = { id: 'tm-me', name: 'Alice Agent', email: '', kind: 'person' as const };
+
+function conv(id: number): ConversationInput {
+  const ctx = { helpdesk: 'chatwoot' as const, origin: sandbox.url, account: '1', conversationId: String(id) };
+  return { key: conversationKey(ctx), ...ctx, kind: 'conversation', title: '', customerName: '', customerEmail: '', company: '' };
+}
+
+async function setup(opts: { token?: string | null } = {}) {
+  const db = await openBacklineDb(`outbox-test-${crypto.randomUUID()}`);
+  open.push(db);
+  await db.put('teammates', ME);
+  const store = new Store(db);
+  if (opts.token !== null) {
+    const conn: ConnectionRecord = {
+      id: uuidv7(),
+      helpdesk: 'chatwoot',
+      baseUrl: sandbox.url,
+      accountId: '1',
+      token: opts.token ?? SANDBOX_TOKEN,
+      label: 'Sandbox',
+      createdAt: Date.now(),
+      updatedAt: Date.now(),
+    };
+    await db.put('connections', conn);
+  }
+  // The clock starts when first read (after the test queued its effects) and then only moves
+  // when the test advances it.
+  let clock: number | null = null;
+  const now = () => (clock ??= Date.now());
+  const changes: ChangeSet[] = [];
+  const deps = (over: Partial<OutboxDeps> = {}): OutboxDeps => ({
+    store,
+    connections: () => db.getAll('connections'),
+    now,
+    random: () => 0.5, // no jitter: delays are exactly 2 s, 4 s, 8 s…
+    timeoutMs: 2000,
+    onChange: (c) => changes.push(c),
+    ...over,
+  });
+  const advance = (ms: number) => (clock = now() + ms);
+  return { db, store, deps, advance, changes, now };
+}
+
+/** A back-office ticket linked to the given sandbox conversations. */
+async function ticketLinkedTo(store: Store, ids: number[]) {
+  const [first, ...rest] = ids;
+  const t = await store.createTicket({ requestId: uuidv7(), actorId: ME.id, title: 'Export stuck', typeId: 'type-general', conversation: conv(first!) });
+  for (const id of rest) await store.link({ requestId: uuidv7(), actorId: ME.id, ticketId: t.id, conversation: conv(id) });
+  return t;
+}
+
+const moveTo = (store: Store, ticketId: string, version: number, stateId: string) =>
+  store.changeState({ requestId: uuidv7(), actorId: ME.id, ticketId, baseVersion: version, stateId });
+
+const effects = async (db: BacklineDatabase): Promise<OutboxRecord[]> => (await db.getAll('outbox')).sort((a, b) => a.id.localeCompare(b.id));
+const sbConv = (id: number) => sandbox.state.conversations.find((c) => c.id === id)!;
+const notesWith = (id: number, marker: string) => sbConv(id).messages.filter((m) => m.private && m.content.includes(marker));
+const apiRequests = (pathPart: string, method = 'POST') => sandbox.state.requests.filter((r) => r.method === method && r.path.includes(pathPart));
+
+/** Runs the processor, advancing the clock to each wake-up, until nothing is left queued. */
+async function drain(deps: () => OutboxDeps, advance: (ms: number) => number, now: () => number, maxRuns = 20): Promise<OutboxRun[]> {
+  const runs: OutboxRun[] = [];
+  for (let i = 0; i < maxRuns; i++) {
+    const r = await processOutbox(deps());
+    runs.push(r);
+    if (r.nextWakeAt === null) return runs;
+    advance(Math.max(0, r.nextWakeAt - now()));
+  }
+  throw new Error('the outbox did not drain');
+}
+
+describe('delivery', () => {
+  it('posts the event note and reopens a snoozed and a resolved conversation; records status and outcomes', async () => {
+    const { db, store, deps, changes } = await setup();
+    const t = await ticketLinkedTo(store, [2, 3]);
+    await moveTo(store, t.id, 1, 'in_progress');
+
+    const run = await processOutbox(deps());
+    expect(run).toMatchObject({ delivered: 4, failed: 0, skipped: 0, retrying: 0, nextWakeAt: null });
+
+    const all = await effects(db);
+    expect(all.map((e) => [e.kind, e.status])).toEqual([
+      ['note', 'delivered'],
+      ['reopen', 'delivered'],
+      ['note', 'delivered'],
+      ['reopen', 'delivered'],
+    ]);
+    for (const id of [2, 3]) {
+      expect(sbConv(id).status).toBe('open');
+      expect(sbConv(id).snoozed_until).toBeNull();
+      const note = all.find((e) => e.kind === 'note' && e.conversationKey === conv(id).key)!;
+      const posted = notesWith(id, noteMarker(idempotencyKey(note.id)));
+      expect(posted).toHaveLength(1);
+      expect(posted[0]!.content).toContain('moved from Submitted to In progress by Alice Agent');
+      expect(String(posted[0]!.id)).toBe(note.remoteId);
+      expect((await store.getConversation(conv(id).key))?.status).toBe('open');
+    }
+    expect(all.find((e) => e.kind === 'reopen' && e.conversationKey === conv(2).key)?.lastError).toBe('Unsnoozed');
+    expect(all.every((e) => !e.attemptId && e.unsureSince === null)).toBe(true);
+    // Open panels heard about every outcome.
+    expect(changes.filter((c) => c.ticketIds.includes(t.id))).toHaveLength(4);
+    expect(changes.some((c) => c.conversationKeys.includes(conv(2).key))).toBe(true);
+  });
+
+  it('delivers per conversation in order: the note lands before the reopen', async () => {
+    const { store, deps } = await setup();
+    const t = await ticketLinkedTo(store, [2]);
+    await moveTo(store, t.id, 1, 'in_progress');
+    await processOutbox(deps());
+    const messages = sbConv(2).messages;
+    const noteAt = messages.findIndex((m) => m.private && m.content.includes('moved from'));
+    const reopenedAt = messages.findIndex((m) => m.message_type === 2 && m.content.includes('reopened'));
+    expect(noteAt).toBeGreaterThan(-1);
+    expect(reopenedAt).toBeGreaterThan(noteAt);
+  });
+
+  it('leaves an open conversation alone: the reopen is skipped as "Already open"', async () => {
+    const { db, store, deps } = await setup();
+    const t = await ticketLinkedTo(store, [1]);
+    await moveTo(store, t.id, 1, 'in_progress');
+    await processOutbox(deps());
+    const [note, reopen] = await effects(db);
+    expect(note!.status).toBe('delivered');
+    expect(reopen).toMatchObject({ status: 'skipped', lastError: 'Already open' });
+    expect(apiRequests('toggle_status')).toHaveLength(0);
+  });
+
+  it('honours "Prevent state changes from reopening": events posted, nothing reopened, earlier reopens stay', async () => {
+    const { db, store, deps, advance } = await setup();
+    const t = await ticketLinkedTo(store, [2, 3]);
+    const v2 = await moveTo(store, t.id, 1, 'in_progress');
+    await processOutbox(deps());
+    expect(sbConv(2).status).toBe('open');
+
+    await store.saveSettings(uuidv7(), { preventReopen: true });
+    // Someone resolves conversation 3 in the helpdesk meanwhile.
+    sbConv(3).status = 'resolved';
+    sandbox.state.requests = [];
+    await moveTo(store, t.id, v2.version, 'waiting');
+    advance(60_000); // the test clock stood still while the change was queued
+    const run = await processOutbox(deps());
+    expect(run).toMatchObject({ delivered: 2, skipped: 0 });
+    expect(apiRequests('toggle_status')).toHaveLength(0);
+    expect(sbConv(2).status).toBe('open');
+    expect(sbConv(3).status).toBe('resolved');
+    const latest = (await effects(db)).slice(4);
+    expect(latest.map((e) => e.kind)).toEqual(['note', 'note']);
+    for (const id of [2, 3]) expect(sbConv(id).messages.filter((m) => m.private && m.content.includes('to Waiting on customer'))).toHaveLength(1);
+  });
+
+  it('cross-posts a note as a private note to every linked conversation', async () => {
+    const { store, deps } = await setup();
+    const t = await ticketLinkedTo(store, [2, 3]);
+    await store.addNote({ requestId: uuidv7(), actorId: ME.id, ticketId: t.id, body: 'Fix deployed at 14:05', crossPost: true });
+    expect(await processOutbox(deps())).toMatchObject({ delivered: 2 });
+    for (const id of [2, 3]) {
+      const notes = sbConv(id).messages.filter((m) => m.content.includes('Fix deployed at 14:05'));
+      expect(notes).toHaveLength(1);
+      expect(notes[0]).toMatchObject({ private: true, message_type: 1 });
+    }
+    // A note does not reopen anything.
+    expect(sbConv(2).status).toBe('snoozed');
+  });
+});
+
+describe('failures', () => {
+  it('without a connection: the change is saved and the effect says plainly why the helpdesk was not updated', async () => {
+    const { db, store, deps } = await setup({ token: null });
+    const t = await ticketLinkedTo(store, [2]);
+    await moveTo(store, t.id, 1, 'in_progress');
+    expect(await processOutbox(deps())).toMatchObject({ skipped: 2, nextWakeAt: null });
+    for (const e of await effects(db)) {
+      expect(e.status).toBe('skipped');
+      expect(e.lastError).toBe(`No Chatwoot connection for ${sandbox.url} account 1, so the helpdesk was not updated. An admin can add one on the options page.`);
+    }
+    expect(sandbox.state.requests).toHaveLength(0);
+    expect((await store.getTicket(t.id)).stateId).toBe('in_progress');
+  });
+
+  it('a wrong token fails permanently with a clear reason; no retries; Retry after fixing it delivers', async () => {
+    const { db, store, deps, advance } = await setup({ token: 'wrong-token' });
+    const t = await ticketLinkedTo(store, [3]);
+    await moveTo(store, t.id, 1, 'in_progress');
+    expect(await processOutbox(deps())).toMatchObject({ failed: 2, nextWakeAt: null });
+    const failed = await effects(db);
+    for (const e of failed) {
+      expect(e).toMatchObject({ status: 'failed', attempts: 1 });
+      expect(e.lastError).toBe("Chatwoot refused the access token (401). Check the connection's API access token on the options page.");
+    }
+    advance(60 * 60 * 1000);
+    const before = sandbox.state.requests.length;
+    await processOutbox(deps());
+    expect(sandbox.state.requests.length).toBe(before); // permanent: nothing retried on its own
+
+    const conn = (await db.getAll('connections'))[0]!;
+    await db.put('connections', { ...conn, token: SANDBOX_TOKEN });
+    for (const e of failed) expect(await retryEffect(deps(), e.id)).toBe(true);
+    expect(await retryEffect(deps(), failed[0]!.id)).toBe(false); // already queued
+    expect(await processOutbox(deps())).toMatchObject({ delivered: 2 });
+    expect(sbConv(3).status).toBe('open');
+    expect(sbConv(3).messages.filter((m) => m.private && m.content.includes('moved from'))).toHaveLength(1);
+  });
+
+  it('retries a 500 with exponential backoff until delivered, without duplicates, holding back later effects of that conversation', async () => {
+    const { db, store, deps, advance, now } = await setup();
+    const t = await ticketLinkedTo(store, [2, 3]);
+    await moveTo(store, t.id, 1, 'in_progress');
+    // Conversation 2's requests fail three times; conversation 3 is unaffected.
+    await fetch(`${sandbox.url}/__sandbox/fail`, { method: 'POST', body: JSON.stringify({ count: 3, status: 500, match: '/conversations/2/' }) });
+
+    const start = now();
+    const first = await processOutbox(deps());
+    expect(first).toMatchObject({ delivered: 2, retrying: 1 });
+    const [note2, reopen2] = (await effects(db)).filter((e) => e.conversationKey === conv(2).key);
+    expect(note2).toMatchObject({ status: 'queued', attempts: 1, nextAttemptAt: start + 2000 });
+    expect(note2!.lastError).toMatch(/^Chatwoot had a server error \(HTTP 500\).*Retrying in 2 s \(attempt 1 of 12\)\.$/);
+    expect(note2!.unsureSince).toBe(start); // a 500 on a POST: it may have landed
+    expect(reopen2).toMatchObject({ status: 'queued', attempts: 0 }); // waits for the note
+    expect(first.nextWakeAt).toBe(start + 2000);
+    expect(apiRequests('/conversations/2/toggle_status')).toHaveLength(0);
+
+    // Attempt 2 looks for the note first (that GET fails: 4 s), attempt 3 fails again (8 s)…
+    const runs = await drain(deps, advance, now);
+    expect(now() - start).toBe(2000 + 4000 + 8000);
+    expect(runs.at(-1)!.nextWakeAt).toBeNull();
+    const done = (await effects(db)).filter((e) => e.conversationKey === conv(2).key);
+    expect(done.map((e) => e.status)).toEqual(['delivered', 'delivered']);
+    expect(done[0]!.attempts).toBe(4);
+    expect(notesWith(2, noteMarker(idempotencyKey(note2!.id)))).toHaveLength(1);
+    expect(sbConv(2).status).toBe('open');
+    expect(apiRequests('/conversations/2/messages').filter((r) => r.status === 200)).toHaveLength(1);
+  });
+
+  it('honours Retry-After on 429', async () => {
+    const { db, store, deps, now } = await setup();
+    const t = await ticketLinkedTo(store, [2]);
+    await store.addNote({ requestId: uuidv7(), actorId: ME.id, ticketId: t.id, body: 'hello', crossPost: true });
+    const limited: FetchLike = async () => new Response('{"error":"Throttled"}', { status: 429, headers: { 'retry-after': '120' } });
+    const run = await processOutbox(deps({ fetch: limited }));
+    expect(run.retrying).toBe(1);
+    const [e] = await effects(db);
+    expect(e!.nextAttemptAt).toBe(now() + 120_000);
+    expect(e!.lastError).toContain('Retrying in 2 min');
+    expect(e!.unsureSince).toBeNull(); // a 429 was certainly not applied
+  });
+
+  it('gives up on transient errors after the maximum attempts, with a Retry button’s worth of reason', async () => {
+    const { db, store, deps, advance, now } = await setup();
+    const t = await ticketLinkedTo(store, [2]);
+    await store.addNote({ requestId: uuidv7(), actorId: ME.id, ticketId: t.id, body: 'hello', crossPost: true });
+    await fetch(`${sandbox.url}/__sandbox/fail`, { method: 'POST', body: JSON.stringify({ count: 100, status: 503 }) });
+    await drain(() => deps({ backoff: { maxAttempts: 3 } }), advance, now);
+    const [e] = await effects(db);
+    expect(e).toMatchObject({ status: 'failed', attempts: 3 });
+    expect(e!.lastError).toMatch(/^Gave up after 3 attempts\. Chatwoot had a server error \(HTTP 503\)/);
+  });
+});
+
+describe('exactly once', () => {
+  it('a worker stopped between the POST and recording "delivered" does not post the note twice', async () => {
+    const { db, store, deps, advance } = await setup();
+    const t = await ticketLinkedTo(store, [2]);
+    await store.addNote({ requestId: uuidv7(), actorId: ME.id, ticketId: t.id, body: 'Only once, please', crossPost: true });
+    const [effect] = await effects(db);
+    const marker = noteMarker(idempotencyKey(effect!.id));
+
+    // The first worker's POST reaches the helpdesk, then the worker dies: its await never returns.
+    const dying: FetchLike = async (input, init) => {
+      const res = await fetch(input, init);
+      if (init.method === 'POST') return new Promise<Response>(() => {});
+      return res;
+    };
+    void processOutbox(deps({ fetch: dying }));
+    await expect.poll(() => notesWith(2, marker).length).toBe(1);
+    const interrupted = (await effects(db))[0]!;
+    expect(interrupted).toMatchObject({ status: 'queued', attempts: 1 });
+    expect(interrupted.attemptId).toBeTruthy();
+
+    // A new worker right away: the interrupted request is given time to settle first.
+    const early = await processOutbox(deps());
+    expect(early.delivered).toBe(0);
+    expect(early.nextWakeAt).toBe(interrupted.attemptStartedAt! + 2000);
+    // After that, the note is found instead of posted again.
+    advance(2500);
+    const posts = apiRequests('/conversations/2/messages').length;
+    expect(await processOutbox(deps())).toMatchObject({ delivered: 1, nextWakeAt: null });
+    expect(apiRequests('/conversations/2/messages')).toHaveLength(posts); // no POST
+    expect(notesWith(2, marker)).toHaveLength(1);
+    const done = (await effects(db))[0]!;
+    expect(done).toMatchObject({ status: 'delivered', attempts: 2, remoteId: String(notesWith(2, marker)[0]!.id), attemptId: null, unsureSince: null });
+  });
+
+  it('a dropped connection after the note landed is found on the next attempt, not re-posted', async () => {
+    const { db, store, deps, advance, now } = await setup();
+    const t = await ticketLinkedTo(store, [3]);
+    await store.addNote({ requestId: uuidv7(), actorId: ME.id, ticketId: t.id, body: 'Dropped answer', crossPost: true });
+    let drops = 1;
+    const flaky: FetchLike = async (input, init) => {
+      const res = await fetch(input, init);
+      if (init.method === 'POST' && drops-- > 0) throw new TypeError('network connection was lost');
+      return res;
+    };
+    await drain(() => deps({ fetch: flaky }), advance, now);
+    const [e] = await effects(db);
+    expect(e).toMatchObject({ status: 'delivered', attempts: 2 });
+    expect(sbConv(3).messages.filter((m) => m.content.includes('Dropped answer'))).toHaveLength(1);
+  });
+
+  it('runs one at a time: kicks during a run coalesce into one more run', async () => {
+    let active = 0;
+    let maxActive = 0;
+    let runs = 0;
+    const scheduled: (number | null)[] = [];
+    const kick = createOutboxRunner(
+      async () => {
+        active++;
+        maxActive = Math.max(maxActive, active);
+        runs++;
+        await new Promise((r) => setTimeout(r, 20));
+        active--;
+        return { delivered: 0, failed: 0, skipped: 0, retrying: 0, nextWakeAt: null };
+      },
+      (at) => scheduled.push(at),
+    );
+    await Promise.all([kick(), kick(), kick(), kick()]);
+    expect(maxActive).toBe(1);
+    expect(runs).toBe(2);
+    expect(scheduled).toEqual([null, null]);
+  });
+
+  it('backoff doubles from 2 s, is capped, jittered ±20 %, and never shorter than Retry-After', () => {
+    const p = DEFAULT_BACKOFF;
+    expect([1, 2, 3, 4].map((n) => backoffDelay(n, p, () => 0.5))).toEqual([2000, 4000, 8000, 16000]);
+    expect(backoffDelay(30, p, () => 0.5)).toBe(p.capMs);
+    expect(backoffDelay(1, p, () => 0)).toBe(1600);
+    expect(backoffDelay(1, p, () => 1)).toBe(2400);
+    expect(backoffDelay(1, p, () => 0.5, 30_000)).toBe(30_000);
+  });
+});
+
+describe('background helpdesk services', () => {
+  it('reads a conversation for the preview, saves its live status and customer, and broadcasts only real changes', async () => {
+    const { store } = await setup();
+    await store.rememberConversation(conv(2));
+    const events: BackgroundEvent[] = [];
+    const wakes: (number | null)[] = [];
+    const services = createHelpdeskServices({ store: async () => store, broadcast: (e) => events.push(e), scheduleWake: (at) => wakes.push(at) });
+    const record = (await store.getConversation(conv(2).key))!;
+    expect(record.status).toBe('unknown');
+
+    const preview = (await services.readConversation(record))!;
+    expect(preview).toMatchObject({ source: 'helpdesk', notice: '', conversation: { status: 'snoozed', customerName: 'Grace Hopper', company: 'Compiler Systems Inc' } });
+    expect(preview.messages.map((m) => m.kind)).toEqual(['incoming', 'outgoing', 'event']);
+    expect((await store.getConversation(conv(2).key))?.status).toBe('snoozed');
+    expect(events).toEqual([{ type: 'bg:changed', changes: { ticketIds: [], conversationKeys: [conv(2).key] } }]);
+    await services.readConversation(record);
+    expect(events).toHaveLength(1); // nothing changed the second time: no broadcast, no refresh loop
+
+    const elsewhere = { ...record, origin: 'https://support.example.com', key: 'chatwoot:https://support.example.com:1:2' };
+    expect(await services.readConversation(elsewhere)).toBeNull(); // no connection serves it
+  });
+
+  it('kickOutbox delivers and schedules nothing more when the queue is empty', async () => {
+    const { db, store } = await setup();
+    const t = await ticketLinkedTo(store, [3]);
+    await moveTo(store, t.id, 1, 'in_progress');
+    const wakes: (number | null)[] = [];
+    const services = createHelpdeskServices({ store: async () => store, broadcast: () => {}, scheduleWake: (at) => wakes.push(at) });
+    await services.kickOutbox();
+    expect((await effects(db)).map((e) => e.status)).toEqual(['delivered', 'delivered']);
+    expect(wakes).toEqual([null]);
+  });
+});
