@@ -1,17 +1,127 @@
 /**
  * Requests of the options page. `admin:` requests need the options page as sender AND admin
- * settings unlocked; `opt:` requests need only the options page (unlocking, viewing).
- * Merged into the protocol in lib/protocol.ts.
+ * settings unlocked; `opt:` requests need only the options page (unlocking, viewing, choosing
+ * who you are, exporting). Merged into the protocol in lib/protocol.ts.
  */
 import * as v from 'valibot';
+import type { Teammate } from './db';
+import type { TicketType } from './domain';
+import type { ConnectionView } from './admin/connections';
+import type { BacklineExport, ImportSummary } from './admin/transfer';
+import type { RemoveTypeResult, SaveTypeResult, Usage } from './admin/workspace';
+import type { HelpdeskId } from './hosts';
 import type { WorkspaceSettings } from './store';
 
 const requestId = v.pipe(v.string(), v.regex(/^[0-9a-zA-Z-]{8,64}$/, 'requestId must be a UUID'));
+const id = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
+const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
+const helpdesk = v.picklist(['intercom', 'zendesk', 'freshdesk', 'helpscout', 'front', 'zammad', 'chatwoot', 'freescout', 'hubspot', 'gorgias']);
+const passphrase = text(1000);
+
+const AttributeDefInput = v.strictObject({
+  id,
+  name: text(200),
+  type: v.picklist(['text', 'textarea', 'list', 'number', 'decimal', 'boolean', 'datetime']),
+  required: v.boolean(),
+  options: v.optional(v.pipe(v.array(text(200)), v.maxLength(500))),
+  archived: v.optional(v.boolean()),
+});
+
+const TicketTypeInput = v.strictObject({
+  id: v.optional(id),
+  name: text(200),
+  category: v.picklist(['backoffice', 'customer', 'tracker']),
+  icon: text(32),
+  color: text(32),
+  attributes: v.pipe(v.array(AttributeDefInput), v.maxLength(100)),
+  states: v.pipe(v.array(v.strictObject({ id, label: text(200), category: v.picklist(['submitted', 'in_progress', 'waiting', 'resolved']) })), v.maxLength(50)),
+  archived: v.optional(v.boolean()),
+});
+
+const ConnectionInput = v.strictObject({
+  id: v.optional(id),
+  helpdesk,
+  baseUrl: text(500),
+  accountId: text(200),
+  /** Empty or absent on an edit: keep the saved token. */
+  token: v.optional(text(2000)),
+  label: v.optional(text(200)),
+});
+
+/** Import files travel as text; the background parses and validates them (lib/admin/transfer.ts). */
+const importText = v.pipe(v.string(), v.maxLength(50 * 1024 * 1024, 'The file is larger than 50 MB.'));
 
 export const adminRequestSchemas = {
+  // Options page, locked or not.
+  'opt:adminStatus': v.strictObject({}),
+  'opt:setPassphrase': v.strictObject({ requestId, passphrase, confirmation: passphrase }),
+  'opt:unlock': v.strictObject({ passphrase }),
+  'opt:lock': v.strictObject({}),
+  'opt:workspace': v.strictObject({}),
+  'opt:setMe': v.strictObject({ requestId, teammateId: id }),
+  'opt:export': v.strictObject({}),
+
+  // Options page with admin settings unlocked.
   'admin:saveSettings': v.strictObject({ requestId, settings: v.strictObject({ preventReopen: v.optional(v.boolean()) }) }),
+  'admin:saveTicketType': v.strictObject({ requestId, type: TicketTypeInput }),
+  'admin:removeTicketType': v.strictObject({ requestId, typeId: id }),
+  'admin:saveTeammate': v.strictObject({
+    requestId,
+    teammate: v.strictObject({ id: v.optional(id), name: text(200), email: text(400), kind: v.picklist(['person', 'team']) }),
+  }),
+  'admin:removeTeammate': v.strictObject({ requestId, teammateId: id }),
+  'admin:saveConnection': v.strictObject({ requestId, connection: ConnectionInput }),
+  'admin:removeConnection': v.strictObject({ requestId, connectionId: id }),
+  'admin:testConnection': v.strictObject({ connection: ConnectionInput }),
+  'admin:checkImport': v.strictObject({ text: importText }),
+  'admin:import': v.strictObject({ requestId, text: importText }),
+  'admin:wipe': v.strictObject({ requestId }),
 } as const;
 
+/** What the options page needs to draw the admin lock and the settings. */
+export interface AdminStatus {
+  passphraseSet: boolean;
+  unlocked: boolean;
+  /** Milliseconds until another unlock attempt is allowed after wrong passphrases (0: now). */
+  retryAfterMs: number;
+  /** Settings in force (policy on top of stored). */
+  settings: WorkspaceSettings;
+  /** Settings the organisation sets by enterprise policy: shown as such, not changeable. */
+  policyKeys: (keyof WorkspaceSettings)[];
+}
+
+/** Everything the options page lists. Connections come masked: tokens never leave the background. */
+export interface Workspace {
+  /** All ticket types, archived (removed but still used) ones included. */
+  types: TicketType[];
+  usage: Usage;
+  teammates: Teammate[];
+  me: Teammate;
+  connections: ConnectionView[];
+  /** Helpdesks Backline has a connector for. */
+  supportedHelpdesks: HelpdeskId[];
+}
+
+export type ConnectionTest = { ok: true; detail: string } | { ok: false; error: string };
+
 export interface AdminResponseMap {
+  'opt:adminStatus': AdminStatus;
+  'opt:setPassphrase': AdminStatus;
+  'opt:unlock': AdminStatus;
+  'opt:lock': AdminStatus;
+  'opt:workspace': Workspace;
+  'opt:setMe': Teammate;
+  'opt:export': BacklineExport;
   'admin:saveSettings': WorkspaceSettings;
+  'admin:saveTicketType': SaveTypeResult;
+  'admin:removeTicketType': RemoveTypeResult;
+  'admin:saveTeammate': Teammate;
+  'admin:removeTeammate': { removed: true };
+  /** `missingPermission`: a self-hosted origin whose pages Backline may not read yet. */
+  'admin:saveConnection': { connection: ConnectionView; missingPermission: boolean; warning: string };
+  'admin:removeConnection': { removed: boolean };
+  'admin:testConnection': ConnectionTest;
+  'admin:checkImport': ImportSummary;
+  'admin:import': ImportSummary;
+  'admin:wipe': { wiped: true };
 }

@@ -1,3 +1,16 @@
 import { render } from 'preact';
+import { App } from '@/components/options/App';
+import { OptionsContext } from '@/components/options/context';
+import { createOptionsModel } from '@/components/options/model';
+import '@/components/options/options.css';
 
-render(<main><h1>Backline settings</h1></main>, document.getElementById('app')!);
+const model = createOptionsModel();
+const controller = new AbortController();
+addEventListener('pagehide', () => controller.abort(), { once: true });
+render(
+  <OptionsContext.Provider value={model}>
+    <App />
+  </OptionsContext.Provider>,
+  document.getElementById('app')!,
+);
+void model.start(controller.signal);

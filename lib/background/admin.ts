@@ -1,19 +1,243 @@
 /**
  * Handlers of the options page's requests. The sender and unlock checks happen in
- * handleMessage before any of these run.
+ * handleMessage before any of these run: `opt:` needs the options page, `admin:` also needs
+ * admin settings unlocked. What only the background can know (the passphrase, the throttle,
+ * the enterprise policy, connection tokens) is checked here again, whatever the page showed.
  */
-import type { AdminResponseMap } from '../protocol-admin';
+import { customHostsFor, baseUrlOrigin, type HostSyncResult } from '../admin/connections';
+import {
+  checkNewPassphrase,
+  describeWait,
+  hashPassphrase,
+  isPassphraseRecord,
+  NO_FAILURES,
+  recordFailure,
+  throttleWaitMs,
+  toThrottleState,
+  verifyPassphrase,
+  type PassphraseRecord,
+} from '../admin/passphrase';
+import { policyKeys } from '../admin/policy';
+import { buildExport, importExport, parseExportText, wipeAll } from '../admin/transfer';
+import {
+  computeUsage,
+  listConnections,
+  removeConnection,
+  removeTeammate,
+  removeTicketType,
+  resolveConnection,
+  saveConnection,
+  saveTeammate,
+  saveTicketType,
+  setMe,
+} from '../admin/workspace';
+import { SUPPORTED_HELPDESKS, testConnection } from '../connectors';
+import { BacklineError } from '../errors';
+import type { AdminResponseMap, AdminStatus } from '../protocol-admin';
 import type { RequestOf } from '../protocol';
+import type { Store } from '../store';
 import type { BackgroundEnv, SenderInfo } from './service';
 
 type AdminHandlers = {
   [K in keyof AdminResponseMap]: (payload: RequestOf<K>, sender: SenderInfo) => Promise<AdminResponseMap[K]>;
 };
 
+/** `meta` keys of admin access. Not workspace data: never exported, imported or wiped. */
+export const PASSPHRASE_KEY = 'adminPassphrase';
+export const THROTTLE_KEY = 'adminThrottle';
+
+async function passphraseRecord(store: Store): Promise<PassphraseRecord | null> {
+  const rec = await store.db.get('meta', PASSPHRASE_KEY);
+  return isPassphraseRecord(rec?.value) ? rec.value : null;
+}
+
+async function throttle(store: Store) {
+  return toThrottleState((await store.db.get('meta', THROTTLE_KEY))?.value);
+}
+
+/**
+ * Brings the registered content scripts and the content script's host list in line with the
+ * saved connections. Also run at start-up, so a browser that lost them recovers.
+ */
+export async function resyncCustomHosts(env: BackgroundEnv): Promise<HostSyncResult> {
+  if (!env.syncCustomHosts) return { registered: [], missingPermission: [] };
+  const store = await env.store();
+  return env.syncCustomHosts(customHostsFor(await store.db.getAll('connections')));
+}
+
 export function createAdminHandlers(env: BackgroundEnv): AdminHandlers {
+  // Unlock attempts run one at a time: parallel guesses must not all slip past the throttle.
+  let unlockQueue: Promise<unknown> = Promise.resolve();
+
+  async function status(): Promise<AdminStatus> {
+    const store = await env.store();
+    const record = await passphraseRecord(store);
+    return {
+      passphraseSet: !!record,
+      unlocked: !!record && (await env.adminUnlocked()),
+      retryAfterMs: throttleWaitMs(await throttle(store), Date.now()),
+      settings: await store.getSettings(),
+      policyKeys: policyKeys(store.getPolicy()),
+    };
+  }
+
+  async function setUnlocked(unlocked: boolean): Promise<void> {
+    if (!env.setAdminUnlocked) throw new BacklineError('internal', 'Admin settings cannot be unlocked in this browser.');
+    await env.setAdminUnlocked(unlocked);
+    (await env.store()).notify({ admin: true });
+  }
+
+  async function unlock(passphrase: string): Promise<AdminStatus> {
+    const store = await env.store();
+    const record = await passphraseRecord(store);
+    if (!record) throw new BacklineError('invalid', 'No admin passphrase is set yet. Set one first.');
+    const before = await throttle(store);
+    const wait = throttleWaitMs(before, Date.now());
+    if (wait > 0) {
+      throw new BacklineError('rate_limited', `Too many wrong passphrases. Wait ${describeWait(wait)}, then try again.`, { retryAfterMs: wait });
+    }
+    if (await verifyPassphrase(passphrase, record)) {
+      if (before.failures) await store.db.put('meta', { key: THROTTLE_KEY, value: NO_FAILURES });
+      await setUnlocked(true);
+      return status();
+    }
+    const after = recordFailure(before, Date.now());
+    await store.db.put('meta', { key: THROTTLE_KEY, value: after });
+    const next = throttleWaitMs(after, Date.now());
+    throw new BacklineError(
+      'unauthorized',
+      `That is not the admin passphrase, so admin settings stay locked. You can try again in ${describeWait(next)}.`,
+      { retryAfterMs: next },
+    );
+  }
+
+  async function syncHosts(): Promise<{ result: HostSyncResult; warning: string }> {
+    try {
+      return { result: await resyncCustomHosts(env), warning: '' };
+    } catch (e) {
+      return {
+        result: { registered: [], missingPermission: [] },
+        warning: `The connection was saved, but Backline could not update the helpdesk pages it recognises (${e instanceof Error ? e.message : String(e)}).`,
+      };
+    }
+  }
+
   return {
+    async 'opt:adminStatus'() {
+      return status();
+    },
+
+    async 'opt:setPassphrase'(p) {
+      const problem = checkNewPassphrase(p.passphrase, p.confirmation);
+      if (problem) throw new BacklineError('invalid', problem, { field: 'passphrase' });
+      const store = await env.store();
+      if (await passphraseRecord(store)) {
+        throw new BacklineError('conflict', 'An admin passphrase is already set. Unlock admin settings with it.');
+      }
+      // Hash before the transaction: an IndexedDB transaction cannot wait for crypto.subtle.
+      const record = await hashPassphrase(p.passphrase);
+      await store.write(p.requestId, ['meta'], async (tx) => {
+        if (isPassphraseRecord((await tx.objectStore('meta').get(PASSPHRASE_KEY))?.value)) {
+          throw new BacklineError('conflict', 'An admin passphrase is already set. Unlock admin settings with it.');
+        }
+        await tx.objectStore('meta').put({ key: PASSPHRASE_KEY, value: record });
+        await tx.objectStore('meta').put({ key: THROTTLE_KEY, value: NO_FAILURES });
+        return { result: true, changes: { ticketIds: [], conversationKeys: [], admin: true } };
+      });
+      // Setting the passphrase does not unlock: the admin proves it once by unlocking with it.
+      return status();
+    },
+
+    async 'opt:unlock'(p) {
+      const attempt = unlockQueue.then(() => unlock(p.passphrase));
+      unlockQueue = attempt.catch(() => {});
+      return attempt;
+    },
+
+    async 'opt:lock'() {
+      await setUnlocked(false);
+      return status();
+    },
+
+    async 'opt:workspace'() {
+      const store = await env.store();
+      const [types, usage, teammates, me, connections] = await Promise.all([
+        store.listTypes(true),
+        computeUsage(store),
+        store.listTeammates(),
+        store.me(),
+        listConnections(store),
+      ]);
+      // me() may have just created "Me": list it too.
+      const all = teammates.some((t) => t.id === me.id) ? teammates : await store.listTeammates();
+      return { types, usage, teammates: all, me, connections, supportedHelpdesks: [...SUPPORTED_HELPDESKS] };
+    },
+
+    async 'opt:setMe'(p) {
+      return setMe(await env.store(), p.requestId, p.teammateId);
+    },
+
+    async 'opt:export'() {
+      // Agents may export: the file holds nothing the panel does not already show them, and no
+      // secrets (no tokens, no passphrase hash). It is also the way back if the passphrase is lost.
+      return buildExport((await env.store()).db);
+    },
+
     async 'admin:saveSettings'(p) {
       return (await env.store()).saveSettings(p.requestId, p.settings);
+    },
+
+    async 'admin:saveTicketType'(p) {
+      return saveTicketType(await env.store(), p.requestId, p.type);
+    },
+
+    async 'admin:removeTicketType'(p) {
+      return removeTicketType(await env.store(), p.requestId, p.typeId);
+    },
+
+    async 'admin:saveTeammate'(p) {
+      return saveTeammate(await env.store(), p.requestId, p.teammate);
+    },
+
+    async 'admin:removeTeammate'(p) {
+      return removeTeammate(await env.store(), p.requestId, p.teammateId);
+    },
+
+    async 'admin:saveConnection'(p) {
+      const connection = await saveConnection(await env.store(), p.requestId, p.connection);
+      const { result, warning } = await syncHosts();
+      const missingPermission = connection.selfHosted && result.missingPermission.includes(baseUrlOrigin(connection.baseUrl));
+      return { connection, missingPermission, warning };
+    },
+
+    async 'admin:removeConnection'(p) {
+      const removed = await removeConnection(await env.store(), p.requestId, p.connectionId);
+      await syncHosts();
+      return removed;
+    },
+
+    async 'admin:testConnection'(p) {
+      const record = await resolveConnection(await env.store(), p.connection);
+      const result = await testConnection(record);
+      return result.ok ? { ok: true, detail: result.detail } : { ok: false, error: result.error };
+    },
+
+    async 'admin:checkImport'(p) {
+      const check = parseExportText(p.text);
+      if (!check.ok) throw new BacklineError('invalid', `This file cannot be imported: ${check.error}. Nothing was changed.`, { reason: check.error });
+      return check.summary;
+    },
+
+    async 'admin:import'(p) {
+      const summary = await importExport(await env.store(), p.requestId, p.text);
+      // Effects that were still queued when the file was exported go out now.
+      env.kickOutbox?.();
+      return summary;
+    },
+
+    async 'admin:wipe'(p) {
+      await wipeAll(await env.store(), p.requestId);
+      return { wiped: true as const };
     },
   };
 }

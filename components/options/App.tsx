@@ -1,0 +1,56 @@
+import { AdminAccess } from './AdminAccess';
+import { Connections } from './Connections';
+import { useOptions } from './context';
+import { DataSection } from './DataSection';
+import { KeyboardShortcuts } from './KeyboardShortcuts';
+import { SettingsSection } from './SettingsSection';
+import { Teammates } from './Teammates';
+import { TicketTypes } from './TicketTypes';
+
+const SECTIONS = [
+  ['admin', 'Admin access'],
+  ['ticket-states', 'Ticket states'],
+  ['types', 'Ticket types'],
+  ['teammates', 'Teammates'],
+  ['connections', 'Connections'],
+  ['shortcuts', 'Keyboard shortcuts'],
+  ['data', 'Data'],
+] as const;
+
+/** The options page: admin access first, then each area of settings. */
+export function App() {
+  const model = useOptions();
+  return (
+    <div class="page">
+      <header class="page-head">
+        <h1>Backline settings</h1>
+        <nav aria-label="Sections">
+          <ul>
+            {SECTIONS.map(([id, title]) => (
+              <li key={id}>
+                <a href={`#${id}`}>{title}</a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      <div role="status" aria-live="polite" class="status-line">
+        {model.announcement.value}
+      </div>
+      {model.loadError.value && (
+        <p role="alert" class="alert">
+          {model.loadError.value}
+        </p>
+      )}
+      <main>
+        <AdminAccess />
+        <SettingsSection />
+        <TicketTypes />
+        <Teammates />
+        <Connections />
+        <KeyboardShortcuts />
+        <DataSection />
+      </main>
+    </div>
+  );
+}

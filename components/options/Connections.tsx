@@ -1,0 +1,310 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import browser from 'webextension-polyfill';
+import { normalizeBaseUrl, permissionPatternFor, type ConnectionView } from '@/lib/admin/connections';
+import { request } from '@/lib/client';
+import { HELPDESK_NAMES, type HelpdeskId } from '@/lib/hosts';
+import type { ConnectionTest } from '@/lib/protocol-admin';
+import { useOptions } from './context';
+import { Alert, ConfirmDialog, LockedHint, Section, useAction } from './ui';
+
+type Editing = null | { connection: ConnectionView | null };
+
+/**
+ * Asks the browser for access to a self-hosted helpdesk's origin. Must run inside the click or
+ * submit handler (browsers grant permissions only in response to a user gesture), before any
+ * other await. Resolves to an error message, or '' when access is granted or not needed.
+ */
+async function ensureOriginAccess(baseUrl: string): Promise<string> {
+  let pattern: string | null;
+  try {
+    pattern = permissionPatternFor(normalizeBaseUrl(baseUrl));
+  } catch {
+    return ''; // the background explains a malformed base URL
+  }
+  if (!pattern) return '';
+  const origin = new URL(normalizeBaseUrl(baseUrl)).origin;
+  try {
+    if (await browser.permissions.request({ origins: [pattern] })) return '';
+  } catch (e) {
+    return `The browser did not ask for access to ${origin}: ${(e as Error).message}`;
+  }
+  return `Backline was not allowed to access ${origin}. Without it, Backline cannot recognise its conversation pages or use its API. Try again and choose Allow.`;
+}
+
+/** Helpdesk API connections: the tokens stay in the background; pages only ever see their last characters. */
+export function Connections() {
+  const model = useOptions();
+  const ws = model.workspace.value;
+  const unlocked = model.unlocked.value;
+  const [editing, setEditing] = useState<Editing>(null);
+  const [removing, setRemoving] = useState<ConnectionView | null>(null);
+  const [tests, setTests] = useState<Record<string, ConnectionTest | { pending: true }>>({});
+  const addButton = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    if (!unlocked) setEditing(null);
+  }, [unlocked]);
+
+  if (!ws) return null;
+
+  const check = async (c: ConnectionView) => {
+    const denied = await ensureOriginAccess(c.baseUrl);
+    if (denied) return setTests((t) => ({ ...t, [c.id]: { ok: false, error: denied } }));
+    setTests((t) => ({ ...t, [c.id]: { pending: true } }));
+    try {
+      const r = await request('admin:testConnection', { connection: { id: c.id, helpdesk: c.helpdesk, baseUrl: c.baseUrl, accountId: c.accountId } });
+      setTests((t) => ({ ...t, [c.id]: r }));
+    } catch (e) {
+      setTests((t) => ({ ...t, [c.id]: { ok: false, error: (e as Error).message } }));
+    }
+  };
+
+  const close = (message?: string) => {
+    setEditing(null);
+    if (message) model.announce(message);
+    queueMicrotask(() => addButton.current?.focus());
+  };
+
+  return (
+    <Section id="connections" title="Connections">
+      <p class="muted">
+        A connection lets Backline post internal notes, reopen conversations and show previews in a helpdesk through its API. The access token stays
+        in Backline’s background service: helpdesk pages and the panel never see it.
+      </p>
+      {!unlocked && <LockedHint what="add, check, edit or remove connections" />}
+      {ws.connections.length === 0 && !editing && <p class="muted">No connections yet.</p>}
+      <ul class="rows">
+        {ws.connections.map((c) => {
+          const test = tests[c.id];
+          return editing?.connection?.id === c.id ? (
+            <li key={c.id}>
+              <ConnectionForm connection={c} supported={ws.supportedHelpdesks} onClose={close} />
+            </li>
+          ) : (
+            <li key={c.id} class="row wrap">
+              <span class="row-main">
+                <strong>{c.label}</strong>
+                <span class="muted small">
+                  {' '}
+                  · {HELPDESK_NAMES[c.helpdesk]} · {c.baseUrl} · account {c.accountId} · token {c.tokenHint}
+                  {c.selfHosted && ' · self-hosted'}
+                </span>
+                {c.selfHosted && <OriginAccess baseUrl={c.baseUrl} />}
+                {test && 'pending' in test && <span class="small muted"> · Checking…</span>}
+                {test && 'ok' in test && test.ok && (
+                  <span role="status" class="small ok">
+                    {' '}
+                    ✓ {test.detail}
+                  </span>
+                )}
+                {test && 'ok' in test && !test.ok && (
+                  <span role="alert" class="small alert-inline">
+                    {' '}
+                    ✗ {test.error}
+                  </span>
+                )}
+              </span>
+              <button type="button" class="small" disabled={!unlocked || !!editing} aria-label={`Check connection ${c.label}`} onClick={() => void check(c)}>
+                Check
+              </button>
+              <button type="button" class="small" disabled={!unlocked || !!editing} aria-label={`Edit connection ${c.label}`} onClick={() => setEditing({ connection: c })}>
+                Edit
+              </button>
+              <button type="button" class="small" disabled={!unlocked || !!editing} aria-label={`Remove connection ${c.label}`} onClick={() => setRemoving(c)}>
+                Remove
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      {editing?.connection === null && <ConnectionForm connection={null} supported={ws.supportedHelpdesks} onClose={close} />}
+      {!editing && (
+        <div class="actions">
+          <button ref={addButton} type="button" disabled={!unlocked} onClick={() => setEditing({ connection: null })}>
+            Add connection
+          </button>
+        </div>
+      )}
+      {removing && <RemoveConnection connection={removing} onClose={() => setRemoving(null)} />}
+    </Section>
+  );
+}
+
+/** For a self-hosted helpdesk: whether Backline may access its pages, and a way to allow it. */
+function OriginAccess({ baseUrl }: { baseUrl: string }) {
+  const [granted, setGranted] = useState<boolean | null>(null);
+  const [error, setError] = useState('');
+  const pattern = permissionPatternFor(baseUrl);
+  useEffect(() => {
+    if (pattern) browser.permissions.contains({ origins: [pattern] }).then(setGranted, () => setGranted(null));
+  }, [pattern]);
+  if (!pattern || granted !== false) return null;
+  const allow = () => {
+    const asked = ensureOriginAccess(baseUrl); // inside the click
+    void asked.then((denied) => {
+      setError(denied);
+      if (!denied) setGranted(true);
+    });
+  };
+  return (
+    <span class="small">
+      {' '}
+      · <span class="alert-inline">Backline may not access this helpdesk’s pages yet.</span>{' '}
+      <button type="button" class="small" onClick={allow}>
+        Allow access
+      </button>
+      {error && (
+        <span role="alert" class="alert-inline">
+          {' '}
+          {error}
+        </span>
+      )}
+    </span>
+  );
+}
+
+function ConnectionForm(props: { connection: ConnectionView | null; supported: HelpdeskId[]; onClose(message?: string): void }) {
+  const c = props.connection;
+  const [helpdesk, setHelpdesk] = useState<HelpdeskId>(c?.helpdesk ?? props.supported[0] ?? 'chatwoot');
+  const [baseUrl, setBaseUrl] = useState(c?.baseUrl ?? '');
+  const [accountId, setAccountId] = useState(c?.accountId ?? '');
+  const [token, setToken] = useState('');
+  const [label, setLabel] = useState(c?.label ?? '');
+  const [showToken, setShowToken] = useState(false);
+  const [result, setResult] = useState<ConnectionTest | null>(null);
+  const { busy, error, setError, run } = useAction();
+  const first = useRef<HTMLSelectElement>(null);
+  useEffect(() => first.current?.focus(), []);
+
+  const form = () => ({ id: c?.id, helpdesk, baseUrl, accountId, token: token || undefined, label: label || undefined });
+  const helpdesks = props.supported.includes(helpdesk) ? props.supported : [...props.supported, helpdesk];
+
+  const checkNow = () => {
+    setResult(null);
+    const access = ensureOriginAccess(baseUrl); // first, inside the click
+    void run(async () => {
+      const denied = await access;
+      if (denied) throw new Error(denied);
+      setResult(await request('admin:testConnection', { connection: form() }));
+    });
+  };
+
+  const submit = (e: Event) => {
+    e.preventDefault();
+    setResult(null);
+    if (!c && !token.trim()) return setError('Enter the API access token.');
+    const access = ensureOriginAccess(baseUrl); // first, inside the submit
+    void run(async (requestId) => {
+      const denied = await access;
+      if (denied) throw new Error(denied);
+      const r = await request('admin:saveConnection', { requestId, connection: form() });
+      const notes = [
+        r.missingPermission ? `Backline may not read ${new URL(r.connection.baseUrl).origin} yet, so its pages are not recognised.` : '',
+        r.warning,
+      ].filter(Boolean);
+      props.onClose(`Saved connection ${r.connection.label}.${notes.length ? ` ${notes.join(' ')}` : ''}`);
+    });
+  };
+
+  return (
+    <form class="editor" onSubmit={submit} noValidate aria-label={c ? `Edit connection ${c.label}` : 'New connection'}>
+      <div class="grid-2">
+        <label class="field">
+          <span>Helpdesk</span>
+          <select ref={first} value={helpdesk} onChange={(e) => setHelpdesk(e.currentTarget.value as HelpdeskId)}>
+            {helpdesks.map((h) => (
+              <option key={h} value={h}>
+                {HELPDESK_NAMES[h]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label class="field">
+          <span>Base URL</span>
+          <input
+            type="url"
+            inputMode="url"
+            placeholder="https://app.chatwoot.com"
+            value={baseUrl}
+            aria-describedby="base-url-hint"
+            onInput={(e) => setBaseUrl(e.currentTarget.value)}
+          />
+          <span class="hint" id="base-url-hint">
+            The address you open the helpdesk at. For a self-hosted one, the browser asks to let Backline access it.
+          </span>
+        </label>
+        <label class="field">
+          <span>Account ID</span>
+          <input type="text" inputMode="numeric" autoComplete="off" value={accountId} onInput={(e) => setAccountId(e.currentTarget.value)} />
+        </label>
+        <div class="field">
+          <label for="api-token">API access token</label>
+          <div class="inline">
+            {/* A textbox (not type=password) so it is found by role; masked with CSS unless shown. */}
+            <input
+              id="api-token"
+              type="text"
+              class={showToken ? '' : 'secret'}
+              autoComplete="off"
+              spellcheck={false}
+              placeholder={c ? `Saved (${c.tokenHint}); leave empty to keep it` : ''}
+              value={token}
+              onInput={(e) => setToken(e.currentTarget.value)}
+            />
+            <button type="button" class="small" aria-pressed={showToken} onClick={() => setShowToken(!showToken)}>
+              Show token
+            </button>
+          </div>
+        </div>
+        <label class="field">
+          <span>Connection name (optional)</span>
+          <input type="text" value={label} maxLength={100} onInput={(e) => setLabel(e.currentTarget.value)} />
+        </label>
+      </div>
+      {result?.ok && (
+        <p role="status" class="ok">
+          ✓ {result.detail}
+        </p>
+      )}
+      <Alert message={result && !result.ok ? `The check failed: ${result.error}` : error} />
+      <div class="actions">
+        <button type="submit" class="primary" disabled={busy}>
+          Save connection
+        </button>
+        <button type="button" disabled={busy} onClick={checkNow}>
+          Check connection
+        </button>
+        <button type="button" onClick={() => props.onClose()}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function RemoveConnection({ connection, onClose }: { connection: ConnectionView; onClose(): void }) {
+  const model = useOptions();
+  const { busy, error, run } = useAction();
+  return (
+    <ConfirmDialog
+      title={`Remove ${connection.label}?`}
+      confirmLabel="Remove connection"
+      danger
+      busy={busy}
+      error={error}
+      onCancel={onClose}
+      onConfirm={() =>
+        void run(async (requestId) => {
+          await request('admin:removeConnection', { requestId, connectionId: connection.id });
+          model.announce(`Removed connection ${connection.label}.`);
+          onClose();
+        })
+      }
+    >
+      <p>
+        Backline forgets its access token. From then on, notes and reopens for this helpdesk are not sent (each says so in its ticket’s
+        activity){connection.selfHosted ? ', and its pages are no longer recognised' : ''}.
+      </p>
+    </ConfirmDialog>
+  );
+}

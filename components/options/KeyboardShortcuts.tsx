@@ -1,0 +1,55 @@
+import { useEffect, useState } from 'preact/hooks';
+import browser from 'webextension-polyfill';
+import { SHORTCUTS } from '@/components/panel/Shortcuts';
+import { Alert, Section } from './ui';
+
+/** Where each browser lets people change an extension's keyboard shortcuts. */
+async function openShortcutSettings(): Promise<void> {
+  const commands = browser.commands as typeof browser.commands & { openShortcutSettings?: () => Promise<void> };
+  // Firefox 137+ opens its own page; Chrome and Edge have a page for all extensions.
+  if (typeof commands.openShortcutSettings === 'function') return commands.openShortcutSettings();
+  const edge = navigator.userAgent.includes('Edg/');
+  // An extension page cannot follow a plain link to chrome://, but may open it in a new tab.
+  await browser.tabs.create({ url: edge ? 'edge://extensions/shortcuts' : 'chrome://extensions/shortcuts' });
+}
+
+/** The panel's shortcuts, and the browser-level one that shows or hides the panel. */
+export function KeyboardShortcuts() {
+  const [toggle, setToggle] = useState<string | null>(null);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    browser.commands
+      .getAll()
+      .then((all) => setToggle(all.find((c) => c.name === 'toggle-panel')?.shortcut ?? ''))
+      .catch(() => setToggle(null));
+  }, []);
+  const panelShortcuts = SHORTCUTS.filter((s) => !s.what.startsWith('Show or hide the panel'));
+  return (
+    <Section id="shortcuts" title="Keyboard shortcuts">
+      <p class="muted">In the panel (press ? there to see this list):</p>
+      <table class="shortcuts">
+        <tbody>
+          {panelShortcuts.map((s) => (
+            <tr key={s.keys}>
+              <th scope="row">
+                <kbd>{s.keys}</kbd>
+              </th>
+              <td>{s.what}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p>
+        Show or hide the panel on a helpdesk page:{' '}
+        {toggle === null ? <kbd>Alt+Shift+B</kbd> : toggle ? <kbd>{toggle}</kbd> : <span class="muted">no shortcut set</span>}. This one belongs to
+        the browser, so it is changed in the browser’s own settings.
+      </p>
+      <div class="actions">
+        <button type="button" onClick={() => openShortcutSettings().catch((e: Error) => setError(`The browser’s shortcut settings could not be opened: ${e.message}`))}>
+          Change the shortcut in the browser’s settings
+        </button>
+      </div>
+      <Alert message={error} />
+    </Section>
+  );
+}

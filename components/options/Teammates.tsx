@@ -1,0 +1,163 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { request } from '@/lib/client';
+import type { Teammate } from '@/lib/db';
+import { useOptions } from './context';
+import { Alert, ConfirmDialog, LockedHint, plural, Section, useAction } from './ui';
+
+type Editing = null | { id: string | null; kind: Teammate['kind'] };
+
+/** Teammates and teams (admins), and who "you" are on this browser (anyone). */
+export function Teammates() {
+  const model = useOptions();
+  const ws = model.workspace.value;
+  const unlocked = model.unlocked.value;
+  const [editing, setEditing] = useState<Editing>(null);
+  const [removing, setRemoving] = useState<Teammate | null>(null);
+  const me = useAction();
+
+  useEffect(() => {
+    if (!unlocked) setEditing(null);
+  }, [unlocked]);
+
+  if (!ws) return null;
+  const people = ws.teammates.filter((t) => t.kind === 'person');
+  const teams = ws.teammates.filter((t) => t.kind === 'team');
+
+  const chooseMe = (teammateId: string) =>
+    void me.run(async (requestId) => {
+      const t = await request('opt:setMe', { requestId, teammateId });
+      model.announce(`On this browser you are now ${t.name}.`);
+    });
+
+  const row = (t: Teammate) =>
+    editing?.id === t.id ? (
+      <li key={t.id}>
+        <TeammateForm teammate={t} kind={t.kind} onClose={() => setEditing(null)} />
+      </li>
+    ) : (
+      <li key={t.id} class="row">
+        <span class="row-main">
+          <strong>{t.name}</strong>
+          {t.id === ws.me.id && <span class="badge you">you</span>}
+          {t.email && <span class="muted small"> · {t.email}</span>}
+          {(ws.usage.assignees[t.id] ?? 0) > 0 && <span class="muted small"> · {plural(ws.usage.assignees[t.id]!, 'assigned ticket')}</span>}
+        </span>
+        <button type="button" class="small" disabled={!unlocked || !!editing} aria-label={`Edit ${t.name}`} onClick={() => setEditing({ id: t.id, kind: t.kind })}>
+          Edit
+        </button>
+        <button type="button" class="small" disabled={!unlocked || !!editing} aria-label={`Remove ${t.name}`} onClick={() => setRemoving(t)}>
+          Remove
+        </button>
+      </li>
+    );
+
+  return (
+    <Section id="teammates" title="Teammates">
+      <label class="field narrow">
+        <span>You are</span>
+        <select value={ws.me.id} disabled={me.busy} aria-describedby="me-help" onChange={(e) => chooseMe(e.currentTarget.value)}>
+          {people.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name}
+            </option>
+          ))}
+        </select>
+        <span class="hint" id="me-help">
+          Who you are on this browser: the author of your notes and changes, and who “assigned to me” means. Anyone can change this.
+        </span>
+      </label>
+      <Alert message={me.error} />
+
+      <h3>People</h3>
+      <ul class="rows">{people.map(row)}</ul>
+      <h3>Teams</h3>
+      {teams.length === 0 && <p class="muted">No teams yet. Tickets can be assigned to a team as well as to a person.</p>}
+      <ul class="rows">{teams.map(row)}</ul>
+
+      {!unlocked && <LockedHint what="add, rename or remove teammates" />}
+      {editing?.id === null && <TeammateForm kind={editing.kind} onClose={() => setEditing(null)} />}
+      {!editing && (
+        <div class="actions">
+          <button type="button" disabled={!unlocked} onClick={() => setEditing({ id: null, kind: 'person' })}>
+            Add teammate
+          </button>
+          <button type="button" disabled={!unlocked} onClick={() => setEditing({ id: null, kind: 'team' })}>
+            Add team
+          </button>
+        </div>
+      )}
+      {removing && <RemoveTeammate teammate={removing} onClose={() => setRemoving(null)} />}
+    </Section>
+  );
+}
+
+function TeammateForm(props: { teammate?: Teammate; kind: Teammate['kind']; onClose(): void }) {
+  const model = useOptions();
+  const [name, setName] = useState(props.teammate?.name ?? '');
+  const [email, setEmail] = useState(props.teammate?.email ?? '');
+  const { busy, error, run } = useAction();
+  const input = useRef<HTMLInputElement>(null);
+  const team = props.kind === 'team';
+  useEffect(() => input.current?.focus(), []);
+
+  const submit = (e: Event) => {
+    e.preventDefault();
+    void run(async (requestId) => {
+      const t = await request('admin:saveTeammate', { requestId, teammate: { id: props.teammate?.id, name, email: team ? '' : email, kind: props.kind } });
+      model.announce(`Saved ${t.name}.`);
+      props.onClose();
+    });
+  };
+
+  return (
+    <form class="editor" onSubmit={submit} noValidate aria-label={props.teammate ? `Edit ${props.teammate.name}` : team ? 'New team' : 'New teammate'}>
+      <div class="grid-2">
+        <label class="field">
+          <span>{team ? 'Team name' : 'Teammate name'}</span>
+          <input ref={input} type="text" value={name} maxLength={100} onInput={(e) => setName(e.currentTarget.value)} />
+        </label>
+        {!team && (
+          <label class="field">
+            <span>Email (optional)</span>
+            <input type="email" value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
+          </label>
+        )}
+      </div>
+      <Alert message={error} />
+      <div class="actions">
+        <button type="submit" class="primary" disabled={busy}>
+          {team ? 'Save team' : 'Save teammate'}
+        </button>
+        <button type="button" onClick={props.onClose}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function RemoveTeammate({ teammate, onClose }: { teammate: Teammate; onClose(): void }) {
+  const model = useOptions();
+  const { busy, error, run } = useAction();
+  return (
+    <ConfirmDialog
+      title={`Remove ${teammate.name}?`}
+      confirmLabel={teammate.kind === 'team' ? 'Remove team' : 'Remove teammate'}
+      danger
+      busy={busy}
+      error={error}
+      onCancel={onClose}
+      onConfirm={() =>
+        void run(async (requestId) => {
+          await request('admin:removeTeammate', { requestId, teammateId: teammate.id });
+          model.announce(`Removed ${teammate.name}.`);
+          onClose();
+        })
+      }
+    >
+      <p>
+        {teammate.name} will no longer be offered for assignment. Notes and changes they made stay on their tickets, shown without their name.
+      </p>
+    </ConfirmDialog>
+  );
+}

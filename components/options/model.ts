@@ -1,0 +1,69 @@
+/**
+ * The options page's state: one model created at start-up and provided through context.
+ * It keeps the admin status and the workspace lists fresh: every change event from the
+ * background (another options tab, a panel, an enterprise policy update) re-reads them.
+ */
+import { computed, signal } from '@preact/signals';
+import { onBackgroundEvent, request } from '@/lib/client';
+import type { AdminStatus, Workspace } from '@/lib/protocol-admin';
+
+export function createOptionsModel() {
+  const status = signal<AdminStatus | null>(null);
+  const workspace = signal<Workspace | null>(null);
+  const loadError = signal('');
+  const announcement = signal('');
+
+  async function refreshStatus() {
+    try {
+      status.value = await request('opt:adminStatus', {});
+      loadError.value = '';
+    } catch (e) {
+      loadError.value = (e as Error).message;
+    }
+  }
+
+  async function refreshWorkspace() {
+    try {
+      workspace.value = await request('opt:workspace', {});
+      loadError.value = '';
+    } catch (e) {
+      loadError.value = (e as Error).message;
+    }
+  }
+
+  let pending: ReturnType<typeof setTimeout> | undefined;
+  /** Change events come in bursts (an import touches everything): re-read once per burst. */
+  function refreshSoon() {
+    clearTimeout(pending);
+    pending = setTimeout(() => void Promise.all([refreshStatus(), refreshWorkspace()]), 60);
+  }
+
+  async function start(abort: AbortSignal) {
+    onBackgroundEvent((event) => {
+      if (event.type === 'bg:changed') refreshSoon();
+    }, abort);
+    await Promise.all([refreshStatus(), refreshWorkspace()]);
+  }
+
+  return {
+    status: computed(() => status.value),
+    workspace: computed(() => workspace.value),
+    /** Admin settings unlocked on this browser: admin-only controls are enabled. */
+    unlocked: computed(() => status.value?.unlocked === true),
+    loadError: computed(() => loadError.value),
+    announcement: computed(() => announcement.value),
+    start,
+    refreshStatus,
+    refreshWorkspace,
+    setStatus(next: AdminStatus) {
+      status.value = next;
+    },
+    /** Says something politely to screen readers (and shows it in the status line). */
+    announce(message: string) {
+      announcement.value = '';
+      queueMicrotask(() => (announcement.value = message));
+    },
+  };
+}
+
+export type OptionsModel = ReturnType<typeof createOptionsModel>;

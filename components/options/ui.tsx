@@ -1,0 +1,96 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { newRequestId } from '@/lib/ids';
+
+/**
+ * Runs a write with one request id per user action, so that a retry of the same action
+ * (after the background restarted) is applied once, and guards against double submission.
+ * Errors land in `error`, written for a person to read.
+ */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const busyRef = useRef(false);
+  async function run<T>(fn: (requestId: string) => Promise<T>): Promise<T | undefined> {
+    if (busyRef.current) return undefined;
+    busyRef.current = true;
+    setBusy(true);
+    setError('');
+    try {
+      return await fn(newRequestId());
+    } catch (e) {
+      setError((e as Error).message);
+      return undefined;
+    } finally {
+      busyRef.current = false;
+      setBusy(false);
+    }
+  }
+  return { busy, error, setError, run };
+}
+
+/** An error the admin must see; rendered only while there is one, so there is one alert at a time per place. */
+export function Alert({ message, id }: { message: string; id?: string }) {
+  if (!message) return null;
+  return (
+    <p role="alert" class="alert" id={id}>
+      {message}
+    </p>
+  );
+}
+
+/** A titled part of the page; the heading names the region. */
+export function Section(props: { id: string; title: string; trail?: string[]; children: ComponentChildren }) {
+  return (
+    <section aria-labelledby={`${props.id}-title`} id={props.id} class="card">
+      {props.trail && (
+        <p class="trail">
+          {props.trail.join(' › ')}
+        </p>
+      )}
+      <h2 id={`${props.id}-title`}>{props.title}</h2>
+      {props.children}
+    </section>
+  );
+}
+
+/** "Unlock admin settings to …" shown under controls that need the unlock. */
+export function LockedHint({ what }: { what: string }) {
+  return <p class="hint">🔒 Unlock admin settings (at the top of this page) to {what}.</p>;
+}
+
+/** A modal confirmation: focus moves into it, Escape cancels, focus returns where it was. */
+export function ConfirmDialog(props: {
+  title: string;
+  confirmLabel: string;
+  danger?: boolean;
+  busy?: boolean;
+  error?: string;
+  onConfirm(): void;
+  onCancel(): void;
+  children: ComponentChildren;
+}) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const opener = document.activeElement as HTMLElement | null;
+    dialog.current?.showModal();
+    return () => opener?.focus?.();
+  }, []);
+  return (
+    <dialog ref={dialog} class="dialog" aria-labelledby="confirm-title" onCancel={(e) => (e.preventDefault(), props.onCancel())}>
+      <h2 id="confirm-title">{props.title}</h2>
+      <div class="dialog-body">{props.children}</div>
+      <Alert message={props.error ?? ''} />
+      <div class="actions">
+        <button type="button" class={props.danger ? 'danger' : 'primary'} disabled={props.busy} onClick={props.onConfirm}>
+          {props.confirmLabel}
+        </button>
+        <button type="button" autoFocus onClick={props.onCancel}>
+          Cancel
+        </button>
+      </div>
+    </dialog>
+  );
+}
+
+export const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;

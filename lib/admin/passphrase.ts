@@ -1,0 +1,150 @@
+/**
+ * The admin passphrase: stored only as a salted, slow hash (PBKDF2-SHA-256 through the Web
+ * Crypto API), compared in constant time, and guarded by a throttle that slows down repeated
+ * wrong guesses. Pure functions over `crypto.subtle`, so they run in the service worker and in
+ * unit tests alike.
+ */
+
+/** OWASP's 2023 recommendation for PBKDF2-HMAC-SHA-256. */
+export const PBKDF2_ITERATIONS = 310_000;
+const SALT_BYTES = 16;
+const HASH_BITS = 256;
+
+export const MIN_PASSPHRASE_LENGTH = 8;
+export const MAX_PASSPHRASE_LENGTH = 1_000;
+
+/** What the `meta` store keeps under 'adminPassphrase'. Never the passphrase itself. */
+export interface PassphraseRecord {
+  algorithm: 'PBKDF2-SHA-256';
+  iterations: number;
+  /** Base64 of 16 random bytes. */
+  salt: string;
+  /** Base64 of the 32-byte derived key. */
+  hash: string;
+}
+
+/** Consecutive wrong passphrases, kept in the `meta` store under 'adminThrottle'. */
+export interface ThrottleState {
+  failures: number;
+  lastFailureAt: number;
+}
+
+export const NO_FAILURES: ThrottleState = { failures: 0, lastFailureAt: 0 };
+export const MAX_THROTTLE_MS = 60_000;
+
+/** Why a new passphrase is not acceptable, or null when it is. */
+export function checkNewPassphrase(passphrase: string, confirmation: string): string | null {
+  if (passphrase.length < MIN_PASSPHRASE_LENGTH) {
+    return `Use at least ${MIN_PASSPHRASE_LENGTH} characters for the admin passphrase.`;
+  }
+  if (passphrase.length > MAX_PASSPHRASE_LENGTH) {
+    return `Keep the admin passphrase under ${MAX_PASSPHRASE_LENGTH.toLocaleString('en')} characters.`;
+  }
+  if (!passphrase.trim()) return 'The admin passphrase cannot be only spaces.';
+  if (passphrase !== confirmation) return 'The two passphrases do not match. Type the same passphrase in both boxes.';
+  return null;
+}
+
+/** Derives a new record with a fresh random salt. `iterations` is lowered only in tests. */
+export async function hashPassphrase(
+  passphrase: string,
+  options: { iterations?: number; salt?: Uint8Array } = {},
+): Promise<PassphraseRecord> {
+  const iterations = options.iterations ?? PBKDF2_ITERATIONS;
+  const salt = options.salt ?? crypto.getRandomValues(new Uint8Array(SALT_BYTES));
+  const hash = await derive(passphrase, salt, iterations);
+  return { algorithm: 'PBKDF2-SHA-256', iterations, salt: toBase64(salt), hash: toBase64(hash) };
+}
+
+/** True when `passphrase` matches the record. Malformed records never match. */
+export async function verifyPassphrase(passphrase: string, record: PassphraseRecord): Promise<boolean> {
+  if (!isPassphraseRecord(record)) return false;
+  const expected = fromBase64(record.hash);
+  const actual = await derive(passphrase, fromBase64(record.salt), record.iterations);
+  return constantTimeEqual(actual, expected);
+}
+
+/** Runtime guard for a record read back from the database. */
+export function isPassphraseRecord(value: unknown): value is PassphraseRecord {
+  const r = value as Partial<PassphraseRecord> | null;
+  return (
+    !!r &&
+    r.algorithm === 'PBKDF2-SHA-256' &&
+    Number.isSafeInteger(r.iterations) &&
+    (r.iterations ?? 0) >= 1 &&
+    typeof r.salt === 'string' &&
+    typeof r.hash === 'string' &&
+    r.hash.length > 0
+  );
+}
+
+/**
+ * Compares two byte arrays in time that depends only on their lengths, so a wrong guess does
+ * not reveal how many leading bytes were right.
+ */
+export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  let diff = a.length ^ b.length;
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
+  return diff === 0;
+}
+
+/** Delay before the next attempt after `failures` wrong passphrases: 0, 1 s, 2 s, 4 s … 60 s. */
+export function throttleDelayMs(failures: number): number {
+  if (failures <= 0) return 0;
+  return Math.min(MAX_THROTTLE_MS, 1000 * 2 ** Math.min(failures - 1, 16));
+}
+
+/** Milliseconds until another attempt is allowed (0 when allowed now). */
+export function throttleWaitMs(state: ThrottleState, now: number): number {
+  if (state.failures <= 0) return 0;
+  // A clock set backwards must not lock the admin out for longer than the cap.
+  const elapsed = Math.max(0, now - state.lastFailureAt);
+  return Math.max(0, throttleDelayMs(state.failures) - elapsed);
+}
+
+/** The state after one more wrong passphrase. */
+export function recordFailure(state: ThrottleState, now: number): ThrottleState {
+  return { failures: state.failures + 1, lastFailureAt: now };
+}
+
+/** Reads a throttle record back from storage, tolerating garbage. */
+export function toThrottleState(value: unknown): ThrottleState {
+  const v = value as Partial<ThrottleState> | null | undefined;
+  const failures = Number.isSafeInteger(v?.failures) && (v?.failures ?? 0) > 0 ? v!.failures! : 0;
+  const lastFailureAt = typeof v?.lastFailureAt === 'number' && Number.isFinite(v.lastFailureAt) ? v.lastFailureAt : 0;
+  return { failures, lastFailureAt };
+}
+
+/** "8 seconds", "1 minute": for messages a person reads. */
+export function describeWait(ms: number): string {
+  const s = Math.max(1, Math.ceil(ms / 1000));
+  if (s < 60) return `${s} second${s === 1 ? '' : 's'}`;
+  const m = Math.ceil(s / 60);
+  return `${m} minute${m === 1 ? '' : 's'}`;
+}
+
+async function derive(passphrase: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(passphrase), 'PBKDF2', false, ['deriveBits']);
+  const bits = await crypto.subtle.deriveBits(
+    { name: 'PBKDF2', hash: 'SHA-256', salt: salt as BufferSource, iterations },
+    key,
+    HASH_BITS,
+  );
+  return new Uint8Array(bits);
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s);
+}
+
+function fromBase64(text: string): Uint8Array {
+  try {
+    const s = atob(text);
+    return Uint8Array.from(s, (c) => c.charCodeAt(0));
+  } catch {
+    return new Uint8Array(0);
+  }
+}

@@ -1,0 +1,509 @@
+/**
+ * Export and import of everything Backline holds, as one JSON file.
+ *
+ * - An export never holds secrets: no connection (their tokens stay in this browser) and no
+ *   admin passphrase hash. Every other record is in it.
+ * - An import is checked completely before anything is written (shape with valibot, then
+ *   duplicates and references between records), and a bad file is refused with the first
+ *   reason, e.g. "tickets[3].number: expected a positive integer".
+ * - An import then replaces the data in ONE readwrite transaction over all stores: all of it
+ *   lands or none.
+ */
+import * as v from 'valibot';
+import type { ActivityRecord, BacklineDatabase, ConversationRecord, LinkRecord, OutboxRecord, Teammate } from '../db';
+import {
+  DEFAULT_TICKET_TYPES,
+  MAX_DESCRIPTION_LENGTH,
+  MAX_NOTE_LENGTH,
+  STATE_CATEGORIES,
+  validateStates,
+  type Ticket,
+  type TicketType,
+} from '../domain';
+import { BacklineError } from '../errors';
+import { conversationKey, HELPDESK_IDS } from '../hosts';
+import { DEFAULT_SETTINGS, type ChangeSet, type Store, type WorkspaceSettings } from '../store';
+
+export const EXPORT_FORMAT = 'backline-export';
+export const EXPORT_VERSION = 1;
+/** Larger files are refused before parsing: far beyond any real workspace, and it keeps the worker alive. */
+export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
+
+/** The `meta` keys that are data (exported, imported, wiped). Others (passphrase, throttle) are not. */
+const DATA_META_KEYS = ['settings', 'ticketCounter', 'me'] as const;
+
+export interface ExportData {
+  tickets: Ticket[];
+  links: LinkRecord[];
+  activity: ActivityRecord[];
+  conversations: ConversationRecord[];
+  ticketTypes: TicketType[];
+  teammates: Teammate[];
+  outbox: OutboxRecord[];
+  meta: { settings: WorkspaceSettings; ticketCounter: number; me: string | null };
+}
+
+/** The file an export produces. */
+export interface BacklineExport {
+  format: typeof EXPORT_FORMAT;
+  version: typeof EXPORT_VERSION;
+  /** ISO 8601. */
+  exportedAt: string;
+  data: ExportData;
+}
+
+/** How much a file holds, shown before and after an import. */
+export interface ImportSummary {
+  tickets: number;
+  notes: number;
+  links: number;
+  conversations: number;
+  ticketTypes: number;
+  teammates: number;
+  /** Notes and reopens that were waiting to be sent when the file was made: not sent again by themselves. */
+  heldEffects: number;
+  exportedAt: string;
+}
+
+export type ImportCheck = { ok: true; file: BacklineExport; summary: ImportSummary } | { ok: false; error: string };
+
+// ----- export ---------------------------------------------------------------------------------
+
+/** Reads every exportable record in one read transaction, so the file is a consistent snapshot. */
+export async function buildExport(db: BacklineDatabase, now: number = Date.now()): Promise<BacklineExport> {
+  const tx = db.transaction(['tickets', 'links', 'activity', 'conversations', 'ticketTypes', 'teammates', 'outbox', 'meta']);
+  const [tickets, links, activity, conversations, ticketTypes, teammates, outbox, settings, counter, me] = await Promise.all([
+    tx.objectStore('tickets').getAll(),
+    tx.objectStore('links').getAll(),
+    tx.objectStore('activity').getAll(),
+    tx.objectStore('conversations').getAll(),
+    tx.objectStore('ticketTypes').getAll(),
+    tx.objectStore('teammates').getAll(),
+    tx.objectStore('outbox').getAll(),
+    tx.objectStore('meta').get('settings'),
+    tx.objectStore('meta').get('ticketCounter'),
+    tx.objectStore('meta').get('me'),
+  ]);
+  await tx.done;
+  return {
+    format: EXPORT_FORMAT,
+    version: EXPORT_VERSION,
+    exportedAt: new Date(now).toISOString(),
+    data: {
+      tickets,
+      links,
+      activity,
+      conversations,
+      ticketTypes,
+      teammates,
+      outbox,
+      meta: {
+        // The admin's own settings; an enterprise policy is not part of the workspace's data.
+        settings: { ...DEFAULT_SETTINGS, ...((settings?.value as Partial<WorkspaceSettings>) ?? {}) },
+        ticketCounter: typeof counter?.value === 'number' ? counter.value : 0,
+        me: typeof me?.value === 'string' ? me.value : null,
+      },
+    },
+  };
+}
+
+/** A file name like backline-export-2025-01-31.json. */
+export function exportFileName(now: number = Date.now()): string {
+  return `backline-export-${new Date(now).toISOString().slice(0, 10)}.json`;
+}
+
+// ----- validation: shape ------------------------------------------------------------------------
+
+const text = (max: number) =>
+  v.pipe(v.string('expected text'), v.maxLength(max, `expected at most ${max.toLocaleString('en')} characters`));
+const id = v.pipe(v.string('expected an id (text)'), v.minLength(1, 'expected a non-empty id'), v.maxLength(200, 'expected an id of at most 200 characters'));
+const positiveInt = v.pipe(v.number('expected a positive integer'), v.safeInteger('expected a positive integer'), v.minValue(1, 'expected a positive integer'));
+const count = v.pipe(v.number('expected a whole number, 0 or more'), v.safeInteger('expected a whole number, 0 or more'), v.minValue(0, 'expected a whole number, 0 or more'));
+const time = v.pipe(v.number('expected a time (milliseconds since 1970)'), v.finite('expected a time (milliseconds since 1970)'), v.minValue(0, 'expected a time (milliseconds since 1970)'));
+const oneOf = <const T extends readonly string[]>(options: T) => v.picklist(options, `expected one of: ${options.join(', ')}`);
+const obj = <E extends v.ObjectEntries>(entries: E) => v.looseObject(entries, 'expected an object');
+const list = <S extends v.GenericSchema>(item: S) => v.array(item, 'expected a list');
+const attributeValue = v.union([v.string(), v.number(), v.boolean(), v.null()], 'expected text, a number, true/false or null');
+
+// Records are loose objects: a field a later release adds survives a round trip unchanged.
+const TicketSchema = obj({
+  id,
+  number: positiveInt,
+  kind: oneOf(['backoffice', 'customer', 'tracker']),
+  typeId: id,
+  title: text(2000),
+  description: text(MAX_DESCRIPTION_LENGTH),
+  user: text(1000),
+  company: text(1000),
+  sharing: oneOf(['internal', 'shared']),
+  stateId: id,
+  assigneeId: v.nullable(id),
+  attributes: v.record(text(200), attributeValue, 'expected an object of attribute values'),
+  createdAt: time,
+  updatedAt: time,
+  createdBy: id,
+  version: positiveInt,
+});
+
+const LinkSchema = obj({ id, ticketId: id, conversationKey: text(1000), createdAt: time, createdBy: id });
+
+const activityBase = { id, ticketId: id, at: time, actorId: id };
+const ActivitySchema = v.variant(
+  'type',
+  [
+    obj({ ...activityBase, type: v.literal('created') }),
+    obj({ ...activityBase, type: v.literal('note'), body: text(MAX_NOTE_LENGTH), crossPosted: v.boolean('expected true or false') }),
+    obj({ ...activityBase, type: v.literal('state'), from: text(200), to: text(200), reopens: v.boolean('expected true or false') }),
+    obj({ ...activityBase, type: v.literal('attribute'), field: text(200), label: text(500), from: text(100_000), to: text(100_000) }),
+    obj({ ...activityBase, type: v.literal('assignment'), from: v.nullable(text(200)), to: v.nullable(text(200)) }),
+    obj({ ...activityBase, type: v.literal('link'), conversationKey: text(1000), title: text(1000) }),
+    obj({ ...activityBase, type: v.literal('unlink'), conversationKey: text(1000), title: text(1000) }),
+  ],
+  'expected an activity item of type created, note, state, attribute, assignment, link or unlink',
+);
+
+// The store leaves empty page details out of a conversation's first record (Store.rememberConversation),
+// so these may be missing; they come back as ''.
+const ConversationSchema = obj({
+  key: v.pipe(text(1000), v.minLength(1, 'expected a non-empty key')),
+  helpdesk: oneOf(HELPDESK_IDS),
+  origin: text(300),
+  account: v.optional(text(200), ''),
+  conversationId: v.pipe(text(200), v.minLength(1, 'expected a non-empty id')),
+  kind: oneOf(['conversation', 'ticket']),
+  title: v.optional(text(1000), ''),
+  customerName: v.optional(text(1000), ''),
+  customerEmail: v.optional(text(1000), ''),
+  company: v.optional(text(1000), ''),
+  status: oneOf(['open', 'snoozed', 'pending', 'resolved', 'closed', 'unknown']),
+  statusCheckedAt: v.nullable(time),
+  updatedAt: time,
+});
+
+const AttributeDefSchema = obj({
+  id,
+  name: v.pipe(text(200), v.minLength(1, 'expected a name')),
+  type: oneOf(['text', 'textarea', 'list', 'number', 'decimal', 'boolean', 'datetime']),
+  required: v.boolean('expected true or false'),
+  options: v.optional(list(v.pipe(text(200), v.minLength(1, 'expected a non-empty list item')))),
+  archived: v.optional(v.boolean('expected true or false')),
+});
+
+const StateDefSchema = obj({ id, label: text(200), category: oneOf(STATE_CATEGORIES) });
+
+const TicketTypeSchema = obj({
+  id,
+  name: v.pipe(text(200), v.minLength(1, 'expected a name')),
+  category: oneOf(['backoffice', 'customer', 'tracker']),
+  icon: text(16),
+  color: text(32),
+  attributes: list(AttributeDefSchema),
+  states: list(StateDefSchema),
+  archived: v.optional(v.boolean('expected true or false')),
+});
+
+const TeammateSchema = obj({
+  id,
+  name: v.pipe(text(200), v.minLength(1, 'expected a name')),
+  email: text(320),
+  kind: oneOf(['person', 'team']),
+});
+
+const OutboxSchema = obj({
+  id,
+  ticketId: id,
+  sourceActivityId: id,
+  conversationKey: text(1000),
+  kind: oneOf(['note', 'reopen']),
+  body: text(1_000_000),
+  status: oneOf(['queued', 'delivered', 'failed', 'skipped']),
+  attempts: count,
+  nextAttemptAt: time,
+  lastError: text(10_000),
+  createdAt: time,
+  updatedAt: time,
+});
+
+const SettingsSchema = v.strictObject(
+  { preventReopen: v.optional(v.boolean('expected true or false')) },
+  'expected an object with the workspace settings (preventReopen)',
+);
+
+const ExportSchema = v.strictObject(
+  {
+    format: v.literal(EXPORT_FORMAT, `expected "${EXPORT_FORMAT}"`),
+    version: v.literal(EXPORT_VERSION, `expected ${EXPORT_VERSION}`),
+    exportedAt: v.pipe(v.string('expected a date'), v.isoTimestamp('expected a date like 2025-01-31T12:00:00.000Z')),
+    data: v.strictObject(
+      {
+        tickets: list(TicketSchema),
+        links: list(LinkSchema),
+        activity: list(ActivitySchema),
+        conversations: list(ConversationSchema),
+        ticketTypes: list(TicketTypeSchema),
+        teammates: list(TeammateSchema),
+        outbox: list(OutboxSchema),
+        meta: v.strictObject(
+          { settings: SettingsSchema, ticketCounter: count, me: v.nullable(id) },
+          'expected an object with settings, ticketCounter and me',
+        ),
+      },
+      'expected an object with tickets, links, activity, conversations, ticketTypes, teammates, outbox and meta',
+    ),
+  },
+  'expected an object with format, version, exportedAt and data',
+);
+
+/** Turns a valibot issue path into `tickets[3].number` (the `data.` prefix left out). */
+function formatPath(path: v.IssuePathItem[] | undefined): string {
+  let out = '';
+  for (const item of path ?? []) {
+    const key = item.key;
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out.replace(/^data\.?/, '');
+}
+
+function describeIssue(issue: v.BaseIssue<unknown>): string {
+  const where = formatPath(issue.path);
+  const isObject = issue.type === 'object' || issue.type === 'loose_object' || issue.type === 'strict_object';
+  if (isObject && issue.received === 'undefined' && issue.path?.length) return `${where}: is missing`;
+  if (issue.type === 'strict_object' && issue.kind === 'schema' && issue.path?.length && issue.expected === 'never') {
+    return `${where}: is not part of a Backline export`;
+  }
+  const got = issue.received && issue.received.length <= 60 && issue.kind !== 'schema' ? `, got ${issue.received}` : '';
+  const gotSchema = issue.kind === 'schema' && issue.received && issue.received.length <= 60 ? `, got ${issue.received}` : '';
+  return `${where || 'the file'}: ${issue.message}${got || gotSchema}`;
+}
+
+// ----- validation: meaning ----------------------------------------------------------------------
+
+/** Checks that records do not clash and that every reference points at a record in the file. */
+function checkReferences(d: ExportData): string | null {
+  const unique = <T>(name: string, items: T[], keyOf: (t: T) => string | number, what = 'id'): string | null => {
+    const seen = new Map<string | number, number>();
+    for (let i = 0; i < items.length; i++) {
+      const k = keyOf(items[i]!);
+      const first = seen.get(k);
+      if (first !== undefined) return `${name}[${i}].${what}: ${JSON.stringify(k)} is used twice (also by ${name}[${first}])`;
+      seen.set(k, i);
+    }
+    return null;
+  };
+  const dup =
+    unique('tickets', d.tickets, (t) => t.id) ??
+    unique('tickets', d.tickets, (t) => t.number, 'number') ??
+    unique('links', d.links, (l) => l.id) ??
+    unique('activity', d.activity, (a) => a.id) ??
+    unique('conversations', d.conversations, (c) => c.key, 'key') ??
+    unique('ticketTypes', d.ticketTypes, (t) => t.id) ??
+    unique('teammates', d.teammates, (t) => t.id) ??
+    unique('outbox', d.outbox, (o) => o.id);
+  if (dup) return dup;
+  const pairs = new Set<string>();
+  for (let i = 0; i < d.links.length; i++) {
+    const pair = `${d.links[i]!.ticketId}\u0000${d.links[i]!.conversationKey}`;
+    if (pairs.has(pair)) return `links[${i}].conversationKey: this ticket is already linked to this conversation by another link`;
+    pairs.add(pair);
+  }
+
+  for (let i = 0; i < d.conversations.length; i++) {
+    const c = d.conversations[i]!;
+    if (conversationKey(c) !== c.key) return `conversations[${i}].key: does not match its helpdesk, origin, account and conversationId (expected ${JSON.stringify(conversationKey(c))})`;
+  }
+
+  const types = new Map(d.ticketTypes.map((t) => [t.id, t]));
+  for (let i = 0; i < d.ticketTypes.length; i++) {
+    const t = d.ticketTypes[i]!;
+    const problems = validateStates(t.states);
+    if (problems.length) return `ticketTypes[${i}].states: ${problems[0]}`;
+    const attrIds = new Set<string>();
+    for (let j = 0; j < t.attributes.length; j++) {
+      const a = t.attributes[j]!;
+      if (attrIds.has(a.id)) return `ticketTypes[${i}].attributes[${j}].id: ${JSON.stringify(a.id)} is used twice in this type`;
+      attrIds.add(a.id);
+      if (a.type === 'list' && !(a.options ?? []).length) return `ticketTypes[${i}].attributes[${j}].options: a list attribute needs at least one item`;
+    }
+  }
+
+  const people = new Set(d.teammates.map((t) => t.id));
+  const tickets = new Map(d.tickets.map((t) => [t.id, t]));
+  const maxNumber = d.tickets.reduce((m, t) => Math.max(m, t.number), 0);
+  for (let i = 0; i < d.tickets.length; i++) {
+    const t = d.tickets[i]!;
+    const type = types.get(t.typeId);
+    if (!type) return `tickets[${i}].typeId: no ticket type has the id ${JSON.stringify(t.typeId)}`;
+    if (!type.states.some((s) => s.id === t.stateId)) return `tickets[${i}].stateId: the ticket type “${type.name}” has no state ${JSON.stringify(t.stateId)}`;
+    if (t.assigneeId !== null && !people.has(t.assigneeId)) return `tickets[${i}].assigneeId: no teammate has the id ${JSON.stringify(t.assigneeId)}`;
+  }
+  const conversations = new Set(d.conversations.map((c) => c.key));
+  for (let i = 0; i < d.links.length; i++) {
+    const l = d.links[i]!;
+    if (!tickets.has(l.ticketId)) return `links[${i}].ticketId: no ticket has the id ${JSON.stringify(l.ticketId)}`;
+    if (!conversations.has(l.conversationKey)) return `links[${i}].conversationKey: no conversation has the key ${JSON.stringify(l.conversationKey)}`;
+  }
+  const activity = new Set<string>();
+  for (let i = 0; i < d.activity.length; i++) {
+    const a = d.activity[i]!;
+    if (!tickets.has(a.ticketId)) return `activity[${i}].ticketId: no ticket has the id ${JSON.stringify(a.ticketId)}`;
+    activity.add(a.id);
+  }
+  for (let i = 0; i < d.outbox.length; i++) {
+    const o = d.outbox[i]!;
+    if (!tickets.has(o.ticketId)) return `outbox[${i}].ticketId: no ticket has the id ${JSON.stringify(o.ticketId)}`;
+    if (!conversations.has(o.conversationKey)) return `outbox[${i}].conversationKey: no conversation has the key ${JSON.stringify(o.conversationKey)}`;
+    if (!activity.has(o.sourceActivityId)) return `outbox[${i}].sourceActivityId: no activity item has the id ${JSON.stringify(o.sourceActivityId)}`;
+  }
+  if (d.meta.ticketCounter < maxNumber) {
+    return `meta.ticketCounter: must be at least ${maxNumber}, the highest ticket number in the file (new tickets would clash)`;
+  }
+  if (d.meta.me !== null) {
+    const me = d.teammates.find((t) => t.id === d.meta.me);
+    if (!me) return `meta.me: no teammate has the id ${JSON.stringify(d.meta.me)}`;
+    if (me.kind !== 'person') return `meta.me: “${me.name}” is a team, not a person`;
+  }
+  return null;
+}
+
+/** Checks a parsed file completely. Never throws. */
+export function validateExport(value: unknown): ImportCheck {
+  const head = (value && typeof value === 'object' && !Array.isArray(value) ? value : {}) as { format?: unknown; version?: unknown };
+  if (head.format !== EXPORT_FORMAT) {
+    return { ok: false, error: `this is not a Backline export (expected a JSON object with "format": "${EXPORT_FORMAT}")` };
+  }
+  if (typeof head.version === 'number' && head.version > EXPORT_VERSION) {
+    return { ok: false, error: `this file was made by a newer Backline (format version ${head.version}); update Backline, then import it` };
+  }
+  const parsed = v.safeParse(ExportSchema, value);
+  if (!parsed.success) return { ok: false, error: describeIssue(parsed.issues[0]) };
+  const file = parsed.output as unknown as BacklineExport;
+  const problem = checkReferences(file.data);
+  if (problem) return { ok: false, error: problem };
+  return { ok: true, file, summary: summarize(file) };
+}
+
+/** Parses and checks the text of a file. Never throws. */
+export function parseExportText(textContent: string): ImportCheck {
+  if (textContent.length > MAX_IMPORT_BYTES) {
+    return { ok: false, error: `the file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB` };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(textContent);
+  } catch (e) {
+    return { ok: false, error: `the file is not valid JSON (${e instanceof Error ? e.message : String(e)})` };
+  }
+  return validateExport(value);
+}
+
+export function summarize(file: BacklineExport): ImportSummary {
+  const d = file.data;
+  return {
+    tickets: d.tickets.length,
+    notes: d.activity.filter((a) => a.type === 'note').length,
+    links: d.links.length,
+    conversations: d.conversations.length,
+    ticketTypes: d.ticketTypes.length,
+    teammates: d.teammates.length,
+    heldEffects: d.outbox.filter((o) => o.status === 'queued').length,
+    exportedAt: file.exportedAt,
+  };
+}
+
+// ----- writes -------------------------------------------------------------------------------------
+
+const DATA_STORES = ['tickets', 'links', 'activity', 'conversations', 'ticketTypes', 'teammates', 'outbox', 'meta', 'requests'] as const;
+
+type ReplaceWith = Pick<ExportData, 'tickets' | 'links' | 'activity' | 'conversations' | 'ticketTypes' | 'teammates' | 'outbox'> & {
+  meta: { settings: WorkspaceSettings | null; ticketCounter: number | null; me: string | null };
+};
+
+/**
+ * Replaces all workspace data in one transaction. Connections, the admin passphrase and any
+ * other meta keys are kept: they are this browser's configuration, not the workspace's data.
+ * Request ids are cleared: none of them refers to the data that is now there.
+ */
+async function replaceAll(store: Store, requestId: string, next: ReplaceWith): Promise<void> {
+  await store.write(requestId, [...DATA_STORES], async (tx) => {
+    const oldTicketIds = (await tx.objectStore('tickets').getAllKeys()) as string[];
+    const oldKeys = (await tx.objectStore('links').getAll()).map((l) => l.conversationKey);
+    for (const name of ['tickets', 'links', 'activity', 'conversations', 'ticketTypes', 'teammates', 'outbox', 'requests'] as const) {
+      await tx.objectStore(name).clear();
+    }
+    for (const key of DATA_META_KEYS) await tx.objectStore('meta').delete(key);
+    // add(), not put(): validation already refused duplicates, so a clash here is a bug and aborts all.
+    for (const t of next.ticketTypes) await tx.objectStore('ticketTypes').add(t);
+    for (const t of next.teammates) await tx.objectStore('teammates').add(t);
+    for (const c of next.conversations) await tx.objectStore('conversations').add(c);
+    for (const t of next.tickets) await tx.objectStore('tickets').add(t);
+    for (const l of next.links) await tx.objectStore('links').add(l);
+    for (const a of next.activity) await tx.objectStore('activity').add(a);
+    for (const o of next.outbox) await tx.objectStore('outbox').add(o);
+    if (next.meta.settings) await tx.objectStore('meta').put({ key: 'settings', value: next.meta.settings });
+    if (next.meta.ticketCounter !== null) await tx.objectStore('meta').put({ key: 'ticketCounter', value: next.meta.ticketCounter });
+    if (next.meta.me !== null) await tx.objectStore('meta').put({ key: 'me', value: next.meta.me });
+    const changes: ChangeSet = {
+      ticketIds: [...new Set([...oldTicketIds, ...next.tickets.map((t) => t.id)])],
+      conversationKeys: [...new Set([...oldKeys, ...next.links.map((l) => l.conversationKey)])],
+      settings: true,
+      types: true,
+      teammates: true,
+    };
+    // The result is kept with the request id for retries: keep it small.
+    return { result: true, changes };
+  });
+}
+
+/**
+ * Validates `textContent` and, if it is a good export, replaces all workspace data with it in one
+ * transaction. A bad file throws an `invalid` BacklineError with the reason and changes nothing.
+ */
+export async function importExport(store: Store, requestId: string, textContent: string): Promise<ImportSummary> {
+  const check = parseExportText(textContent);
+  if (!check.ok) throw new BacklineError('invalid', `This file cannot be imported: ${check.error}. Nothing was changed.`, { reason: check.error });
+  const d = check.file.data;
+  await replaceAll(store, requestId, {
+    ...d,
+    outbox: d.outbox.map((o) => holdEffect(o, Date.now())),
+    meta: { ...d.meta, settings: { ...DEFAULT_SETTINGS, ...d.meta.settings } },
+  });
+  return check.summary;
+}
+
+/**
+ * An effect still queued in an imported file may have been sent since the file was made (by
+ * this browser or the one it came from): sending it again could post a note twice or reopen a
+ * conversation an agent has closed since. It is marked not sent, with the reason; the ticket's
+ * Activity offers Retry. An attempt that was in flight stays "unsure", so a retry looks for it first.
+ */
+export function holdEffect(o: OutboxRecord, now: number): OutboxRecord {
+  if (o.status !== 'queued') return o;
+  const inFlight = o.attemptId ? (o.attemptStartedAt ?? o.updatedAt) : null;
+  return {
+    ...o,
+    status: 'skipped',
+    lastError: 'Not sent: it was still waiting when the data was exported, and may have been sent since. Retry to send it now.',
+    attemptId: null,
+    attemptStartedAt: null,
+    unsureSince: o.unsureSince ?? inFlight,
+    updatedAt: now,
+  };
+}
+
+/**
+ * Deletes every ticket, note, link, conversation, queued effect, teammate and setting, and puts
+ * back the default ticket types. Connections and the admin passphrase are kept.
+ */
+export async function wipeAll(store: Store, requestId: string): Promise<void> {
+  await replaceAll(store, requestId, {
+    tickets: [],
+    links: [],
+    activity: [],
+    conversations: [],
+    ticketTypes: DEFAULT_TICKET_TYPES.map((t) => structuredClone(t) as TicketType),
+    teammates: [],
+    outbox: [],
+    meta: { settings: null, ticketCounter: null, me: null },
+  });
+}

@@ -1,0 +1,392 @@
+/**
+ * What admins change on the options page: ticket types, teammates and teams, who "you" are,
+ * and helpdesk connections. Each change is one Store.write (one transaction, idempotent by
+ * request id) and is checked against the tickets that exist, so that nothing a ticket holds is
+ * lost: an attribute or type that tickets use is archived (hidden from forms, values kept),
+ * and changes that would orphan values (a state tickets are in, a type change of an attribute
+ * with values) are refused with the reason.
+ */
+import type { ConnectionRecord, Teammate } from '../db';
+import {
+  ATTRIBUTE_TYPE_LABELS,
+  DEFAULT_STATES,
+  TICKET_KIND_LABELS,
+  validateStates,
+  type AttributeDef,
+  type AttributeType,
+  type StateDef,
+  type Ticket,
+  type TicketKind,
+  type TicketType,
+} from '../domain';
+import { BacklineError } from '../errors';
+import { isHelpdeskId, type HelpdeskId } from '../hosts';
+import { uuidv7 } from '../ids';
+import type { Store } from '../store';
+import { defaultLabel, normalizeBaseUrl, toConnectionView, type ConnectionView } from './connections';
+
+export const MAX_TYPE_NAME = 80;
+export const MAX_ATTRIBUTE_NAME = 80;
+export const MAX_LIST_ITEMS = 200;
+export const MAX_TEAMMATE_NAME = 100;
+
+/** Labels of the attributes every ticket has; a custom attribute must not take one (the panel labels fields by name). */
+export const BUILT_IN_ATTRIBUTE_NAMES = ['Title', 'Ticket ID', 'User', 'Company', 'Sharing behavior', 'Description', 'Assignee', 'Ticket type', 'Ticket state'];
+
+/** How many tickets use a type, each of its states and each of its attributes. */
+export interface TypeUsage {
+  tickets: number;
+  states: Record<string, number>;
+  attributes: Record<string, number>;
+}
+
+export interface Usage {
+  types: Record<string, TypeUsage>;
+  /** Tickets assigned to each teammate or team. */
+  assignees: Record<string, number>;
+}
+
+const hasValue = (v: unknown) => v !== null && v !== undefined && v !== '';
+
+function emptyUsage(): TypeUsage {
+  return { tickets: 0, states: {}, attributes: {} };
+}
+
+function addTicket(u: TypeUsage, t: Ticket): void {
+  u.tickets++;
+  u.states[t.stateId] = (u.states[t.stateId] ?? 0) + 1;
+  for (const [k, v] of Object.entries(t.attributes)) if (hasValue(v)) u.attributes[k] = (u.attributes[k] ?? 0) + 1;
+}
+
+/** Counts what tickets use, in one pass over the tickets. */
+export async function computeUsage(store: Store): Promise<Usage> {
+  const usage: Usage = { types: {}, assignees: {} };
+  let cursor = await store.db.transaction('tickets').store.openCursor();
+  while (cursor) {
+    const t = cursor.value;
+    addTicket((usage.types[t.typeId] ??= emptyUsage()), t);
+    if (t.assigneeId) usage.assignees[t.assigneeId] = (usage.assignees[t.assigneeId] ?? 0) + 1;
+    cursor = await cursor.continue();
+  }
+  return usage;
+}
+
+// ----- ticket types --------------------------------------------------------------------------
+
+/** A ticket type as the options page sends it. No id: a new type. */
+export interface TicketTypeInput {
+  id?: string;
+  name: string;
+  category: TicketKind;
+  icon: string;
+  color: string;
+  attributes: AttributeDef[];
+  states: StateDef[];
+  archived?: boolean;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const invalid = (message: string, field?: string) => new BacklineError('invalid', message, field ? { field } : undefined);
+
+/**
+ * Checks and tidies a ticket type on its own (names, colours, list items, states); what
+ * depends on existing tickets is checked by saveTicketType. Throws an `invalid` BacklineError.
+ */
+export function normalizeTicketType(input: TicketTypeInput): Omit<TicketType, 'id'> {
+  const name = input.name.trim();
+  if (!name) throw invalid('Give the ticket type a name.', 'name');
+  if (name.length > MAX_TYPE_NAME) throw invalid(`Keep the ticket type’s name under ${MAX_TYPE_NAME} characters.`, 'name');
+  if (!(input.category in TICKET_KIND_LABELS)) throw invalid('Choose a category: back-office, customer or tracker.', 'category');
+  const color = input.color.trim().toLowerCase();
+  if (!/^#[0-9a-f]{6}$/.test(color)) throw invalid('Choose a colour (a value like #4f6bed).', 'color');
+  const icon = input.icon.trim();
+  if ([...icon].length > 4) throw invalid('Use a short icon: one emoji or up to four characters.', 'icon');
+
+  const attributes: AttributeDef[] = [];
+  const attrIds = new Set<string>();
+  const attrNames = new Map<string, string>();
+  for (const a of input.attributes) {
+    const attrName = a.name.trim();
+    if (!attrName) throw invalid('Every attribute needs a name.', 'attributes');
+    if (attrName.length > MAX_ATTRIBUTE_NAME) throw invalid(`Keep attribute names under ${MAX_ATTRIBUTE_NAME} characters (“${attrName.slice(0, 30)}…”).`, 'attributes');
+    if (!(a.type in ATTRIBUTE_TYPE_LABELS)) throw invalid(`Choose a type for the attribute “${attrName}”.`, 'attributes');
+    if (attrIds.has(a.id)) throw invalid(`Two attributes share the id “${a.id}”.`, 'attributes');
+    attrIds.add(a.id);
+    const builtIn = BUILT_IN_ATTRIBUTE_NAMES.find((n) => n.toLowerCase() === attrName.toLowerCase());
+    if (builtIn) throw invalid(`“${builtIn}” is already a field of every ticket; give the attribute another name.`, 'attributes');
+    if (!a.archived) {
+      const key = attrName.toLowerCase();
+      if (attrNames.has(key)) throw invalid(`Two attributes are called “${attrName}”; give each a different name.`, 'attributes');
+      attrNames.set(key, attrName);
+    }
+    const def: AttributeDef = { id: a.id, name: attrName, type: a.type as AttributeType, required: !!a.required };
+    if (a.type === 'list') {
+      const options: string[] = [];
+      for (const raw of a.options ?? []) {
+        const o = raw.trim();
+        if (!o) continue;
+        if (o.length > 200) throw invalid(`Keep list items of “${attrName}” under 200 characters.`, 'attributes');
+        if (options.includes(o)) throw invalid(`“${o}” is in the list of “${attrName}” twice.`, 'attributes');
+        options.push(o);
+      }
+      if (!options.length) throw invalid(`Add at least one list item to “${attrName}”.`, 'attributes');
+      if (options.length > MAX_LIST_ITEMS) throw invalid(`“${attrName}” can have at most ${MAX_LIST_ITEMS} list items.`, 'attributes');
+      def.options = options;
+    }
+    if (a.archived) {
+      def.archived = true;
+      // An archived attribute is never asked for, so it cannot be required.
+      def.required = false;
+    }
+    attributes.push(def);
+  }
+
+  const states: StateDef[] = input.states.map((s) => ({ id: s.id, label: s.label.trim(), category: s.category }));
+  const problems = validateStates(states);
+  if (problems.length) throw invalid(problems[0]!, 'states');
+  const labels = new Set<string>();
+  for (const s of states) {
+    if (s.label.length > 60) throw invalid(`Keep state labels under 60 characters (“${s.label.slice(0, 30)}…”).`, 'states');
+    const key = s.label.toLowerCase();
+    if (labels.has(key)) throw invalid(`Two states are called “${s.label}”; give each a different label.`, 'states');
+    labels.add(key);
+  }
+
+  return { name, category: input.category, icon, color, attributes, states, ...(input.archived ? { archived: true } : {}) };
+}
+
+export interface SaveTypeResult {
+  type: TicketType;
+  /** Attributes the admin removed that tickets still hold values for: kept, archived. */
+  archivedAttributes: string[];
+}
+
+/** Creates or updates a ticket type without losing anything its tickets hold. */
+export async function saveTicketType(store: Store, requestId: string, input: TicketTypeInput): Promise<SaveTypeResult> {
+  const draft = normalizeTicketType(input);
+  return store.write(requestId, ['ticketTypes', 'tickets'], async (tx) => {
+    const types = await tx.objectStore('ticketTypes').getAll();
+    const existing = input.id ? types.find((t) => t.id === input.id) : undefined;
+    if (input.id && !existing) throw new BacklineError('not_found', 'This ticket type was removed in the meantime. Reload the page.');
+    const clash = types.find((t) => t.id !== input.id && t.name.toLowerCase() === draft.name.toLowerCase());
+    if (clash) {
+      throw invalid(`There is already a ticket type called “${clash.name}”${clash.archived ? ' (removed; restore it instead)' : ''}. Choose another name.`, 'name');
+    }
+    const usage = emptyUsage();
+    if (existing) for (const t of await tx.objectStore('tickets').index('byType').getAll(existing.id)) addTicket(usage, t);
+
+    const archivedAttributes: string[] = [];
+    const attributes = [...draft.attributes];
+    if (existing && usage.tickets) {
+      if (draft.category !== existing.category) {
+        throw invalid(
+          `${plural(usage.tickets, 'ticket')} ${usage.tickets === 1 ? 'is' : 'are'} of this type, so its category cannot change from ${TICKET_KIND_LABELS[existing.category].toLowerCase()} to ${TICKET_KIND_LABELS[draft.category].toLowerCase()}. Create a new type instead.`,
+          'category',
+        );
+      }
+      for (const s of existing.states) {
+        const n = usage.states[s.id] ?? 0;
+        if (n && !draft.states.some((d) => d.id === s.id)) {
+          throw invalid(
+            `${plural(n, 'ticket')} of this type ${n === 1 ? 'is' : 'are'} in the state “${s.label}”. Move ${n === 1 ? 'it' : 'them'} to another state first, or keep the state (you can rename it).`,
+            'states',
+          );
+        }
+      }
+      for (const old of existing.attributes) {
+        const n = usage.attributes[old.id] ?? 0;
+        const now = attributes.find((a) => a.id === old.id);
+        if (now && n && now.type !== old.type) {
+          throw invalid(
+            `${plural(n, 'ticket')} ${n === 1 ? 'has' : 'have'} a value for “${old.name}”, so its type cannot change from ${ATTRIBUTE_TYPE_LABELS[old.type]} to ${ATTRIBUTE_TYPE_LABELS[now.type]}. Add a new attribute instead.`,
+            'attributes',
+          );
+        }
+        if (!now && n) {
+          // Removed while tickets hold values: keep it, hidden, so those values survive.
+          attributes.push({ ...old, archived: true, required: false });
+          archivedAttributes.push(old.name);
+        }
+      }
+    }
+    const type: TicketType = { id: existing?.id ?? uuidv7(), ...draft, attributes };
+    if (!type.archived && existing?.archived) {
+      const active = types.find((t) => t.id !== type.id && !t.archived && t.name.toLowerCase() === type.name.toLowerCase());
+      if (active) throw invalid(`There is already a ticket type called “${active.name}”.`, 'name');
+    }
+    if (type.archived && !existing?.archived) await assertAnotherActiveType(types, type.id);
+    await tx.objectStore('ticketTypes').put(type);
+    return { result: { type, archivedAttributes }, changes: { ticketIds: [], conversationKeys: [], types: true } };
+  });
+}
+
+async function assertAnotherActiveType(types: TicketType[], removing: string): Promise<void> {
+  if (!types.some((t) => t.id !== removing && !t.archived && t.category !== 'customer')) {
+    throw invalid('Keep at least one back-office or tracker ticket type: agents need one to create tickets.');
+  }
+}
+
+export interface RemoveTypeResult {
+  /** 'deleted' when no ticket used it; 'archived' when tickets keep it. */
+  outcome: 'deleted' | 'archived';
+  tickets: number;
+}
+
+/**
+ * Removes a ticket type. One that tickets use is archived: hidden from new tickets, while its
+ * tickets keep their type, states, attributes and values.
+ */
+export async function removeTicketType(store: Store, requestId: string, typeId: string): Promise<RemoveTypeResult> {
+  return store.write(requestId, ['ticketTypes', 'tickets'], async (tx) => {
+    const types = await tx.objectStore('ticketTypes').getAll();
+    const type = types.find((t) => t.id === typeId);
+    if (!type) throw new BacklineError('not_found', 'This ticket type was already removed.');
+    await assertAnotherActiveType(types, typeId);
+    const tickets = await tx.objectStore('tickets').index('byType').count(typeId);
+    if (tickets) await tx.objectStore('ticketTypes').put({ ...type, archived: true });
+    else await tx.objectStore('ticketTypes').delete(typeId);
+    return { result: { outcome: tickets ? 'archived' : 'deleted', tickets }, changes: { ticketIds: [], conversationKeys: [], types: true } };
+  });
+}
+
+/** A blank type for the "Add ticket type" form: the four standard states, no attributes. */
+export function blankTicketType(): TicketTypeInput {
+  return { name: '', category: 'backoffice', icon: '🎫', color: '#4f6bed', attributes: [], states: DEFAULT_STATES.map((s) => ({ ...s })) };
+}
+
+// ----- teammates -----------------------------------------------------------------------------
+
+export interface TeammateInput {
+  id?: string;
+  name: string;
+  email: string;
+  kind: 'person' | 'team';
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Adds or edits a teammate or team. */
+export async function saveTeammate(store: Store, requestId: string, input: TeammateInput): Promise<Teammate> {
+  const name = input.name.trim();
+  const email = input.email.trim();
+  if (!name) throw invalid(input.kind === 'team' ? 'Give the team a name.' : 'Give the teammate a name.', 'name');
+  if (name.length > MAX_TEAMMATE_NAME) throw invalid(`Keep names under ${MAX_TEAMMATE_NAME} characters.`, 'name');
+  if (email && (!EMAIL.test(email) || email.length > 320)) throw invalid(`“${email}” is not an email address. Leave it empty or enter one like alex@example.com.`, 'email');
+  return store.write(requestId, ['teammates', 'meta'], async (tx) => {
+    const all = await tx.objectStore('teammates').getAll();
+    const existing = input.id ? all.find((t) => t.id === input.id) : undefined;
+    if (input.id && !existing) throw new BacklineError('not_found', 'This teammate was removed in the meantime. Reload the page.');
+    const clash = all.find((t) => t.id !== input.id && t.kind === input.kind && t.name.toLowerCase() === name.toLowerCase());
+    if (clash) throw invalid(`There is already a ${input.kind === 'team' ? 'team' : 'teammate'} called “${clash.name}”.`, 'name');
+    if (existing && existing.kind !== input.kind) {
+      const me = (await tx.objectStore('meta').get('me'))?.value;
+      if (me === existing.id) throw invalid(`“${existing.name}” is you on this browser, so it must stay a person.`, 'kind');
+    }
+    const teammate: Teammate = { id: existing?.id ?? uuidv7(), name, email, kind: input.kind };
+    await tx.objectStore('teammates').put(teammate);
+    return { result: teammate, changes: { ticketIds: [], conversationKeys: [], teammates: true } };
+  });
+}
+
+/**
+ * Removes a teammate or team. Refused while tickets are assigned to them (reassign first) or
+ * while they are "you" on this browser. Their past notes and changes stay.
+ */
+export async function removeTeammate(store: Store, requestId: string, teammateId: string): Promise<{ removed: true }> {
+  return store.write(requestId, ['teammates', 'tickets', 'meta'], async (tx) => {
+    const teammate = await tx.objectStore('teammates').get(teammateId);
+    if (!teammate) throw new BacklineError('not_found', 'This teammate was already removed.');
+    const me = (await tx.objectStore('meta').get('me'))?.value;
+    if (me === teammateId) throw invalid(`“${teammate.name}” is you on this browser. Choose someone else under “You are” first.`);
+    let assigned = 0;
+    let cursor = await tx.objectStore('tickets').openCursor();
+    while (cursor) {
+      if (cursor.value.assigneeId === teammateId) assigned++;
+      cursor = await cursor.continue();
+    }
+    if (assigned) {
+      throw invalid(`${plural(assigned, 'ticket is', 'tickets are')} assigned to “${teammate.name}”. Assign ${assigned === 1 ? 'it' : 'them'} to someone else first.`);
+    }
+    await tx.objectStore('teammates').delete(teammateId);
+    return { result: { removed: true as const }, changes: { ticketIds: [], conversationKeys: [], teammates: true } };
+  });
+}
+
+/** Chooses who "you" are on this browser: the author of notes and changes. Any person may be chosen. */
+export async function setMe(store: Store, requestId: string, teammateId: string): Promise<Teammate> {
+  return store.write(requestId, ['teammates', 'meta'], async (tx) => {
+    const teammate = await tx.objectStore('teammates').get(teammateId);
+    if (!teammate) throw new BacklineError('not_found', 'That teammate no longer exists. Reload the page.');
+    if (teammate.kind !== 'person') throw invalid(`“${teammate.name}” is a team; choose a person.`);
+    await tx.objectStore('meta').put({ key: 'me', value: teammate.id });
+    return { result: teammate, changes: { ticketIds: [], conversationKeys: [], teammates: true } };
+  });
+}
+
+// ----- connections ---------------------------------------------------------------------------
+
+/** A connection as the options page sends it. No id: a new one. No token on an edit: keep the saved one. */
+export interface ConnectionInput {
+  id?: string;
+  helpdesk: HelpdeskId;
+  baseUrl: string;
+  accountId: string;
+  token?: string;
+  label?: string;
+}
+
+/** Checks a connection form and fills in the token from the saved connection when it was left empty. */
+export async function resolveConnection(store: Store, input: ConnectionInput): Promise<ConnectionRecord> {
+  if (!isHelpdeskId(input.helpdesk)) throw invalid('Choose a helpdesk.', 'helpdesk');
+  let baseUrl: string;
+  try {
+    baseUrl = normalizeBaseUrl(input.baseUrl);
+  } catch (e) {
+    throw invalid((e as Error).message, 'baseUrl');
+  }
+  const accountId = input.accountId.trim();
+  if (!accountId) throw invalid('Enter the account ID (the number after /accounts/ in the helpdesk’s address).', 'accountId');
+  if (accountId.length > 100 || /\s|\//.test(accountId)) throw invalid('The account ID cannot contain spaces or slashes.', 'accountId');
+  const existing = input.id ? await store.db.get('connections', input.id) : undefined;
+  if (input.id && !existing) throw new BacklineError('not_found', 'This connection was removed in the meantime. Reload the page.');
+  const token = (input.token ?? '').trim() || existing?.token || '';
+  if (!token) throw invalid('Enter the API access token.', 'token');
+  if (token.length > 1000 || /\s/.test(token)) throw invalid('The API access token cannot contain spaces. Copy it again from the helpdesk’s profile settings.', 'token');
+  const now = Date.now();
+  return {
+    id: existing?.id ?? uuidv7(),
+    helpdesk: input.helpdesk,
+    baseUrl,
+    accountId,
+    token,
+    label: (input.label ?? '').trim().slice(0, 100) || defaultLabel(input.helpdesk, baseUrl),
+    createdAt: existing?.createdAt ?? now,
+    updatedAt: now,
+  };
+}
+
+/** Saves a connection (the token stays in the background's database) and returns its masked view. */
+export async function saveConnection(store: Store, requestId: string, input: ConnectionInput): Promise<ConnectionView> {
+  const record = await resolveConnection(store, input);
+  return store.write(requestId, ['connections'], async (tx) => {
+    const all = await tx.objectStore('connections').getAll();
+    if (input.id && !all.some((c) => c.id === input.id)) throw new BacklineError('not_found', 'This connection was removed in the meantime. Reload the page.');
+    const twin = all.find((c) => c.id !== record.id && c.helpdesk === record.helpdesk && c.baseUrl === record.baseUrl && c.accountId === record.accountId);
+    if (twin) throw invalid(`There is already a connection to account ${record.accountId} at ${record.baseUrl} (“${twin.label}”). Edit that one instead.`);
+    await tx.objectStore('connections').put(record);
+    return { result: toConnectionView(record), changes: { ticketIds: [], conversationKeys: [], connections: true } };
+  });
+}
+
+export async function removeConnection(store: Store, requestId: string, connectionId: string): Promise<{ removed: boolean }> {
+  return store.write<{ removed: boolean }>(requestId, ['connections'], async (tx) => {
+    const existing = await tx.objectStore('connections').get(connectionId);
+    if (!existing) return { result: { removed: false }, changes: { ticketIds: [], conversationKeys: [] } };
+    await tx.objectStore('connections').delete(connectionId);
+    return { result: { removed: true }, changes: { ticketIds: [], conversationKeys: [], connections: true } };
+  });
+}
+
+export async function listConnections(store: Store): Promise<ConnectionView[]> {
+  return (await store.db.getAll('connections')).sort((a, b) => a.label.localeCompare(b.label)).map(toConnectionView);
+}

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CUSTOM_SCRIPT_PREFIX,
+  customHostsFor,
+  isBuiltInOrigin,
+  maskToken,
+  normalizeBaseUrl,
+  permissionPatternFor,
+  syncCustomHosts,
+  toConnectionView,
+  type HostSyncApi,
+} from '../../lib/admin/connections';
+import type { ConnectionRecord } from '../../lib/db';
+import type { CustomHost } from '../../lib/hosts';
+
+const conn = (over: Partial<ConnectionRecord>): ConnectionRecord => ({
+  id: 'c',
+  helpdesk: 'chatwoot',
+  baseUrl: 'https://support.acme.com',
+  accountId: '1',
+  token: 'secret-token-1234',
+  label: 'Acme',
+  createdAt: 1,
+  updatedAt: 1,
+  ...over,
+});
+
+describe('base URLs and origins', () => {
+  it('normalises base URLs and keeps a path prefix', () => {
+    expect(normalizeBaseUrl(' HTTPS://Support.Acme.com:443/ ')).toBe('https://support.acme.com');
+    expect(normalizeBaseUrl('http://localhost:3000/')).toBe('http://localhost:3000');
+    expect(normalizeBaseUrl('https://acme.com/chatwoot//')).toBe('https://acme.com/chatwoot');
+    expect(() => normalizeBaseUrl('https://acme.com/?x=1')).toThrow(/after “\?” or “#”/);
+    expect(() => normalizeBaseUrl('javascript:alert(1)')).toThrow(/must start with https/);
+  });
+
+  it('knows which origins the manifest already covers', () => {
+    expect(isBuiltInOrigin('https://app.chatwoot.com')).toBe(true);
+    expect(isBuiltInOrigin('https://acme.zendesk.com')).toBe(true);
+    expect(isBuiltInOrigin('http://localhost:3000')).toBe(true);
+    expect(isBuiltInOrigin('http://127.0.0.1:4517')).toBe(true);
+    expect(isBuiltInOrigin('http://app.chatwoot.com')).toBe(false); // cloud hosts are https only
+    expect(isBuiltInOrigin('https://support.acme.com')).toBe(false);
+    expect(isBuiltInOrigin('https://zendesk.com.evil.example')).toBe(false);
+    expect(permissionPatternFor('https://support.acme.com:8443/chatwoot')).toBe('https://support.acme.com/*');
+    expect(permissionPatternFor('https://app.chatwoot.com')).toBeNull();
+  });
+
+  it('masks tokens and lists self-hosted origins once, without tokens', () => {
+    expect(maskToken('secret-token-1234')).toBe('••••1234');
+    expect(maskToken('short')).toBe('••••');
+    const view = toConnectionView(conn({}));
+    expect(JSON.stringify(view)).not.toContain('secret-token');
+    expect(view).toMatchObject({ tokenHint: '••••1234', selfHosted: true });
+
+    const hosts = customHostsFor([
+      conn({ id: 'a', baseUrl: 'https://support.acme.com/chatwoot', updatedAt: 1 }),
+      conn({ id: 'b', baseUrl: 'https://support.acme.com', accountId: '2', updatedAt: 2, helpdesk: 'zammad' }),
+      conn({ id: 'c', baseUrl: 'https://app.chatwoot.com' }),
+      conn({ id: 'd', baseUrl: 'http://localhost:3000' }),
+      conn({ id: 'e', baseUrl: 'not a url' }),
+    ]);
+    expect(hosts).toEqual([{ origin: 'https://support.acme.com', helpdesk: 'zammad' }]);
+  });
+});
+
+describe('syncCustomHosts', () => {
+  function fakeApi(initial: { id: string; matches?: string[] }[], granted: string[]) {
+    let registered = [...initial];
+    const saved: CustomHost[][] = [];
+    const api: HostSyncApi = {
+      getRegistered: async () => registered,
+      register: async (scripts) => {
+        for (const s of scripts) {
+          if (registered.some((r) => r.id === s.id)) throw new Error(`Duplicate script ID '${s.id}'`);
+        }
+        registered.push(...scripts);
+      },
+      unregister: async (ids) => {
+        registered = registered.filter((r) => !ids.includes(r.id));
+      },
+      hasPermission: async (pattern) => granted.includes(pattern),
+      saveCustomHosts: async (hosts) => {
+        saved.push(hosts);
+      },
+    };
+    return { api, saved, registered: () => registered };
+  }
+
+  it('registers new origins, reports those without permission, removes stale ones and keeps foreign scripts', async () => {
+    const f = fakeApi(
+      [
+        { id: `${CUSTOM_SCRIPT_PREFIX}https://old.example`, matches: ['https://old.example/*'] },
+        { id: 'someone-else', matches: ['https://x.example/*'] },
+      ],
+      ['https://support.acme.com/*'],
+    );
+    const hosts: CustomHost[] = [
+      { origin: 'https://support.acme.com', helpdesk: 'chatwoot' },
+      { origin: 'https://denied.example', helpdesk: 'chatwoot' },
+    ];
+    const r = await syncCustomHosts(hosts, f.api);
+    expect(r).toEqual({ registered: ['https://support.acme.com', 'https://denied.example'], missingPermission: ['https://denied.example'] });
+    expect(f.registered().map((s) => s.id).sort()).toEqual([
+      `${CUSTOM_SCRIPT_PREFIX}https://denied.example`,
+      `${CUSTOM_SCRIPT_PREFIX}https://support.acme.com`,
+      'someone-else',
+    ]);
+    expect(f.registered().find((s) => s.id.endsWith('support.acme.com'))!.matches).toEqual(['https://support.acme.com/*']);
+    expect(f.saved.at(-1)).toEqual(hosts);
+
+    // Running again changes nothing (no duplicate registration).
+    await syncCustomHosts(hosts, f.api);
+    expect(f.registered()).toHaveLength(3);
+
+    await syncCustomHosts([], f.api);
+    expect(f.registered().map((s) => s.id)).toEqual(['someone-else']);
+    expect(f.saved.at(-1)).toEqual([]);
+  });
+});
