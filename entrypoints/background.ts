@@ -1,6 +1,9 @@
 import browser from 'webextension-polyfill';
 import { openBacklineDb } from '@/lib/db';
 import { classifySender, createHandlers, handleMessage, type BackgroundEnv, type TabContext } from '@/lib/background/service';
+import { createHelpdeskServices } from '@/lib/background/helpdesk';
+import { resyncCustomHosts } from '@/lib/background/admin';
+import { isAdminUnlocked, readManagedPolicy, setAdminUnlocked, syncCustomHostsInBrowser, watchManagedPolicy } from '@/lib/background/admin-browser';
 import type { BackgroundEvent } from '@/lib/protocol';
 import { Store } from '@/lib/store';
 
@@ -10,7 +13,12 @@ export default defineBackground({
     let storePromise: Promise<Store> | undefined;
     const env: BackgroundEnv = {
       store() {
-        storePromise ??= openBacklineDb().then((db) => new Store(db, (changes) => env.broadcast({ type: 'bg:changed', changes })));
+        storePromise ??= openBacklineDb().then(async (db) => {
+          const store = new Store(db, (changes) => env.broadcast({ type: 'bg:changed', changes }));
+          // The enterprise policy is in force before the first request is answered.
+          store.setPolicy(await readManagedPolicy());
+          return store;
+        });
         return storePromise;
       },
       async getTabContext(tabId) {
@@ -24,10 +32,39 @@ export default defineBackground({
         // Reaches every extension page (panel frames, side panel, options); none open is fine.
         browser.runtime.sendMessage(event).catch(() => {});
       },
-      async adminUnlocked() {
-        return (await browser.storage.session.get('adminUnlocked')).adminUnlocked === true;
+      async activeTabId() {
+        const [tab] = await browser.tabs.query({ active: true, lastFocusedWindow: true });
+        return tab?.id ?? null;
       },
+      adminUnlocked: isAdminUnlocked,
+      setAdminUnlocked,
+      syncCustomHosts: syncCustomHostsInBrowser,
+      readConversation: (conversation) => helpdesk.readConversation(conversation),
+      kickOutbox: () => void helpdesk.kickOutbox(),
+      retryEffect: (effectId) => helpdesk.retryEffect(effectId),
     };
+
+    // Propagation outbox. Its queue lives in IndexedDB; wake-ups are an alarm (survives the
+    // worker stopping and the browser restarting) plus a timer for short delays while it lives.
+    const OUTBOX_ALARM = 'backline-outbox';
+    let wakeTimer: ReturnType<typeof setTimeout> | undefined;
+    const helpdesk = createHelpdeskServices({
+      store: () => env.store(),
+      broadcast: (event) => env.broadcast(event),
+      fetch: (input, init) => fetch(input, init),
+      scheduleWake(at) {
+        clearTimeout(wakeTimer);
+        if (at === null) {
+          void browser.alarms.clear(OUTBOX_ALARM);
+          return;
+        }
+        wakeTimer = setTimeout(() => void helpdesk.kickOutbox(), Math.max(0, at - Date.now()));
+        void browser.alarms.create(OUTBOX_ALARM, { when: Math.max(at, Date.now() + 1000) });
+      },
+    });
+    browser.alarms.onAlarm.addListener((alarm) => {
+      if (alarm.name === OUTBOX_ALARM) void helpdesk.kickOutbox();
+    });
     const handlers = createHandlers(env);
     const extensionOrigin = browser.runtime.getURL('/');
 
@@ -46,12 +83,31 @@ export default defineBackground({
       if (tab?.id !== undefined) await browser.tabs.sendMessage(tab.id, { type: 'bg:togglePanel' } satisfies BackgroundEvent).catch(() => {});
     });
 
+    // The browser's side panel follows the conversation in the active tab.
+    browser.tabs.onActivated.addListener(async ({ tabId }) => {
+      const known = await env.getTabContext(tabId);
+      env.broadcast({ type: 'bg:activeTab', tabId, context: known?.context ?? null, conversationKey: known?.conversationKey ?? null });
+    });
+    // The toolbar button opens the browser's side panel (Chromium); the in-page panel has its shortcut.
+    (globalThis as { chrome?: { sidePanel?: { setPanelBehavior(o: { openPanelOnActionClick: boolean }): Promise<void> } } }).chrome?.sidePanel
+      ?.setPanelBehavior({ openPanelOnActionClick: true })
+      .catch(() => {});
+
     browser.tabs.onRemoved.addListener((tabId) => {
       void browser.storage.session.remove(`tab:${tabId}`);
     });
 
+    watchManagedPolicy(() => env.store());
+    // Content scripts registered for self-hosted helpdesks are re-checked against the saved
+    // connections on every start (an update or a lost registration must not hide the panel).
+    void resyncCustomHosts(env).catch((e) => console.warn('Backline could not register self-hosted helpdesks:', e));
+
     browser.runtime.onStartup.addListener(() => {
       void env.store().then((s) => s.pruneRequests());
     });
+
+    // Every start of the worker (browser start, install, wake-up after being stopped) picks up
+    // effects left queued or interrupted by the previous one.
+    void helpdesk.kickOutbox();
   },
 });

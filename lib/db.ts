@@ -66,9 +66,22 @@ export interface OutboxRecord {
   status: 'queued' | 'delivered' | 'failed' | 'skipped';
   attempts: number;
   nextAttemptAt: number;
+  /** Why it failed, why it was not sent, or (while queued) why it is being retried. */
   lastError: string;
   createdAt: number;
   updatedAt: number;
+  // Set by the outbox processor (lib/outbox.ts); absent on effects it has not touched yet.
+  /** The attempt in flight. Still set after a restart means that attempt's outcome is unknown. */
+  attemptId?: string | null;
+  attemptStartedAt?: number | null;
+  /**
+   * Earliest attempt whose outcome is unknown (it may have reached the helpdesk). A note is
+   * only posted again after the helpdesk was searched for it.
+   */
+  unsureSince?: number | null;
+  /** The helpdesk's id of the posted note. */
+  remoteId?: string;
+  finishedAt?: number;
 }
 
 export interface Teammate {

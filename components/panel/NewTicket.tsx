@@ -20,6 +20,11 @@ export function NewTicket() {
   const known = model.conversation.value?.conversation;
   const [user, setUser] = useState(known?.customerName ?? '');
   const [company, setCompany] = useState(known?.company ?? '');
+  // The helpdesk may answer after the form opened: fill what the agent has not typed yet.
+  useEffect(() => {
+    if (known?.customerName) setUser((u) => u || known.customerName);
+    if (known?.company) setCompany((c) => c || known.company);
+  }, [known?.customerName, known?.company]);
   const [values, setValues] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const { busy, run } = useAction();

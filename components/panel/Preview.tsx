@@ -15,6 +15,12 @@ export function Preview({ conversationKey, from }: { conversationKey: string; fr
   const [problem, setProblem] = useState('');
   const back = useRef<HTMLButtonElement>(null);
 
+  // Re-read the helpdesk only when something touched this conversation.
+  const [touched, setTouched] = useState(0);
+  const change = model.lastChange.value;
+  useEffect(() => {
+    if (change?.conversationKeys.includes(conversationKey)) setTouched((n) => n + 1);
+  }, [change]);
   useEffect(() => {
     let cancelled = false;
     request('ui:preview', { conversationKey })
@@ -23,7 +29,7 @@ export function Preview({ conversationKey, from }: { conversationKey: string; fr
     return () => {
       cancelled = true;
     };
-  }, [conversationKey, model.revision.value]);
+  }, [conversationKey, touched]);
   useLayoutEffect(() => back.current?.focus(), []);
 
   const c = data?.conversation;

@@ -454,7 +454,7 @@ function Activity(props: { activity: ActivityRecord[]; effects: OutboxRecord[]; 
               </span>
               <strong>{EFFECT_OUTCOME_LABELS[e.status]}</strong>
               {e.lastError && <span class="small"> — {e.lastError}</span>}
-              {e.status === 'failed' && (
+              {(e.status === 'failed' || e.status === 'skipped') && (
                 <button
                   type="button"
                   class="small"

@@ -6,6 +6,7 @@ import { batch, computed, signal } from '@preact/signals';
 import { onBackgroundEvent, request } from '@/lib/client';
 import type { PageContext } from '@/lib/hosts';
 import type { Catalog, ResponseMap } from '@/lib/protocol';
+import type { ChangeSet } from '@/lib/store';
 
 export type Route =
   | { name: 'conversation' }
@@ -28,6 +29,8 @@ export function createPanelModel() {
   const status = signal<string>('');
   /** Bumped on every change event so that open views re-read what they show. */
   const revision = signal(0);
+  /** The last change set, for views that only care about one conversation. */
+  const lastChange = signal<ChangeSet | null>(null);
   let followsActiveTab = false;
 
   async function refreshConversation() {
@@ -69,7 +72,10 @@ export function createPanelModel() {
         setContext(event);
       }
       if (event.type === 'bg:changed') {
-        revision.value++;
+        batch(() => {
+          revision.value++;
+          lastChange.value = event.changes;
+        });
         if (event.changes.types || event.changes.teammates || event.changes.settings) void refreshCatalog();
         const key = conversationKey.value;
         if (key && (event.changes.conversationKeys.includes(key) || event.changes.ticketIds.length)) void refreshConversation();
@@ -89,6 +95,7 @@ export function createPanelModel() {
     catalog: computed(() => catalog.value),
     route: computed(() => route.value),
     revision: computed(() => revision.value),
+    lastChange: computed(() => lastChange.value),
     error: computed(() => error.value),
     status: computed(() => status.value),
     start,

@@ -22,6 +22,9 @@ import {
 import type { Store } from '../store';
 import { createAdminHandlers } from './admin';
 
+/** How old a conversation's known status may be before the panel asks the helpdesk again. */
+const REFRESH_AFTER_MS = 30_000;
+
 export interface SenderInfo {
   role: SenderRole | null;
   tabId: number | null;
@@ -123,6 +126,10 @@ export function createHandlers(env: BackgroundEnv): Handlers {
     async 'ui:conversationView'(p) {
       const store = await env.store();
       const [conversation, linked] = await Promise.all([store.getConversation(p.conversationKey), store.linkedTickets(p.conversationKey)]);
+      // Freshen status and customer from the helpdesk in the background; a change is broadcast.
+      if (conversation && env.readConversation && Date.now() - (conversation.statusCheckedAt ?? 0) > REFRESH_AFTER_MS) {
+        env.readConversation(conversation).catch(() => {});
+      }
       return { conversation, linked };
     },
 
