@@ -71,6 +71,20 @@ try {
   await tab.emulateMedia({ colorScheme: 'light' });
   await tab.screenshot({ path: join(outDir, 'narrow-320.png'), fullPage: true });
   await page.screenshot({ path: join(outDir, 'dark-page.png') });
+  const options = await context.newPage();
+  await options.setViewportSize({ width: 1100, height: 900 });
+  await options.goto(`chrome-extension://${extensionId}/options.html`);
+  await options.getByLabel('New admin passphrase').fill('correct horse battery staple');
+  await options.getByLabel('Confirm passphrase').fill('correct horse battery staple');
+  await options.getByRole('button', { name: 'Set admin passphrase' }).click();
+  await options.getByLabel('Admin passphrase', { exact: true }).fill('correct horse battery staple');
+  await options.getByRole('button', { name: 'Unlock admin settings', exact: true }).click();
+  await options.getByRole('button', { name: 'Lock admin settings', exact: true }).waitFor();
+  await options.getByRole('switch', { name: 'Prevent state changes from reopening linked conversations' }).check();
+  await options.waitForTimeout(300);
+  await options.screenshot({ path: join(outDir, 'options.png'), fullPage: true });
+  await options.emulateMedia({ colorScheme: 'dark' });
+  await options.screenshot({ path: join(outDir, 'options-dark.png') });
   console.log(`Screenshots saved in ${outDir}`);
 } finally {
   await browser.close();

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import { SHORTCUTS } from '@/components/panel/Shortcuts';
+import { SHORTCUTS, ShortcutTable } from '@/components/panel/Shortcuts';
 import { Alert, Section } from './ui';
 
 /** Where each browser lets people change an extension's keyboard shortcuts. */
@@ -27,18 +27,7 @@ export function KeyboardShortcuts() {
   return (
     <Section id="shortcuts" title="Keyboard shortcuts">
       <p class="muted">In the panel (press ? there to see this list):</p>
-      <table class="shortcuts">
-        <tbody>
-          {panelShortcuts.map((s) => (
-            <tr key={s.keys}>
-              <th scope="row">
-                <kbd>{s.keys}</kbd>
-              </th>
-              <td>{s.what}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ShortcutTable shortcuts={panelShortcuts} />
       <p>
         Show or hide the panel on a helpdesk page:{' '}
         {toggle === null ? <kbd>Alt+Shift+B</kbd> : toggle ? <kbd>{toggle}</kbd> : <span class="muted">no shortcut set</span>}. This one belongs to

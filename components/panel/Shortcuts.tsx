@@ -18,24 +18,31 @@ export const SHORTCUTS: { keys: string; what: string }[] = [
   { keys: 'Alt+Shift+B', what: 'Show or hide the panel (change it in the browser’s shortcut settings)' },
 ];
 
+/** The shortcuts as a table: in the panel's `?` dialog and on the options page. */
+export function ShortcutTable({ shortcuts }: { shortcuts: typeof SHORTCUTS }) {
+  return (
+    <table class="shortcuts">
+      <tbody>
+        {shortcuts.map((s) => (
+          <tr key={s.keys}>
+            <th scope="row">
+              <kbd>{s.keys}</kbd>
+            </th>
+            <td>{s.what}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function ShortcutsDialog({ onClose }: { onClose(): void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => dialog.current?.showModal(), []);
   return (
     <dialog ref={dialog} aria-labelledby="shortcuts-title" class="dialog" onClose={onClose}>
       <h2 id="shortcuts-title">Keyboard shortcuts</h2>
-      <table class="shortcuts">
-        <tbody>
-          {SHORTCUTS.map((s) => (
-            <tr key={s.keys}>
-              <th scope="row">
-                <kbd>{s.keys}</kbd>
-              </th>
-              <td>{s.what}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ShortcutTable shortcuts={SHORTCUTS} />
       <div class="actions">
         <button type="button" autoFocus onClick={() => dialog.current?.close()}>
           Close

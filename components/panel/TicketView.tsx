@@ -44,7 +44,7 @@ function useTicket(ticketId: string) {
 export function TicketView({ ticketId }: { ticketId: string }) {
   const model = usePanel();
   const { view, missing, reload } = useTicket(ticketId);
-  const { busy, run } = useAction();
+  const { run } = useAction();
   const [trackerTarget, setTrackerTarget] = useState<StateDef | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
 

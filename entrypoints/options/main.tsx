@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { App } from '@/components/options/App';
 import { OptionsContext } from '@/components/options/context';
 import { createOptionsModel } from '@/components/options/model';
+import '@/components/theme.css';
 import '@/components/options/options.css';
 
 const model = createOptionsModel();

@@ -3,6 +3,7 @@ import { App } from '@/components/panel/App';
 import { PanelContext } from '@/components/panel/context';
 import { createPanelModel } from '@/components/panel/model';
 import { contextFromParams } from '@/components/panel/params';
+import '@/components/theme.css';
 import '@/components/panel/panel.css';
 
 const model = createPanelModel();

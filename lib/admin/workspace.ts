@@ -16,7 +16,6 @@ import {
   type AttributeType,
   type StateDef,
   type Ticket,
-  type TicketKind,
   type TicketType,
 } from '../domain';
 import { BacklineError } from '../errors';
@@ -74,16 +73,7 @@ export async function computeUsage(store: Store): Promise<Usage> {
 // ----- ticket types --------------------------------------------------------------------------
 
 /** A ticket type as the options page sends it. No id: a new type. */
-export interface TicketTypeInput {
-  id?: string;
-  name: string;
-  category: TicketKind;
-  icon: string;
-  color: string;
-  attributes: AttributeDef[];
-  states: StateDef[];
-  archived?: boolean;
-}
+export type TicketTypeInput = Omit<TicketType, 'id'> & { id?: string };
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const invalid = (message: string, field?: string) => new BacklineError('invalid', message, field ? { field } : undefined);

@@ -52,19 +52,11 @@ describe('foundation: the panel on a helpdesk page', () => {
   it('refuses forged and malformed messages and changes nothing', async () => {
     const { page, panel } = await h.openConversation(1);
     // A content script (the page's isolated world) forging a panel write.
-    const cdp = await h.context.newCDPSession(page);
-    const contexts: { id: number; name: string; auxData?: { type?: string } }[] = [];
-    cdp.on('Runtime.executionContextCreated', (e) => contexts.push(e.context));
-    await cdp.send('Runtime.enable');
-    await expect.poll(() => contexts.some((c) => c.auxData?.type === 'isolated' && c.name === 'Backline')).toBe(true);
-    const isolated = contexts.find((c) => c.auxData?.type === 'isolated' && c.name === 'Backline')!;
-    const forged = await cdp.send('Runtime.evaluate', {
-      contextId: isolated.id,
-      awaitPromise: true,
-      returnByValue: true,
-      expression: `chrome.runtime.sendMessage({ type: 'ui:createTicket', payload: { requestId: '0198c0de-0000-7000-8000-000000000001', title: 'Forged', typeId: 'type-general' } })`,
-    });
-    expect(forged.result.value).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const forged = await h.evaluateInContentScript(
+      page,
+      `chrome.runtime.sendMessage({ type: 'ui:createTicket', payload: { requestId: '0198c0de-0000-7000-8000-000000000001', title: 'Forged', typeId: 'type-general' } })`,
+    );
+    expect(forged).toMatchObject({ ok: false, error: { code: 'forbidden' } });
 
     // Malformed and unknown messages from an extension page.
     expect(await sendRaw(panel, { type: 'ui:addNote', payload: { body: 5 } })).toMatchObject({ ok: false, error: { code: 'invalid' } });

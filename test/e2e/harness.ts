@@ -18,6 +18,8 @@ export interface Harness {
   openConversation(id: number | string, page?: Page): Promise<{ page: Page; panel: Frame }>;
   /** An extension page (panel.html?…, options.html) in a normal tab. */
   openExtensionPage(path: string): Promise<Page>;
+  /** Evaluates in Backline's content script world on a helpdesk page: what a content script could send. */
+  evaluateInContentScript(page: Page, expression: string): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,21 @@ export async function launch(): Promise<Harness> {
       const page = await context.newPage();
       await page.goto(`chrome-extension://${extensionId}/${path.replace(/^\//, '')}`);
       return page;
+    },
+    async evaluateInContentScript(page, expression) {
+      const cdp = await context.newCDPSession(page);
+      const contexts: { id: number; name: string; auxData?: { type?: string } }[] = [];
+      cdp.on('Runtime.executionContextCreated', (e) => contexts.push(e.context));
+      await cdp.send('Runtime.enable');
+      const deadline = Date.now() + 10_000;
+      let isolated: (typeof contexts)[number] | undefined;
+      while (!(isolated = contexts.find((c) => c.auxData?.type === 'isolated' && c.name === 'Backline'))) {
+        if (Date.now() > deadline) throw new Error('Backline’s content script world did not appear on this page.');
+        await page.waitForTimeout(50);
+      }
+      const r = await cdp.send('Runtime.evaluate', { contextId: isolated.id, awaitPromise: true, returnByValue: true, expression });
+      await cdp.detach();
+      return r.result.value;
     },
     async close() {
       await browser.close();

@@ -34,18 +34,7 @@ async function unlock() {
   await options.getByRole('button', { name: 'Lock admin settings', exact: true }).waitFor();
 }
 
-/** Evaluates in the Backline content script's isolated world on a helpdesk page (what a content script could send). */
-async function fromContentScript(page: Page, expression: string): Promise<unknown> {
-  const cdp = await h.context.newCDPSession(page);
-  const contexts: { id: number; name: string; auxData?: { type?: string } }[] = [];
-  cdp.on('Runtime.executionContextCreated', (e) => contexts.push(e.context));
-  await cdp.send('Runtime.enable');
-  await expect.poll(() => contexts.some((c) => c.auxData?.type === 'isolated' && c.name === 'Backline')).toBe(true);
-  const isolated = contexts.find((c) => c.auxData?.type === 'isolated' && c.name === 'Backline')!;
-  const r = await cdp.send('Runtime.evaluate', { contextId: isolated.id, awaitPromise: true, returnByValue: true, expression });
-  await cdp.detach();
-  return r.result.value;
-}
+const fromContentScript = (page: Page, expression: string) => h.evaluateInContentScript(page, expression);
 
 describe('admin access and the workspace setting', () => {
   it('sets the passphrase; the switch stays disabled while locked; a wrong passphrase fails', async () => {
