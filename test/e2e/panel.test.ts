@@ -113,7 +113,7 @@ describe('the back-office ticket panel', () => {
     await note.fill('Checked the payment provider.');
     await note.press('Control+Enter');
     await expect.poll(() => activity().filter({ hasText: 'Checked the payment provider.' }).count()).toBe(1);
-    expect(await note.inputValue()).toBe('');
+    await expect.poll(() => note.inputValue()).toBe('');
 
     await note.fill('Refund issued, tell the customer.');
     await note.press('Control+Shift+Enter');
@@ -140,12 +140,13 @@ describe('the back-office ticket panel', () => {
   });
 
   it('previews a linked conversation and comes back to the ticket', async () => {
+    await page.bringToFront();
     const links = panel.getByRole('region', { name: 'Links' }).getByRole('listitem');
     await expect.poll(() => links.count()).toBe(1);
     await links.getByRole('button', { name: 'Open' }).click();
     const preview = panel.getByRole('region', { name: 'Conversation preview' });
     await expect.poll(() => preview.count()).toBe(1);
-    expect(await preview.getByRole('heading').first().textContent()).toContain('#1');
+    await expect.poll(() => preview.getByRole('heading').first().textContent()).toContain('#1');
     await panel.getByRole('button', { name: /Back to ticket/ }).click();
     await expect.poll(() => panel.getByRole('heading', { name: 'Refund the double charge' }).count()).toBe(1);
   });
@@ -180,6 +181,7 @@ describe('the back-office ticket panel', () => {
   });
 
   it('renders hostile description HTML harmlessly', async () => {
+    await page.bringToFront();
     const view = (await sendRaw(panel, { type: 'ui:queryTickets', payload: { text: '#1' } })) as { data: { ticket: { id: string; version: number } }[] };
     const { id, version } = view.data[0]!.ticket;
     const saved = await sendRaw(panel, {
