@@ -3,7 +3,7 @@
  * that also records its request id, so a retry (for example after the service worker was
  * stopped mid-request) returns the first result instead of applying twice.
  */
-import type { IDBPTransaction, StoreNames } from 'idb';
+import type { IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
 import type {
   ActivityRecord,
   BacklineDB,
@@ -333,16 +333,8 @@ export class Store {
 
   /** Records a conversation the agent has open (from the content script's page context). */
   async rememberConversation(input: ConversationInput): Promise<ConversationRecord> {
-    const tx = this.db.transaction('conversations', 'readwrite');
-    const existing = await tx.store.get(input.key);
-    const merged: ConversationRecord = {
-      status: 'unknown',
-      statusCheckedAt: null,
-      ...existing,
-      ...stripEmpty(input),
-      updatedAt: Date.now(),
-    } as ConversationRecord;
-    await tx.store.put(merged);
+    const tx = this.db.transaction(['conversations'], 'readwrite');
+    const merged = await upsertConversation(tx, input);
     await tx.done;
     return merged;
   }
@@ -670,10 +662,18 @@ async function linkedKeys(tx: Tx<'readwrite'>, ticketId: string): Promise<string
   return (await tx.objectStore('links').index('byTicket').getAll(ticketId)).map((l) => l.conversationKey);
 }
 
-async function upsertConversation(tx: Tx<'readwrite'>, input: ConversationInput): Promise<ConversationRecord> {
+/** Merges what a page or the helpdesk said into the stored conversation; empty values never erase known ones. */
+async function upsertConversation(
+  tx: { objectStore(name: 'conversations'): IDBPObjectStore<BacklineDB, ArrayLike<StoreName>, 'conversations', 'readwrite'> },
+  input: ConversationInput,
+): Promise<ConversationRecord> {
   const store = tx.objectStore('conversations');
   const existing = await store.get(input.key);
-  const rec = {
+  const rec: ConversationRecord = {
+    title: '',
+    customerName: '',
+    customerEmail: '',
+    company: '',
     status: 'unknown',
     statusCheckedAt: null,
     ...existing,
