@@ -13,11 +13,9 @@ type Choice = { conversationKey: string; note: boolean; reopen: boolean };
 export function TrackerDialog(props: { target: StateDef; from?: StateDef; links: LinkView[]; onApply(choices: Choice[]): void; onCancel(): void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [choices, setChoices] = useState<Choice[]>(() =>
-    props.links.map(({ link, conversation }) => ({
-      conversationKey: link.conversationKey,
-      note: true,
-      reopen: conversation ? conversation.status !== 'open' : true,
-    })),
+    // Reopen is proposed everywhere: the last known status may be stale, and the outbox checks
+    // the live status first, leaving conversations that are already open alone.
+    props.links.map(({ link }) => ({ conversationKey: link.conversationKey, note: true, reopen: true })),
   );
   useEffect(() => {
     dialog.current?.showModal();

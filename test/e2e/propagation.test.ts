@@ -275,6 +275,60 @@ describe('propagation to the helpdesk', () => {
     await expect.poll(() => failed.count(), SLOW).toBe(0);
   });
 
+  it('a tracker ticket asks what to update in each linked conversation, whatever the workspace setting says', async () => {
+    await setPreventReopen(true); // trackers ignore it: the agent decides per conversation
+    for (const id of [2, 3]) {
+      await view.goto(`${h.sandbox.url}/app/accounts/1/conversations/${id}`);
+      if (sb(id).status !== 'resolved') await view.getByTestId('resolve-button').click();
+    }
+    await expect.poll(() => [sb(2).status, sb(3).status]).toEqual(['resolved', 'resolved']);
+    await page.bringToFront();
+
+    // A tracker raised from conversation 3, linked from conversation 2.
+    await panel.getByRole('button', { name: '← Back' }).click();
+    await panel.getByRole('button', { name: 'New back-office ticket' }).click();
+    await panel.getByRole('textbox', { name: 'Title' }).fill('Export outage');
+    await panel.getByRole('combobox', { name: 'Ticket type' }).selectOption({ label: 'Tracker' });
+    await panel.getByRole('button', { name: 'Create ticket' }).click();
+    await expect.poll(() => panel.getByRole('heading', { name: 'Export outage' }).count()).toBe(1);
+    await panel.getByRole('button', { name: '← Back' }).click();
+    await page.locator('a[href$="/conversations/2"]').first().click();
+    await expect.poll(() => panel.getByRole('heading', { level: 1 }).textContent()).toContain('#2');
+    await panel.getByRole('button', { name: 'Link existing ticket' }).click();
+    await panel.getByRole('searchbox', { name: 'Find ticket' }).fill('Export outage');
+    const match = panel.getByRole('listitem').filter({ hasText: 'Export outage' });
+    await expect.poll(() => match.count()).toBe(1);
+    await match.getByRole('button', { name: 'Link' }).click();
+    const item = panel.getByRole('region', { name: 'Linked tickets' }).getByRole('listitem').filter({ hasText: 'Export outage' });
+    await expect.poll(() => item.getByRole('img', { name: 'Tracker ticket' }).count()).toBe(1);
+    await item.getByRole('button', { name: 'Export outage' }).click();
+    await expect.poll(() => panel.getByRole('region', { name: 'Links' }).getByRole('listitem').count()).toBe(2);
+
+    // Cancel changes nothing.
+    const stateButton = panel.getByRole('button', { name: /^Ticket state/ });
+    await stateButton.click();
+    await panel.getByRole('menuitemradio', { name: 'In progress' }).click();
+    const dialog = panel.getByRole('dialog', { name: 'Update linked tickets' });
+    await expect.poll(() => dialog.count()).toBe(1);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect(await stateButton.textContent()).toContain('Submitted');
+
+    // Apply: notes to both, but reopen only conversation 3.
+    await stateButton.click();
+    await panel.getByRole('menuitemradio', { name: 'In progress' }).click();
+    await expect.poll(() => dialog.getByRole('listitem').count()).toBe(2);
+    await dialog.getByRole('listitem').filter({ hasText: '#2' }).getByRole('checkbox', { name: 'Reopen or unsnooze' }).uncheck();
+    await dialog.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => stateButton.textContent()).toContain('In progress');
+
+    const event = '“Export outage” moved from Submitted to In progress';
+    await expect.poll(() => [privateNotes(2, event).length, privateNotes(3, event).length, sb(3).status], SLOW).toEqual([1, 1, 'open']);
+    expect(privateNotes(3, event)[0]!.content).toContain('Tracker ticket');
+    expect(sb(2).status).toBe('resolved');
+    await setPreventReopen(false);
+  });
+
   it('without a connection the note is saved and Activity says plainly that the helpdesk was not updated', async () => {
     await h.worker.evaluate(async () => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
