@@ -18,13 +18,20 @@ export interface RichTextEditorProps {
   autofocus?: boolean;
 }
 
-type Command = { label: string; glyph: string; keys: string; active: string; run(e: Editor): void };
+type Command = { label: string; glyph: preact.ComponentChildren; keys: string; active: string; run(e: Editor): void };
+
+/** A numbered-list icon: a digit as visible text would not match the button's name. */
+const NUMBERED_LIST_ICON = (
+  <svg viewBox="0 0 16 16" width="14" height="14" fill="currentColor" aria-hidden="true">
+    <path d="M2 2h1.5v4H2.6V3H2zM1.8 9.2c.3-.5.8-.7 1.3-.7.8 0 1.3.5 1.3 1.1 0 .5-.3.9-.9 1.4l-.5.4h1.4V12H1.7v-.7l1.2-1c.4-.3.5-.5.5-.7s-.1-.3-.4-.3c-.2 0-.4.1-.5.4zM6 3h9v1.5H6zm0 7h9v1.5H6z" />
+  </svg>
+);
 
 const COMMANDS: Command[] = [
   { label: 'Bold', glyph: 'B', keys: 'Control+B', active: 'bold', run: (e) => e.chain().focus().toggleBold().run() },
   { label: 'Italic', glyph: 'I', keys: 'Control+I', active: 'italic', run: (e) => e.chain().focus().toggleItalic().run() },
   { label: 'Bulleted list', glyph: '•', keys: 'Control+Shift+8', active: 'bulletList', run: (e) => e.chain().focus().toggleBulletList().run() },
-  { label: 'Numbered list', glyph: '1.', keys: 'Control+Shift+7', active: 'orderedList', run: (e) => e.chain().focus().toggleOrderedList().run() },
+  { label: 'Numbered list', glyph: NUMBERED_LIST_ICON, keys: 'Control+Shift+7', active: 'orderedList', run: (e) => e.chain().focus().toggleOrderedList().run() },
   { label: 'Code block', glyph: '</>', keys: 'Control+Alt+C', active: 'codeBlock', run: (e) => e.chain().focus().toggleCodeBlock().run() },
   { label: 'Quote', glyph: '❝', keys: 'Control+Shift+B', active: 'blockquote', run: (e) => e.chain().focus().toggleBlockquote().run() },
 ];
@@ -114,7 +121,7 @@ export default function RichTextEditor(props: RichTextEditorProps) {
             onMouseDown={(e) => e.preventDefault()}
             onClick={() => editor && c.run(editor)}
           >
-            {c.glyph}
+            <span aria-hidden="true">{c.glyph}</span>
           </button>
         ))}
         <button
@@ -129,7 +136,7 @@ export default function RichTextEditor(props: RichTextEditorProps) {
             setLinking(true);
           }}
         >
-          🔗
+          <span aria-hidden="true">🔗</span>
         </button>
       </div>
       {linking && (
