@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { signal } from '@preact/signals';
+import { useRef, useState } from 'preact/hooks';
 import { TICKET_KIND_LABELS, type TicketKind } from '@/lib/domain';
 import { newRequestId } from '@/lib/ids';
 import type { ConversationStatus } from '@/lib/db';
@@ -40,14 +41,15 @@ export function StateBadge({ label, category }: { label: string; category?: stri
 }
 
 const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+/** One clock for every relative time on screen (a queue shows hundreds). */
+const clock = signal(Date.now());
+let clockTimer: ReturnType<typeof setInterval> | undefined;
+
 /** "2 minutes ago", with the exact time in a tooltip. */
 export function TimeAgo({ at }: { at: number }) {
-  const [, tick] = useState(0);
-  useEffect(() => {
-    const t = setInterval(() => tick((n) => n + 1), 30_000);
-    return () => clearInterval(t);
-  }, []);
-  const seconds = Math.round((at - Date.now()) / 1000);
+  clockTimer ??= setInterval(() => (clock.value = Date.now()), 30_000);
+  // Reading the clock subscribes this component: it re-renders when the clock ticks.
+  const seconds = Math.round((at - Math.max(clock.value, Date.now())) / 1000);
   const abs = Math.abs(seconds);
   const text =
     abs < 45
