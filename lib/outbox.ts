@@ -12,6 +12,7 @@
  * marker and records the found note as delivered instead of posting again.
  */
 import type { BacklineDatabase, ConnectionRecord, ConversationRecord, ConversationStatus, OutboxRecord } from './db';
+import { ALREADY_OPEN, isRetryable } from './effects';
 import { HELPDESK_NAMES } from './hosts';
 import { uuidv7 } from './ids';
 import {
@@ -210,7 +211,7 @@ async function deliver(
   if (current.status === 'open') {
     // If an earlier attempt of ours may have done it, it counts as delivered.
     const outcome: Outcome =
-      unsureBefore !== null ? { status: 'delivered', detail: '', unsure: null } : { status: 'skipped', detail: 'Already open', unsure: null };
+      unsureBefore !== null ? { status: 'delivered', detail: '', unsure: null } : { status: 'skipped', detail: ALREADY_OPEN, unsure: null };
     return { outcome, live: current };
   }
   const after = await connector.reopen(id);
@@ -351,7 +352,7 @@ export async function retryEffect(deps: Pick<OutboxDeps, 'store' | 'now' | 'onCh
   const now = (deps.now ?? Date.now)();
   const tx = deps.store.db.transaction('outbox', 'readwrite');
   const e = await tx.store.get(effectId);
-  if (!e || (e.status !== 'failed' && e.status !== 'skipped')) {
+  if (!e || !isRetryable(e)) {
     await tx.done;
     return false;
   }

@@ -17,6 +17,28 @@ const { context, extensionId } = browser;
 const panelOf = (page) => panelFrame(page);
 
 try {
+  const options = await context.newPage();
+  await options.setViewportSize({ width: 1100, height: 900 });
+  await options.goto(`chrome-extension://${extensionId}/options.html`);
+  await options.getByLabel('New admin passphrase').fill('correct horse battery staple');
+  await options.getByLabel('Confirm passphrase').fill('correct horse battery staple');
+  await options.getByRole('button', { name: 'Set admin passphrase' }).click();
+  await options.getByLabel('Admin passphrase', { exact: true }).fill('correct horse battery staple');
+  await options.getByRole('button', { name: 'Unlock admin settings', exact: true }).click();
+  await options.getByRole('button', { name: 'Lock admin settings', exact: true }).waitFor();
+  // A connection to the sandbox, so that what the panel shows comes from the helpdesk.
+  await options.getByRole('button', { name: 'Add connection' }).click();
+  await options.getByRole('combobox', { name: 'Helpdesk' }).selectOption({ label: 'Chatwoot' });
+  await options.getByRole('textbox', { name: 'Base URL' }).fill(sandbox.url);
+  await options.getByRole('textbox', { name: 'Account ID' }).fill('1');
+  await options.getByRole('textbox', { name: 'API access token' }).fill('sandbox-token');
+  await options.getByRole('button', { name: 'Save connection' }).click();
+  await options.getByRole('region', { name: 'Connections' }).getByText('account 1').first().waitFor();
+  await options.waitForTimeout(300);
+  await options.screenshot({ path: join(outDir, 'options.png'), fullPage: true });
+  await options.emulateMedia({ colorScheme: 'dark' });
+  await options.screenshot({ path: join(outDir, 'options-dark.png') });
+  await options.close();
   const page = await context.newPage();
   await page.goto(`${sandbox.url}/app/accounts/1/conversations/2`);
   const panel = await panelOf(page);
@@ -71,20 +93,6 @@ try {
   await tab.emulateMedia({ colorScheme: 'light' });
   await tab.screenshot({ path: join(outDir, 'narrow-320.png'), fullPage: true });
   await page.screenshot({ path: join(outDir, 'dark-page.png') });
-  const options = await context.newPage();
-  await options.setViewportSize({ width: 1100, height: 900 });
-  await options.goto(`chrome-extension://${extensionId}/options.html`);
-  await options.getByLabel('New admin passphrase').fill('correct horse battery staple');
-  await options.getByLabel('Confirm passphrase').fill('correct horse battery staple');
-  await options.getByRole('button', { name: 'Set admin passphrase' }).click();
-  await options.getByLabel('Admin passphrase', { exact: true }).fill('correct horse battery staple');
-  await options.getByRole('button', { name: 'Unlock admin settings', exact: true }).click();
-  await options.getByRole('button', { name: 'Lock admin settings', exact: true }).waitFor();
-  await options.getByRole('switch', { name: 'Prevent state changes from reopening linked conversations' }).check();
-  await options.waitForTimeout(300);
-  await options.screenshot({ path: join(outDir, 'options.png'), fullPage: true });
-  await options.emulateMedia({ colorScheme: 'dark' });
-  await options.screenshot({ path: join(outDir, 'options-dark.png') });
   console.log(`Screenshots saved in ${outDir}`);
 } finally {
   await browser.close();

@@ -10,6 +10,7 @@ import {
   type StateDef,
   type Ticket,
 } from '@/lib/domain';
+import { ALREADY_OPEN, isRetryable } from '@/lib/effects';
 import { isBacklineError } from '@/lib/errors';
 import { isBlankRichText, sanitizeRichText } from '@/lib/sanitize';
 import type { TicketChanges, TicketView as TicketViewData } from '@/lib/store';
@@ -452,9 +453,15 @@ function Activity(props: { activity: ActivityRecord[]; effects: OutboxRecord[]; 
               <span class="muted small">
                 {e.kind === 'note' ? 'Internal note' : 'Reopen'} in {conversationLabel(e.conversationKey)}:{' '}
               </span>
-              <strong>{EFFECT_OUTCOME_LABELS[e.status]}</strong>
-              {e.lastError && <span class="small"> — {e.lastError}</span>}
-              {(e.status === 'failed' || e.status === 'skipped') && (
+              {e.lastError === ALREADY_OPEN ? (
+                <strong>Not needed, already open</strong>
+              ) : (
+                <>
+                  <strong>{EFFECT_OUTCOME_LABELS[e.status]}</strong>
+                  {e.lastError && <span class="small"> — {e.lastError}</span>}
+                </>
+              )}
+              {isRetryable(e) && (
                 <button
                   type="button"
                   class="small"

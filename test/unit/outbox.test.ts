@@ -152,6 +152,8 @@ describe('delivery', () => {
     expect(note!.status).toBe('delivered');
     expect(reopen).toMatchObject({ status: 'skipped', lastError: 'Already open' });
     expect(apiRequests('toggle_status')).toHaveLength(0);
+    // Nothing to retry: a reopen that was not needed is not offered again.
+    expect(await retryEffect(deps(), reopen!.id)).toBe(false);
   });
 
   it('honours "Prevent state changes from reopening": events posted, nothing reopened, earlier reopens stay', async () => {
