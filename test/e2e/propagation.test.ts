@@ -100,6 +100,31 @@ async function sandboxPage(id: number): Promise<{ status: string | null; notes: 
   return { status, notes };
 }
 
+/**
+ * Raises a ticket of `type` from the conversation the panel shows, then links it from
+ * conversation `linkFrom` (in-app navigation), and opens it there.
+ */
+async function raiseAndLink(title: string, type: string, linkFrom: number): Promise<void> {
+  await panel.getByRole('button', { name: 'New back-office ticket' }).click();
+  await panel.getByRole('textbox', { name: 'Title' }).fill(title);
+  await panel.getByRole('combobox', { name: 'Ticket type' }).selectOption({ label: type });
+  await panel.getByRole('button', { name: 'Create ticket' }).click();
+  await expect.poll(() => panel.getByRole('heading', { name: title }).count()).toBe(1);
+
+  await panel.getByRole('button', { name: '← Back' }).click();
+  await page.locator(`a[href$="/conversations/${linkFrom}"]`).first().click();
+  await expect.poll(() => panel.getByRole('heading', { level: 1 }).textContent()).toContain(`#${linkFrom}`);
+  await panel.getByRole('button', { name: 'Link existing ticket' }).click();
+  await panel.getByRole('searchbox', { name: 'Find ticket' }).fill(title);
+  const match = panel.getByRole('listitem').filter({ hasText: title });
+  await expect.poll(() => match.count()).toBe(1);
+  await match.getByRole('button', { name: 'Link' }).click();
+  const linked = panel.getByRole('region', { name: 'Linked tickets' }).getByRole('listitem').filter({ hasText: title });
+  await expect.poll(() => linked.count()).toBe(1);
+  await linked.getByRole('button', { name: title }).click();
+  await expect.poll(() => panel.getByRole('region', { name: 'Links' }).getByRole('listitem').count()).toBe(2);
+}
+
 async function chooseState(label: string) {
   await panel.getByRole('button', { name: /^Ticket state/ }).click();
   await panel.getByRole('menuitemradio', { name: label }).click();
@@ -139,24 +164,7 @@ describe('propagation to the helpdesk', () => {
     await page.bringToFront();
 
     // A ticket raised from conversation 2, then linked from conversation 3.
-    await panel.getByRole('button', { name: 'New back-office ticket' }).click();
-    await panel.getByRole('textbox', { name: 'Title' }).fill('Nightly export stuck');
-    await panel.getByRole('combobox', { name: 'Ticket type' }).selectOption({ label: 'General back-office' });
-    await panel.getByRole('button', { name: 'Create ticket' }).click();
-    await expect.poll(() => panel.getByRole('heading', { name: 'Nightly export stuck' }).count()).toBe(1);
-
-    await panel.getByRole('button', { name: '← Back' }).click();
-    await page.locator('a[href$="/conversations/3"]').first().click();
-    await expect.poll(() => panel.getByRole('heading', { level: 1 }).textContent()).toContain('#3');
-    await panel.getByRole('button', { name: 'Link existing ticket' }).click();
-    await panel.getByRole('searchbox', { name: 'Find ticket' }).fill('Nightly export');
-    const match = panel.getByRole('listitem').filter({ hasText: 'Nightly export stuck' });
-    await expect.poll(() => match.count()).toBe(1);
-    await match.getByRole('button', { name: 'Link' }).click();
-    const linked = panel.getByRole('region', { name: 'Linked tickets' }).getByRole('listitem');
-    await expect.poll(() => linked.count()).toBe(1);
-    await linked.getByRole('button', { name: 'Nightly export stuck' }).click();
-    await expect.poll(() => panel.getByRole('region', { name: 'Links' }).getByRole('listitem').count()).toBe(2);
+    await raiseAndLink('Nightly export stuck', 'General back-office', 3);
 
     await chooseState('In progress');
 
@@ -286,23 +294,8 @@ describe('propagation to the helpdesk', () => {
 
     // A tracker raised from conversation 3, linked from conversation 2.
     await panel.getByRole('button', { name: '← Back' }).click();
-    await panel.getByRole('button', { name: 'New back-office ticket' }).click();
-    await panel.getByRole('textbox', { name: 'Title' }).fill('Export outage');
-    await panel.getByRole('combobox', { name: 'Ticket type' }).selectOption({ label: 'Tracker' });
-    await panel.getByRole('button', { name: 'Create ticket' }).click();
-    await expect.poll(() => panel.getByRole('heading', { name: 'Export outage' }).count()).toBe(1);
-    await panel.getByRole('button', { name: '← Back' }).click();
-    await page.locator('a[href$="/conversations/2"]').first().click();
-    await expect.poll(() => panel.getByRole('heading', { level: 1 }).textContent()).toContain('#2');
-    await panel.getByRole('button', { name: 'Link existing ticket' }).click();
-    await panel.getByRole('searchbox', { name: 'Find ticket' }).fill('Export outage');
-    const match = panel.getByRole('listitem').filter({ hasText: 'Export outage' });
-    await expect.poll(() => match.count()).toBe(1);
-    await match.getByRole('button', { name: 'Link' }).click();
-    const item = panel.getByRole('region', { name: 'Linked tickets' }).getByRole('listitem').filter({ hasText: 'Export outage' });
-    await expect.poll(() => item.getByRole('img', { name: 'Tracker ticket' }).count()).toBe(1);
-    await item.getByRole('button', { name: 'Export outage' }).click();
-    await expect.poll(() => panel.getByRole('region', { name: 'Links' }).getByRole('listitem').count()).toBe(2);
+    await raiseAndLink('Export outage', 'Tracker', 2);
+    expect(await panel.getByRole('img', { name: 'Tracker ticket' }).count()).toBe(1);
 
     // Cancel changes nothing.
     const stateButton = panel.getByRole('button', { name: /^Ticket state/ });
