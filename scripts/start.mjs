@@ -18,7 +18,7 @@ const build = spawnSync('npx', ['wxt', 'build'], { cwd: root, stdio: 'inherit' }
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const sandbox = await startSandbox({ port });
-const inbox = `${sandbox.url}/app/accounts/1/conversations/1`;
+const inbox = `${sandbox.url}/app/accounts/1/conversations`;
 console.log(`\nSandbox helpdesk: ${sandbox.url}/app/accounts/1/conversations (API token: sandbox-token)`);
 
 const chrome = [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => p && existsSync(p));
