@@ -253,4 +253,32 @@ describe('the back-office ticket panel', () => {
     await expect.poll(() => dialog.count()).toBe(0);
     await second.page.close();
   });
+
+  it('works without a mouse: n, Enter, s, arrows, c and Ctrl+Enter', async () => {
+    const third = await h.openConversation(4);
+    const p3 = third.panel;
+    const keys = third.page.keyboard;
+    await p3.getByRole('region', { name: 'Linked tickets' }).waitFor();
+    await p3.evaluate(() => window.focus());
+    await keys.press('n');
+    await expect.poll(() => p3.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Title');
+    await keys.type('Keyboard-only ticket');
+    await keys.press('Enter');
+    const state = p3.getByRole('button', { name: /^Ticket state/ });
+    await expect.poll(() => state.count()).toBe(1);
+    await expect.poll(() => p3.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+
+    await keys.press('s');
+    await expect.poll(() => p3.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('menuitemradio');
+    await keys.press('ArrowDown');
+    await keys.press('Enter');
+    await expect.poll(() => state.textContent()).toContain('In progress');
+
+    await keys.press('c');
+    await expect.poll(() => p3.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Note');
+    await keys.type('Typed without a mouse');
+    await keys.press('Control+Enter');
+    await expect.poll(() => p3.getByRole('region', { name: 'Activity' }).getByRole('listitem').filter({ hasText: 'Typed without a mouse' }).count()).toBe(1);
+    await third.page.close();
+  });
 });
