@@ -98,9 +98,12 @@ export default defineBackground({
     });
 
     watchManagedPolicy(() => env.store());
-    // Content scripts registered for self-hosted helpdesks are re-checked against the saved
-    // connections on every start (an update or a lost registration must not hide the panel).
-    void resyncCustomHosts(env).catch((e) => console.warn('Backline could not register self-hosted helpdesks:', e));
+    // Registered content scripts persist across sessions; they are re-checked against the saved
+    // connections when the extension is installed or updated and when the browser starts (a lost
+    // registration must not hide the panel), not on every wake-up of the worker.
+    const resync = () => void resyncCustomHosts(env).catch((e) => console.warn('Backline could not register self-hosted helpdesks:', e));
+    browser.runtime.onInstalled.addListener(resync);
+    browser.runtime.onStartup.addListener(resync);
 
     browser.runtime.onStartup.addListener(() => {
       void env.store().then((s) => s.pruneRequests());
