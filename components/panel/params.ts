@@ -1,4 +1,4 @@
-import { parseHelpdeskUrl, type HelpdeskId, type PageContext } from '@/lib/hosts';
+import { isHelpdeskId, parseHelpdeskUrl, type PageContext } from '@/lib/hosts';
 
 /**
  * Reads the conversation a panel opened in a normal tab or the side panel should show:
@@ -17,11 +17,9 @@ export function contextFromParams(search: string): PageContext | null {
   } catch {
     return null;
   }
-  return {
-    helpdesk: (params.get('helpdesk') as HelpdeskId | null) ?? 'chatwoot',
-    origin,
-    account: params.get('account') ?? '',
-    conversationId,
-    kind: (params.get('kind') as PageContext['kind'] | null) ?? 'conversation',
-  };
+  const helpdesk = params.get('helpdesk') ?? 'chatwoot';
+  const kind = params.get('kind') ?? 'conversation';
+  // Parameters are untrusted input: an unknown helpdesk or kind selects nothing.
+  if (!isHelpdeskId(helpdesk) || (kind !== 'conversation' && kind !== 'ticket')) return null;
+  return { helpdesk, origin, account: params.get('account') ?? '', conversationId, kind };
 }
