@@ -5,7 +5,7 @@ import { request } from '@/lib/client';
 import { HELPDESK_NAMES, type HelpdeskId } from '@/lib/hosts';
 import type { ConnectionTest } from '@/lib/protocol-admin';
 import { useOptions } from './context';
-import { Alert, ConfirmDialog, LockedHint, Section, useAction } from './ui';
+import { Alert, LockedHint, RemoveDialog, Section, useAction } from './ui';
 
 type Editing = null | { connection: ConnectionView | null };
 
@@ -283,28 +283,20 @@ function ConnectionForm(props: { connection: ConnectionView | null; supported: H
 }
 
 function RemoveConnection({ connection, onClose }: { connection: ConnectionView; onClose(): void }) {
-  const model = useOptions();
-  const { busy, error, run } = useAction();
   return (
-    <ConfirmDialog
+    <RemoveDialog
       title={`Remove ${connection.label}?`}
       confirmLabel="Remove connection"
-      danger
-      busy={busy}
-      error={error}
-      onCancel={onClose}
-      onConfirm={() =>
-        void run(async (requestId) => {
-          await request('admin:removeConnection', { requestId, connectionId: connection.id });
-          model.announce(`Removed connection ${connection.label}.`);
-          onClose();
-        })
-      }
+      onClose={onClose}
+      remove={async (requestId) => {
+        await request('admin:removeConnection', { requestId, connectionId: connection.id });
+        return `Removed connection ${connection.label}.`;
+      }}
     >
       <p>
         Backline forgets its access token. From then on, notes and reopens for this helpdesk are not sent (each says so in its ticket’s
         activity){connection.selfHosted ? ', and its pages are no longer recognised' : ''}.
       </p>
-    </ConfirmDialog>
+    </RemoveDialog>
   );
 }

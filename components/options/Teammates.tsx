@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { request } from '@/lib/client';
 import type { Teammate } from '@/lib/db';
 import { useOptions } from './context';
-import { Alert, ConfirmDialog, LockedHint, plural, Section, useAction } from './ui';
+import { Alert, LockedHint, RemoveDialog, Section, plural, useAction } from './ui';
 
 type Editing = null | { id: string | null; kind: Teammate['kind'] };
 
@@ -137,27 +137,19 @@ function TeammateForm(props: { teammate?: Teammate; kind: Teammate['kind']; onCl
 }
 
 function RemoveTeammate({ teammate, onClose }: { teammate: Teammate; onClose(): void }) {
-  const model = useOptions();
-  const { busy, error, run } = useAction();
   return (
-    <ConfirmDialog
+    <RemoveDialog
       title={`Remove ${teammate.name}?`}
       confirmLabel={teammate.kind === 'team' ? 'Remove team' : 'Remove teammate'}
-      danger
-      busy={busy}
-      error={error}
-      onCancel={onClose}
-      onConfirm={() =>
-        void run(async (requestId) => {
-          await request('admin:removeTeammate', { requestId, teammateId: teammate.id });
-          model.announce(`Removed ${teammate.name}.`);
-          onClose();
-        })
-      }
+      onClose={onClose}
+      remove={async (requestId) => {
+        await request('admin:removeTeammate', { requestId, teammateId: teammate.id });
+        return `Removed ${teammate.name}.`;
+      }}
     >
       <p>
         {teammate.name} will no longer be offered for assignment. Notes and changes they made stay on their tickets, shown without their name.
       </p>
-    </ConfirmDialog>
+    </RemoveDialog>
   );
 }

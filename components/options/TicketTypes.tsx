@@ -15,7 +15,7 @@ import {
 } from '@/lib/domain';
 import { newRequestId } from '@/lib/ids';
 import { useOptions } from './context';
-import { Alert, ConfirmDialog, LockedHint, plural, Section, useAction } from './ui';
+import { Alert, ConfirmDialog, LockedHint, RemoveDialog, Section, plural, useAction } from './ui';
 
 const CATEGORY_LABELS: Record<TicketKind, string> = { backoffice: 'Back-office', customer: 'Customer', tracker: 'Tracker' };
 const STATE_CATEGORY_LABELS = Object.fromEntries(DEFAULT_STATES.map((s) => [s.category, s.label])) as Record<StateCategory, string>;
@@ -165,23 +165,15 @@ function TypeSummary({ type, usage }: { type: TicketType; usage: TypeUsage }) {
 }
 
 function RemoveType({ type, usage, onClose }: { type: TicketType; usage: TypeUsage; onClose(): void }) {
-  const model = useOptions();
-  const { busy, error, run } = useAction();
   return (
-    <ConfirmDialog
+    <RemoveDialog
       title={`Remove ${type.name}?`}
       confirmLabel="Remove ticket type"
-      danger
-      busy={busy}
-      error={error}
-      onCancel={onClose}
-      onConfirm={() =>
-        void run(async (requestId) => {
-          const r = await request('admin:removeTicketType', { requestId, typeId: type.id });
-          model.announce(r.outcome === 'archived' ? `${type.name} is hidden from new tickets; its ${plural(r.tickets, 'ticket')} keep it.` : `Removed ${type.name}.`);
-          onClose();
-        })
-      }
+      onClose={onClose}
+      remove={async (requestId) => {
+        const r = await request('admin:removeTicketType', { requestId, typeId: type.id });
+        return r.outcome === 'archived' ? `${type.name} is hidden from new tickets; its ${plural(r.tickets, 'ticket')} keep it.` : `Removed ${type.name}.`;
+      }}
     >
       {usage.tickets ? (
         <p>
@@ -191,7 +183,7 @@ function RemoveType({ type, usage, onClose }: { type: TicketType; usage: TypeUsa
       ) : (
         <p>No ticket uses this type, so it will be deleted.</p>
       )}
-    </ConfirmDialog>
+    </RemoveDialog>
   );
 }
 

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { newRequestId } from '@/lib/ids';
+import { useOptions } from './context';
 
 /**
  * Runs a write with one request id per user action, so that a retry of the same action
@@ -90,6 +91,39 @@ export function ConfirmDialog(props: {
         </button>
       </div>
     </dialog>
+  );
+}
+
+/**
+ * A confirmation that removes something: runs `remove` with one request id, announces what it
+ * returns, and closes; a refusal from the background stays in the dialog as an alert.
+ */
+export function RemoveDialog(props: {
+  title: string;
+  confirmLabel: string;
+  remove(requestId: string): Promise<string>;
+  onClose(): void;
+  children: ComponentChildren;
+}) {
+  const model = useOptions();
+  const { busy, error, run } = useAction();
+  return (
+    <ConfirmDialog
+      title={props.title}
+      confirmLabel={props.confirmLabel}
+      danger
+      busy={busy}
+      error={error}
+      onCancel={props.onClose}
+      onConfirm={() =>
+        void run(async (requestId) => {
+          model.announce(await props.remove(requestId));
+          props.onClose();
+        })
+      }
+    >
+      {props.children}
+    </ConfirmDialog>
   );
 }
 

@@ -2,7 +2,7 @@
  * The options page's requests, through handleMessage as the background runs them: who may send
  * them, the admin lock, the throttle, the enterprise policy, and each admin write.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CustomHost } from '../../lib/hosts';
 import { classifySender, createHandlers, handleMessage, type BackgroundEnv, type SenderInfo } from '../../lib/background/service';
 import { resyncCustomHosts } from '../../lib/background/admin';
@@ -10,7 +10,8 @@ import { openBacklineDb, type BacklineDatabase } from '../../lib/db';
 import { uuidv7 } from '../../lib/ids';
 import type { Reply, RequestType, ResponseMap } from '../../lib/protocol';
 import { Store, type ChangeSet } from '../../lib/store';
-import { SANDBOX_ACCOUNT_ID, SANDBOX_TOKEN, startSandbox, type SandboxHandle } from '../sandbox/server.mjs';
+import { SANDBOX_ACCOUNT_ID, SANDBOX_TOKEN } from '../sandbox/server.mjs';
+import { useSandbox } from './sandbox-fixture';
 
 const RUNTIME_ID = 'abcdefghijklmnopabcdefghijklmnop';
 const EXT = `chrome-extension://${RUNTIME_ID}`;
@@ -20,13 +21,7 @@ const content = () => classifySender({ id: RUNTIME_ID, url: 'http://localhost:30
 const rid = () => uuidv7();
 const PASS = 'correct horse battery';
 
-let sandbox: SandboxHandle;
-beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0 });
-});
-afterAll(async () => {
-  await sandbox?.close();
-});
+const sandbox = useSandbox();
 
 const dbs: BacklineDatabase[] = [];
 afterEach(() => {

@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
   ChatwootConnector,
   ConnectorError,
@@ -15,16 +15,10 @@ import {
   testConnection,
 } from '../../lib/connectors';
 import type { ConnectionRecord } from '../../lib/db';
-import { SANDBOX_ACCOUNT_ID, SANDBOX_TOKEN, startSandbox, type SandboxHandle } from '../sandbox/server.mjs';
+import { SANDBOX_ACCOUNT_ID, SANDBOX_TOKEN } from '../sandbox/server.mjs';
+import { useSandbox } from './sandbox-fixture';
 
-let sandbox: SandboxHandle;
-beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0 });
-});
-afterAll(async () => {
-  await sandbox?.close();
-});
-beforeEach(() => sandbox.reset());
+const sandbox = useSandbox();
 
 const servers: http.Server[] = [];
 afterEach(async () => {

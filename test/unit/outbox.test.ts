@@ -2,7 +2,7 @@
  * The propagation outbox over a real IndexedDB (fake-indexeddb) and the real sandbox helpdesk
  * over HTTP. Time is injected so backoff is tested without sleeping.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { noteMarker, type FetchLike } from '../../lib/connectors';
 import { openBacklineDb, type BacklineDatabase, type ConnectionRecord, type OutboxRecord } from '../../lib/db';
 import { conversationKey } from '../../lib/hosts';
@@ -11,16 +11,10 @@ import { createHelpdeskServices } from '../../lib/background/helpdesk';
 import type { BackgroundEvent } from '../../lib/protocol';
 import { backoffDelay, createOutboxRunner, DEFAULT_BACKOFF, idempotencyKey, processOutbox, retryEffect, type OutboxDeps, type OutboxRun } from '../../lib/outbox';
 import { Store, type ChangeSet, type ConversationInput } from '../../lib/store';
-import { SANDBOX_TOKEN, startSandbox, type SandboxHandle } from '../sandbox/server.mjs';
+import { SANDBOX_TOKEN } from '../sandbox/server.mjs';
+import { useSandbox } from './sandbox-fixture';
 
-let sandbox: SandboxHandle;
-beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0 });
-});
-afterAll(async () => {
-  await sandbox?.close();
-});
-beforeEach(() => sandbox.reset());
+const sandbox = useSandbox();
 
 const open: BacklineDatabase[] = [];
 afterEach(() => {
