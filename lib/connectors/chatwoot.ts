@@ -1,6 +1,6 @@
 /**
  * Chatwoot connector: Chatwoot's documented Application API
- * (../shared/specs/chatwoot.application_swagger.json), for Chatwoot Cloud and self-hosted
+ * (test/contracts/specs/chatwoot.application_swagger.json), for Chatwoot Cloud and self-hosted
  * installs alike, given a base URL, an account ID and a user's API access token.
  *
  * - Internal notes are messages with `private: true` (message_type `outgoing`): never visible

@@ -1,6 +1,6 @@
 /**
  * Contract test: every request the Chatwoot connector sends is checked against Chatwoot's own
- * API description (../shared/specs/chatwoot.application_swagger.json): the path template and
+ * API description (test/contracts/specs/chatwoot.application_swagger.json): the path template and
  * method exist, path and query parameters are declared with matching types and enums, the
  * `api_access_token` header carries the token as the securitySchemes say, and JSON bodies use
  * only declared properties with the declared types and enum values. The fields the connector
@@ -16,7 +16,7 @@ import { ChatwootConnector, testConnection } from '../../lib/connectors';
 import { SANDBOX_TOKEN, startSandbox, type SandboxHandle } from '../sandbox/server.mjs';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
-const spec = JSON.parse(readFileSync(path.resolve(repoRoot, '../shared/specs/chatwoot.application_swagger.json'), 'utf8')) as Spec;
+const spec = JSON.parse(readFileSync(path.resolve(repoRoot, 'test/contracts/specs/chatwoot.application_swagger.json'), 'utf8')) as Spec;
 
 /**
  * Query parameters Chatwoot accepts that its description leaves out. Each needs a reason.
