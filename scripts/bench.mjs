@@ -49,7 +49,7 @@ try {
     const t0 = Date.now();
     await page.goto(`${sandbox.url}/app/accounts/1/conversations/${1 + (i % 3)}`, { waitUntil: 'commit' });
     const panel = await panelOf(page);
-    await panel.getByRole('region', { name: 'Linked tickets' }).getByText(/No tickets|Loading/).first().waitFor();
+    await panel.getByRole('region', { name: 'Linked tickets', exact: true }).getByText(/No tickets|Loading/).first().waitFor();
     appear.push(Date.now() - t0);
     await page.close();
   }
@@ -58,7 +58,7 @@ try {
   // A busy store: 500 tickets, one with 1,000 activity items.
   const seeder = await context.newPage();
   await seeder.goto(`chrome-extension://${extensionId}/panel.html?url=${encodeURIComponent(`${sandbox.url}/app/accounts/1/conversations/1`)}`);
-  await seeder.getByRole('region', { name: 'Linked tickets' }).waitFor();
+  await seeder.getByRole('region', { name: 'Linked tickets', exact: true }).waitFor();
   const seedTime = await seeder.evaluate(async (origin) => {
     const send = (type, payload) => chrome.runtime.sendMessage({ type, payload });
     const hello = await send('ui:hello', { context: { helpdesk: 'chatwoot', origin, account: '1', conversationId: '1', kind: 'conversation' } });
@@ -88,16 +88,16 @@ try {
   const openTimes = [];
   for (let i = 0; i < 3; i++) {
     await seeder.goto(`chrome-extension://${extensionId}/panel.html?url=${encodeURIComponent(`${sandbox.url}/app/accounts/1/conversations/1`)}`);
-    await seeder.getByRole('region', { name: 'Linked tickets' }).getByRole('listitem').first().waitFor();
+    await seeder.getByRole('region', { name: 'Linked tickets', exact: true }).getByRole('listitem').first().waitFor();
     const t0 = Date.now();
-    await seeder.getByRole('button', { name: 'Bench ticket 0 refund export invoice' }).click();
-    await seeder.getByRole('region', { name: 'Activity' }).getByText('Note 999: checked the logs again.').waitFor();
+    await seeder.getByRole('button', { name: 'Bench ticket 0 refund export invoice', exact: true }).click();
+    await seeder.getByRole('region', { name: 'Activity', exact: true }).getByText('Note 999: checked the logs again.').waitFor();
     openTimes.push(Date.now() - t0);
   }
   record('open a ticket with 1,000 activity items (median)', median(openTimes), 800, 'ms');
 
   // Typing never waits: time per key press in the Note box of that long ticket.
-  const note = seeder.getByRole('textbox', { name: 'Note' });
+  const note = seeder.getByRole('textbox', { name: 'Note', exact: true });
   await note.click();
   const text = 'The customer confirmed the refund arrived, closing the loop. '.repeat(2);
   const t0 = Date.now();

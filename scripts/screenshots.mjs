@@ -20,20 +20,20 @@ try {
   const options = await context.newPage();
   await options.setViewportSize({ width: 1100, height: 900 });
   await options.goto(`chrome-extension://${extensionId}/options.html`);
-  await options.getByLabel('New admin passphrase').fill('correct horse battery staple');
-  await options.getByLabel('Confirm passphrase').fill('correct horse battery staple');
-  await options.getByRole('button', { name: 'Set admin passphrase' }).click();
+  await options.getByLabel('New admin passphrase', { exact: true }).fill('correct horse battery staple');
+  await options.getByLabel('Confirm passphrase', { exact: true }).fill('correct horse battery staple');
+  await options.getByRole('button', { name: 'Set admin passphrase', exact: true }).click();
   await options.getByLabel('Admin passphrase', { exact: true }).fill('correct horse battery staple');
   await options.getByRole('button', { name: 'Unlock admin settings', exact: true }).click();
   await options.getByRole('button', { name: 'Lock admin settings', exact: true }).waitFor();
   // A connection to the sandbox, so that what the panel shows comes from the helpdesk.
-  await options.getByRole('button', { name: 'Add connection' }).click();
-  await options.getByRole('combobox', { name: 'Helpdesk' }).selectOption({ label: 'Chatwoot' });
-  await options.getByRole('textbox', { name: 'Base URL' }).fill(sandbox.url);
-  await options.getByRole('textbox', { name: 'Account ID' }).fill('1');
-  await options.getByRole('textbox', { name: 'API access token' }).fill('sandbox-token');
-  await options.getByRole('button', { name: 'Save connection' }).click();
-  await options.getByRole('region', { name: 'Connections' }).getByText('account 1').first().waitFor();
+  await options.getByRole('button', { name: 'Add connection', exact: true }).click();
+  await options.getByRole('combobox', { name: 'Helpdesk', exact: true }).selectOption({ label: 'Chatwoot' });
+  await options.getByRole('textbox', { name: 'Base URL', exact: true }).fill(sandbox.url);
+  await options.getByRole('textbox', { name: 'Account ID', exact: true }).fill('1');
+  await options.getByLabel('API access token', { exact: true }).fill('sandbox-token');
+  await options.getByRole('button', { name: 'Save connection', exact: true }).click();
+  await options.getByRole('region', { name: 'Connections', exact: true }).getByText('account 1').first().waitFor();
   await options.waitForTimeout(300);
   await options.screenshot({ path: join(outDir, 'options.png'), fullPage: true });
   await options.emulateMedia({ colorScheme: 'dark' });
@@ -47,24 +47,24 @@ try {
     ['Card declined on renewal', 'Billing'],
     ['Export to CSV drops the last row', 'Bug report'],
   ]) {
-    await panel.getByRole('button', { name: 'New back-office ticket' }).click();
-    await panel.getByRole('textbox', { name: 'Title' }).fill(title);
-    await panel.getByRole('combobox', { name: 'Ticket type' }).selectOption({ label: type });
-    if (type === 'Bug report') await panel.getByRole('combobox', { name: 'Severity' }).selectOption('High');
-    await panel.getByRole('textbox', { name: 'Description' }).click();
+    await panel.getByRole('button', { name: 'New back-office ticket', exact: true }).click();
+    await panel.getByRole('textbox', { name: 'Title', exact: true }).fill(title);
+    await panel.getByRole('combobox', { name: 'Ticket type', exact: true }).selectOption({ label: type });
+    if (type === 'Bug report') await panel.getByRole('combobox', { name: 'Severity', exact: true }).selectOption('High');
+    await panel.getByRole('textbox', { name: 'Description', exact: true }).click();
     await page.keyboard.type('The customer reports it happens every time.');
-    await panel.getByRole('button', { name: 'Create ticket' }).click();
+    await panel.getByRole('button', { name: 'Create ticket', exact: true }).click();
     await panel.getByRole('button', { name: /^Ticket state/ }).waitFor();
-    await panel.getByRole('textbox', { name: 'Note' }).fill('Reproduced on staging; engineering is looking.');
-    await panel.getByRole('button', { name: 'Add note' }).click();
+    await panel.getByRole('textbox', { name: 'Note', exact: true }).fill('Reproduced on staging; engineering is looking.');
+    await panel.getByRole('button', { name: 'Add note', exact: true }).click();
     await panel.getByRole('button', { name: /^Ticket state/ }).click();
-    await panel.getByRole('menuitemradio', { name: 'In progress' }).click();
-    await panel.getByRole('button', { name: '← Back' }).click();
+    await panel.getByRole('menuitemradio', { name: 'In progress', exact: true }).click();
+    await panel.getByRole('button', { name: 'Back', exact: true }).click();
   }
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(outDir, 'conversation-view.png') });
 
-  await panel.getByRole('button', { name: 'Export to CSV drops the last row' }).click();
+  await panel.getByRole('button', { name: 'Export to CSV drops the last row', exact: true }).click();
   await panel.getByRole('button', { name: /^Ticket state/ }).waitFor();
   await page.waitForTimeout(200);
   await page.screenshot({ path: join(outDir, 'ticket-view.png') });
@@ -72,20 +72,20 @@ try {
   await page.screenshot({ path: join(outDir, 'state-menu.png') });
   await page.keyboard.press('Escape');
 
-  await panel.getByRole('region', { name: 'Links' }).getByRole('button', { name: 'Open' }).first().click();
-  await panel.getByRole('region', { name: 'Conversation preview' }).waitFor();
+  await panel.getByRole('region', { name: 'Links', exact: true }).getByRole('button', { name: 'Open', exact: true }).first().click();
+  await panel.getByRole('region', { name: 'Conversation preview', exact: true }).waitFor();
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(outDir, 'preview.png') });
-  await panel.getByRole('button', { name: /Back to ticket/ }).click();
+  await panel.getByRole('button', { name: 'Back to ticket', exact: true }).click();
 
   await page.emulateMedia({ colorScheme: 'dark' });
   const tab = await context.newPage();
   await tab.emulateMedia({ colorScheme: 'dark' });
   await tab.setViewportSize({ width: 420, height: 820 });
   await tab.goto(`chrome-extension://${extensionId}/panel.html?url=${encodeURIComponent(`${sandbox.url}/app/accounts/1/conversations/2`)}`);
-  await tab.getByRole('region', { name: 'Linked tickets' }).getByRole('listitem').first().waitFor();
+  await tab.getByRole('region', { name: 'Linked tickets', exact: true }).getByRole('listitem').first().waitFor();
   await tab.screenshot({ path: join(outDir, 'dark-conversation-view.png') });
-  await tab.getByRole('button', { name: 'Card declined on renewal' }).click();
+  await tab.getByRole('button', { name: 'Card declined on renewal', exact: true }).click();
   await tab.getByRole('button', { name: /^Ticket state/ }).waitFor();
   await tab.waitForTimeout(200);
   await tab.screenshot({ path: join(outDir, 'dark-ticket-view.png'), fullPage: true });

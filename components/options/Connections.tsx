@@ -5,7 +5,7 @@ import { request } from '@/lib/client';
 import { HELPDESK_NAMES, type HelpdeskId } from '@/lib/hosts';
 import type { ConnectionTest } from '@/lib/protocol-admin';
 import { useOptions } from './context';
-import { Alert, LockedHint, RemoveDialog, Section, useAction } from './ui';
+import { Alert, Field, LockedHint, RemoveDialog, Section, useAction } from './ui';
 
 type Editing = null | { connection: ConnectionView | null };
 
@@ -94,13 +94,15 @@ export function Connections() {
                 {test && 'ok' in test && test.ok && (
                   <span role="status" class="small ok">
                     {' '}
-                    ✓ {test.detail}
+                    <span aria-hidden="true">✓ </span>
+                    {test.detail}
                   </span>
                 )}
                 {test && 'ok' in test && !test.ok && (
                   <span role="alert" class="small alert-inline">
                     {' '}
-                    ✗ {test.error}
+                    <span aria-hidden="true">✗ </span>
+                    {test.error}
                   </span>
                 )}
               </span>
@@ -176,6 +178,13 @@ function ConnectionForm(props: { connection: ConnectionView | null; supported: H
   const first = useRef<HTMLSelectElement>(null);
   useEffect(() => first.current?.focus(), []);
 
+  // A saved token goes only to the address it was given for: a changed Base URL needs it again.
+  const baseUrlChanged = !!c && baseUrl.trim().replace(/\/+$/, '') !== c.baseUrl;
+  const secretHint = !c
+    ? undefined
+    : baseUrlChanged
+      ? 'The Base URL changed, so enter the token again: Backline sends a saved token only to the address it was saved for.'
+      : `Saved (${c.tokenHint}). Leave empty to keep it.`;
   const form = () => ({ id: c?.id, helpdesk, baseUrl, accountId, token: token || undefined, label: label || undefined });
   const helpdesks = props.supported.includes(helpdesk) ? props.supported : [...props.supported, helpdesk];
 
@@ -219,43 +228,39 @@ function ConnectionForm(props: { connection: ConnectionView | null; supported: H
             ))}
           </select>
         </label>
-        <label class="field">
-          <span>Base URL</span>
-          <input
-            type="url"
-            inputMode="url"
-            placeholder="https://app.chatwoot.com"
-            value={baseUrl}
-            aria-describedby="base-url-hint"
-            onInput={(e) => setBaseUrl(e.currentTarget.value)}
-          />
-          <span class="hint" id="base-url-hint">
-            The address you open the helpdesk at. For a self-hosted one, the browser asks to let Backline access it.
-          </span>
-        </label>
+        <Field label="Base URL" hint="The address you open the helpdesk at. For a self-hosted one, the browser asks to let Backline access it.">
+          {(control) => (
+            <input
+              {...control}
+              type="url"
+              inputMode="url"
+              placeholder="https://app.chatwoot.com"
+              value={baseUrl}
+              onInput={(e) => setBaseUrl(e.currentTarget.value)}
+            />
+          )}
+        </Field>
         <label class="field">
           <span>Account ID</span>
           <input type="text" inputMode="numeric" autoComplete="off" value={accountId} onInput={(e) => setAccountId(e.currentTarget.value)} />
         </label>
-        <div class="field">
-          <label for="api-token">API access token</label>
-          <div class="inline">
-            {/* A textbox (not type=password) so it is found by role; masked with CSS unless shown. */}
-            <input
-              id="api-token"
-              type="text"
-              class={showToken ? '' : 'secret'}
-              autoComplete="off"
-              spellcheck={false}
-              placeholder={c ? `Saved (${c.tokenHint}); leave empty to keep it` : ''}
-              value={token}
-              onInput={(e) => setToken(e.currentTarget.value)}
-            />
-            <button type="button" class="small" aria-pressed={showToken} onClick={() => setShowToken(!showToken)}>
-              Show token
-            </button>
-          </div>
-        </div>
+        <Field label="API access token" hint={secretHint}>
+          {(control) => (
+            <div class="inline">
+              <input
+                {...control}
+                type={showToken ? 'text' : 'password'}
+                autoComplete="off"
+                spellcheck={false}
+                value={token}
+                onInput={(e) => setToken(e.currentTarget.value)}
+              />
+              <button type="button" class="small" aria-pressed={showToken} onClick={() => setShowToken(!showToken)}>
+                Show token
+              </button>
+            </div>
+          )}
+        </Field>
         <label class="field">
           <span>Connection name (optional)</span>
           <input type="text" value={label} maxLength={100} onInput={(e) => setLabel(e.currentTarget.value)} />
@@ -263,7 +268,8 @@ function ConnectionForm(props: { connection: ConnectionView | null; supported: H
       </div>
       {result?.ok && (
         <p role="status" class="ok">
-          ✓ {result.detail}
+          <span aria-hidden="true">✓ </span>
+          {result.detail}
         </p>
       )}
       <Alert message={result && !result.ok ? `The check failed: ${result.error}` : error} />

@@ -44,7 +44,7 @@ export function SettingsSection() {
           </p>
           {byPolicy && (
             <p class="policy" id="prevent-reopen-policy">
-              🏢 Set by your organisation ({checked ? 'on' : 'off'}). It can only be changed by whoever manages your browsers.
+              <span aria-hidden="true">🏢 </span>Set by your organisation ({checked ? 'on' : 'off'}). It can only be changed by whoever manages your browsers.
             </p>
           )}
         </div>

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { request } from '@/lib/client';
 import type { Teammate } from '@/lib/db';
 import { useOptions } from './context';
-import { Alert, LockedHint, RemoveDialog, Section, plural, useAction } from './ui';
+import { Alert, Field, LockedHint, RemoveDialog, Section, plural, useAction } from './ui';
 
 type Editing = null | { id: string | null; kind: Teammate['kind'] };
 
@@ -53,19 +53,21 @@ export function Teammates() {
 
   return (
     <Section id="teammates" title="Teammates">
-      <label class="field narrow">
-        <span>You are</span>
-        <select value={ws.me.id} disabled={me.busy} aria-describedby="me-help" onChange={(e) => chooseMe(e.currentTarget.value)}>
-          {people.map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.name}
-            </option>
-          ))}
-        </select>
-        <span class="hint" id="me-help">
-          Who you are on this browser: the author of your notes and changes, and who “assigned to me” means. Anyone can change this.
-        </span>
-      </label>
+      <Field
+        label="You are"
+        class="narrow"
+        hint="Who you are on this browser: the author of your notes and changes, and who “assigned to me” means. Anyone can change this."
+      >
+        {(control) => (
+          <select {...control} value={ws.me.id} disabled={me.busy} onChange={(e) => chooseMe(e.currentTarget.value)}>
+            {people.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
       <Alert message={me.error} />
 
       <h3>People</h3>

@@ -15,7 +15,7 @@ import {
 } from '@/lib/domain';
 import { newRequestId } from '@/lib/ids';
 import { useOptions } from './context';
-import { Alert, ConfirmDialog, LockedHint, RemoveDialog, Section, plural, useAction } from './ui';
+import { Alert, ConfirmDialog, Field, LockedHint, RemoveDialog, Section, plural, useAction } from './ui';
 
 const CATEGORY_LABELS: Record<TicketKind, string> = { backoffice: 'Back-office', customer: 'Customer', tracker: 'Tracker' };
 const STATE_CATEGORY_LABELS = Object.fromEntries(DEFAULT_STATES.map((s) => [s.category, s.label])) as Record<StateCategory, string>;
@@ -342,21 +342,17 @@ function TypeEditor(props: { type?: TicketType; usage: TypeUsage; startWithAttri
           <span>Type name</span>
           <input ref={nameInput} type="text" value={draft.name} maxLength={80} required onInput={(e) => set({ name: e.currentTarget.value })} />
         </label>
-        <label class="field">
-          <span>Category</span>
-          <select value={draft.category} disabled={used} aria-describedby={used ? 'category-fixed' : undefined} onChange={(e) => set({ category: e.currentTarget.value as TicketKind })}>
-            {(Object.keys(TICKET_KIND_LABELS) as TicketKind[]).map((k) => (
-              <option key={k} value={k}>
-                {CATEGORY_LABELS[k]}
-              </option>
-            ))}
-          </select>
-          {used && (
-            <span class="hint" id="category-fixed">
-              {plural(usage.tickets, 'ticket')} use this type, so its category is fixed.
-            </span>
+        <Field label="Category" hint={used ? `${plural(usage.tickets, 'ticket')} use this type, so its category is fixed.` : undefined}>
+          {(control) => (
+            <select {...control} value={draft.category} disabled={used} onChange={(e) => set({ category: e.currentTarget.value as TicketKind })}>
+              {(Object.keys(TICKET_KIND_LABELS) as TicketKind[]).map((k) => (
+                <option key={k} value={k}>
+                  {CATEGORY_LABELS[k]}
+                </option>
+              ))}
+            </select>
           )}
-        </label>
+        </Field>
         <label class="field">
           <span>Icon</span>
           <input type="text" value={draft.icon} maxLength={8} onInput={(e) => set({ icon: e.currentTarget.value })} />
@@ -419,13 +415,11 @@ function TypeEditor(props: { type?: TicketType; usage: TypeUsage; startWithAttri
               </label>
             </div>
             {attrForm.type === 'list' && (
-              <label class="field">
-                <span>List items</span>
-                <textarea rows={4} value={attrForm.items} aria-describedby="list-items-hint" onInput={(e) => setAttrForm({ ...attrForm, items: e.currentTarget.value })} />
-                <span class="hint" id="list-items-hint">
-                  One item per line, in the order agents should see them.
-                </span>
-              </label>
+              <Field label="List items" hint="One item per line, in the order agents should see them.">
+                {(control) => (
+                  <textarea {...control} rows={4} value={attrForm.items} onInput={(e) => setAttrForm({ ...attrForm, items: e.currentTarget.value })} />
+                )}
+              </Field>
             )}
             <label class="check">
               <input type="checkbox" checked={attrForm.required} onChange={(e) => setAttrForm({ ...attrForm, required: e.currentTarget.checked })} /> Required

@@ -1,5 +1,5 @@
-import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import type { ComponentChildren, VNode } from 'preact';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { newRequestId } from '@/lib/ids';
 import { useOptions } from './context';
 
@@ -46,7 +46,12 @@ export function Section(props: { id: string; title: string; trail?: string[]; ch
     <section aria-labelledby={`${props.id}-title`} id={props.id} class="card">
       {props.trail && (
         <p class="trail">
-          {props.trail.join(' › ')}
+          {props.trail.map((step, i) => (
+            <span key={step}>
+              {i > 0 && <span aria-hidden="true"> › </span>}
+              {step}
+            </span>
+          ))}
         </p>
       )}
       <h2 id={`${props.id}-title`}>{props.title}</h2>
@@ -55,9 +60,39 @@ export function Section(props: { id: string; title: string; trail?: string[]; ch
   );
 }
 
+/** What a form control inside a Field needs: its id (for the label) and the hint that describes it. */
+export interface FieldControlProps {
+  id: string;
+  'aria-describedby'?: string;
+}
+
+/**
+ * A labelled form control. The label holds the name alone; a hint sits beside it and is tied to
+ * the control with aria-describedby, so a screen reader reads the name once and the hint after it.
+ */
+export function Field(props: { label: string; hint?: ComponentChildren; class?: string; children: (control: FieldControlProps) => VNode }) {
+  const id = useId();
+  const hintId = `${id}-hint`;
+  return (
+    <div class={`field${props.class ? ` ${props.class}` : ''}`}>
+      <label for={id}>{props.label}</label>
+      {props.children({ id, 'aria-describedby': props.hint ? hintId : undefined })}
+      {props.hint && (
+        <span class="hint" id={hintId}>
+          {props.hint}
+        </span>
+      )}
+    </div>
+  );
+}
+
 /** "Unlock admin settings to …" shown under controls that need the unlock. */
 export function LockedHint({ what }: { what: string }) {
-  return <p class="hint">🔒 Unlock admin settings (at the top of this page) to {what}.</p>;
+  return (
+    <p class="hint">
+      <span aria-hidden="true">🔒 </span>Unlock admin settings (at the top of this page) to {what}.
+    </p>
+  );
 }
 
 /** A modal confirmation: focus moves into it, Escape cancels, focus returns where it was. */

@@ -32,7 +32,8 @@ export function LinkExisting() {
     <div class="view">
       <header class="bar">
         <button type="button" class="ghost" onClick={() => model.navigate({ name: 'conversation' })}>
-          ← Back
+          <span aria-hidden="true">← </span>
+          Back
         </button>
         <h1>Link existing ticket</h1>
       </header>

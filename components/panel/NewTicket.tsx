@@ -73,7 +73,8 @@ export function NewTicket() {
     <form class="form" onSubmit={submit} aria-label="New back-office ticket" noValidate>
       <header class="bar">
         <button type="button" class="ghost" onClick={() => model.navigate({ name: 'conversation' })}>
-          ← Back
+          <span aria-hidden="true">← </span>
+          Back
         </button>
         <h1>New back-office ticket</h1>
       </header>

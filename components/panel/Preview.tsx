@@ -38,7 +38,8 @@ export function Preview({ conversationKey, from }: { conversationKey: string; fr
     <div class="view">
       <header class="bar">
         <button ref={back} type="button" class="ghost" onClick={() => model.navigate(from)} aria-keyshortcuts="Escape">
-          ← Back to ticket
+          <span aria-hidden="true">← </span>
+          Back to ticket
         </button>
       </header>
       <section aria-label="Conversation preview" class="preview">

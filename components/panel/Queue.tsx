@@ -45,7 +45,8 @@ export function Queue() {
     <div class="view">
       <header class="bar">
         <button type="button" class="ghost" onClick={() => model.navigate({ name: 'conversation' })}>
-          ← Back
+          <span aria-hidden="true">← </span>
+          Back
         </button>
         <h1>All tickets</h1>
       </header>

@@ -99,7 +99,8 @@ export function TicketView({ ticketId }: { ticketId: string }) {
     <div class="view ticket-view">
       <header class="bar">
         <button type="button" class="ghost" onClick={() => model.navigate({ name: 'conversation' })} aria-keyshortcuts="Escape">
-          ← Back
+          <span aria-hidden="true">← </span>
+          Back
         </button>
         <StateMenu
           states={states}
@@ -290,11 +291,23 @@ function EditableText(props: { label: string; value: string; onSave(v: string): 
               setEditing(true);
             }}
           >
-            <span id={`${id}-v`}>{props.value || '—'}</span>
+            <span id={`${id}-v`}>{props.value || <NotSet />}</span>
           </button>
         )}
       </dd>
     </div>
+  );
+}
+
+const isUnset = (v: unknown) => v === null || v === undefined || v === '';
+
+/** An empty value: a dash to the eye, "not set" to a screen reader. */
+function NotSet() {
+  return (
+    <>
+      <span aria-hidden="true">—</span>
+      <span class="sr-only">not set</span>
+    </>
   );
 }
 
@@ -313,7 +326,7 @@ function EditableAttribute(props: { def: AttributeDef; value: Ticket['attributes
       <dt id={id}>
         {def.name}
         {def.required && (
-          <abbr title="required" class="req">
+          <abbr title="required" class="req" aria-hidden="true">
             {' '}
             *
           </abbr>
@@ -355,7 +368,7 @@ function EditableAttribute(props: { def: AttributeDef; value: Ticket['attributes
               setEditing(true);
             }}
           >
-            <span id={`${id}-v`}>{formatAttribute(def, props.value)}</span>
+            <span id={`${id}-v`}>{isUnset(props.value) ? <NotSet /> : formatAttribute(def, props.value)}</span>
           </button>
         )}
       </dd>

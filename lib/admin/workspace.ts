@@ -339,7 +339,18 @@ export async function resolveConnection(store: Store, input: ConnectionInput): P
   if (accountId.length > 100 || /\s|\//.test(accountId)) throw invalid('The account ID cannot contain spaces or slashes.', 'accountId');
   const existing = input.id ? await store.db.get('connections', input.id) : undefined;
   if (input.id && !existing) throw new BacklineError('not_found', 'This connection was removed in the meantime. Reload the page.');
-  const token = (input.token ?? '').trim() || existing?.token || '';
+  const typed = (input.token ?? '').trim();
+  // A saved token is only ever sent to the address (and helpdesk) it was given for: pointing the
+  // connection elsewhere needs the secret entered again, or the new address would receive it.
+  const movedAway = !!existing && (existing.baseUrl !== baseUrl || existing.helpdesk !== input.helpdesk);
+  if (!typed && movedAway) {
+    throw new BacklineError(
+      'forbidden',
+      `The Base URL changed from ${existing.baseUrl} to ${baseUrl}. Enter the API access token again: Backline sends a saved token only to the address it was saved for.`,
+      { field: 'token' },
+    );
+  }
+  const token = typed || existing?.token || '';
   if (!token) throw invalid('Enter the API access token.', 'token');
   if (token.length > 1000 || /\s/.test(token)) throw invalid('The API access token cannot contain spaces. Copy it again from the helpdesk’s profile settings.', 'token');
   const now = Date.now();

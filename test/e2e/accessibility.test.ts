@@ -36,21 +36,21 @@ async function audit(target: Page | Frame): Promise<string[]> {
 describe('accessibility', () => {
   it('the panel’s conversation view, new-ticket form and ticket view have no WCAG A/AA violations, light and dark', async () => {
     const { page, panel } = await h.openConversation(1);
-    await panel.getByRole('region', { name: 'Linked tickets' }).waitFor();
+    await panel.getByRole('region', { name: 'Linked tickets', exact: true }).waitFor();
     expect(await audit(panel)).toEqual([]);
 
-    await panel.getByRole('button', { name: 'New back-office ticket' }).click();
-    await panel.getByRole('combobox', { name: 'Ticket type' }).selectOption({ label: 'Bug report' });
-    await panel.getByRole('textbox', { name: 'Description' }).waitFor();
+    await panel.getByRole('button', { name: 'New back-office ticket', exact: true }).click();
+    await panel.getByRole('combobox', { name: 'Ticket type', exact: true }).selectOption({ label: 'Bug report' });
+    await panel.getByRole('textbox', { name: 'Description', exact: true }).waitFor();
     expect(await audit(panel)).toEqual([]);
 
-    await panel.getByRole('textbox', { name: 'Title' }).fill('Audit me');
-    await panel.getByRole('combobox', { name: 'Severity' }).selectOption('Low');
-    await panel.getByRole('button', { name: 'Create ticket' }).click();
+    await panel.getByRole('textbox', { name: 'Title', exact: true }).fill('Audit me');
+    await panel.getByRole('combobox', { name: 'Severity', exact: true }).selectOption('Low');
+    await panel.getByRole('button', { name: 'Create ticket', exact: true }).click();
     await panel.getByRole('button', { name: /^Ticket state/ }).waitFor();
-    await panel.getByRole('textbox', { name: 'Note' }).fill('A note to audit');
-    await panel.getByRole('button', { name: 'Cross-post note' }).click();
-    await panel.getByRole('region', { name: 'Activity' }).getByText('A note to audit').waitFor();
+    await panel.getByRole('textbox', { name: 'Note', exact: true }).fill('A note to audit');
+    await panel.getByRole('button', { name: 'Cross-post note', exact: true }).click();
+    await panel.getByRole('region', { name: 'Activity', exact: true }).getByText('A note to audit').waitFor();
     expect(await audit(panel)).toEqual([]);
 
     await page.emulateMedia({ colorScheme: 'dark' });
@@ -60,7 +60,7 @@ describe('accessibility', () => {
 
   it('the options page has no WCAG A/AA violations', async () => {
     const options = await h.openExtensionPage('options.html');
-    await options.getByLabel('New admin passphrase').waitFor();
+    await options.getByLabel('New admin passphrase', { exact: true }).waitFor();
     expect(await audit(options)).toEqual([]);
     await options.emulateMedia({ colorScheme: 'dark' });
     expect(await audit(options)).toEqual([]);

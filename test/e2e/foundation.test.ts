@@ -13,7 +13,7 @@ describe('foundation: the panel on a helpdesk page', () => {
   it('docks the panel beside a sandbox conversation and follows in-app navigation without reloading', async () => {
     const { page, panel } = await h.openConversation(1);
     await expect.poll(() => panel.getByRole('heading', { level: 1 }).textContent()).toContain('#1');
-    await expect.poll(() => panel.getByRole('region', { name: 'Linked tickets' }).count()).toBe(1);
+    await expect.poll(() => panel.getByRole('region', { name: 'Linked tickets', exact: true }).count()).toBe(1);
 
     // Mark both documents: a reload of either would lose the marks.
     await page.evaluate(() => ((window as unknown as { __mark: number }).__mark = 42));

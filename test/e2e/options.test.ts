@@ -4,6 +4,8 @@
  * reaching the panel, connections, and export → delete → import.
  */
 import { readFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_TOKEN } from '../sandbox/server.mjs';
@@ -23,13 +25,13 @@ afterAll(async () => {
   await h?.close();
 });
 
-const toggle = () => options.getByRole('switch', { name: SWITCH });
+const toggle = () => options.getByRole('switch', { name: SWITCH, exact: true });
 type Reply<T = unknown> = { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
 let seq = 0;
 const rid = () => `0198c0de-0000-7000-8000-${String(++seq).padStart(12, '0')}`;
 
 async function unlock() {
-  await options.getByLabel('Admin passphrase').fill(PASS);
+  await options.getByLabel('Admin passphrase', { exact: true }).fill(PASS);
   await options.getByRole('button', { name: 'Unlock admin settings', exact: true }).click();
   await options.getByRole('button', { name: 'Lock admin settings', exact: true }).waitFor();
 }
@@ -38,20 +40,20 @@ const fromContentScript = (page: Page, expression: string) => h.evaluateInConten
 
 describe('admin access and the workspace setting', () => {
   it('sets the passphrase; the switch stays disabled while locked; a wrong passphrase fails', async () => {
-    await options.getByLabel('New admin passphrase').fill(PASS);
-    await options.getByLabel('Confirm passphrase').fill(`${PASS}?`);
-    await options.getByRole('button', { name: 'Set admin passphrase' }).click();
+    await options.getByLabel('New admin passphrase', { exact: true }).fill(PASS);
+    await options.getByLabel('Confirm passphrase', { exact: true }).fill(`${PASS}?`);
+    await options.getByRole('button', { name: 'Set admin passphrase', exact: true }).click();
     await expect.poll(() => options.getByRole('alert').textContent()).toMatch(/do not match/);
 
-    await options.getByLabel('Confirm passphrase').fill(PASS);
-    await options.getByRole('button', { name: 'Set admin passphrase' }).click();
+    await options.getByLabel('Confirm passphrase', { exact: true }).fill(PASS);
+    await options.getByRole('button', { name: 'Set admin passphrase', exact: true }).click();
     await options.getByRole('button', { name: 'Unlock admin settings', exact: true }).waitFor();
-    expect(await options.getByLabel('Admin passphrase').getAttribute('type')).toBe('password');
+    expect(await options.getByLabel('Admin passphrase', { exact: true }).getAttribute('type')).toBe('password');
 
     expect(await toggle().isChecked()).toBe(false);
     expect(await toggle().isDisabled()).toBe(true);
 
-    await options.getByLabel('Admin passphrase').fill('not the passphrase');
+    await options.getByLabel('Admin passphrase', { exact: true }).fill('not the passphrase');
     await options.getByRole('button', { name: 'Unlock admin settings', exact: true }).click();
     await expect.poll(() => options.getByRole('alert').textContent()).toMatch(/not the admin passphrase/);
     expect(await toggle().isDisabled()).toBe(true);
@@ -104,55 +106,82 @@ describe('admin access and the workspace setting', () => {
 
 describe('ticket types', () => {
   it('adds a type with a list attribute, and the panel’s new-ticket form offers it', async () => {
-    await options.getByRole('button', { name: 'Add ticket type' }).click();
-    await options.getByRole('textbox', { name: 'Type name' }).fill('Hardware');
-    await options.getByRole('button', { name: 'Add attribute' }).click();
-    await options.getByRole('textbox', { name: 'Attribute name' }).fill('Device');
-    await options.getByRole('combobox', { name: 'Attribute type' }).selectOption({ label: 'List' });
-    await options.getByLabel('List items').fill('Laptop\nPhone\nTablet');
-    await options.getByLabel('Required').check();
-    await options.getByRole('button', { name: 'Save attribute' }).click();
-    await options.getByRole('button', { name: 'Save ticket type' }).click();
-    const attrs = options.getByRole('list', { name: 'Custom attributes of Hardware' });
+    await options.getByRole('button', { name: 'Add ticket type', exact: true }).click();
+    await options.getByRole('textbox', { name: 'Type name', exact: true }).fill('Hardware');
+    await options.getByRole('button', { name: 'Add attribute', exact: true }).click();
+    await options.getByRole('textbox', { name: 'Attribute name', exact: true }).fill('Device');
+    await options.getByRole('combobox', { name: 'Attribute type', exact: true }).selectOption({ label: 'List' });
+    await options.getByLabel('List items', { exact: true }).fill('Laptop\nPhone\nTablet');
+    await options.getByLabel('Required', { exact: true }).check();
+    await options.getByRole('button', { name: 'Save attribute', exact: true }).click();
+    await options.getByRole('button', { name: 'Save ticket type', exact: true }).click();
+    const attrs = options.getByRole('list', { name: 'Custom attributes of Hardware', exact: true });
     await expect.poll(() => attrs.textContent()).toContain('Device — List, required: Laptop, Phone, Tablet');
 
     const { page, panel } = await h.openConversation(1);
-    await panel.getByRole('button', { name: 'New back-office ticket' }).click();
-    await panel.getByRole('textbox', { name: 'Title' }).fill('Laptop will not boot');
-    const type = panel.getByRole('combobox', { name: 'Ticket type' });
+    await panel.getByRole('button', { name: 'New back-office ticket', exact: true }).click();
+    await panel.getByRole('textbox', { name: 'Title', exact: true }).fill('Laptop will not boot');
+    const type = panel.getByRole('combobox', { name: 'Ticket type', exact: true });
     expect(await type.locator('option').allTextContents()).toContain('Hardware');
     await type.selectOption({ label: 'Hardware' });
-    const device = panel.getByRole('combobox', { name: 'Device' });
+    const device = panel.getByRole('combobox', { name: 'Device', exact: true });
     expect(await device.locator('option').allTextContents()).toEqual(['Choose…', 'Laptop', 'Phone', 'Tablet']);
     await device.selectOption('Laptop');
-    await panel.getByRole('button', { name: 'Create ticket' }).click();
-    await expect.poll(() => panel.getByRole('heading', { name: 'Laptop will not boot' }).count()).toBe(1);
+    await panel.getByRole('button', { name: 'Create ticket', exact: true }).click();
+    await expect.poll(() => panel.getByRole('heading', { name: 'Laptop will not boot', exact: true }).count()).toBe(1);
 
     // A note on it, for the export below.
-    await panel.getByRole('textbox', { name: 'Note' }).fill('Sent a replacement charger.');
-    await panel.getByRole('button', { name: 'Add note' }).click();
-    await expect.poll(() => panel.getByRole('region', { name: 'Activity' }).textContent()).toContain('Sent a replacement charger.');
+    await panel.getByRole('textbox', { name: 'Note', exact: true }).fill('Sent a replacement charger.');
+    await panel.getByRole('button', { name: 'Add note', exact: true }).click();
+    await expect.poll(() => panel.getByRole('region', { name: 'Activity', exact: true }).textContent()).toContain('Sent a replacement charger.');
     await page.close();
   });
 });
 
 describe('connections', () => {
   it('adds a Chatwoot connection, checks it against the helpdesk and never shows the token again', async () => {
-    await options.getByRole('button', { name: 'Add connection' }).click();
-    const helpdesk = options.getByRole('combobox', { name: 'Helpdesk' });
+    await options.getByRole('button', { name: 'Add connection', exact: true }).click();
+    const helpdesk = options.getByRole('combobox', { name: 'Helpdesk', exact: true });
     expect(await helpdesk.locator('option').allTextContents()).toContain('Chatwoot');
     await helpdesk.selectOption({ label: 'Chatwoot' });
-    await options.getByRole('textbox', { name: 'Base URL' }).fill(h.sandbox.url);
-    await options.getByRole('textbox', { name: 'Account ID' }).fill('1');
-    await options.getByRole('textbox', { name: 'API access token' }).fill(SANDBOX_TOKEN);
-    expect(await options.getByLabel('API access token').inputValue()).toBe(SANDBOX_TOKEN);
-    await options.getByRole('button', { name: 'Check connection' }).click();
+    await options.getByRole('textbox', { name: 'Base URL', exact: true }).fill(h.sandbox.url);
+    await options.getByRole('textbox', { name: 'Account ID', exact: true }).fill('1');
+    await options.getByLabel('API access token', { exact: true }).fill(SANDBOX_TOKEN);
+    expect(await options.getByLabel('API access token', { exact: true }).inputValue()).toBe(SANDBOX_TOKEN);
+    await options.getByRole('button', { name: 'Check connection', exact: true }).click();
     await expect.poll(() => options.getByRole('status').filter({ hasText: 'Connected to Chatwoot' }).count()).toBe(1);
-    await options.getByRole('button', { name: 'Save connection' }).click();
-    await expect.poll(() => options.getByRole('region', { name: 'Connections' }).textContent()).toMatch(/account 1 · token ••••/);
+    await options.getByRole('button', { name: 'Save connection', exact: true }).click();
+    await expect.poll(() => options.getByRole('region', { name: 'Connections', exact: true }).textContent()).toMatch(/account 1 · token ••••/);
     expect(await options.content()).not.toContain(SANDBOX_TOKEN);
     const ws = (await sendRaw(options, { type: 'opt:workspace', payload: {} })) as Reply;
     expect(JSON.stringify(ws)).not.toContain(SANDBOX_TOKEN);
+  });
+
+  it('the token is a password field, and a changed Base URL without the token again is refused before anything is sent', async () => {
+    // Another address that records whatever reaches it.
+    const seen: IncomingHttpHeaders[] = [];
+    const elsewhere = createServer((req, res) => {
+      seen.push(req.headers);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+    const otherUrl = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
+    try {
+      const region = options.getByRole('region', { name: 'Connections', exact: true });
+      await region.getByRole('button', { name: `Edit connection Chatwoot · ${new URL(h.sandbox.url).host}`, exact: true }).click();
+      const token = options.getByLabel('API access token', { exact: true });
+      expect(await token.getAttribute('type')).toBe('password');
+      await options.getByRole('textbox', { name: 'Base URL', exact: true }).fill(otherUrl);
+      await options.getByRole('button', { name: 'Check connection', exact: true }).click();
+      await expect.poll(() => options.getByRole('alert').filter({ hasText: 'Enter the API access token again' }).count()).toBe(1);
+      await options.getByRole('button', { name: 'Save connection', exact: true }).click();
+      await expect.poll(() => options.getByRole('alert').filter({ hasText: 'Enter the API access token again' }).count()).toBe(1);
+      expect(seen).toHaveLength(0);
+      await options.getByRole('button', { name: 'Cancel', exact: true }).click();
+      await expect.poll(() => region.textContent()).toContain(h.sandbox.url);
+    } finally {
+      elsewhere.close();
+    }
   });
 });
 
@@ -213,7 +242,7 @@ describe('data: export, delete, import', () => {
     });
 
     const download = options.waitForEvent('download');
-    await options.getByRole('button', { name: 'Export data' }).click();
+    await options.getByRole('button', { name: 'Export data', exact: true }).click();
     const file = await download;
     expect(file.suggestedFilename()).toMatch(/^backline-export-\d{4}-\d{2}-\d{2}\.json$/);
     exportPath = (await file.path())!;
@@ -224,41 +253,41 @@ describe('data: export, delete, import', () => {
   });
 
   it('deletes all data (after a confirmation)', async () => {
-    await options.getByRole('button', { name: 'Delete all data' }).click();
-    const dialog = options.getByRole('dialog', { name: 'Delete all data?' });
-    await dialog.getByRole('button', { name: 'Delete everything' }).click();
+    await options.getByRole('button', { name: 'Delete all data', exact: true }).click();
+    const dialog = options.getByRole('dialog', { name: 'Delete all data?', exact: true });
+    await dialog.getByRole('button', { name: 'Delete everything', exact: true }).click();
     await expect.poll(async () => (await tickets()).length).toBe(0);
     // Open panels follow: the conversation shows no linked ticket any more.
-    await expect.poll(() => panel.getByRole('region', { name: 'Linked tickets' }).getByRole('listitem').count()).toBe(0);
+    await expect.poll(() => panel.getByRole('region', { name: 'Linked tickets', exact: true }).getByRole('listitem').count()).toBe(0);
     // The ticket type added above is gone with the data; the connection (configuration) stays.
-    await expect.poll(() => options.getByRole('list', { name: 'Custom attributes of Hardware' }).count()).toBe(0);
-    expect(await options.getByRole('region', { name: 'Connections' }).textContent()).toContain('account 1');
+    await expect.poll(() => options.getByRole('list', { name: 'Custom attributes of Hardware', exact: true }).count()).toBe(0);
+    expect(await options.getByRole('region', { name: 'Connections', exact: true }).textContent()).toContain('account 1');
   });
 
   it('a malformed import is refused with the reason and changes nothing', async () => {
     const bad = JSON.parse(readFileSync(exportPath, 'utf8'));
     bad.data.tickets[1].number = 0;
-    await options.getByLabel('Import data from a file').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
-    await expect.poll(() => options.getByRole('region', { name: 'Data' }).getByRole('alert').textContent()).toMatch(
+    await options.getByLabel('Import data from a file', { exact: true }).setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
+    await expect.poll(() => options.getByRole('region', { name: 'Data', exact: true }).getByRole('alert').textContent()).toMatch(
       /This file cannot be imported: tickets\[1\]\.number: expected a positive integer, got 0\. Nothing was changed\./,
     );
     expect(await options.getByRole('dialog').count()).toBe(0);
-    await options.getByLabel('Import data from a file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
-    await expect.poll(() => options.getByRole('region', { name: 'Data' }).getByRole('alert').textContent()).toMatch(/not valid JSON/);
+    await options.getByLabel('Import data from a file', { exact: true }).setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+    await expect.poll(() => options.getByRole('region', { name: 'Data', exact: true }).getByRole('alert').textContent()).toMatch(/not valid JSON/);
     expect(await tickets()).toHaveLength(0);
   });
 
   it('imports the export: every ticket, note and link is back, and the panel shows them', async () => {
-    await options.getByLabel('Import data from a file').setInputFiles(exportPath);
-    const dialog = options.getByRole('dialog', { name: 'Replace all data with this file?' });
+    await options.getByLabel('Import data from a file', { exact: true }).setInputFiles(exportPath);
+    const dialog = options.getByRole('dialog', { name: 'Replace all data with this file?', exact: true });
     await expect.poll(() => dialog.textContent()).toMatch(/2 tickets, 2 notes, 3 links/);
-    await dialog.getByRole('button', { name: 'Replace all data' }).click();
+    await dialog.getByRole('button', { name: 'Replace all data', exact: true }).click();
     await expect.poll(() => options.getByRole('status').first().textContent()).toMatch(/Imported 2 tickets/);
     expect(await snapshot()).toEqual(before);
-    await expect.poll(() => options.getByRole('list', { name: 'Custom attributes of Hardware' }).count()).toBe(1);
+    await expect.poll(() => options.getByRole('list', { name: 'Custom attributes of Hardware', exact: true }).count()).toBe(1);
 
     // The open panel on conversation 2 shows its ticket again.
-    const items = panel.getByRole('region', { name: 'Linked tickets' }).getByRole('listitem');
+    const items = panel.getByRole('region', { name: 'Linked tickets', exact: true }).getByRole('listitem');
     await expect.poll(() => items.count()).toBe(1);
     expect(await items.textContent()).toContain('Refund twice');
     // The workspace setting came back with the data.

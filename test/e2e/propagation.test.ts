@@ -41,24 +41,24 @@ afterAll(async () => {
 /** Sets the admin passphrase, unlocks, and adds the sandbox as a Chatwoot connection. */
 async function addConnectionOnOptionsPage(): Promise<void> {
   options = await h.openExtensionPage('options.html');
-  await options.getByLabel('New admin passphrase').fill(PASS);
-  await options.getByLabel('Confirm passphrase').fill(PASS);
-  await options.getByRole('button', { name: 'Set admin passphrase' }).click();
+  await options.getByLabel('New admin passphrase', { exact: true }).fill(PASS);
+  await options.getByLabel('Confirm passphrase', { exact: true }).fill(PASS);
+  await options.getByRole('button', { name: 'Set admin passphrase', exact: true }).click();
   await options.getByRole('button', { name: 'Unlock admin settings', exact: true }).waitFor();
   await options.getByLabel('Admin passphrase', { exact: true }).fill(PASS);
   await options.getByRole('button', { name: 'Unlock admin settings', exact: true }).click();
   await options.getByRole('button', { name: 'Lock admin settings', exact: true }).waitFor();
-  await options.getByRole('button', { name: 'Add connection' }).click();
-  await options.getByRole('combobox', { name: 'Helpdesk' }).selectOption({ label: 'Chatwoot' });
-  await options.getByRole('textbox', { name: 'Base URL' }).fill(h.sandbox.url);
-  await options.getByRole('textbox', { name: 'Account ID' }).fill('1');
-  await options.getByRole('textbox', { name: 'API access token' }).fill('sandbox-token');
-  await options.getByRole('button', { name: 'Save connection' }).click();
-  await expect.poll(() => options.getByRole('region', { name: 'Connections' }).textContent()).toContain('account 1');
+  await options.getByRole('button', { name: 'Add connection', exact: true }).click();
+  await options.getByRole('combobox', { name: 'Helpdesk', exact: true }).selectOption({ label: 'Chatwoot' });
+  await options.getByRole('textbox', { name: 'Base URL', exact: true }).fill(h.sandbox.url);
+  await options.getByRole('textbox', { name: 'Account ID', exact: true }).fill('1');
+  await options.getByLabel('API access token', { exact: true }).fill('sandbox-token');
+  await options.getByRole('button', { name: 'Save connection', exact: true }).click();
+  await expect.poll(() => options.getByRole('region', { name: 'Connections', exact: true }).textContent()).toContain('account 1');
 }
 
 async function setPreventReopen(on: boolean): Promise<void> {
-  const toggle = options.getByRole('switch', { name: SWITCH });
+  const toggle = options.getByRole('switch', { name: SWITCH, exact: true });
   await options.bringToFront();
   await (on ? toggle.check() : toggle.uncheck());
   await expect.poll(() => toggle.isChecked()).toBe(on);
@@ -90,7 +90,7 @@ async function setToken(token: string): Promise<void> {
 
 const sb = (id: number) => h.sandbox.state.conversations.find((c) => c.id === id)!;
 const privateNotes = (id: number, text: string) => sb(id).messages.filter((m) => m.private && m.content.includes(text));
-const effectItems = () => panel.getByRole('region', { name: 'Activity' }).getByRole('listitem').filter({ hasText: /^(Internal note|Reopen) in / });
+const effectItems = () => panel.getByRole('region', { name: 'Activity', exact: true }).getByRole('listitem').filter({ hasText: /^(Internal note|Reopen) in / });
 
 /** What the sandbox's own agent page shows for a conversation. */
 async function sandboxPage(id: number): Promise<{ status: string | null; notes: string[] }> {
@@ -105,36 +105,36 @@ async function sandboxPage(id: number): Promise<{ status: string | null; notes: 
  * conversation `linkFrom` (in-app navigation), and opens it there.
  */
 async function raiseAndLink(title: string, type: string, linkFrom: number): Promise<void> {
-  await panel.getByRole('button', { name: 'New back-office ticket' }).click();
-  await panel.getByRole('textbox', { name: 'Title' }).fill(title);
-  await panel.getByRole('combobox', { name: 'Ticket type' }).selectOption({ label: type });
-  await panel.getByRole('button', { name: 'Create ticket' }).click();
-  await expect.poll(() => panel.getByRole('heading', { name: title }).count()).toBe(1);
+  await panel.getByRole('button', { name: 'New back-office ticket', exact: true }).click();
+  await panel.getByRole('textbox', { name: 'Title', exact: true }).fill(title);
+  await panel.getByRole('combobox', { name: 'Ticket type', exact: true }).selectOption({ label: type });
+  await panel.getByRole('button', { name: 'Create ticket', exact: true }).click();
+  await expect.poll(() => panel.getByRole('heading', { name: title, exact: true }).count()).toBe(1);
 
-  await panel.getByRole('button', { name: '← Back' }).click();
+  await panel.getByRole('button', { name: 'Back', exact: true }).click();
   await page.locator(`a[href$="/conversations/${linkFrom}"]`).first().click();
   await expect.poll(() => panel.getByRole('heading', { level: 1 }).textContent()).toContain(`#${linkFrom}`);
-  await panel.getByRole('button', { name: 'Link existing ticket' }).click();
-  await panel.getByRole('searchbox', { name: 'Find ticket' }).fill(title);
+  await panel.getByRole('button', { name: 'Link existing ticket', exact: true }).click();
+  await panel.getByRole('searchbox', { name: 'Find ticket', exact: true }).fill(title);
   const match = panel.getByRole('listitem').filter({ hasText: title });
   await expect.poll(() => match.count()).toBe(1);
-  await match.getByRole('button', { name: 'Link' }).click();
-  const linked = panel.getByRole('region', { name: 'Linked tickets' }).getByRole('listitem').filter({ hasText: title });
+  await match.getByRole('button', { name: 'Link', exact: true }).click();
+  const linked = panel.getByRole('region', { name: 'Linked tickets', exact: true }).getByRole('listitem').filter({ hasText: title });
   await expect.poll(() => linked.count()).toBe(1);
-  await linked.getByRole('button', { name: title }).click();
-  await expect.poll(() => panel.getByRole('region', { name: 'Links' }).getByRole('listitem').count()).toBe(2);
+  await linked.getByRole('button', { name: title, exact: true }).click();
+  await expect.poll(() => panel.getByRole('region', { name: 'Links', exact: true }).getByRole('listitem').count()).toBe(2);
 }
 
 async function chooseState(label: string) {
   await panel.getByRole('button', { name: /^Ticket state/ }).click();
-  await panel.getByRole('menuitemradio', { name: label }).click();
+  await panel.getByRole('menuitemradio', { name: label, exact: true }).click();
   await expect.poll(() => panel.getByRole('button', { name: /^Ticket state/ }).textContent()).toContain(label);
 }
 
 async function crossPost(text: string) {
-  await panel.getByRole('textbox', { name: 'Note' }).fill(text);
-  await panel.getByRole('button', { name: 'Cross-post note' }).click();
-  await expect.poll(() => panel.getByRole('region', { name: 'Activity' }).getByRole('listitem').filter({ hasText: text }).count()).toBe(1);
+  await panel.getByRole('textbox', { name: 'Note', exact: true }).fill(text);
+  await panel.getByRole('button', { name: 'Cross-post note', exact: true }).click();
+  await expect.poll(() => panel.getByRole('region', { name: 'Activity', exact: true }).getByRole('listitem').filter({ hasText: text }).count()).toBe(1);
 }
 
 const failNext = (body: { count: number; status: number; match?: string }) =>
@@ -180,7 +180,7 @@ describe('propagation to the helpdesk', () => {
     // Activity: every effect delivered; Links: both conversations now Open.
     await expect.poll(() => effectItems().filter({ hasText: 'Delivered' }).count(), SLOW).toBe(4);
     expect(await effectItems().filter({ hasText: 'Unsnoozed' }).count()).toBe(1);
-    const statuses = panel.getByRole('region', { name: 'Links' }).getByRole('listitem').locator('.conv-status');
+    const statuses = panel.getByRole('region', { name: 'Links', exact: true }).getByRole('listitem').locator('.conv-status');
     await expect.poll(() => statuses.allTextContents()).toEqual(['Open', 'Open']);
   });
 
@@ -201,7 +201,7 @@ describe('propagation to the helpdesk', () => {
     expect((await sandboxPage(3)).status).toBe('resolved');
     expect((await sandboxPage(2)).status).toBe('open');
     expect(
-      await panel.getByRole('region', { name: 'Activity' }).getByRole('listitem').filter({ hasText: 'linked conversations not reopened' }).count(),
+      await panel.getByRole('region', { name: 'Activity', exact: true }).getByRole('listitem').filter({ hasText: 'linked conversations not reopened' }).count(),
     ).toBe(1);
     await setPreventReopen(false);
   });
@@ -217,9 +217,9 @@ describe('propagation to the helpdesk', () => {
   });
 
   it('the Conversation preview shows the sandbox conversation’s real messages and notes', async () => {
-    const link = panel.getByRole('region', { name: 'Links' }).getByRole('listitem').filter({ hasText: '#2' });
-    await link.getByRole('button', { name: 'Open' }).click();
-    const preview = panel.getByRole('region', { name: 'Conversation preview' });
+    const link = panel.getByRole('region', { name: 'Links', exact: true }).getByRole('listitem').filter({ hasText: '#2' });
+    await link.getByRole('button', { name: 'Open', exact: true }).click();
+    const preview = panel.getByRole('region', { name: 'Conversation preview', exact: true });
     await expect.poll(() => preview.textContent(), SLOW).toContain('Our nightly CSV export has been stuck at 99%');
     const text = (await preview.textContent())!;
     expect(text).toContain('Engineering found a stuck worker'); // the agent's reply
@@ -228,8 +228,8 @@ describe('propagation to the helpdesk', () => {
     expect(text).toContain('Grace Hopper');
     expect(text).not.toContain('Backline ref'); // the idempotency marker is not for people
     expect(await preview.getByRole('status').count()).toBe(0); // read from the helpdesk, no fallback notice
-    await panel.getByRole('button', { name: /Back to ticket/ }).click();
-    await expect.poll(() => panel.getByRole('region', { name: 'Activity' }).count()).toBe(1);
+    await panel.getByRole('button', { name: 'Back to ticket', exact: true }).click();
+    await expect.poll(() => panel.getByRole('region', { name: 'Activity', exact: true }).count()).toBe(1);
   });
 
   it('effects queued while the service worker is stopped are delivered exactly once after it wakes', async () => {
@@ -276,9 +276,9 @@ describe('propagation to the helpdesk', () => {
     expect(privateNotes(2, 'confirm the export arrived')).toHaveLength(0);
 
     await setToken('sandbox-token');
-    await failed.first().getByRole('button', { name: 'Retry' }).click();
+    await failed.first().getByRole('button', { name: 'Retry', exact: true }).click();
     await expect.poll(() => failed.count(), SLOW).toBe(1);
-    await failed.first().getByRole('button', { name: 'Retry' }).click();
+    await failed.first().getByRole('button', { name: 'Retry', exact: true }).click();
     await expect.poll(() => [privateNotes(2, 'confirm the export arrived').length, privateNotes(3, 'confirm the export arrived').length], SLOW).toEqual([1, 1]);
     await expect.poll(() => failed.count(), SLOW).toBe(0);
   });
@@ -293,26 +293,26 @@ describe('propagation to the helpdesk', () => {
     await page.bringToFront();
 
     // A tracker raised from conversation 3, linked from conversation 2.
-    await panel.getByRole('button', { name: '← Back' }).click();
+    await panel.getByRole('button', { name: 'Back', exact: true }).click();
     await raiseAndLink('Export outage', 'Tracker', 2);
-    expect(await panel.getByRole('img', { name: 'Tracker ticket' }).count()).toBe(1);
+    expect(await panel.getByRole('img', { name: 'Tracker ticket', exact: true }).count()).toBe(1);
 
     // Cancel changes nothing.
     const stateButton = panel.getByRole('button', { name: /^Ticket state/ });
     await stateButton.click();
-    await panel.getByRole('menuitemradio', { name: 'In progress' }).click();
-    const dialog = panel.getByRole('dialog', { name: 'Update linked tickets' });
+    await panel.getByRole('menuitemradio', { name: 'In progress', exact: true }).click();
+    const dialog = panel.getByRole('dialog', { name: 'Update linked tickets', exact: true });
     await expect.poll(() => dialog.count()).toBe(1);
-    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
     await expect.poll(() => dialog.count()).toBe(0);
     expect(await stateButton.textContent()).toContain('Submitted');
 
     // Apply: notes to both, but reopen only conversation 3.
     await stateButton.click();
-    await panel.getByRole('menuitemradio', { name: 'In progress' }).click();
+    await panel.getByRole('menuitemradio', { name: 'In progress', exact: true }).click();
     await expect.poll(() => dialog.getByRole('listitem').count()).toBe(2);
-    await dialog.getByRole('listitem').filter({ hasText: '#2' }).getByRole('checkbox', { name: 'Reopen or unsnooze' }).uncheck();
-    await dialog.getByRole('button', { name: 'Apply' }).click();
+    await dialog.getByRole('listitem').filter({ hasText: '#2' }).getByRole('checkbox', { name: 'Reopen or unsnooze', exact: true }).uncheck();
+    await dialog.getByRole('button', { name: 'Apply', exact: true }).click();
     await expect.poll(() => stateButton.textContent()).toContain('In progress');
 
     const event = '“Export outage” moved from Submitted to In progress';

@@ -388,6 +388,23 @@ describe('connections', () => {
     expect(await bg.ok('admin:testConnection', { connection: { ...form, id: saved.connection.id } })).toMatchObject({ ok: true });
     await bg.fails('admin:testConnection', { connection: { ...form } }, 'invalid', /Enter the API access token/);
   });
+
+  it('never sends a saved token to a changed Base URL: the secret must be entered again', async () => {
+    const bg = await background();
+    await bg.unlock();
+    const form = { helpdesk: 'chatwoot', baseUrl: sandbox.url, accountId: String(SANDBOX_ACCOUNT_ID) };
+    const saved = await bg.ok('admin:saveConnection', { requestId: rid(), connection: { ...form, token: SANDBOX_TOKEN } });
+    const elsewhere = { ...form, id: saved.connection.id, baseUrl: 'https://attacker.example' };
+    const before = sandbox.state.requests.length;
+    await bg.fails('admin:testConnection', { connection: elsewhere }, 'forbidden', /Enter the API access token again/);
+    await bg.fails('admin:saveConnection', { requestId: rid(), connection: elsewhere }, 'forbidden', /Enter the API access token again/);
+    expect((await bg.db.get('connections', saved.connection.id))?.baseUrl).toBe(sandbox.url);
+    // Same address, token left empty: the saved one is used; a new one typed for the new address is fine.
+    expect(await bg.ok('admin:testConnection', { connection: { ...form, id: saved.connection.id } })).toMatchObject({ ok: true });
+    expect(sandbox.state.requests.length).toBeGreaterThan(before);
+    const moved = await bg.ok('admin:saveConnection', { requestId: rid(), connection: { ...elsewhere, token: 'typed-for-attacker' } });
+    expect(moved.connection.baseUrl).toBe('https://attacker.example');
+  });
 });
 
 describe('data', () => {
