@@ -192,7 +192,18 @@ export function InlineEditor(props: InlineEditorProps) {
     : null;
 
   return (
-    <div ref={box} class={props.class}>
+    // Escape anywhere in the open editor (its buttons too) cancels it, and goes no further: the
+    // panel's own Escape would leave the ticket.
+    <div
+      ref={box}
+      class={props.class}
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape' || e.defaultPrevented) return;
+        e.preventDefault();
+        e.stopPropagation();
+        cancel();
+      }}
+    >
       {props.control({ draft, setDraft, onKeyDown, onBlur, commit, cancel })}
       {props.buttons && mode !== 'conflict' && (
         <div class="actions inline-actions">

@@ -249,6 +249,13 @@ describe('Escape cancels an edit', () => {
     await a.panel.getByRole('combobox', { name: 'Severity', exact: true }).selectOption(ticket.attributes['attr-severity'] === 'Medium' ? 'High' : 'Medium');
     await keys.press('Escape');
     await expect.poll(() => a.panel.getByRole('button', { name: severity, exact: true }).count()).toBe(1);
+    // Also from the editor's own buttons, and the panel stays on the ticket.
+    await a.panel.getByRole('button', { name: severity, exact: true }).click();
+    await a.panel.getByRole('combobox', { name: 'Severity', exact: true }).selectOption(ticket.attributes['attr-severity'] === 'Medium' ? 'High' : 'Medium');
+    await a.panel.getByRole('button', { name: 'Save', exact: true }).focus();
+    await keys.press('Escape');
+    await expect.poll(() => a.panel.getByRole('button', { name: severity, exact: true }).count()).toBe(1);
+    expect(await a.panel.getByRole('heading', { name: ticket.title, exact: true }).count()).toBe(1);
 
     await a.panel.getByRole('button', { name: 'Edit Description', exact: true }).click();
     await a.panel.getByRole('textbox', { name: 'Description', exact: true }).click();
