@@ -184,12 +184,13 @@ export function InlineEditor(props: InlineEditorProps) {
     );
   }
 
-  const teammates = model.catalog.value;
-  const by = conflict?.actorId
-    ? conflict.actorId === teammates?.me.id
-      ? { alert: 'in another tab or window', line: 'in another tab or window' }
-      : ((name) => ({ alert: `by ${name}`, line: `by ${name}` }))(teammates?.teammates.find((t) => t.id === conflict.actorId)?.name ?? 'someone else')
-    : null;
+  // Who saved the other value: this browser's teammate can only have done it in another tab.
+  const catalog = model.catalog.value;
+  const by = !conflict?.actorId
+    ? ''
+    : conflict.actorId === catalog?.me.id
+      ? 'in another tab or window'
+      : `by ${catalog?.teammates.find((t) => t.id === conflict.actorId)?.name ?? 'someone else'}`;
 
   return (
     // Escape anywhere in the open editor (its buttons too) cancels it, and goes no further: the
@@ -218,7 +219,7 @@ export function InlineEditor(props: InlineEditorProps) {
       {mode === 'conflict' && conflict && (
         <div role="group" aria-label={`Conflicting change to ${props.label}`} class="conflict">
           <p role="alert">
-            {props.label} was changed {by ? `${by.alert} ` : ''}after you started editing, so your change was not saved. Keep yours or use the saved
+            {props.label} was changed {by ? `${by} ` : ''}after you started editing, so your change was not saved. Keep yours or use the saved
             value.
           </p>
           <dl class="conflict-values">
@@ -230,7 +231,7 @@ export function InlineEditor(props: InlineEditorProps) {
               {(by || conflict.at) && (
                 <span class="muted small">
                   {' '}
-                  (saved{by ? ` ${by.line}` : ''}
+                  (saved{by ? ` ${by}` : ''}
                   {conflict.at && (
                     <>
                       {' '}
