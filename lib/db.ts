@@ -39,6 +39,12 @@ interface ActivityBase {
   ticketId: string;
   at: number;
   actorId: string;
+  /**
+   * On a change of a ticket's fields (attribute, state, assignment): the ticket version that
+   * change produced. The store reads it to tell which fields changed since an edit began.
+   * Absent on notes and links and on changes recorded before versions were logged.
+   */
+  version?: number;
 }
 export type ActivityRecord = ActivityBase &
   (

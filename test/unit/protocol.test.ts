@@ -455,7 +455,14 @@ describe('handleMessage: working a ticket from the panel', () => {
     expect(moved).toMatchObject({ stateId: 'resolved', version: 2 });
     expect(bg.kicks()).toBe(1);
     expectError(await bg.send('ui:changeState', { requestId: rid(), ticketId: ticket.id, baseVersion: 1, stateId: 'waiting' }, panel), 'stale');
-    expectError(await bg.send('ui:updateTicket', { requestId: rid(), ticketId: ticket.id, baseVersion: 1, changes: { title: 'x' } }, panel), 'stale');
+    // An edit of another field made against the old version applies on top of the state change;
+    // a second edit of that field against a version before it is refused.
+    const edited = data(await bg.send('ui:updateTicket', { requestId: rid(), ticketId: ticket.id, baseVersion: 1, changes: { title: 'x' } }, panel));
+    expect(edited).toMatchObject({ title: 'x', stateId: 'resolved', version: 3 });
+    const refused = await bg.send('ui:updateTicket', { requestId: rid(), ticketId: ticket.id, baseVersion: 2, changes: { title: 'y' } }, panel);
+    expectError(refused, 'stale');
+    // The refusal carries what is saved now, across the message protocol.
+    expect(refused).toMatchObject({ ok: false, error: { details: { currentVersion: 3, ticket: { title: 'x' }, conflicts: [{ field: 'title' }] } } });
     expect((await bg.store.getTicket(ticket.id)).stateId).toBe('resolved');
   });
 
