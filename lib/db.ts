@@ -71,14 +71,26 @@ export interface OutboxRecord {
   createdAt: number;
   updatedAt: number;
   // Set by the outbox processor (lib/outbox.ts); absent on effects it has not touched yet.
-  /** The attempt in flight. Still set after a restart means that attempt's outcome is unknown. */
+  /** The attempt in flight. Still set after a restart means that attempt was interrupted. */
   attemptId?: string | null;
   attemptStartedAt?: number | null;
+  /**
+   * When the attempt in flight sent its write to the helpdesk (recorded just before sending);
+   * null while it has not. An interrupted attempt with a send time may have been applied.
+   * Absent on records written before this field existed.
+   */
+  attemptSentAt?: number | null;
   /**
    * Earliest attempt whose outcome is unknown (it may have reached the helpdesk). A note is
    * only posted again after the helpdesk was searched for it.
    */
   unsureSince?: number | null;
+  /**
+   * When the latest request that may still be applied late was sent (no answer came back: a
+   * timeout, a dropped connection, an interrupted attempt). A note is not posted again until
+   * NOTE_SETTLE_MS (lib/outbox.ts) after it, unless the helpdesk shows it first.
+   */
+  inFlightSentAt?: number | null;
   /** The helpdesk's id of the posted note. */
   remoteId?: string;
   finishedAt?: number;

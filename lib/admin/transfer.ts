@@ -20,6 +20,7 @@ import {
   type Ticket,
   type TicketType,
 } from '../domain';
+import { interruptedSendTime } from '../effects';
 import { BacklineError } from '../errors';
 import { conversationKey, HELPDESK_IDS } from '../hosts';
 import { DEFAULT_SETTINGS, type ChangeSet, type Store, type WorkspaceSettings } from '../store';
@@ -479,14 +480,16 @@ export async function importExport(store: Store, requestId: string, textContent:
  */
 export function holdEffect(o: OutboxRecord, now: number): OutboxRecord {
   if (o.status !== 'queued') return o;
-  const inFlight = o.attemptId ? (o.attemptStartedAt ?? o.updatedAt) : null;
+  const inFlight = interruptedSendTime(o);
   return {
     ...o,
     status: 'skipped',
     lastError: 'Not sent: it was still waiting when the data was exported, and may have been sent since. Retry to send it now.',
     attemptId: null,
     attemptStartedAt: null,
+    attemptSentAt: null,
     unsureSince: o.unsureSince ?? inFlight,
+    inFlightSentAt: inFlight ?? o.inFlightSentAt ?? null,
     updatedAt: now,
   };
 }
