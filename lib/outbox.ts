@@ -16,6 +16,7 @@
  */
 import type { BacklineDatabase, ConnectionRecord, ConversationRecord, ConversationStatus, OutboxRecord } from './db';
 import { ALREADY_OPEN, interruptedSendTime, isRetryable } from './effects';
+import { isBacklineError } from './errors';
 import { HELPDESK_NAMES } from './hosts';
 import { uuidv7 } from './ids';
 import {
@@ -493,6 +494,12 @@ export function createOutboxRunner(run: () => Promise<OutboxRun>, schedule: (at:
             result = await run();
           } catch (e) {
             onError(e);
+            // Data from a newer Backline stays so until Backline is updated, which restarts the
+            // worker and so the outbox: no point waking up for it every 30 s meanwhile.
+            if (isBacklineError(e) && e.code === 'newer_data') {
+              schedule(null);
+              return;
+            }
             // Something outside a single effect broke (e.g. the database); try again later.
             schedule(Date.now() + 30_000);
             return;

@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { noteMarker, type FetchLike } from '../../lib/connectors';
 import { openBacklineDb, type BacklineDatabase, type ConnectionRecord, type OutboxRecord } from '../../lib/db';
+import { BacklineError } from '../../lib/errors';
 import { conversationKey } from '../../lib/hosts';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -497,6 +498,26 @@ describe('exactly once', () => {
     expect(maxActive).toBe(1);
     expect(runs).toBe(2);
     expect(scheduled).toEqual([null, null]);
+  });
+
+  it('a run that cannot open the data schedules a retry in 30 s, except for data from a newer Backline, which waits for an update', async () => {
+    const scheduled: (number | null)[] = [];
+    const errors: unknown[] = [];
+    let failure: Error = new Error('disk I/O error');
+    const kick = createOutboxRunner(
+      async () => {
+        throw failure;
+      },
+      (at) => scheduled.push(at),
+      (e) => errors.push(e),
+    );
+    const before = Date.now();
+    await kick();
+    expect(scheduled[0]).toBeGreaterThanOrEqual(before + 30_000);
+    failure = new BacklineError('newer_data', 'This browser holds Backline data from a newer version of Backline.');
+    await kick();
+    expect(scheduled[1]).toBeNull();
+    expect(errors).toHaveLength(2);
   });
 
   it('backoff doubles from 2 s, is capped, jittered ±20 %, and never shorter than Retry-After', () => {

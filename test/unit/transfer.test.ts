@@ -356,6 +356,15 @@ describe('holdEffect', () => {
     });
     expect(holdEffect({ ...base, status: 'queued', unsureSince: 3, attemptId: 'x', attemptStartedAt: 4 }, 9).unsureSince).toBe(3);
   });
+
+  it('an attempt that had sent its request is awaited after the import like any other; one that had not is not "unsure"', () => {
+    const sent = holdEffect({ ...base, status: 'queued', attemptId: 'x', attemptStartedAt: 4, attemptSentAt: 5 }, 9);
+    expect(sent).toMatchObject({ status: 'skipped', unsureSince: 5, inFlightSentAt: 5, attemptSentAt: null });
+    const notSent = holdEffect({ ...base, status: 'queued', attemptId: 'x', attemptStartedAt: 4, attemptSentAt: null }, 9);
+    expect(notSent).toMatchObject({ status: 'skipped', unsureSince: null, inFlightSentAt: null });
+    // An earlier request that may still land keeps being awaited.
+    expect(holdEffect({ ...base, status: 'queued', unsureSince: 2, inFlightSentAt: 3 }, 9)).toMatchObject({ unsureSince: 2, inFlightSentAt: 3 });
+  });
 });
 
 describe('importExport and wipeAll', () => {
