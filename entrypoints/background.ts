@@ -1,5 +1,5 @@
 import browser from 'webextension-polyfill';
-import { openBacklineDb } from '@/lib/db';
+import { DB_NAME, openBacklineDb, sharedOpen } from '@/lib/db';
 import { classifySender, createHandlers, handleMessage, type BackgroundEnv, type TabContext } from '@/lib/background/service';
 import { createHelpdeskServices } from '@/lib/background/helpdesk';
 import { resyncCustomHosts } from '@/lib/background/admin';
@@ -10,17 +10,18 @@ import { Store } from '@/lib/store';
 export default defineBackground({
   type: 'module',
   main() {
-    let storePromise: Promise<Store> | undefined;
+    // A failed open (e.g. data from a newer Backline) is not kept: the next request tries again.
+    // A database closed from outside (a newer version upgrading it) is opened afresh.
+    const openStore = sharedOpen((forget) =>
+      openBacklineDb(DB_NAME, { onClose: forget }).then(async (db) => {
+        const store = new Store(db, (changes) => env.broadcast({ type: 'bg:changed', changes }));
+        // The enterprise policy is in force before the first request is answered.
+        store.setPolicy(await readManagedPolicy());
+        return store;
+      }),
+    );
     const env: BackgroundEnv = {
-      store() {
-        storePromise ??= openBacklineDb().then(async (db) => {
-          const store = new Store(db, (changes) => env.broadcast({ type: 'bg:changed', changes }));
-          // The enterprise policy is in force before the first request is answered.
-          store.setPolicy(await readManagedPolicy());
-          return store;
-        });
-        return storePromise;
-      },
+      store: openStore,
       async getTabContext(tabId) {
         const key = `tab:${tabId}`;
         return (await browser.storage.session.get(key))[key] as TabContext | undefined;

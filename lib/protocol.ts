@@ -12,6 +12,7 @@ import type { Ticket, TicketType } from './domain';
 import type { WireError } from './errors';
 import type { PageContext } from './hosts';
 import { adminRequestSchemas, type AdminResponseMap } from './protocol-admin';
+import { AttributeValuesSchema, DescriptionSchema, NoteBodySchema, TicketFieldSchema, TitleSchema } from './schemas';
 import type { ChangeSet, LinkView, TicketSummary, TicketView, WorkspaceSettings } from './store';
 
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
@@ -39,8 +40,6 @@ const ConversationRef = v.strictObject({
   key: shortText(1000),
 });
 
-const attributeValues = v.record(v.pipe(v.string(), v.maxLength(200)), v.union([v.string(), v.number(), v.boolean(), v.null()]));
-
 export const requestSchemas = {
   // content script → background: the only thing a content script may say.
   'cs:pageContext': v.strictObject({ context: v.nullable(PageContextSchema), details: v.optional(PageDetails) }),
@@ -59,13 +58,13 @@ export const requestSchemas = {
   'ui:catalog': v.strictObject({}),
   'ui:createTicket': v.strictObject({
     requestId,
-    title: shortText(2000),
+    title: TitleSchema,
     typeId: id,
-    description: v.optional(v.string()),
+    description: v.optional(DescriptionSchema),
     assigneeId: v.optional(v.nullable(id)),
-    attributes: v.optional(attributeValues),
-    user: v.optional(shortText(500)),
-    company: v.optional(shortText(500)),
+    attributes: v.optional(AttributeValuesSchema),
+    user: v.optional(TicketFieldSchema),
+    company: v.optional(TicketFieldSchema),
     conversation: v.optional(v.nullable(ConversationRef)),
   }),
   'ui:updateTicket': v.strictObject({
@@ -73,13 +72,13 @@ export const requestSchemas = {
     ticketId: id,
     baseVersion: v.pipe(v.number(), v.integer(), v.minValue(1)),
     changes: v.strictObject({
-      title: v.optional(shortText(2000)),
-      description: v.optional(v.string()),
-      user: v.optional(shortText(1000)),
-      company: v.optional(shortText(1000)),
+      title: v.optional(TitleSchema),
+      description: v.optional(DescriptionSchema),
+      user: v.optional(TicketFieldSchema),
+      company: v.optional(TicketFieldSchema),
       sharing: v.optional(v.picklist(['internal', 'shared'])),
       assigneeId: v.optional(v.nullable(id)),
-      attributes: v.optional(attributeValues),
+      attributes: v.optional(AttributeValuesSchema),
     }),
   }),
   'ui:changeState': v.strictObject({
@@ -91,7 +90,7 @@ export const requestSchemas = {
       v.array(v.strictObject({ conversationKey: shortText(1000), note: v.boolean(), reopen: v.boolean() })),
     ),
   }),
-  'ui:addNote': v.strictObject({ requestId, ticketId: id, body: v.pipe(v.string(), v.maxLength(1_000_000)), crossPost: v.boolean() }),
+  'ui:addNote': v.strictObject({ requestId, ticketId: id, body: NoteBodySchema, crossPost: v.boolean() }),
   'ui:link': v.strictObject({ requestId, ticketId: id, conversation: ConversationRef }),
   'ui:unlink': v.strictObject({ requestId, ticketId: id, conversationKey: shortText(1000) }),
   'ui:preview': v.strictObject({ conversationKey: shortText(1000) }),

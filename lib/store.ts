@@ -34,6 +34,7 @@ import {
 import { effectiveSettings, policyConflictMessage, policyConflicts } from './admin/policy';
 import { BacklineError } from './errors';
 import { uuidv7 } from './ids';
+import { LIMITS } from './limits';
 import type { PreviewMessage } from './protocol';
 
 type Tx<Mode extends IDBTransactionMode> = IDBPTransaction<BacklineDB, StoreNames<BacklineDB>[], Mode>;
@@ -463,7 +464,9 @@ export class Store {
       for (const [field, label] of [['user', 'User'], ['company', 'Company']] as const) {
         const v = c[field];
         if (v !== undefined && v.trim() !== ticket[field]) {
-          if (v.length > 500) throw new BacklineError('invalid', `${label} is too long.`, { field });
+          if (v.trim().length > LIMITS.ticketField) {
+            throw new BacklineError('invalid', `${label} is too long (limit ${LIMITS.ticketField.toLocaleString('en')} characters).`, { field });
+          }
           entry(field, label, ticket[field], v.trim());
           next[field] = v.trim();
         }

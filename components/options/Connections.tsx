@@ -3,6 +3,7 @@ import browser from 'webextension-polyfill';
 import { normalizeBaseUrl, permissionPatternFor, type ConnectionView } from '@/lib/admin/connections';
 import { request } from '@/lib/client';
 import { HELPDESK_NAMES, type HelpdeskId } from '@/lib/hosts';
+import { LIMITS } from '@/lib/limits';
 import type { ConnectionTest } from '@/lib/protocol-admin';
 import { useOptions } from './context';
 import { Alert, Field, LockedHint, RemoveDialog, Section, useAction } from './ui';
@@ -263,7 +264,7 @@ function ConnectionForm(props: { connection: ConnectionView | null; supported: H
         </Field>
         <label class="field">
           <span>Connection name (optional)</span>
-          <input type="text" value={label} maxLength={100} onInput={(e) => setLabel(e.currentTarget.value)} />
+          <input type="text" value={label} maxLength={LIMITS.connectionLabel} onInput={(e) => setLabel(e.currentTarget.value)} />
         </label>
       </div>
       {result?.ok && (

@@ -26,6 +26,8 @@ export function createPanelModel() {
   const catalog = signal<Catalog | null>(null);
   const conversation = signal<ConversationView | null>(null);
   const error = signal<string>('');
+  /** The panel could not connect (start failed): it shows why, and nothing that would mislead. */
+  const unavailable = signal(false);
   const status = signal<string>('');
   /** Bumped on every change event so that open views re-read what they show. */
   const revision = signal(0);
@@ -97,6 +99,7 @@ export function createPanelModel() {
     revision: computed(() => revision.value),
     lastChange: computed(() => lastChange.value),
     error: computed(() => error.value),
+    unavailable: computed(() => unavailable.value),
     status: computed(() => status.value),
     start,
     navigate(to: Route) {
@@ -108,6 +111,13 @@ export function createPanelModel() {
     },
     showError(message: string) {
       error.value = message;
+    },
+    /** Start failed: the panel cannot work, so it shows only the reason. */
+    showStartError(message: string) {
+      batch(() => {
+        error.value = message;
+        unavailable.value = true;
+      });
     },
     clearError() {
       error.value = '';

@@ -15,4 +15,4 @@ render(
   </PanelContext.Provider>,
   document.getElementById('app')!,
 );
-model.start(controller.signal, contextFromParams(location.search)).catch((e: Error) => model.showError(e.message));
+model.start(controller.signal, contextFromParams(location.search)).catch((e: Error) => model.showStartError(e.message));

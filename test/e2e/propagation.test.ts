@@ -267,6 +267,18 @@ describe('propagation to the helpdesk', () => {
     expect([privateNotes(2, 're-exported successfully').length, privateNotes(3, 're-exported successfully').length]).toEqual([1, 1]);
   });
 
+  it('a helpdesk that applies a note 15 s late still ends with one copy', async () => {
+    // Longer than the connector's 10 s timeout: Backline stops waiting for an answer, and only
+    // afterwards does the helpdesk apply the notes.
+    await fetch(`${h.sandbox.url}/__sandbox/delay`, { method: 'POST', body: JSON.stringify({ ms: 15_000, count: 2, match: '/messages' }) });
+    await crossPost('Refund issued on the 3rd.');
+    const applied = () => h.sandbox.state.requests.filter((r) => r.delayedMs === 15_000 && r.status === 200).length;
+    await expect.poll(applied, { timeout: 60_000, interval: 500 }).toBe(2);
+    await expect.poll(() => effectItems().filter({ hasText: 'Delivered' }).count(), { timeout: 60_000, interval: 500 }).toBe(14);
+    expect([privateNotes(2, 'Refund issued on the 3rd.').length, privateNotes(3, 'Refund issued on the 3rd.').length]).toEqual([1, 1]);
+    for (const id of [2, 3]) expect((await sandboxPage(id)).notes.filter((n) => n.includes('Refund issued on the 3rd.'))).toHaveLength(1);
+  }, 120_000);
+
   it('a wrong token shows a clear failure in Activity, and Retry delivers once it is fixed', async () => {
     await setToken('not-the-token');
     await crossPost('Please confirm the export arrived.');

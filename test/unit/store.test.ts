@@ -420,6 +420,15 @@ describe('versions (no lost updates across tabs)', () => {
     expect((await store.getTicket(t.id)).assigneeId).toBe(BOB.id);
   });
 
+  it('User and Company keep the one limit the protocol and the import have (1,000 characters)', async () => {
+    const { store } = await setup();
+    const t = await create(store);
+    const v2 = await store.updateTicket({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, baseVersion: 1, changes: { user: 'u'.repeat(1000), company: 'c'.repeat(1000) } });
+    expect([v2.user.length, v2.company.length]).toEqual([1000, 1000]);
+    const e = await refused(store.updateTicket({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, baseVersion: 2, changes: { company: 'c'.repeat(1001) } }), 'invalid');
+    expect(e.message).toBe('Company is too long (limit 1,000 characters).');
+  });
+
   it('an update of a ticket that does not exist is not_found', async () => {
     const { store } = await setup();
     await refused(
