@@ -1,25 +1,85 @@
 /**
- * The extension pages' side of the protocol: typed requests to the background, and the
- * background's events over a port.
+ * The extension pages' side of the protocol: typed requests to the background, the request ids
+ * of user actions, and the background's events over a port.
  */
 import browser from 'webextension-polyfill';
 import { BacklineError } from './errors';
+import { newRequestId } from './ids';
 import type { Reply, RequestInput, RequestType, ResponseMap } from './protocol';
 // Not through ./protocol: pages need the events' schemas only, not the requests'.
 import { EVENTS_PORT, KEEP_ALIVE_MESSAGE, KEEP_ALIVE_MS, parseBackgroundEvent, type BackgroundEvent } from './protocol-events';
 
-/** Sends one request; resolves with the response or rejects with a BacklineError to show. */
+/**
+ * Waits before each resend of a request the background did not answer. The MV3 service worker
+ * may be stopped while it handles a request (after it saved, before it replied); the resend wakes
+ * a new one. Four resends over about four seconds, then the agent is told.
+ */
+export const RESEND_DELAYS_MS: readonly number[] = [250, 500, 1000, 2000];
+
+/**
+ * Sends one request; resolves with the response or rejects with a BacklineError to show.
+ *
+ * When the background does not answer (its worker stopped, the message channel closed), the very
+ * same message is sent again, so a write goes with the same request id: the store applies a
+ * request id once and answers a repeat with the stored result. Reads are simply read again.
+ */
 export async function request<K extends RequestType>(type: K, payload: RequestInput<K>): Promise<ResponseMap[K]> {
-  let reply: Reply<ResponseMap[K]> | undefined;
-  try {
-    reply = (await browser.runtime.sendMessage({ type, payload })) as Reply<ResponseMap[K]> | undefined;
-  } catch (e) {
-    throw new BacklineError('unreachable', `Backline's background service did not answer (${e instanceof Error ? e.message : String(e)}). Try again.`);
+  const message = { type, payload };
+  let problem = '';
+  for (let attempt = 0; ; attempt++) {
+    let reply: unknown;
+    problem = '';
+    try {
+      reply = await browser.runtime.sendMessage(message);
+    } catch (e) {
+      problem = e instanceof Error ? e.message : String(e);
+      // This page outlived the extension (updated or reloaded): no background will ever answer it.
+      if (/context invalidated/i.test(problem)) {
+        throw new BacklineError('unreachable', 'Backline was updated or reloaded. Reload this page to keep working.');
+      }
+      reply = undefined;
+    }
+    if (isReply(reply)) {
+      if (!reply.ok) throw new BacklineError(reply.error.code, reply.error.message, reply.error.details);
+      return reply.data as ResponseMap[K];
+    }
+    if (attempt >= RESEND_DELAYS_MS.length) break;
+    await new Promise((resolve) => setTimeout(resolve, RESEND_DELAYS_MS[attempt]));
   }
-  if (!reply || typeof reply !== 'object') throw new BacklineError('internal', 'Backline’s background service gave no answer. Try again.');
-  if (!reply.ok) throw new BacklineError(reply.error.code, reply.error.message, reply.error.details);
-  return reply.data;
+  throw new BacklineError(
+    'unreachable',
+    `Backline’s background service did not answer${problem ? ` (${problem})` : ''}. Try again.`,
+  );
 }
+
+function isReply(value: unknown): value is Reply<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { ok?: unknown }).ok === 'boolean';
+}
+
+/**
+ * The request ids of one place's user actions (a form, the note composer). An action that did
+ * not succeed keeps its id: doing the same action again (same key: what the agent typed and
+ * chose) reuses it, so if the first attempt was saved after all, the store applies it once. A
+ * success, or an action with another key, forgets it.
+ */
+export function createActionIds(newId: () => string = newRequestId) {
+  let pending: { key: string; requestId: string } | null = null;
+  return {
+    /** The request id for an action about to run; `key` undefined means "never the same action". */
+    begin(key?: string): string {
+      if (key !== undefined && pending?.key === key) return pending.requestId;
+      const requestId = newId();
+      pending = key === undefined ? null : { key, requestId };
+      return requestId;
+    },
+    /** The action with this id succeeded: the next one gets a new id, whatever its key. */
+    succeeded(requestId: string): void {
+      if (pending?.requestId === requestId) pending = null;
+    },
+  };
+}
+
+export type ActionIds = ReturnType<typeof createActionIds>;
 
 /** Waits before reconnecting a port that dropped; a port that dropped at once waits longer each time. */
 export const RECONNECT_DELAYS_MS: readonly number[] = [100, 500, 1000, 2000, 5000];

@@ -67,30 +67,32 @@ export function TicketView({ ticketId }: { ticketId: string }) {
   const { ticket, type } = view;
   const states = type?.states ?? [];
 
-  /** Saves edits against the version on screen; a stale version is explained and refreshed. */
+  /** A failed write is explained; a stale version is also refreshed. */
+  const failed = async (e: Error) => {
+    model.showError(e.message);
+    if (isBacklineError(e) && e.code === 'stale') await reload();
+  };
+
+  /**
+   * Saves edits against the version on screen; a stale version is explained and refreshed. The
+   * edit stays open after a failure: saving the same change again is the same action (its key
+   * leaves out the version, which a first attempt that was saved after all has moved on).
+   */
   const save = (changes: TicketChanges, what: string) =>
-    run(async (requestId) => {
-      try {
-        await request('ui:updateTicket', { requestId, ticketId, baseVersion: ticket.version, changes });
-        model.announce(`${what} saved.`);
-        return true;
-      } catch (e) {
-        model.showError((e as Error).message);
-        if (isBacklineError(e) && e.code === 'stale') await reload();
-        return false;
-      }
+    run(`update ${ticketId} ${JSON.stringify(changes)}`, async (requestId) => {
+      await request('ui:updateTicket', { requestId, ticketId, baseVersion: ticket.version, changes });
+      model.announce(`${what} saved.`);
+      return true;
+    }).catch(async (e: Error) => {
+      await failed(e);
+      return false;
     });
 
   const changeState = (state: StateDef, propagation?: { conversationKey: string; note: boolean; reopen: boolean }[]) =>
-    run(async (requestId) => {
-      try {
-        await request('ui:changeState', { requestId, ticketId, baseVersion: ticket.version, stateId: state.id, propagation });
-        model.announce(`State changed to ${state.label}.`);
-      } catch (e) {
-        model.showError((e as Error).message);
-        if (isBacklineError(e) && e.code === 'stale') await reload();
-      }
-    });
+    run(`state ${ticketId} ${state.id} ${JSON.stringify(propagation ?? null)}`, async (requestId) => {
+      await request('ui:changeState', { requestId, ticketId, baseVersion: ticket.version, stateId: state.id, propagation });
+      model.announce(`State changed to ${state.label}.`);
+    }).catch(failed);
 
   const customAttributes = (type?.attributes ?? []).filter((a) => !a.archived);
   const teammates = model.catalog.value?.teammates ?? [];
