@@ -7,6 +7,7 @@
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { HOST_MATCH_PATTERNS, parseHelpdeskUrl, type CustomHost, type HelpdeskId, type PageContext } from '@/lib/hosts';
+import { isTogglePanelEvent } from '@/lib/protocol-events';
 
 const MIN_WIDTH = 320;
 const MAX_WIDTH = 720;
@@ -58,9 +59,12 @@ export default defineContentScript({
       dock = null;
     });
 
+    // The background speaks to this script with tabs.sendMessage: our extension, and no tab
+    // (an extension page in a tab could message this tab too, and is not the background).
     browser.runtime.onMessage.addListener((message: unknown, sender) => {
-      if (ctx.isInvalid || sender.id !== browser.runtime.id) return;
-      if ((message as { type?: string } | null)?.type === 'bg:togglePanel') dock?.toggle();
+      if (ctx.isInvalid || sender.id !== browser.runtime.id || sender.tab) return;
+      if (isTogglePanelEvent(message)) dock?.toggle();
+      else console.warn('Backline’s content script ignored a message it does not know.');
     });
 
     await report(current);

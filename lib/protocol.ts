@@ -12,21 +12,17 @@ import type { Ticket, TicketType } from './domain';
 import type { WireError } from './errors';
 import type { PageContext } from './hosts';
 import { adminRequestSchemas, type AdminResponseMap } from './protocol-admin';
+import { PageContextSchema } from './protocol-events';
 import { AttributeValuesSchema, DescriptionSchema, NoteBodySchema, TicketFieldSchema, TitleSchema } from './schemas';
-import type { ChangeSet, LinkView, TicketSummary, TicketView, WorkspaceSettings } from './store';
+import type { LinkView, TicketSummary, TicketView, WorkspaceSettings } from './store';
+
+// The background → pages events live in their own module, so that pages and the content script
+// load those schemas without the requests'; they are part of this protocol all the same.
+export * from './protocol-events';
 
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
 const requestId = v.pipe(v.string(), v.regex(/^[0-9a-zA-Z-]{8,64}$/, 'requestId must be a UUID'));
 const shortText = (max: number) => v.pipe(v.string(), v.maxLength(max));
-const helpdesk = v.picklist(['intercom', 'zendesk', 'freshdesk', 'helpscout', 'front', 'zammad', 'chatwoot', 'freescout', 'hubspot', 'gorgias']);
-
-export const PageContextSchema = v.strictObject({
-  helpdesk,
-  origin: v.pipe(v.string(), v.url(), v.maxLength(300)),
-  account: shortText(200),
-  conversationId: v.pipe(shortText(200), v.minLength(1)),
-  kind: v.picklist(['conversation', 'ticket']),
-});
 
 /** What the page itself shows about the conversation (best effort, optional). */
 const PageDetails = v.strictObject({
@@ -153,13 +149,6 @@ export interface RequestMessage<K extends RequestType = RequestType> {
 }
 
 export type Reply<T> = { ok: true; data: T } | { ok: false; error: WireError };
-
-/** Messages the background pushes to extension pages and content scripts. */
-export type BackgroundEvent =
-  | { type: 'bg:changed'; changes: ChangeSet }
-  | { type: 'bg:tabContext'; tabId: number; context: PageContext | null; conversationKey: string | null }
-  | { type: 'bg:activeTab'; tabId: number; context: PageContext | null; conversationKey: string | null }
-  | { type: 'bg:togglePanel' };
 
 export type SenderRole = 'content' | 'page' | 'options';
 

@@ -204,10 +204,12 @@ function ConnectionForm(props: { connection: ConnectionView | null; supported: H
     setResult(null);
     if (!c && !token.trim()) return setError('Enter the API access token.');
     const access = ensureOriginAccess(baseUrl); // first, inside the submit
-    void run(async (requestId) => {
+    const connection = form();
+    // Saving the same form again after a failure is the same action; an edited form is a new one.
+    void run(`save ${JSON.stringify(connection)}`, async (requestId) => {
       const denied = await access;
       if (denied) throw new Error(denied);
-      const r = await request('admin:saveConnection', { requestId, connection: form() });
+      const r = await request('admin:saveConnection', { requestId, connection });
       const notes = [
         r.missingPermission ? `Backline may not read ${new URL(r.connection.baseUrl).origin} yet, so its pages are not recognised.` : '',
         r.warning,

@@ -27,7 +27,7 @@ export function Teammates() {
   const teams = ws.teammates.filter((t) => t.kind === 'team');
 
   const chooseMe = (teammateId: string) =>
-    void me.run(async (requestId) => {
+    void me.run(`me ${teammateId}`, async (requestId) => {
       const t = await request('opt:setMe', { requestId, teammateId });
       model.announce(`On this browser you are now ${t.name}.`);
     });
@@ -115,7 +115,8 @@ function TeammateForm(props: { teammate?: Teammate; kind: Teammate['kind']; onCl
       input.current?.focus();
       return;
     }
-    void run(async (requestId) => {
+    // Saving the same form again after a failure is the same action; an edited form is a new one.
+    void run(`save ${JSON.stringify(teammate)}`, async (requestId) => {
       const t = await request('admin:saveTeammate', { requestId, teammate });
       model.announce(`Saved ${t.name}.`);
       props.onClose();

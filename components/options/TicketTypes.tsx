@@ -105,7 +105,7 @@ export function TicketTypes() {
                     disabled={!editable || restore.busy}
                     aria-label={`Restore ${t.name}`}
                     onClick={() =>
-                      void restore.run(async (requestId) => {
+                      void restore.run(`restore ${t.id}`, async (requestId) => {
                         const { archived: _gone, ...rest } = t;
                         await request('admin:saveTicketType', { requestId, type: { ...rest, archived: false } });
                         model.announce(`Restored ${t.name}.`);
@@ -332,7 +332,8 @@ function TypeEditor(props: { type?: TicketType; usage: TypeUsage; startWithAttri
       if (e.details?.field === 'name') nameInput.current?.focus();
       return;
     }
-    void run(async (requestId) => {
+    // Saving the same form again after a failure is the same action; an edited form is a new one.
+    void run(`save ${JSON.stringify(next)}`, async (requestId) => {
       const r = await request('admin:saveTicketType', { requestId, type: next });
       const kept = r.archivedAttributes.length ? ` Kept ${r.archivedAttributes.map((n) => `“${n}”`).join(', ')} hidden because tickets hold values for it.` : '';
       props.onClose(`Saved ticket type ${r.type.name}.${kept}`);

@@ -134,7 +134,10 @@ export function InlineEditor(props: InlineEditorProps) {
   const submit = async (value: string, baseVersion: number) => {
     const from = modeRef.current;
     setMode('saving');
-    const outcome = await run((requestId) => props.save(value, baseVersion, requestId));
+    // Saving the same value again after a failure is the same action (same request id).
+    const outcome = await run(`${props.label} ${value}`, (requestId) => props.save(value, baseVersion, requestId)).catch(
+      (): SaveOutcome => ({ ok: false }),
+    );
     if (modeRef.current !== 'saving') return; // cancelled meanwhile: the agent has moved on
     if (outcome?.ok) close();
     else if (outcome?.conflict) {

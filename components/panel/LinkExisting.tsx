@@ -59,20 +59,17 @@ export function LinkExisting() {
                   type="button"
                   aria-label="Link"
                   aria-description={`Link ${formatTicketNumber(s.ticket.number)} ${s.ticket.title}`}
-                  onClick={() =>
-                    run(async (requestId) => {
-                      const key = model.conversationKey.value;
-                      if (!key) return;
-                      try {
-                        await request('ui:link', { requestId, ticketId: s.ticket.id, conversation: { key } });
-                        await model.refreshConversation();
-                        model.announce(`Linked ${formatTicketNumber(s.ticket.number)} to this conversation.`);
-                        model.navigate({ name: 'conversation' });
-                      } catch (e) {
-                        model.showError((e as Error).message);
-                      }
-                    })
-                  }
+                  onClick={() => {
+                    const key = model.conversationKey.value;
+                    if (!key) return;
+                    // Pressing Link again after a failure is the same action.
+                    run(`link ${s.ticket.id} ${key}`, async (requestId) => {
+                      await request('ui:link', { requestId, ticketId: s.ticket.id, conversation: { key } });
+                      await model.refreshConversation();
+                      model.announce(`Linked ${formatTicketNumber(s.ticket.number)} to this conversation.`);
+                      model.navigate({ name: 'conversation' });
+                    }).catch((e: Error) => model.showError(e.message));
+                  }}
                 >
                   Link
                 </button>

@@ -93,7 +93,8 @@ export function TicketView({ ticketId }: { ticketId: string }) {
   /**
    * Saves an edit of `field` made against `baseVersion` and shows the saved ticket at once. A
    * refusal because someone else changed the field comes back as a conflict for the editor to
-   * show; other failures are shown as errors.
+   * show. Other failures are shown as errors and thrown, so that `run` keeps the action's request
+   * id: saving the same edit again is the same action (the first attempt may have been saved).
    */
   const saveEdit = async (field: string, what: string, changes: TicketChanges, baseVersion: number, requestId: string): Promise<SaveOutcome> => {
     try {
@@ -108,29 +109,30 @@ export function TicketView({ ticketId }: { ticketId: string }) {
       }
       model.showError((e as Error).message);
       if (isBacklineError(e) && e.code === 'stale') await reload();
-      return { ok: false };
+      throw e;
     }
   };
 
   /** A choice that saves at once (a select): made against the version on screen. */
   const saveNow = (field: string, what: string, changes: TicketChanges) =>
-    run(async (requestId) => {
+    run(`update ${ticketId} ${JSON.stringify(changes)}`, async (requestId) => {
       const outcome = await saveEdit(field, what, changes, ticket.version, requestId);
       // The select shows the saved value again; the agent is told why theirs was not saved.
       if (!outcome.ok && outcome.conflict) model.showError(outcome.conflict.message);
+    }).catch(() => {
+      /* shown by saveEdit */
     });
 
+  // The key leaves out the version: a first attempt that was saved after all has moved it on.
   const changeState = (state: StateDef, propagation?: { conversationKey: string; note: boolean; reopen: boolean }[]) =>
-    run(async (requestId) => {
-      try {
-        apply(await request('ui:changeState', { requestId, ticketId, baseVersion: ticket.version, stateId: state.id, propagation }));
-        model.announce(`State changed to ${state.label}.`);
-      } catch (e) {
-        model.showError((e as Error).message);
-        const conflict = conflictOf(e, 'stateId');
-        if (conflict) apply(conflict.ticket);
-        else if (isBacklineError(e) && e.code === 'stale') await reload();
-      }
+    run(`state ${ticketId} ${state.id} ${JSON.stringify(propagation ?? null)}`, async (requestId) => {
+      apply(await request('ui:changeState', { requestId, ticketId, baseVersion: ticket.version, stateId: state.id, propagation }));
+      model.announce(`State changed to ${state.label}.`);
+    }).catch(async (e: Error) => {
+      model.showError(e.message);
+      const conflict = conflictOf(e, 'stateId');
+      if (conflict) apply(conflict.ticket);
+      else if (isBacklineError(e) && e.code === 'stale') await reload();
     });
 
   const customAttributes = (type?.attributes ?? []).filter((a) => !a.archived);

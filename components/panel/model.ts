@@ -65,29 +65,45 @@ export function createPanelModel() {
     void refreshConversation();
   }
 
-  /** Connects to the background; ends listening when `signal` aborts. */
-  async function start(signal: AbortSignal, explicit: PageContext | null) {
-    onBackgroundEvent((event) => {
-      if (event.type === 'bg:tabContext' && event.tabId === tabId.value) setContext(event);
-      if (event.type === 'bg:activeTab' && followsActiveTab) {
-        tabId.value = event.tabId;
-        setContext(event);
-      }
-      if (event.type === 'bg:changed') {
-        batch(() => {
-          revision.value++;
-          lastChange.value = event.changes;
-        });
-        if (event.changes.types || event.changes.teammates || event.changes.settings) void refreshCatalog();
-        const key = conversationKey.value;
-        if (key && (event.changes.conversationKeys.includes(key) || event.changes.ticketIds.length)) void refreshConversation();
-      }
-    }, signal);
+  /** Asks the background which conversation this panel shows, and shows it. */
+  async function hello(explicit: PageContext | null) {
     const hello = await request('ui:hello', { context: explicit });
     tabId.value = hello.tabId;
     followsActiveTab = hello.followsActiveTab;
     await refreshCatalog();
     setContext(hello);
+  }
+
+  /** Connects to the background; ends listening when `signal` aborts. */
+  async function start(signal: AbortSignal, explicit: PageContext | null) {
+    onBackgroundEvent(
+      (event) => {
+        if (event.type === 'bg:tabContext' && event.tabId === tabId.value) setContext(event);
+        if (event.type === 'bg:activeTab' && followsActiveTab) {
+          tabId.value = event.tabId;
+          setContext(event);
+        }
+        if (event.type === 'bg:changed') {
+          batch(() => {
+            revision.value++;
+            lastChange.value = event.changes;
+          });
+          if (event.changes.types || event.changes.teammates || event.changes.settings) void refreshCatalog();
+          const key = conversationKey.value;
+          if (key && (event.changes.conversationKeys.includes(key) || event.changes.ticketIds.length)) void refreshConversation();
+        }
+      },
+      signal,
+      {
+        // The worker stopped and events may have been lost meanwhile: read everything shown again.
+        onReconnect() {
+          revision.value++;
+          void refreshConversation();
+          hello(explicit).catch((e: Error) => (error.value = e.message));
+        },
+      },
+    );
+    await hello(explicit);
   }
 
   return {
