@@ -42,6 +42,8 @@ export default defineBackground({
       readConversation: (conversation) => helpdesk.readConversation(conversation),
       kickOutbox: () => void helpdesk.kickOutbox(),
       retryEffect: (effectId) => helpdesk.retryEffect(effectId),
+      // The top frame's content script mounts the dock; no answer (no dock there) is null.
+      checkDock: (tabId) => browser.tabs.sendMessage(tabId, { type: 'bg:checkDock' } satisfies BackgroundEvent, { frameId: 0 }).catch(() => null),
     };
 
     // Propagation outbox. Its queue lives in IndexedDB; wake-ups are an alarm (survives the

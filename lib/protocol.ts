@@ -97,6 +97,8 @@ export const requestSchemas = {
   'ui:preview': v.strictObject({ conversationKey: shortText(1000) }),
   'ui:retryEffect': v.strictObject({ effectId: id }),
   'ui:getSettings': v.strictObject({}),
+  /** Asks the content script of the panel's tab whether the page covers the dock (browsers without IntersectionObserver v2). */
+  'ui:checkDock': v.strictObject({}),
 
   // options page → background (see lib/protocol-admin.ts)
   ...adminRequestSchemas,
@@ -146,6 +148,8 @@ export interface ResponseMap extends AdminResponseMap {
   'ui:preview': PreviewResult;
   'ui:retryEffect': { queued: boolean };
   'ui:getSettings': WorkspaceSettings;
+  /** null: no dock in the sender's tab answered. */
+  'ui:checkDock': { covered: boolean | null };
 }
 
 export interface RequestMessage<K extends RequestType = RequestType> {
@@ -160,7 +164,12 @@ export type BackgroundEvent =
   | { type: 'bg:changed'; changes: ChangeSet }
   | { type: 'bg:tabContext'; tabId: number; context: PageContext | null; conversationKey: string | null }
   | { type: 'bg:activeTab'; tabId: number; context: PageContext | null; conversationKey: string | null }
-  | { type: 'bg:togglePanel' };
+  | { type: 'bg:togglePanel' }
+  /** To the content script of one tab; it answers with DockCheckSchema. */
+  | { type: 'bg:checkDock' };
+
+/** A content script's answer to bg:checkDock (untrusted input to the background). */
+export const DockCheckSchema = v.strictObject({ covered: v.boolean() });
 
 export type SenderRole = 'content' | 'page' | 'options';
 

@@ -4,6 +4,7 @@ import { useRef, useState } from 'preact/hooks';
 import { TICKET_KIND_LABELS, type TicketKind } from '@/lib/domain';
 import { newRequestId } from '@/lib/ids';
 import type { ConversationStatus } from '@/lib/db';
+import { dockAllowsAction } from './visibility';
 
 const KIND_GLYPHS: Record<TicketKind | 'conversation', preact.ComponentChildren> = {
   backoffice: 'B',
@@ -80,6 +81,8 @@ export function useAction() {
     setBusy(true);
     const requestId = newRequestId();
     try {
+      // Nothing is written while the page covers or hides the docked panel (./visibility.ts).
+      if (!(await dockAllowsAction())) return undefined;
       return await fn(requestId);
     } finally {
       busyRef.current = false;

@@ -3,6 +3,7 @@ import { App } from '@/components/panel/App';
 import { PanelContext } from '@/components/panel/context';
 import { createPanelModel } from '@/components/panel/model';
 import { contextFromParams } from '@/components/panel/params';
+import { watchDockVisibility } from '@/components/panel/visibility';
 import '@/components/theme.css';
 import '@/components/panel/panel.css';
 
@@ -15,4 +16,10 @@ render(
   </PanelContext.Provider>,
   document.getElementById('app')!,
 );
+// Framed by a page (the dock, or any page that embeds panel.html): the page could hide or cover
+// the panel. Asked of the browser, not of the URL, which the
+// embedding page chooses. A normal tab and the browser's side panel are top-level.
+if (window.top !== window) {
+  watchDockVisibility({ show: (message) => model.showError(message), signal: controller.signal });
+}
 model.start(controller.signal, contextFromParams(location.search)).catch((e: Error) => model.showError(e.message));

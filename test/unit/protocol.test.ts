@@ -405,6 +405,33 @@ describe('handleMessage: tab context', () => {
   });
 });
 
+describe('handleMessage: the dock on a hostile page', () => {
+  it('ui:checkDock asks the content script of the panel’s own tab', async () => {
+    const asked: number[] = [];
+    const bg = await background({
+      checkDock: async (tabId) => {
+        asked.push(tabId);
+        return { covered: true };
+      },
+    });
+    expect(data(await bg.send('ui:checkDock', {}, panelSender(7)))).toEqual({ covered: true });
+    expect(asked).toEqual([7]);
+  });
+
+  it('ui:checkDock: no tab (side panel), no answer or a malformed answer is unknown', async () => {
+    const answers: unknown[] = [null, undefined, { covered: 'yes' }, { covered: false, extra: 1 }, 'covered'];
+    const bg = await background({ checkDock: async () => answers.shift() });
+    expect(data(await bg.send('ui:checkDock', {}, panelSender(null)))).toEqual({ covered: null });
+    expect(answers).toHaveLength(5); // the side panel has no dock to ask
+    for (let i = 0; i < 5; i++) expect(data(await bg.send('ui:checkDock', {}, panelSender(7)))).toEqual({ covered: null });
+  });
+
+  it('ui:checkDock is not for content scripts', async () => {
+    const bg = await background({ checkDock: async () => ({ covered: false }) });
+    expectError(await bg.send('ui:checkDock', {}, contentSender(7)), 'forbidden');
+  });
+});
+
 describe('handleMessage: working a ticket from the panel', () => {
   it('create → add note → the conversation view shows the ticket', async () => {
     const bg = await background();
