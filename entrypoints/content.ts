@@ -258,6 +258,30 @@ async function mountDock(ctx: ContentScriptContext, helpdesk: HelpdeskId): Promi
     if ((e as ToggleEvent).newState === 'open' && e.target !== host) below.delete(e.target as Element);
   }, { capture: true });
 
+  // Focus theft: the page moving focus from the panel to itself (an element of its own, or just
+  // away from the dock) without the agent clicking in the page, so that what the agent types
+  // goes to the page. Focus entering the frame blurs this window with the dock focused; focus
+  // coming back from the frame focuses it again. The panel decides whether the agent was typing
+  // (it alone sees that) and says so.
+  let pointerAt = 0;
+  let dockFocused = false;
+  ctx.addEventListener(window, 'pointerdown', (e) => {
+    if (e.isTrusted && e.target !== host) pointerAt = Date.now();
+  }, { capture: true });
+  ctx.addEventListener(window, 'blur', (e) => {
+    if (e.target === window) dockFocused = document.activeElement === host;
+  });
+  ctx.addEventListener(window, 'focus', (e) => {
+    if (e.target !== window || !dockFocused) return;
+    dockFocused = false;
+    // After the focus has landed; a click in the page just before means the agent moved it.
+    ctx.setTimeout(() => {
+      if (document.activeElement !== host && Date.now() - pointerAt > 1000) {
+        void browser.runtime.sendMessage({ type: 'cs:focusTaken', payload: {} }).catch(() => {});
+      }
+    }, 0);
+  });
+
   render();
   ensureAttached();
   removals.observe(document.documentElement, { childList: true });

@@ -42,8 +42,11 @@ const ConversationRef = v.strictObject({
 const attributeValues = v.record(v.pipe(v.string(), v.maxLength(200)), v.union([v.string(), v.number(), v.boolean(), v.null()]));
 
 export const requestSchemas = {
-  // content script → background: the only thing a content script may say.
+  // content script → background: all a content script may say. It reports on its page, the dock
+  // it mounted, and focus taken from the dock; it never writes ticket data.
   'cs:pageContext': v.strictObject({ context: v.nullable(PageContextSchema), details: v.optional(PageDetails) }),
+  /** The page moved focus out of the dock to an element of its own without the agent clicking in the page. */
+  'cs:focusTaken': v.strictObject({}),
 
   // extension pages → background
   'ui:hello': v.strictObject({ context: v.optional(v.nullable(PageContextSchema)) }),
@@ -134,6 +137,7 @@ export interface Catalog {
 /** Response types, one per request. A missing entry is a compile error in the handler map. */
 export interface ResponseMap extends AdminResponseMap {
   'cs:pageContext': { accepted: boolean };
+  'cs:focusTaken': { accepted: boolean };
   'ui:hello': { tabId: number | null; context: PageContext | null; conversationKey: string | null; followsActiveTab: boolean };
   'ui:conversationView': { conversation: ConversationRecord | null; linked: TicketSummary[] };
   'ui:ticketView': TicketView;
@@ -166,7 +170,9 @@ export type BackgroundEvent =
   | { type: 'bg:activeTab'; tabId: number; context: PageContext | null; conversationKey: string | null }
   | { type: 'bg:togglePanel' }
   /** To the content script of one tab; it answers with DockCheckSchema. */
-  | { type: 'bg:checkDock' };
+  | { type: 'bg:checkDock' }
+  /** The content script's cs:focusTaken, for the panel docked in that tab. */
+  | { type: 'bg:focusTaken'; tabId: number };
 
 /** A content script's answer to bg:checkDock (untrusted input to the background). */
 export const DockCheckSchema = v.strictObject({ covered: v.boolean() });

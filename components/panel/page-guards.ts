@@ -1,6 +1,6 @@
 /**
  * The rules and the words of the panel's guards against a hostile page (./visibility.ts for
- * clickjacking), apart from the browser APIs they watch.
+ * clickjacking, ./focus-guard.ts for focus theft), apart from the browser APIs they watch.
  */
 
 /** How long the panel must have been visible again before a click on it counts. */
@@ -34,3 +34,11 @@ export function refusalFor(facts: VisibilityFacts): string | null {
   return facts.contentCovered === true ? COVERED_MESSAGE : null;
 }
 
+/** The alert for keys that may have gone to the page, naming the field when it has a name. */
+export function focusTakenMessage(field: string): string {
+  const where = field ? `“${field}”` : 'a text field';
+  return (
+    `The helpdesk page moved the keyboard focus out of Backline while you were typing in ${where}. ` +
+    `Keys you pressed after that went to the page, not to Backline. Click ${where} to carry on typing there.`
+  );
+}

@@ -3,6 +3,7 @@ import { App } from '@/components/panel/App';
 import { PanelContext } from '@/components/panel/context';
 import { createPanelModel } from '@/components/panel/model';
 import { contextFromParams } from '@/components/panel/params';
+import { watchFocusTheft } from '@/components/panel/focus-guard';
 import { watchDockVisibility } from '@/components/panel/visibility';
 import '@/components/theme.css';
 import '@/components/panel/panel.css';
@@ -17,9 +18,11 @@ render(
   document.getElementById('app')!,
 );
 // Framed by a page (the dock, or any page that embeds panel.html): the page could hide or cover
-// the panel. Asked of the browser, not of the URL, which the
+// the panel, or take its keyboard focus. Asked of the browser, not of the URL, which the
 // embedding page chooses. A normal tab and the browser's side panel are top-level.
 if (window.top !== window) {
-  watchDockVisibility({ show: (message) => model.showError(message), signal: controller.signal });
+  const show = (message: string) => model.showError(message);
+  watchDockVisibility({ show, signal: controller.signal });
+  watchFocusTheft({ tabId: () => model.tabId.value, show, signal: controller.signal });
 }
 model.start(controller.signal, contextFromParams(location.search)).catch((e: Error) => model.showError(e.message));

@@ -112,6 +112,13 @@ export function createHandlers(env: BackgroundEnv): Handlers {
       return { accepted: true };
     },
 
+    // Relayed to the panel docked in the sender's tab, which alone knows whether the agent was typing.
+    async 'cs:focusTaken'(_p, sender) {
+      if (sender.tabId === null) return { accepted: false };
+      env.broadcast({ type: 'bg:focusTaken', tabId: sender.tabId });
+      return { accepted: true };
+    },
+
     async 'ui:hello'(p, sender) {
       // A panel in a normal tab or the browser's side panel names its conversation itself.
       if (p.context) {

@@ -8,6 +8,8 @@
  *   drawn over the dock, with `pointer-events: none` so that the clicks reach the panel. The test
  *   clicks with the real mouse at the decoy's buttons, which sit exactly over "Ticket state" and
  *   its "Resolved" item. The control (no attack, same two clicks) resolves the ticket.
+ * - Focus theft: the page polls `document.activeElement` and moves focus to a hidden input of its
+ *   own while the agent types in the Note box.
  * - Removal: the page removes the dock, or moves it where it cannot be seen.
  *
  * A person falls for a decoy that is on screen before they look at it, so the test clicks once the
@@ -208,6 +210,43 @@ describe('a hostile page cannot act through the panel', () => {
     expect(await stateButton(panel).textContent()).toContain('Submitted');
     expect(await queuedEffects()).toBe(before);
     expect(await panel.getByRole('alert').filter({ hasText: COVERED }).count()).toBe(1);
+    await page.close();
+  });
+
+  it('a page that takes the focus from the Note box while the agent types is caught, and the panel says so', async () => {
+    const { page, panel } = await ticketOn(4, 'Focus theft ticket');
+    // The page polls the focus and moves it to a hidden input of its own.
+    await page.evaluate(() => {
+      const trap = document.createElement('input');
+      trap.id = 'trap';
+      trap.setAttribute('aria-hidden', 'true');
+      trap.style.cssText = 'position:fixed;left:-9999px;top:0';
+      document.body.append(trap);
+      setInterval(() => {
+        if (document.activeElement === document.querySelector('backline-dock')) trap.focus();
+      }, 20);
+    });
+    await panel.getByRole('textbox', { name: 'Note', exact: true }).click();
+    await page.keyboard.type('refund approved, card ending 4242');
+
+    const alert = panel.getByRole('alert').filter({ hasText: 'The helpdesk page moved the keyboard focus out of Backline' });
+    await expect.poll(() => alert.count(), PATIENT).toBe(1);
+    expect(await alert.textContent()).toContain('“Note”');
+    // The attack was real: the page received keys meant for the Note box.
+    expect(await page.evaluate(() => (document.getElementById('trap') as HTMLInputElement).value)).not.toBe('');
+    await page.close();
+  });
+
+  it('the agent clicking in the page after typing in the panel is no focus theft: no alert', async () => {
+    const { page, panel } = await h.openConversation(5);
+    await panel.getByRole('button', { name: 'New back-office ticket', exact: true }).click();
+    await panel.getByRole('textbox', { name: 'Title', exact: true }).click();
+    await page.keyboard.type('Draft');
+    // A deliberate click in the page: another conversation in the helpdesk's list.
+    await page.locator('a[href$="/conversations/6"]').first().click();
+    // The panel followed the click (its report travels the same way a focus report would).
+    await expect.poll(() => panel.getByRole('heading', { level: 1 }).textContent()).toContain('#6');
+    expect(await messages(panel).count()).toBe(0);
     await page.close();
   });
 

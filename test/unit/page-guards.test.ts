@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   COVERED_MESSAGE,
+  focusTakenMessage,
   JUST_SHOWN_MESSAGE,
   refusalFor,
   SETTLE_MS,
@@ -34,5 +35,13 @@ describe('the docked panel’s clickjacking guard', () => {
   it('the browser’s own reading wins over the content script’s', () => {
     expect(refusalFor(facts({ visibleNow: true, contentCovered: true }))).toBeNull();
     expect(refusalFor(facts({ visibleNow: false, contentCovered: false }))).toBe(COVERED_MESSAGE);
+  });
+});
+
+describe('the focus theft alert', () => {
+  it('names the field the keys were meant for, or says a text field', () => {
+    expect(focusTakenMessage('Note')).toContain('while you were typing in “Note”');
+    expect(focusTakenMessage('Note')).toContain('went to the page, not to Backline');
+    expect(focusTakenMessage('')).toContain('typing in a text field');
   });
 });

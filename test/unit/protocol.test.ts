@@ -406,6 +406,19 @@ describe('handleMessage: tab context', () => {
 });
 
 describe('handleMessage: the dock on a hostile page', () => {
+  it('cs:focusTaken from a content script tells the panel of that tab, and only that tab', async () => {
+    const bg = await background();
+    expect(data(await bg.send('cs:focusTaken', {}, contentSender(7)))).toEqual({ accepted: true });
+    expect(bg.events).toEqual([{ type: 'bg:focusTaken', tabId: 7 }]);
+  });
+
+  it('cs:focusTaken is refused from the panel and with anything in its payload', async () => {
+    const bg = await background();
+    expectError(await bg.send('cs:focusTaken', {}, panelSender()), 'forbidden');
+    expectError(await bg.send('cs:focusTaken', { tabId: 8 }, contentSender(7)), 'invalid');
+    expect(bg.events).toEqual([]);
+  });
+
   it('ui:checkDock asks the content script of the panel’s own tab', async () => {
     const asked: number[] = [];
     const bg = await background({
