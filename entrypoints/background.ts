@@ -5,7 +5,7 @@ import { createHelpdeskServices } from '@/lib/background/helpdesk';
 import { createPagePorts } from '@/lib/background/ports';
 import { resyncCustomHosts } from '@/lib/background/admin';
 import { isAdminUnlocked, readManagedPolicy, setAdminUnlocked, syncCustomHostsInBrowser, watchManagedPolicy } from '@/lib/background/admin-browser';
-import type { BackgroundEvent } from '@/lib/protocol';
+import type { BackgroundEvent, ContentScriptMessage } from '@/lib/protocol';
 import { Store } from '@/lib/store';
 
 export default defineBackground({
@@ -50,6 +50,8 @@ export default defineBackground({
       readConversation: (conversation) => helpdesk.readConversation(conversation),
       kickOutbox: () => void helpdesk.kickOutbox(),
       retryEffect: (effectId) => helpdesk.retryEffect(effectId),
+      // The top frame's content script mounts the dock; no answer (no dock there) is null.
+      checkDock: (tabId) => browser.tabs.sendMessage(tabId, { type: 'bg:checkDock' } satisfies ContentScriptMessage, { frameId: 0 }).catch(() => null),
     };
 
     // Propagation outbox. Its queue lives in IndexedDB; wake-ups are an alarm (survives the

@@ -53,6 +53,8 @@ const tabContextFields = {
 
 /** The keyboard command: the content script shows or hides the in-page panel. */
 const TogglePanelEvent = v.strictObject({ type: v.literal('bg:togglePanel') });
+/** The panel asks (through the background) whether the page covers the dock; the content script answers. */
+const CheckDockEvent = v.strictObject({ type: v.literal('bg:checkDock') });
 
 export const backgroundEventSchema = v.variant('type', [
   /** Something was written: open pages re-read what it touched. */
@@ -61,6 +63,8 @@ export const backgroundEventSchema = v.variant('type', [
   v.strictObject({ type: v.literal('bg:tabContext'), ...tabContextFields }),
   /** Another tab became active (the browser's side panel follows it). */
   v.strictObject({ type: v.literal('bg:activeTab'), ...tabContextFields }),
+  /** The page took the keyboard focus from the panel docked in that tab (the content script's cs:focusTaken). */
+  v.strictObject({ type: v.literal('bg:focusTaken'), tabId: tabContextFields.tabId }),
   TogglePanelEvent,
 ]);
 
@@ -84,10 +88,15 @@ export function parseBackgroundEvent(message: unknown): ParsedEvent {
   return { ok: false, problem: `${typeof type === 'string' ? type.slice(0, 80) : 'an event without a type'}: ${path}: ${issue.message}` };
 }
 
+/** What the background sends a content script (tabs.sendMessage). */
+export type ContentScriptMessage = v.InferOutput<typeof TogglePanelEvent> | v.InferOutput<typeof CheckDockEvent>;
+
 /**
- * The content script's check: the one event it acts on, and nothing more (a small schema, so
- * that the script stays small).
+ * The content script's check: which of the two messages it acts on this is, or null (small
+ * schemas, so that the script stays small).
  */
-export function isTogglePanelEvent(message: unknown): message is v.InferOutput<typeof TogglePanelEvent> {
-  return v.is(TogglePanelEvent, message);
+export function parseContentScriptMessage(message: unknown): 'bg:togglePanel' | 'bg:checkDock' | null {
+  if (v.is(TogglePanelEvent, message)) return 'bg:togglePanel';
+  if (v.is(CheckDockEvent, message)) return 'bg:checkDock';
+  return null;
 }

@@ -37,8 +37,11 @@ const ConversationRef = v.strictObject({
 });
 
 export const requestSchemas = {
-  // content script → background: the only thing a content script may say.
+  // content script → background: all a content script may say. It reports on its page, the dock
+  // it mounted, and focus taken from the dock; it never writes ticket data.
   'cs:pageContext': v.strictObject({ context: v.nullable(PageContextSchema), details: v.optional(PageDetails) }),
+  /** The page moved focus out of the dock to an element of its own without the agent clicking in the page. */
+  'cs:focusTaken': v.strictObject({}),
 
   // extension pages → background
   'ui:hello': v.strictObject({ context: v.optional(v.nullable(PageContextSchema)) }),
@@ -92,6 +95,8 @@ export const requestSchemas = {
   'ui:preview': v.strictObject({ conversationKey: shortText(1000) }),
   'ui:retryEffect': v.strictObject({ effectId: id }),
   'ui:getSettings': v.strictObject({}),
+  /** Asks the content script of the panel's tab whether the page covers the dock (browsers without IntersectionObserver v2). */
+  'ui:checkDock': v.strictObject({}),
 
   // options page → background (see lib/protocol-admin.ts)
   ...adminRequestSchemas,
@@ -127,6 +132,7 @@ export interface Catalog {
 /** Response types, one per request. A missing entry is a compile error in the handler map. */
 export interface ResponseMap extends AdminResponseMap {
   'cs:pageContext': { accepted: boolean };
+  'cs:focusTaken': { accepted: boolean };
   'ui:hello': { tabId: number | null; context: PageContext | null; conversationKey: string | null; followsActiveTab: boolean };
   'ui:conversationView': { conversation: ConversationRecord | null; linked: TicketSummary[] };
   'ui:ticketView': TicketView;
@@ -141,6 +147,8 @@ export interface ResponseMap extends AdminResponseMap {
   'ui:preview': PreviewResult;
   'ui:retryEffect': { queued: boolean };
   'ui:getSettings': WorkspaceSettings;
+  /** null: no dock in the sender's tab answered. */
+  'ui:checkDock': { covered: boolean | null };
 }
 
 export interface RequestMessage<K extends RequestType = RequestType> {
@@ -149,6 +157,9 @@ export interface RequestMessage<K extends RequestType = RequestType> {
 }
 
 export type Reply<T> = { ok: true; data: T } | { ok: false; error: WireError };
+
+/** A content script's answer to bg:checkDock (untrusted input to the background). */
+export const DockCheckSchema = v.strictObject({ covered: v.boolean() });
 
 export type SenderRole = 'content' | 'page' | 'options';
 

@@ -109,6 +109,8 @@ export function createPanelModel() {
   return {
     context: computed(() => context.value),
     conversationKey: computed(() => conversationKey.value),
+    /** The tab the panel belongs to (its own, or the active one in the side panel). */
+    tabId: computed(() => tabId.value),
     conversation: computed(() => conversation.value),
     catalog: computed(() => catalog.value),
     route: computed(() => route.value),

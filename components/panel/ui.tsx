@@ -4,6 +4,7 @@ import { useRef, useState } from 'preact/hooks';
 import { TICKET_KIND_LABELS, type TicketKind } from '@/lib/domain';
 import { createActionIds } from '@/lib/client';
 import type { ConversationStatus } from '@/lib/db';
+import { dockAllowsAction } from './visibility';
 
 const KIND_GLYPHS: Record<TicketKind | 'conversation', preact.ComponentChildren> = {
   backoffice: 'B',
@@ -90,6 +91,8 @@ export function useAction() {
     setBusy(true);
     const requestId = ids.begin(key);
     try {
+      // Nothing is written while the page covers or hides the docked panel (./visibility.ts).
+      if (!(await dockAllowsAction())) return undefined;
       const result = await fn(requestId);
       ids.succeeded(requestId);
       return result;

@@ -7,10 +7,10 @@ import { createPagePorts, type PagePort } from '../../lib/background/ports';
 import {
   backgroundEventSchema,
   EVENTS_PORT,
-  isTogglePanelEvent,
   KEEP_ALIVE_MESSAGE,
   KEEP_ALIVE_MS,
   parseBackgroundEvent,
+  parseContentScriptMessage,
   type BackgroundEvent,
 } from '../../lib/protocol';
 import type { PageContext } from '../../lib/hosts';
@@ -44,6 +44,7 @@ const VALID: Record<BackgroundEvent['type'], unknown[]> = {
     { type: 'bg:activeTab', tabId: 12, context: CTX, conversationKey: KEY },
     { type: 'bg:activeTab', tabId: 12, context: null, conversationKey: null },
   ],
+  'bg:focusTaken': [{ type: 'bg:focusTaken', tabId: 3 }],
   'bg:togglePanel': [{ type: 'bg:togglePanel' }],
 };
 
@@ -76,6 +77,7 @@ const MALFORMED: Record<BackgroundEvent['type'] | 'other', unknown[]> = {
     { type: 'bg:activeTab', tabId: 7, context: null, conversationKey: 42 },
     { type: 'bg:activeTab', tabId: 7, context: null, conversationKey: null, followsActiveTab: true },
   ],
+  'bg:focusTaken': [{ type: 'bg:focusTaken' }, { type: 'bg:focusTaken', tabId: '3' }, { type: 'bg:focusTaken', tabId: 3, field: 'Note' }],
   'bg:togglePanel': [{ type: 'bg:togglePanel', open: true }],
   other: [
     null,
@@ -115,10 +117,17 @@ describe('parseBackgroundEvent', () => {
     });
   });
 
-  it('the content script acts on bg:togglePanel exactly, and on nothing else', () => {
-    expect(isTogglePanelEvent({ type: 'bg:togglePanel' })).toBe(true);
-    for (const m of [{ type: 'bg:togglePanel', open: true }, { type: 'bg:changed', changes: { ticketIds: [], conversationKeys: [] } }, null, 'bg:togglePanel']) {
-      expect(isTogglePanelEvent(m)).toBe(false);
+  it('the content script acts on bg:togglePanel and bg:checkDock exactly, and on nothing else', () => {
+    expect(parseContentScriptMessage({ type: 'bg:togglePanel' })).toBe('bg:togglePanel');
+    expect(parseContentScriptMessage({ type: 'bg:checkDock' })).toBe('bg:checkDock');
+    for (const m of [
+      { type: 'bg:togglePanel', open: true },
+      { type: 'bg:checkDock', covered: false },
+      { type: 'bg:changed', changes: { ticketIds: [], conversationKeys: [] } },
+      null,
+      'bg:togglePanel',
+    ]) {
+      expect(parseContentScriptMessage(m)).toBeNull();
     }
   });
 });

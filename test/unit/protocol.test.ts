@@ -490,6 +490,46 @@ describe('handleMessage: tab context', () => {
   });
 });
 
+describe('handleMessage: the dock on a hostile page', () => {
+  it('cs:focusTaken from a content script tells the panel of that tab, and only that tab', async () => {
+    const bg = await background();
+    expect(data(await bg.send('cs:focusTaken', {}, contentSender(7)))).toEqual({ accepted: true });
+    expect(bg.events).toEqual([{ type: 'bg:focusTaken', tabId: 7 }]);
+  });
+
+  it('cs:focusTaken is refused from the panel and with anything in its payload', async () => {
+    const bg = await background();
+    expectError(await bg.send('cs:focusTaken', {}, panelSender()), 'forbidden');
+    expectError(await bg.send('cs:focusTaken', { tabId: 8 }, contentSender(7)), 'invalid');
+    expect(bg.events).toEqual([]);
+  });
+
+  it('ui:checkDock asks the content script of the panel’s own tab', async () => {
+    const asked: number[] = [];
+    const bg = await background({
+      checkDock: async (tabId) => {
+        asked.push(tabId);
+        return { covered: true };
+      },
+    });
+    expect(data(await bg.send('ui:checkDock', {}, panelSender(7)))).toEqual({ covered: true });
+    expect(asked).toEqual([7]);
+  });
+
+  it('ui:checkDock: no tab (side panel), no answer or a malformed answer is unknown', async () => {
+    const answers: unknown[] = [null, undefined, { covered: 'yes' }, { covered: false, extra: 1 }, 'covered'];
+    const bg = await background({ checkDock: async () => answers.shift() });
+    expect(data(await bg.send('ui:checkDock', {}, panelSender(null)))).toEqual({ covered: null });
+    expect(answers).toHaveLength(5); // the side panel has no dock to ask
+    for (let i = 0; i < 5; i++) expect(data(await bg.send('ui:checkDock', {}, panelSender(7)))).toEqual({ covered: null });
+  });
+
+  it('ui:checkDock is not for content scripts', async () => {
+    const bg = await background({ checkDock: async () => ({ covered: false }) });
+    expectError(await bg.send('ui:checkDock', {}, contentSender(7)), 'forbidden');
+  });
+});
+
 describe('handleMessage: working a ticket from the panel', () => {
   it('create → add note → the conversation view shows the ticket', async () => {
     const bg = await background();
