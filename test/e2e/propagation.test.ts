@@ -14,7 +14,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
-import { launch, type Harness } from './harness';
+import { connectSandboxAsAdmin, launch, type Harness } from './harness';
 
 let h: Harness;
 let page: Page;
@@ -37,25 +37,6 @@ afterAll(async () => {
 });
 
 // ----- helpers ---------------------------------------------------------------------------------
-
-/** Sets the admin passphrase, unlocks, and adds the sandbox as a Chatwoot connection. */
-async function addConnectionOnOptionsPage(): Promise<void> {
-  options = await h.openExtensionPage('options.html');
-  await options.getByLabel('New admin passphrase', { exact: true }).fill(PASS);
-  await options.getByLabel('Confirm passphrase', { exact: true }).fill(PASS);
-  await options.getByRole('button', { name: 'Set admin passphrase', exact: true }).click();
-  await options.getByRole('button', { name: 'Unlock admin settings', exact: true }).waitFor();
-  await options.getByLabel('Admin passphrase', { exact: true }).fill(PASS);
-  await options.getByRole('button', { name: 'Unlock admin settings', exact: true }).click();
-  await options.getByRole('button', { name: 'Lock admin settings', exact: true }).waitFor();
-  await options.getByRole('button', { name: 'Add connection', exact: true }).click();
-  await options.getByRole('combobox', { name: 'Helpdesk', exact: true }).selectOption({ label: 'Chatwoot' });
-  await options.getByRole('textbox', { name: 'Base URL', exact: true }).fill(h.sandbox.url);
-  await options.getByRole('textbox', { name: 'Account ID', exact: true }).fill('1');
-  await options.getByLabel('API access token', { exact: true }).fill('sandbox-token');
-  await options.getByRole('button', { name: 'Save connection', exact: true }).click();
-  await expect.poll(() => options.getByRole('region', { name: 'Connections', exact: true }).textContent()).toContain('account 1');
-}
 
 async function setPreventReopen(on: boolean): Promise<void> {
   const toggle = options.getByRole('switch', { name: SWITCH, exact: true });
@@ -165,7 +146,7 @@ async function stopServiceWorker(): Promise<void> {
 
 describe('propagation to the helpdesk', () => {
   it('a state change posts the event in both conversations and reopens the snoozed and the resolved one', async () => {
-    await addConnectionOnOptionsPage();
+    options = await connectSandboxAsAdmin(h, PASS);
     // Background tabs are throttled; the helpdesk tab with the panel is the one the agent uses.
     await page.bringToFront();
 

@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
-import { launch, type Harness } from './harness';
+import { connectSandboxAsAdmin, launch, type Harness } from './harness';
 import { controlWorker, countRecords, holdAfterNextWrite, holdStore, type WorkerControl } from './worker-control';
 
 let h: Harness;
@@ -25,19 +25,7 @@ const TITLE = 'Duplicate charge on invoice 1042';
 beforeAll(async () => {
   h = await launch();
   ({ page, panel } = await h.openConversation(2));
-  options = await h.openExtensionPage('options.html');
-  await options.getByLabel('New admin passphrase', { exact: true }).fill(PASS);
-  await options.getByLabel('Confirm passphrase', { exact: true }).fill(PASS);
-  await options.getByRole('button', { name: 'Set admin passphrase', exact: true }).click();
-  await options.getByLabel('Admin passphrase', { exact: true }).fill(PASS);
-  await options.getByRole('button', { name: 'Unlock admin settings', exact: true }).click();
-  await options.getByRole('button', { name: 'Add connection', exact: true }).click();
-  await options.getByRole('combobox', { name: 'Helpdesk', exact: true }).selectOption({ label: 'Chatwoot' });
-  await options.getByRole('textbox', { name: 'Base URL', exact: true }).fill(h.sandbox.url);
-  await options.getByRole('textbox', { name: 'Account ID', exact: true }).fill('1');
-  await options.getByLabel('API access token', { exact: true }).fill('sandbox-token');
-  await options.getByRole('button', { name: 'Save connection', exact: true }).click();
-  await options.getByRole('region', { name: 'Connections', exact: true }).getByText('account 1').waitFor();
+  options = await connectSandboxAsAdmin(h, PASS);
   await page.bringToFront();
   worker = await controlWorker(h, page);
 });
