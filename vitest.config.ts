@@ -24,6 +24,10 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 90_000,
+          // What the agent sees comes after real work (a worker waking, the panel checking that
+          // it is visibly on top before it writes): on a busy 2-core machine that can take more
+          // than expect.poll's default second. A wrong outcome still fails, just later.
+          expect: { poll: { timeout: 5_000 } },
           // One Chromium at a time: the machine has two cores.
           fileParallelism: false,
         },

@@ -1,26 +1,34 @@
 import browser from 'webextension-polyfill';
-import { openBacklineDb } from '@/lib/db';
+import { DB_NAME, openBacklineDb, sharedOpen } from '@/lib/db';
 import { classifySender, createHandlers, handleMessage, type BackgroundEnv, type TabContext } from '@/lib/background/service';
 import { createHelpdeskServices } from '@/lib/background/helpdesk';
+import { createPagePorts } from '@/lib/background/ports';
 import { resyncCustomHosts } from '@/lib/background/admin';
 import { isAdminUnlocked, readManagedPolicy, setAdminUnlocked, syncCustomHostsInBrowser, watchManagedPolicy } from '@/lib/background/admin-browser';
-import type { BackgroundEvent } from '@/lib/protocol';
+import type { BackgroundEvent, ContentScriptMessage } from '@/lib/protocol';
 import { Store } from '@/lib/store';
 
 export default defineBackground({
   type: 'module',
   main() {
-    let storePromise: Promise<Store> | undefined;
+    const extensionOrigin = browser.runtime.getURL('/');
+    // Extension pages listen on a port they open to us; events go there and nowhere else.
+    const pages = createPagePorts(browser.runtime.id, extensionOrigin);
+    // Registered synchronously at start-up, like onMessage: a page connecting wakes the worker.
+    browser.runtime.onConnect.addListener((port) => void pages.accept(port));
+
+    // A failed open (e.g. data from a newer Backline) is not kept: the next request tries again.
+    // A database closed from outside (a newer version upgrading it) is opened afresh.
+    const openStore = sharedOpen((forget) =>
+      openBacklineDb(DB_NAME, { onClose: forget }).then(async (db) => {
+        const store = new Store(db, (changes) => env.broadcast({ type: 'bg:changed', changes }));
+        // The enterprise policy is in force before the first request is answered.
+        store.setPolicy(await readManagedPolicy());
+        return store;
+      }),
+    );
     const env: BackgroundEnv = {
-      store() {
-        storePromise ??= openBacklineDb().then(async (db) => {
-          const store = new Store(db, (changes) => env.broadcast({ type: 'bg:changed', changes }));
-          // The enterprise policy is in force before the first request is answered.
-          store.setPolicy(await readManagedPolicy());
-          return store;
-        });
-        return storePromise;
-      },
+      store: openStore,
       async getTabContext(tabId) {
         const key = `tab:${tabId}`;
         return (await browser.storage.session.get(key))[key] as TabContext | undefined;
@@ -29,8 +37,8 @@ export default defineBackground({
         await browser.storage.session.set({ [`tab:${tabId}`]: value });
       },
       broadcast(event: BackgroundEvent) {
-        // Reaches every extension page (panel frames, side panel, options); none open is fine.
-        browser.runtime.sendMessage(event).catch(() => {});
+        // Every connected extension page (panel frames, side panel, options); none open is fine.
+        pages.broadcast(event);
       },
       async activeTabId() {
         const [tab] = await browser.tabs.query({ active: true, lastFocusedWindow: true });
@@ -42,6 +50,8 @@ export default defineBackground({
       readConversation: (conversation) => helpdesk.readConversation(conversation),
       kickOutbox: () => void helpdesk.kickOutbox(),
       retryEffect: (effectId) => helpdesk.retryEffect(effectId),
+      // The top frame's content script mounts the dock; no answer (no dock there) is null.
+      checkDock: (tabId) => browser.tabs.sendMessage(tabId, { type: 'bg:checkDock' } satisfies ContentScriptMessage, { frameId: 0 }).catch(() => null),
     };
 
     // Propagation outbox. Its queue lives in IndexedDB; wake-ups are an alarm (survives the
@@ -66,13 +76,12 @@ export default defineBackground({
       if (alarm.name === OUTBOX_ALARM) void helpdesk.kickOutbox();
     });
     const handlers = createHandlers(env);
-    const extensionOrigin = browser.runtime.getURL('/');
 
     // Registered synchronously at start-up so that a stopped worker wakes for any message.
     browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
       const info = classifySender(sender, browser.runtime.id, extensionOrigin);
       if (typeof message === 'object' && message !== null && String((message as { type?: unknown }).type).startsWith('bg:')) {
-        return undefined; // our own broadcast echoed back; not a request
+        return undefined; // an event's name (a content script may forge one) is never a request
       }
       return handleMessage(handlers, env, message, info);
     });

@@ -7,6 +7,7 @@
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { HOST_MATCH_PATTERNS, parseHelpdeskUrl, type CustomHost, type HelpdeskId, type PageContext } from '@/lib/hosts';
+import { parseContentScriptMessage } from '@/lib/protocol-events';
 
 const MIN_WIDTH = 320;
 const MAX_WIDTH = 720;
@@ -36,6 +37,8 @@ export default defineContentScript({
     };
 
     const onLocation = async () => {
+      // A page that removed the dock gets it back here (in-app navigation and the 1 s poll).
+      dock?.ensureAttached();
       const next = parseHelpdeskUrl(location.href, customHosts);
       if (sameContext(next, current)) return;
       current = next;
@@ -58,9 +61,15 @@ export default defineContentScript({
       dock = null;
     });
 
-    browser.runtime.onMessage.addListener((message: unknown, sender) => {
-      if (ctx.isInvalid || sender.id !== browser.runtime.id) return;
-      if ((message as { type?: string } | null)?.type === 'bg:togglePanel') dock?.toggle();
+    // The background speaks to this script with tabs.sendMessage: our extension, and no tab
+    // (an extension page in a tab could message this tab too, and is not the background).
+    browser.runtime.onMessage.addListener((message: unknown, sender, sendResponse) => {
+      if (ctx.isInvalid || sender.id !== browser.runtime.id || sender.tab) return;
+      const known = parseContentScriptMessage(message);
+      if (known === 'bg:togglePanel') dock?.toggle();
+      // The panel, in a browser without IntersectionObserver v2, asks before it writes.
+      else if (known === 'bg:checkDock') sendResponse({ covered: dock?.covered() ?? false });
+      else console.warn('Backline’s content script ignored a message it does not know.');
     });
 
     await report(current);
@@ -76,8 +85,15 @@ function sameContext(a: PageContext | null, b: PageContext | null): boolean {
 interface Dock {
   toggle(): void;
   setVisible(visible: boolean): void;
+  /** Puts the dock back if the page removed or moved it. */
+  ensureAttached(): void;
+  /** Whether the page covers or hides the panel, as far as this script can tell. */
+  covered(): boolean;
   remove(): void;
 }
+
+/** Elements the page can draw above everything else: the top layer. */
+const TOP_LAYER = ':popover-open,:modal,:fullscreen';
 
 async function mountDock(ctx: ContentScriptContext, helpdesk: HelpdeskId): Promise<Dock | null> {
   if (ctx.isInvalid) return null;
@@ -92,25 +108,34 @@ async function mountDock(ctx: ContentScriptContext, helpdesk: HelpdeskId): Promi
   const host = document.createElement('backline-dock');
   // Closed: the host page cannot reach the iframe or the controls through the shadow root.
   const shadow = host.attachShadow({ mode: 'closed' });
+  // The host's look is not the page's to decide. `!important` in the shadow root's own sheet
+  // beats every rule the page can write for <backline-dock>, its inline style included (the
+  // cascade lets an important shadow declaration win over the outer tree's), and the page
+  // cannot edit this sheet. `all: initial` resets opacity, visibility, transform, filter,
+  // clip-path, mask, blend mode and pointer-events; the rest is the dock's position.
+  // Nothing inside is exposed with `part`, so `::part()` from the page has nothing to style.
+  // The grip sits wholly outside the frame: anything over the frame, even the dock's own grip,
+  // reads as covering the panel to the browser's visibility check (components/panel/visibility.ts).
   shadow.innerHTML = `<style>
-    :host { all: initial; position: fixed; top: 0; right: 0; bottom: 0; z-index: 2147483646; display: block; }
-    .frame { position: absolute; inset: 0 0 0 auto; width: var(--w); display: flex; box-shadow: -2px 0 12px rgb(0 0 0 / .18); background: Canvas; }
+    :host { all: initial !important; position: fixed !important; top: 0 !important; right: 0 !important; bottom: 0 !important; display: block !important; z-index: 2147483646 !important; }
+    .frame { position: absolute; inset: 0 0 0 auto; width: 100%; display: flex; box-shadow: -2px 0 12px rgb(0 0 0 / .18); background: Canvas; }
     .frame[hidden] { display: none; }
     iframe { border: 0; width: 100%; height: 100%; color-scheme: normal; }
-    .grip { position: absolute; left: -4px; top: 0; bottom: 0; width: 8px; cursor: ew-resize; touch-action: none; }
+    .grip { position: absolute; left: -8px; top: 0; bottom: 0; width: 8px; cursor: ew-resize; touch-action: none; }
     .grip:focus-visible, button:focus-visible { outline: 2px solid #4f6bed; outline-offset: -2px; }
     button { all: unset; box-sizing: border-box; font: 600 12px system-ui, sans-serif; cursor: pointer; }
     .collapse { position: absolute; left: -28px; top: 8px; width: 28px; height: 28px; border-radius: 6px 0 0 6px; background: #4f6bed; color: #fff; text-align: center; line-height: 28px; }
     .tab { position: absolute; right: 0; top: 96px; writing-mode: vertical-rl; padding: 10px 6px; border-radius: 6px 0 0 6px; background: #4f6bed; color: #fff; }
     .tab[hidden] { display: none; }
-  </style>
-  <div class="frame" part="frame">
+  </style><style></style>
+  <div class="frame">
     <div class="grip" role="separator" aria-orientation="vertical" aria-label="Resize Backline panel" tabindex="0"></div>
     <button class="collapse" type="button" aria-label="Collapse Backline panel" title="Collapse (Alt+Shift+B)">›</button>
     <iframe title="Backline" allow="clipboard-write"></iframe>
   </div>
   <button class="tab" type="button" aria-label="Open Backline panel" hidden>Backline</button>`;
 
+  const width = shadow.querySelectorAll('style')[1]!;
   const frame = shadow.querySelector<HTMLDivElement>('.frame')!;
   const iframe = shadow.querySelector('iframe')!;
   const grip = shadow.querySelector<HTMLDivElement>('.grip')!;
@@ -119,8 +144,7 @@ async function mountDock(ctx: ContentScriptContext, helpdesk: HelpdeskId): Promi
 
   let visible = true;
   const render = () => {
-    host.style.setProperty('--w', `${layout.width}px`);
-    host.style.width = visible && !layout.collapsed ? `${layout.width}px` : '0';
+    width.textContent = `:host { width: ${visible && !layout.collapsed ? layout.width : 0}px !important }`;
     frame.hidden = !visible || layout.collapsed;
     tab.hidden = !visible || !layout.collapsed;
   };
@@ -163,15 +187,121 @@ async function mountDock(ctx: ContentScriptContext, helpdesk: HelpdeskId): Promi
     save();
   });
 
+  // The top layer: no element of the page, whatever its z-index or its ancestors' opacity,
+  // filter or transform, is drawn above the dock, except the page's own top-layer elements
+  // opened later (those the panel and the check below notice). Chromium 114+, Firefox 125+;
+  // elsewhere the z-index above still applies.
+  const topLayer = (): Element[] => {
+    try {
+      return [...document.querySelectorAll(TOP_LAYER)].filter((el) => el !== host);
+    } catch {
+      return []; // an engine without these selectors
+    }
+  };
+  let below = new Set<Element>();
+  const show = () => {
+    if (ctx.isInvalid || !host.isConnected || !('showPopover' in host)) return;
+    if (host.getAttribute('popover') !== 'manual') host.setAttribute('popover', 'manual');
+    try {
+      host.showPopover();
+      // Top-layer elements already open stay beneath the dock.
+      below = new Set(topLayer());
+    } catch {
+      // Already shown.
+    }
+  };
+  ctx.addEventListener(host, 'toggle', (event) => {
+    if ((event as ToggleEvent).newState === 'closed') show();
+  });
+  const attributes = new MutationObserver(show);
+  attributes.observe(host, { attributes: true, attributeFilter: ['popover'] });
+
+  // A page that removes or moves the dock gets it back at once, at most once a second (a page
+  // that keeps removing it would otherwise reload the panel in a loop); the 1 s poll and
+  // in-app navigation call ensureAttached too.
+  let attachedAt = 0;
+  const ensureAttached = () => {
+    if (ctx.isInvalid || host.parentNode === document.documentElement) return;
+    attachedAt = Date.now();
+    document.documentElement.append(host);
+    show();
+  };
+  const removals = new MutationObserver(() => {
+    if (Date.now() - attachedAt >= 1000) ensureAttached();
+  });
+
+  // Whether the page covers or hides the panel, as far as this script can tell. A browser
+  // without IntersectionObserver v2 (Firefox) has nothing better: its panel asks, through the
+  // background, at the moment of each write. This cannot see an overlay with
+  // pointer-events: none outside the top layer; the top layer keeps those beneath the dock.
+  const covered = (): boolean => {
+    if (frame.hidden || !host.isConnected) return false;
+    const r = iframe.getBoundingClientRect();
+    if (!r.width || !r.height) return false;
+    const open = topLayer();
+    for (const el of below) if (!open.includes(el)) below.delete(el);
+    for (const el of open) {
+      const o = el.getBoundingClientRect();
+      if (!below.has(el) && o.right > r.left && o.left < r.right && o.bottom > r.top && o.top < r.bottom) return true;
+    }
+    let inTop = false;
+    try {
+      inTop = host.matches(':popover-open');
+    } catch {}
+    if (!inTop) {
+      const s = getComputedStyle(document.documentElement);
+      if (+s.opacity < 1 || s.filter !== 'none' || s.clipPath !== 'none' || s.maskImage !== 'none') return true;
+    }
+    for (const [fx, fy] of [[0.5, 0.5], [0.05, 0.05], [0.95, 0.05], [0.05, 0.95], [0.95, 0.95]] as const) {
+      if (document.elementFromPoint(r.left + r.width * fx, r.top + r.height * fy) !== host) return true;
+    }
+    return false;
+  };
+  // An element shown again after the dock is above it, even if it was beneath before.
+  ctx.addEventListener(document, 'toggle', (e) => {
+    if ((e as ToggleEvent).newState === 'open' && e.target !== host) below.delete(e.target as Element);
+  }, { capture: true });
+
+  // Focus theft: the page moving focus from the panel to itself (an element of its own, or just
+  // away from the dock) without the agent clicking in the page, so that what the agent types
+  // goes to the page. Focus entering the frame blurs this window with the dock focused; focus
+  // coming back from the frame focuses it again. The panel decides whether the agent was typing
+  // (it alone sees that) and says so.
+  let pointerAt = 0;
+  let dockFocused = false;
+  ctx.addEventListener(window, 'pointerdown', (e) => {
+    if (e.isTrusted && e.target !== host) pointerAt = Date.now();
+  }, { capture: true });
+  ctx.addEventListener(window, 'blur', (e) => {
+    if (e.target === window) dockFocused = document.activeElement === host;
+  });
+  ctx.addEventListener(window, 'focus', (e) => {
+    if (e.target !== window || !dockFocused) return;
+    dockFocused = false;
+    // After the focus has landed; a click in the page just before means the agent moved it.
+    ctx.setTimeout(() => {
+      if (document.activeElement !== host && Date.now() - pointerAt > 1000) {
+        void browser.runtime.sendMessage({ type: 'cs:focusTaken', payload: {} }).catch(() => {});
+      }
+    }, 0);
+  });
+
   render();
-  document.documentElement.append(host);
+  ensureAttached();
+  removals.observe(document.documentElement, { childList: true });
   return {
     toggle: () => setCollapsed(!layout.collapsed, true),
     setVisible(v) {
       visible = v;
       render();
     },
-    remove: () => host.remove(),
+    ensureAttached,
+    covered,
+    remove() {
+      removals.disconnect();
+      attributes.disconnect();
+      host.remove();
+    },
   };
 }
 

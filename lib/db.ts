@@ -4,6 +4,7 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { DEFAULT_TICKET_TYPES, type Ticket, type TicketType } from './domain';
+import { BacklineError } from './errors';
 import type { HelpdeskId } from './hosts';
 
 export type ConversationStatus = 'open' | 'snoozed' | 'pending' | 'resolved' | 'closed' | 'unknown';
@@ -39,6 +40,12 @@ interface ActivityBase {
   ticketId: string;
   at: number;
   actorId: string;
+  /**
+   * On a change of a ticket's fields (attribute, state, assignment): the ticket version that
+   * change produced. The store reads it to tell which fields changed since an edit began.
+   * Absent on notes and links and on changes recorded before versions were logged.
+   */
+  version?: number;
 }
 export type ActivityRecord = ActivityBase &
   (
@@ -71,14 +78,26 @@ export interface OutboxRecord {
   createdAt: number;
   updatedAt: number;
   // Set by the outbox processor (lib/outbox.ts); absent on effects it has not touched yet.
-  /** The attempt in flight. Still set after a restart means that attempt's outcome is unknown. */
+  /** The attempt in flight. Still set after a restart means that attempt was interrupted. */
   attemptId?: string | null;
   attemptStartedAt?: number | null;
+  /**
+   * When the attempt in flight sent its write to the helpdesk (recorded just before sending);
+   * null while it has not. An interrupted attempt with a send time may have been applied.
+   * Absent on records written before this field existed.
+   */
+  attemptSentAt?: number | null;
   /**
    * Earliest attempt whose outcome is unknown (it may have reached the helpdesk). A note is
    * only posted again after the helpdesk was searched for it.
    */
   unsureSince?: number | null;
+  /**
+   * When the latest request that may still be applied late was sent (no answer came back: a
+   * timeout, a dropped connection, an interrupted attempt). A note is not posted again until
+   * NOTE_SETTLE_MS (lib/outbox.ts) after it, unless the helpdesk shows it first.
+   */
+  inFlightSentAt?: number | null;
   /** The helpdesk's id of the posted note. */
   remoteId?: string;
   finishedAt?: number;
@@ -168,12 +187,103 @@ export const DB_NAME = 'backline';
 export const DB_VERSION = 3;
 export type BacklineDatabase = IDBPDatabase<BacklineDB>;
 
+export interface OpenOptions {
+  /**
+   * Told when this connection was closed from outside: another context needs the database at a
+   * newer version or deletes it ('versionchange'; the connection is closed to let it), or the
+   * browser closed it ('terminated'). The next request should open it again.
+   */
+  onClose?(reason: 'versionchange' | 'terminated'): void;
+  /**
+   * How long an upgrade waits for older connections that do not close (another window of an
+   * older Backline) before giving up with a clear error. Default 10 s.
+   */
+  blockedTimeoutMs?: number;
+}
+
 /**
  * Opens (and migrates) the database. Each step upgrades from the version before it, so a
  * browser that skipped releases runs every step in order inside one versionchange transaction.
+ *
+ * Fails with a BacklineError a person can act on: `newer_data` when the database was written by
+ * a newer Backline (nothing is changed: an older Backline must not touch data it does not
+ * understand), `storage` when the browser will not open it.
  */
-export function openBacklineDb(name = DB_NAME): Promise<BacklineDatabase> {
+export async function openBacklineDb(name = DB_NAME, options: OpenOptions = {}): Promise<BacklineDatabase> {
+  let blockedTimer: ReturnType<typeof setTimeout> | undefined;
+  let giveUp: ((e: BacklineError) => void) | undefined;
+  const gaveUp = new Promise<never>((_, reject) => (giveUp = reject));
+  const opening = openWithMigrations(name, {
+    blocked() {
+      blockedTimer ??= setTimeout(
+        () =>
+          giveUp!(
+            new BacklineError(
+              'storage',
+              'Backline cannot open its data: another window still has it open with an older version of Backline. Close the other browser windows (or restart the browser), then try again.',
+            ),
+          ),
+        options.blockedTimeoutMs ?? 10_000,
+      );
+    },
+    blocking(_current, _next, event) {
+      // Another context needs a newer version (or deletes the database): step aside, or it
+      // would wait for this connection forever.
+      (event.target as IDBDatabase).close();
+      options.onClose?.('versionchange');
+    },
+    terminated() {
+      options.onClose?.('terminated');
+    },
+  });
+  try {
+    return await Promise.race([opening, gaveUp]);
+  } catch (e) {
+    if (e instanceof BacklineError) {
+      // Gave up on a blocked upgrade: when it gets through after all, let it go again.
+      void opening.then((db) => db.close(), () => {});
+      throw e;
+    }
+    if ((e as { name?: unknown } | null)?.name === 'VersionError') throw await newerDataError(name);
+    throw new BacklineError(
+      'storage',
+      `Backline could not open its data in this browser (${e instanceof Error ? e.message : String(e)}). Try again; if it keeps failing, restart the browser.`,
+    );
+  } finally {
+    clearTimeout(blockedTimer);
+  }
+}
+
+/** The error for a database written by a newer Backline, naming both versions. */
+async function newerDataError(name: string): Promise<BacklineError> {
+  const found = await currentVersion(name);
+  return new BacklineError(
+    'newer_data',
+    `This browser holds Backline data from a newer version of Backline (database version ${found ?? 'unknown'}; ` +
+      `this Backline understands up to ${DB_VERSION}). Update Backline to its latest version, then reload this page. ` +
+      'Nothing was changed: your tickets and settings are still there for the newer version.',
+    { found, supported: DB_VERSION },
+  );
+}
+
+/** The version a database is at, opening it without asking for one (so without upgrading it). */
+function currentVersion(name: string): Promise<number | null> {
+  return new Promise((resolve) => {
+    const request = indexedDB.open(name);
+    request.onsuccess = () => {
+      const version = request.result.version;
+      request.result.close();
+      resolve(version);
+    };
+    request.onerror = () => resolve(null);
+  });
+}
+
+type OpenCallbacks = Pick<NonNullable<Parameters<typeof openDB<BacklineDB>>[2]>, 'blocked' | 'blocking' | 'terminated'>;
+
+function openWithMigrations(name: string, callbacks: OpenCallbacks): Promise<BacklineDatabase> {
   return openDB<BacklineDB>(name, DB_VERSION, {
+    ...callbacks,
     upgrade(db, oldVersion, _newVersion, tx) {
       if (oldVersion < 1) {
         const tickets = db.createObjectStore('tickets', { keyPath: 'id' });
@@ -207,4 +317,25 @@ export function openBacklineDb(name = DB_NAME): Promise<BacklineDatabase> {
       }
     },
   });
+}
+
+/**
+ * Shares one open of something (the background's store) between all callers: while it is
+ * pending or succeeded, every call gets the same promise. A failed open is not kept, so the next
+ * call tries again (the browser or an update may have fixed what failed), and calling `forget`
+ * (when the database was closed from outside) makes the next call open it afresh.
+ */
+export function sharedOpen<T>(open: (forget: () => void) => Promise<T>): () => Promise<T> {
+  let current: Promise<T> | undefined;
+  return () => {
+    if (current) return current;
+    const attempt: Promise<T> = open(() => {
+      if (current === attempt) current = undefined;
+    });
+    current = attempt;
+    attempt.catch(() => {
+      if (current === attempt) current = undefined;
+    });
+    return attempt;
+  };
 }

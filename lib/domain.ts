@@ -2,6 +2,7 @@
  * Backline's domain: ticket kinds, states, attribute definitions and the rules that govern
  * them. Pure functions only, so every rule is testable without a browser.
  */
+import { LIMITS } from './limits';
 
 export type TicketKind = 'backoffice' | 'customer' | 'tracker';
 export const TICKET_KIND_LABELS: Record<TicketKind, string> = {
@@ -90,10 +91,10 @@ export interface Ticket {
   version: number;
 }
 
-export const MAX_TITLE_LENGTH = 300;
+export const MAX_TITLE_LENGTH = LIMITS.title;
 /** Notes beyond this many characters are refused (about 20 printed pages). */
-export const MAX_NOTE_LENGTH = 50_000;
-export const MAX_DESCRIPTION_LENGTH = 200_000;
+export const MAX_NOTE_LENGTH = LIMITS.note;
+export const MAX_DESCRIPTION_LENGTH = LIMITS.description;
 
 export function formatTicketNumber(n: number): string {
   return `#${n}`;
@@ -166,7 +167,7 @@ export function coerceAttribute(def: AttributeDef, raw: unknown): { value: Attri
     case 'text':
     case 'textarea': {
       if (typeof raw !== 'string') return { error: `${name} must be text.` };
-      const limit = def.type === 'text' ? 1_000 : 20_000;
+      const limit = def.type === 'text' ? LIMITS.textValue : LIMITS.textareaValue;
       if (raw.length > limit) return { error: `${name} is too long (limit ${limit.toLocaleString('en')} characters).` };
       return { value: raw };
     }

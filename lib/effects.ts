@@ -11,3 +11,14 @@ export const ALREADY_OPEN = 'Already open';
 export function isRetryable(e: Pick<OutboxRecord, 'status' | 'lastError'>): boolean {
   return e.status === 'failed' || (e.status === 'skipped' && e.lastError !== ALREADY_OPEN);
 }
+
+/**
+ * When an interrupted attempt (its attempt id left behind by a stopped worker) sent its write,
+ * or null when it had not sent anything yet. Records from before send times were recorded count
+ * as sent when the attempt started.
+ */
+export function interruptedSendTime(e: Pick<OutboxRecord, 'attemptId' | 'attemptStartedAt' | 'attemptSentAt' | 'updatedAt'>): number | null {
+  if (!e.attemptId) return null;
+  if (e.attemptSentAt !== undefined) return e.attemptSentAt;
+  return e.attemptStartedAt ?? e.updatedAt;
+}

@@ -11,6 +11,10 @@ export type ErrorCode =
   | 'unreachable'
   | 'timeout'
   | 'helpdesk'
+  /** This browser's Backline data was written by a newer Backline (details: found, supported). */
+  | 'newer_data'
+  /** The browser would not open Backline's database (blocked by an older copy, storage refused). */
+  | 'storage'
   | 'internal';
 
 export class BacklineError extends Error {

@@ -9,10 +9,14 @@
  * Exactly-once for notes: a note carries a marker derived from the effect id (see
  * ChatwootConnector.postInternalNote). When a previous attempt's outcome is unknown (the worker
  * died mid-request, a timeout, a 5xx), the next attempt first searches the conversation for that
- * marker and records the found note as delivered instead of posting again.
+ * marker and records the found note as delivered instead of posting again. When that request
+ * may still be applied late (no answer came back), a search that finds nothing does not post
+ * again until NOTE_SETTLE_MS after it was sent: it looks again later. A request that provably
+ * never left (connection refused, DNS failure, browser offline) leaves nothing to wait for.
  */
 import type { BacklineDatabase, ConnectionRecord, ConversationRecord, ConversationStatus, OutboxRecord } from './db';
-import { ALREADY_OPEN, isRetryable } from './effects';
+import { ALREADY_OPEN, interruptedSendTime, isRetryable } from './effects';
+import { isBacklineError } from './errors';
 import { HELPDESK_NAMES } from './hosts';
 import { uuidv7 } from './ids';
 import {
@@ -37,6 +41,22 @@ export interface BackoffPolicy {
 export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 2000, capMs: 10 * 60 * 1000, maxAttempts: 12 };
 /** A Retry-After longer than this is not believed. */
 const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
+
+/**
+ * How long a note request that may still be applied late (no answer came back: a timeout, a
+ * dropped connection, a worker stopped mid-request) is given to show up in the conversation
+ * before the note is posted again. Until then, a search that does not find it schedules another
+ * search instead of posting.
+ *
+ * Three minutes: longer than any stage in front of a helpdesk keeps a request waiting before it
+ * gives up (Cloudflare 100 s, load balancers and nginx 60 s by default, Heroku 30 s) and than a
+ * request's own time in Chatwoot, which writes the message while answering the request; and short
+ * enough that an agent still sees the note arrive within minutes when the first request was lost.
+ * A note applied later than this after it was sent can be posted twice (README, "Limits").
+ */
+export const NOTE_SETTLE_MS = 3 * 60 * 1000;
+/** The shortest pause between two searches for a note that may still be applied. */
+const MIN_SETTLE_SEARCH_MS = 5_000;
 
 export interface OutboxDeps {
   store: Store;
@@ -65,11 +85,23 @@ export interface OutboxRun {
   nextWakeAt: number | null;
 }
 
+/** What is known to be uncertain about an effect's earlier requests (null: nothing). */
+type Doubt = {
+  /** The earliest request whose outcome is unknown: the note search looks back to it. */
+  since: number;
+  /** The latest request that may still be applied late, or null when every such one answered. */
+  inFlightSentAt: number | null;
+} | null;
+
 type Outcome =
-  | { status: 'delivered'; detail: string; remoteId?: string; unsure: null }
-  | { status: 'skipped'; detail: string; unsure: number | null }
-  | { status: 'failed'; detail: string; unsure: number | null }
-  | { status: 'queued'; detail: string; retryAt: number; unsure: number | null };
+  | { status: 'delivered'; detail: string; remoteId?: string; doubt: null }
+  | { status: 'skipped'; detail: string; doubt: Doubt }
+  | { status: 'failed'; detail: string; doubt: Doubt }
+  /** `waiting`: a search for a note that may still be applied; it is not counted as an attempt. */
+  | { status: 'queued'; detail: string; retryAt: number; doubt: Doubt; waiting?: boolean };
+
+/** Thrown when another run took the effect over before this one sent anything. */
+class Superseded extends Error {}
 
 /** Short, stable key embedded in a note so it can be found again: 12 hex digits of the effect id. */
 export function idempotencyKey(effectId: string): string {
@@ -153,12 +185,22 @@ async function attempt(
   const claim = await claimEffect(deps.store.db, effect.id, now());
   if (!claim) return null;
   const { record, attemptId } = claim;
-  const unsureBefore = record.unsureSince ?? null;
+  const doubtBefore: Doubt =
+    record.unsureSince !== null && record.unsureSince !== undefined ? { since: record.unsureSince, inFlightSentAt: record.inFlightSentAt ?? null } : null;
+
+  // Set just before the write request goes out (and recorded, so that a worker stopped after
+  // this point leaves an attempt whose request may have landed).
+  let sentAt: number | null = null;
+  const markSent = async () => {
+    const at = now();
+    if (!(await markSending(deps.store.db, effect.id, attemptId, at))) throw new Superseded();
+    sentAt = at;
+  };
 
   let outcome: Outcome;
   let live: { status: ConversationStatus } | null = null;
   // Not sent now; an earlier attempt that may have landed stays marked, so a retry looks first.
-  const skip = (detail: string): Outcome => ({ status: 'skipped', detail, unsure: unsureBefore });
+  const skip = (detail: string): Outcome => ({ status: 'skipped', detail, doubt: doubtBefore });
   try {
     if (!conversation) {
       outcome = skip('Backline no longer knows this conversation, so the helpdesk was not updated.');
@@ -173,13 +215,14 @@ async function attempt(
         );
       } else {
         const connector = connectorFor(conn, deps.fetch, { timeoutMs });
-        const result = await deliver(connector, record, conversation, unsureBefore);
+        const result = await deliver(connector, record, conversation, doubtBefore, markSent, now);
         outcome = result.outcome;
         live = result.live;
       }
     }
   } catch (e) {
-    outcome = failureOutcome(e, record, unsureBefore, policy, deps.random ?? Math.random, now(), timeoutMs);
+    if (e instanceof Superseded) return null;
+    outcome = failureOutcome(e, record, doubtBefore, sentAt, policy, deps.random ?? Math.random, now(), timeoutMs);
   }
 
   await update(deps, effect.id, attemptId, (e) => finish(e, outcome, now()), live && conversation ? { key: conversation.key, status: live.status } : null);
@@ -190,19 +233,28 @@ async function deliver(
   connector: Connector,
   effect: OutboxRecord,
   conversation: ConversationRecord,
-  unsureBefore: number | null,
+  doubt: Doubt,
+  markSent: () => Promise<void>,
+  now: () => number,
 ): Promise<{ outcome: Outcome; live: { status: ConversationStatus } | null }> {
   const id = conversation.conversationId;
   if (effect.kind === 'note') {
     const key = idempotencyKey(effect.id);
-    if (unsureBefore !== null) {
-      const found = await connector.findNote(id, key, { since: unsureBefore });
+    if (doubt) {
+      const found = await connector.findNote(id, key, { since: doubt.since });
       if (found) {
-        return { outcome: { status: 'delivered', detail: '', remoteId: found.messageId, unsure: null }, live: null };
+        return { outcome: { status: 'delivered', detail: '', remoteId: found.messageId, doubt: null }, live: null };
+      }
+      // Not there yet, but a request that may still be applied is younger than the settle
+      // window: posting now could make a second copy. Look again later instead.
+      const settledAt = doubt.inFlightSentAt === null ? null : doubt.inFlightSentAt + NOTE_SETTLE_MS;
+      if (settledAt !== null && now() < settledAt) {
+        return { outcome: waitForNote(connector, doubt, settledAt, now()), live: null };
       }
     }
+    await markSent();
     const posted = await connector.postInternalNote(id, effect.body, { idempotencyKey: key });
-    return { outcome: { status: 'delivered', detail: '', remoteId: posted.messageId, unsure: null }, live: null };
+    return { outcome: { status: 'delivered', detail: '', remoteId: posted.messageId, doubt: null }, live: null };
   }
 
   // Reopen: only conversations that are not open already. The live status decides, not the
@@ -211,36 +263,65 @@ async function deliver(
   if (current.status === 'open') {
     // If an earlier attempt of ours may have done it, it counts as delivered.
     const outcome: Outcome =
-      unsureBefore !== null ? { status: 'delivered', detail: '', unsure: null } : { status: 'skipped', detail: ALREADY_OPEN, unsure: null };
+      doubt !== null ? { status: 'delivered', detail: '', doubt: null } : { status: 'skipped', detail: ALREADY_OPEN, doubt: null };
     return { outcome, live: current };
   }
+  await markSent();
   const after = await connector.reopen(id);
   const was = current.status === 'snoozed' ? 'Unsnoozed' : `Reopened (was ${current.status})`;
-  return { outcome: { status: 'delivered', detail: was, unsure: null }, live: after.status === 'unknown' ? { status: 'open' } : after };
+  return { outcome: { status: 'delivered', detail: was, doubt: null }, live: after.status === 'unknown' ? { status: 'open' } : after };
+}
+
+/**
+ * The next search for a note whose request may still be applied: after half the time it has
+ * been on its way (at least MIN_SETTLE_SEARCH_MS), and never later than the end of the window,
+ * when the note is posted again if it is still not there.
+ */
+function waitForNote(connector: Connector, doubt: NonNullable<Doubt>, settledAt: number, now: number): Outcome {
+  const sentAt = doubt.inFlightSentAt ?? now;
+  const delay = Math.min(Math.max(MIN_SETTLE_SEARCH_MS, Math.round((now - sentAt) / 2)), settledAt - now);
+  const name = HELPDESK_NAMES[connector.helpdesk];
+  return {
+    status: 'queued',
+    waiting: true,
+    detail:
+      `${name} does not show this note yet, and the request sent ${formatDelay(now - sentAt)} ago may still be applied. ` +
+      `Looking again in ${formatDelay(delay)}; it is posted again only if it has not appeared ${formatDelay(NOTE_SETTLE_MS)} after it was sent.`,
+    retryAt: now + delay,
+    doubt,
+  };
 }
 
 function failureOutcome(
   e: unknown,
   effect: OutboxRecord,
-  unsureBefore: number | null,
+  doubtBefore: Doubt,
+  sentAt: number | null,
   policy: BackoffPolicy,
   random: () => number,
   now: number,
   timeoutMs: number,
 ): Outcome {
-  const unsure = isConnectorError(e) && e.outcomeUnknown ? (unsureBefore ?? effect.attemptStartedAt ?? now) : unsureBefore;
-  if (isConnectorError(e) && e.permanent) return { status: 'failed', detail: e.message, unsure };
+  // Only a write that went out can have been applied; an unexpected error after sending is
+  // taken as the worst case.
+  const unknown = sentAt !== null && (!isConnectorError(e) || e.outcomeUnknown);
+  const later = sentAt !== null && (!isConnectorError(e) || e.mayApplyLater);
+  const doubt: Doubt =
+    unknown && sentAt !== null
+      ? { since: doubtBefore?.since ?? sentAt, inFlightSentAt: later ? sentAt : (doubtBefore?.inFlightSentAt ?? null) }
+      : doubtBefore;
+  if (isConnectorError(e) && e.permanent) return { status: 'failed', detail: e.message, doubt };
   const message = isConnectorError(e) ? e.message : `Something went wrong inside Backline: ${e instanceof Error ? e.message : String(e)}`;
   if (effect.attempts >= policy.maxAttempts) {
-    return { status: 'failed', detail: `Gave up after ${effect.attempts} attempts. ${message}`, unsure };
+    return { status: 'failed', detail: `Gave up after ${effect.attempts} attempts. ${message}`, doubt };
   }
   let delay = backoffDelay(effect.attempts, policy, random, isConnectorError(e) ? e.retryAfterMs : null);
   // A request that timed out or lost its connection may still be in the helpdesk's hands; the
   // search for it waits until it has had a full timeout to land.
-  if (isConnectorError(e) && e.outcomeUnknown && (e.kind === 'timeout' || e.kind === 'unreachable')) {
-    delay = Math.max(delay, (effect.attemptStartedAt ?? now) + timeoutMs - now);
+  if (later && sentAt !== null) {
+    delay = Math.max(delay, sentAt + timeoutMs - now);
   }
-  return { status: 'queued', detail: `${message} Retrying in ${formatDelay(delay)} (attempt ${effect.attempts} of ${policy.maxAttempts}).`, retryAt: now + delay, unsure };
+  return { status: 'queued', detail: `${message} Retrying in ${formatDelay(delay)} (attempt ${effect.attempts} of ${policy.maxAttempts}).`, retryAt: now + delay, doubt };
 }
 
 function finish(e: OutboxRecord, o: Outcome, now: number): OutboxRecord {
@@ -250,9 +331,13 @@ function finish(e: OutboxRecord, o: Outcome, now: number): OutboxRecord {
     lastError: o.detail,
     attemptId: null,
     attemptStartedAt: null,
-    unsureSince: o.unsure,
+    attemptSentAt: null,
+    unsureSince: o.doubt?.since ?? null,
+    inFlightSentAt: o.doubt?.inFlightSentAt ?? null,
     updatedAt: now,
   };
+  // A search that only waited for an earlier request is not an attempt at delivering.
+  if (o.status === 'queued' && o.waiting) next.attempts = Math.max(0, e.attempts - 1);
   if (o.status === 'queued') next.nextAttemptAt = o.retryAt;
   else next.finishedAt = now;
   if (o.status === 'delivered' && o.remoteId) next.remoteId = o.remoteId;
@@ -271,12 +356,36 @@ async function claimEffect(db: BacklineDatabase, id: string, now: number): Promi
     return null;
   }
   const attemptId = uuidv7();
-  // A left-over attempt id (worker stopped mid-attempt) makes that attempt's outcome unknown.
-  const unsureSince = e.unsureSince ?? (e.attemptId ? (e.attemptStartedAt ?? now) : null);
-  const record: OutboxRecord = { ...e, unsureSince, attemptId, attemptStartedAt: now, attempts: e.attempts + 1, updatedAt: now };
+  // A left-over attempt id (worker stopped mid-attempt) that had sent its request: that
+  // request's outcome is unknown, and it may still be applied.
+  const interrupted = interruptedSendTime(e);
+  const record: OutboxRecord = {
+    ...e,
+    unsureSince: e.unsureSince ?? interrupted,
+    inFlightSentAt: interrupted ?? e.inFlightSentAt ?? null,
+    attemptId,
+    attemptStartedAt: now,
+    attemptSentAt: null,
+    attempts: e.attempts + 1,
+    updatedAt: now,
+  };
   await tx.store.put(record);
   await tx.done;
   return { record: { ...record }, attemptId };
+}
+
+/**
+ * Records that the attempt is about to send its write, in its own transaction, so that a worker
+ * stopped from here on leaves an attempt whose request may have landed. False when another
+ * attempt holds the effect now (nothing may be sent then). Nothing visible changes: no event.
+ */
+async function markSending(db: BacklineDatabase, id: string, attemptId: string, at: number): Promise<boolean> {
+  const tx = db.transaction('outbox', 'readwrite');
+  const e = await tx.store.get(id);
+  const ours = !!e && e.attemptId === attemptId;
+  if (ours) await tx.store.put({ ...e, attemptSentAt: at });
+  await tx.done;
+  return ours;
 }
 
 /**
@@ -356,7 +465,8 @@ export async function retryEffect(deps: Pick<OutboxDeps, 'store' | 'now' | 'onCh
     await tx.done;
     return false;
   }
-  // unsureSince is kept: a note whose earlier attempt may have landed is still looked for first.
+  // unsureSince and inFlightSentAt are kept: a note whose earlier attempt may have landed is
+  // still looked for first, and not posted again while that attempt may still be applied.
   await tx.store.put({ ...e, status: 'queued', attempts: 0, nextAttemptAt: now, lastError: '', attemptId: null, attemptStartedAt: null, updatedAt: now });
   await tx.done;
   deps.onChange?.({ ticketIds: [e.ticketId], conversationKeys: [] });
@@ -384,6 +494,12 @@ export function createOutboxRunner(run: () => Promise<OutboxRun>, schedule: (at:
             result = await run();
           } catch (e) {
             onError(e);
+            // Data from a newer Backline stays so until Backline is updated, which restarts the
+            // worker and so the outbox: no point waking up for it every 30 s meanwhile.
+            if (isBacklineError(e) && e.code === 'newer_data') {
+              schedule(null);
+              return;
+            }
             // Something outside a single effect broke (e.g. the database); try again later.
             schedule(Date.now() + 30_000);
             return;

@@ -10,43 +10,14 @@ import type { ConnectionView } from './admin/connections';
 import type { BacklineExport, ImportSummary } from './admin/transfer';
 import type { RemoveTypeResult, SaveTypeResult, Usage } from './admin/workspace';
 import type { HelpdeskId } from './hosts';
+// One schema per record, shared with the import and the options page's forms.
+import { ConnectionInput, TeammateInput, TicketTypeInput } from './schemas';
 import type { WorkspaceSettings } from './store';
 
 const requestId = v.pipe(v.string(), v.regex(/^[0-9a-zA-Z-]{8,64}$/, 'requestId must be a UUID'));
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max));
-const helpdesk = v.picklist(['intercom', 'zendesk', 'freshdesk', 'helpscout', 'front', 'zammad', 'chatwoot', 'freescout', 'hubspot', 'gorgias']);
 const passphrase = text(1000);
-
-const AttributeDefInput = v.strictObject({
-  id,
-  name: text(200),
-  type: v.picklist(['text', 'textarea', 'list', 'number', 'decimal', 'boolean', 'datetime']),
-  required: v.boolean(),
-  options: v.optional(v.pipe(v.array(text(200)), v.maxLength(500))),
-  archived: v.optional(v.boolean()),
-});
-
-const TicketTypeInput = v.strictObject({
-  id: v.optional(id),
-  name: text(200),
-  category: v.picklist(['backoffice', 'customer', 'tracker']),
-  icon: text(32),
-  color: text(32),
-  attributes: v.pipe(v.array(AttributeDefInput), v.maxLength(100)),
-  states: v.pipe(v.array(v.strictObject({ id, label: text(200), category: v.picklist(['submitted', 'in_progress', 'waiting', 'resolved']) })), v.maxLength(50)),
-  archived: v.optional(v.boolean()),
-});
-
-const ConnectionInput = v.strictObject({
-  id: v.optional(id),
-  helpdesk,
-  baseUrl: text(500),
-  accountId: text(200),
-  /** Empty or absent on an edit: keep the saved token. */
-  token: v.optional(text(2000)),
-  label: v.optional(text(200)),
-});
 
 /** Import files travel as text; the background parses and validates them (lib/admin/transfer.ts). */
 const importText = v.pipe(v.string(), v.maxLength(50 * 1024 * 1024, 'The file is larger than 50 MB.'));
@@ -65,10 +36,7 @@ export const adminRequestSchemas = {
   'admin:saveSettings': v.strictObject({ requestId, settings: v.strictObject({ preventReopen: v.optional(v.boolean()) }) }),
   'admin:saveTicketType': v.strictObject({ requestId, type: TicketTypeInput }),
   'admin:removeTicketType': v.strictObject({ requestId, typeId: id }),
-  'admin:saveTeammate': v.strictObject({
-    requestId,
-    teammate: v.strictObject({ id: v.optional(id), name: text(200), email: text(400), kind: v.picklist(['person', 'team']) }),
-  }),
+  'admin:saveTeammate': v.strictObject({ requestId, teammate: TeammateInput }),
   'admin:removeTeammate': v.strictObject({ requestId, teammateId: id }),
   'admin:saveConnection': v.strictObject({ requestId, connection: ConnectionInput }),
   'admin:removeConnection': v.strictObject({ requestId, connectionId: id }),

@@ -12,20 +12,17 @@ import type { Ticket, TicketType } from './domain';
 import type { WireError } from './errors';
 import type { PageContext } from './hosts';
 import { adminRequestSchemas, type AdminResponseMap } from './protocol-admin';
-import type { ChangeSet, LinkView, TicketSummary, TicketView, WorkspaceSettings } from './store';
+import { PageContextSchema } from './protocol-events';
+import { AttributeValuesSchema, DescriptionSchema, NoteBodySchema, TicketFieldSchema, TitleSchema } from './schemas';
+import type { LinkView, TicketSummary, TicketView, WorkspaceSettings } from './store';
+
+// The background → pages events live in their own module, so that pages and the content script
+// load those schemas without the requests'; they are part of this protocol all the same.
+export * from './protocol-events';
 
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
 const requestId = v.pipe(v.string(), v.regex(/^[0-9a-zA-Z-]{8,64}$/, 'requestId must be a UUID'));
 const shortText = (max: number) => v.pipe(v.string(), v.maxLength(max));
-const helpdesk = v.picklist(['intercom', 'zendesk', 'freshdesk', 'helpscout', 'front', 'zammad', 'chatwoot', 'freescout', 'hubspot', 'gorgias']);
-
-export const PageContextSchema = v.strictObject({
-  helpdesk,
-  origin: v.pipe(v.string(), v.url(), v.maxLength(300)),
-  account: shortText(200),
-  conversationId: v.pipe(shortText(200), v.minLength(1)),
-  kind: v.picklist(['conversation', 'ticket']),
-});
 
 /** What the page itself shows about the conversation (best effort, optional). */
 const PageDetails = v.strictObject({
@@ -39,11 +36,12 @@ const ConversationRef = v.strictObject({
   key: shortText(1000),
 });
 
-const attributeValues = v.record(v.pipe(v.string(), v.maxLength(200)), v.union([v.string(), v.number(), v.boolean(), v.null()]));
-
 export const requestSchemas = {
-  // content script → background: the only thing a content script may say.
+  // content script → background: all a content script may say. It reports on its page, the dock
+  // it mounted, and focus taken from the dock; it never writes ticket data.
   'cs:pageContext': v.strictObject({ context: v.nullable(PageContextSchema), details: v.optional(PageDetails) }),
+  /** The page moved focus out of the dock to an element of its own without the agent clicking in the page. */
+  'cs:focusTaken': v.strictObject({}),
 
   // extension pages → background
   'ui:hello': v.strictObject({ context: v.optional(v.nullable(PageContextSchema)) }),
@@ -59,13 +57,13 @@ export const requestSchemas = {
   'ui:catalog': v.strictObject({}),
   'ui:createTicket': v.strictObject({
     requestId,
-    title: shortText(2000),
+    title: TitleSchema,
     typeId: id,
-    description: v.optional(v.string()),
+    description: v.optional(DescriptionSchema),
     assigneeId: v.optional(v.nullable(id)),
-    attributes: v.optional(attributeValues),
-    user: v.optional(shortText(500)),
-    company: v.optional(shortText(500)),
+    attributes: v.optional(AttributeValuesSchema),
+    user: v.optional(TicketFieldSchema),
+    company: v.optional(TicketFieldSchema),
     conversation: v.optional(v.nullable(ConversationRef)),
   }),
   'ui:updateTicket': v.strictObject({
@@ -73,13 +71,13 @@ export const requestSchemas = {
     ticketId: id,
     baseVersion: v.pipe(v.number(), v.integer(), v.minValue(1)),
     changes: v.strictObject({
-      title: v.optional(shortText(2000)),
-      description: v.optional(v.string()),
-      user: v.optional(shortText(1000)),
-      company: v.optional(shortText(1000)),
+      title: v.optional(TitleSchema),
+      description: v.optional(DescriptionSchema),
+      user: v.optional(TicketFieldSchema),
+      company: v.optional(TicketFieldSchema),
       sharing: v.optional(v.picklist(['internal', 'shared'])),
       assigneeId: v.optional(v.nullable(id)),
-      attributes: v.optional(attributeValues),
+      attributes: v.optional(AttributeValuesSchema),
     }),
   }),
   'ui:changeState': v.strictObject({
@@ -91,12 +89,14 @@ export const requestSchemas = {
       v.array(v.strictObject({ conversationKey: shortText(1000), note: v.boolean(), reopen: v.boolean() })),
     ),
   }),
-  'ui:addNote': v.strictObject({ requestId, ticketId: id, body: v.pipe(v.string(), v.maxLength(1_000_000)), crossPost: v.boolean() }),
+  'ui:addNote': v.strictObject({ requestId, ticketId: id, body: NoteBodySchema, crossPost: v.boolean() }),
   'ui:link': v.strictObject({ requestId, ticketId: id, conversation: ConversationRef }),
   'ui:unlink': v.strictObject({ requestId, ticketId: id, conversationKey: shortText(1000) }),
   'ui:preview': v.strictObject({ conversationKey: shortText(1000) }),
   'ui:retryEffect': v.strictObject({ effectId: id }),
   'ui:getSettings': v.strictObject({}),
+  /** Asks the content script of the panel's tab whether the page covers the dock (browsers without IntersectionObserver v2). */
+  'ui:checkDock': v.strictObject({}),
 
   // options page → background (see lib/protocol-admin.ts)
   ...adminRequestSchemas,
@@ -132,6 +132,7 @@ export interface Catalog {
 /** Response types, one per request. A missing entry is a compile error in the handler map. */
 export interface ResponseMap extends AdminResponseMap {
   'cs:pageContext': { accepted: boolean };
+  'cs:focusTaken': { accepted: boolean };
   'ui:hello': { tabId: number | null; context: PageContext | null; conversationKey: string | null; followsActiveTab: boolean };
   'ui:conversationView': { conversation: ConversationRecord | null; linked: TicketSummary[] };
   'ui:ticketView': TicketView;
@@ -146,6 +147,8 @@ export interface ResponseMap extends AdminResponseMap {
   'ui:preview': PreviewResult;
   'ui:retryEffect': { queued: boolean };
   'ui:getSettings': WorkspaceSettings;
+  /** null: no dock in the sender's tab answered. */
+  'ui:checkDock': { covered: boolean | null };
 }
 
 export interface RequestMessage<K extends RequestType = RequestType> {
@@ -155,12 +158,8 @@ export interface RequestMessage<K extends RequestType = RequestType> {
 
 export type Reply<T> = { ok: true; data: T } | { ok: false; error: WireError };
 
-/** Messages the background pushes to extension pages and content scripts. */
-export type BackgroundEvent =
-  | { type: 'bg:changed'; changes: ChangeSet }
-  | { type: 'bg:tabContext'; tabId: number; context: PageContext | null; conversationKey: string | null }
-  | { type: 'bg:activeTab'; tabId: number; context: PageContext | null; conversationKey: string | null }
-  | { type: 'bg:togglePanel' };
+/** A content script's answer to bg:checkDock (untrusted input to the background). */
+export const DockCheckSchema = v.strictObject({ covered: v.boolean() });
 
 export type SenderRole = 'content' | 'page' | 'options';
 

@@ -34,6 +34,7 @@ import {
 import { effectiveSettings, policyConflictMessage, policyConflicts } from './admin/policy';
 import { BacklineError } from './errors';
 import { uuidv7 } from './ids';
+import { LIMITS } from './limits';
 import type { PreviewMessage } from './protocol';
 
 type Tx<Mode extends IDBTransactionMode> = IDBPTransaction<BacklineDB, StoreNames<BacklineDB>[], Mode>;
@@ -110,6 +111,25 @@ export interface TicketChanges {
   sharing?: SharingBehavior;
   assigneeId?: string | null;
   attributes?: Record<string, AttributeValue>;
+}
+
+/** A field someone else changed after the version an edit began from. */
+export interface FieldConflict {
+  /** title, description, user, company, sharing, assigneeId, stateId, or a custom attribute's id. */
+  field: string;
+  /** The field's name for people ("Title", "Severity", "State", "Assignee"). */
+  label: string;
+  /** Who saved the value that is stored now, and when; null where the activity log does not say. */
+  actorId: string | null;
+  at: number | null;
+}
+
+/** `details` of a `stale` BacklineError: what is saved now, so a page can show it at once. */
+export interface StaleDetails {
+  currentVersion: number;
+  /** The ticket as it is stored now. */
+  ticket: Ticket;
+  conflicts: FieldConflict[];
 }
 
 export class Store {
@@ -403,7 +423,12 @@ export class Store {
     );
   }
 
-  /** Edits attributes of a ticket made against `baseVersion`; a stale version is refused. */
+  /**
+   * Edits fields of a ticket, made against `baseVersion` (the version the agent's edit began
+   * from). When the ticket moved on since then, the edit is refused as `stale` only if one of
+   * the fields it changes was changed by someone else after `baseVersion`: a change to another
+   * field is kept and this one applies on top of it (see refuseConflicts).
+   */
   async updateTicket(input: {
     requestId: string;
     actorId: string;
@@ -418,13 +443,15 @@ export class Store {
     }
     if (c.description !== undefined) checkDescription(c.description);
     return this.write(input.requestId, ['tickets', 'ticketTypes', 'activity', 'teammates', 'links'], async (tx) => {
-      const ticket = await loadFresh(tx, input.ticketId, input.baseVersion);
+      const ticket = await tx.objectStore('tickets').get(input.ticketId);
+      if (!ticket) throw new BacklineError('not_found', 'This ticket no longer exists.');
       const type = await tx.objectStore('ticketTypes').get(ticket.typeId);
       const now = Date.now();
+      const version = ticket.version + 1;
       const next: Ticket = { ...ticket, attributes: { ...ticket.attributes } };
       const log: ActivityRecord[] = [];
       const entry = (field: string, label: string, from: string, to: string) =>
-        log.push({ id: uuidv7(), ticketId: ticket.id, at: now, actorId: input.actorId, type: 'attribute', field, label, from, to });
+        log.push({ id: uuidv7(), ticketId: ticket.id, at: now, actorId: input.actorId, version, type: 'attribute', field, label, from, to });
 
       if (c.title !== undefined && c.title.trim() !== ticket.title) {
         entry('title', 'Title', ticket.title, c.title.trim());
@@ -437,7 +464,9 @@ export class Store {
       for (const [field, label] of [['user', 'User'], ['company', 'Company']] as const) {
         const v = c[field];
         if (v !== undefined && v.trim() !== ticket[field]) {
-          if (v.length > 500) throw new BacklineError('invalid', `${label} is too long.`, { field });
+          if (v.trim().length > LIMITS.ticketField) {
+            throw new BacklineError('invalid', `${label} is too long (limit ${LIMITS.ticketField.toLocaleString('en')} characters).`, { field });
+          }
           entry(field, label, ticket[field], v.trim());
           next[field] = v.trim();
         }
@@ -450,7 +479,7 @@ export class Store {
         if (c.assigneeId && !(await tx.objectStore('teammates').get(c.assigneeId))) {
           throw new BacklineError('invalid', 'That assignee is not a teammate.', { field: 'assigneeId' });
         }
-        log.push({ id: uuidv7(), ticketId: ticket.id, at: now, actorId: input.actorId, type: 'assignment', from: ticket.assigneeId, to: c.assigneeId });
+        log.push({ id: uuidv7(), ticketId: ticket.id, at: now, actorId: input.actorId, version, type: 'assignment', from: ticket.assigneeId, to: c.assigneeId });
         next.assigneeId = c.assigneeId;
       }
       if (c.attributes && type) {
@@ -469,8 +498,9 @@ export class Store {
         next.attributes = mergeTouched(ticket.attributes, values, touched);
       }
       if (!log.length) return { result: ticket, changes: { ticketIds: [], conversationKeys: [] } };
+      await refuseConflicts(tx, ticket, input, log.map((a) => ({ field: changedField(a)!, label: changedLabel(a) })));
       next.updatedAt = now;
-      next.version = ticket.version + 1;
+      next.version = version;
       await tx.objectStore('tickets').put(next);
       for (const a of log) await tx.objectStore('activity').add(a);
       return { result: next, changes: { ticketIds: [ticket.id], conversationKeys: await linkedKeys(tx, ticket.id) } };
@@ -494,11 +524,13 @@ export class Store {
       input.requestId,
       ['tickets', 'ticketTypes', 'activity', 'links', 'conversations', 'outbox', 'meta', 'teammates'],
       async (tx) => {
-        const ticket = await loadFresh(tx, input.ticketId, input.baseVersion);
+        const ticket = await tx.objectStore('tickets').get(input.ticketId);
+        if (!ticket) throw new BacklineError('not_found', 'This ticket no longer exists.');
         const type = await tx.objectStore('ticketTypes').get(ticket.typeId);
         const to = findState(type, input.stateId);
         if (!to) throw new BacklineError('invalid', 'That state does not exist for this ticket type.', { field: 'stateId' });
         if (to.id === ticket.stateId) return { result: ticket, changes: { ticketIds: [], conversationKeys: [] } };
+        await refuseConflicts(tx, ticket, input, [{ field: 'stateId', label: 'State' }]);
         const from = findState(type, ticket.stateId);
         const settingsRec = await tx.objectStore('meta').get('settings');
         const settings = effectiveSettings(
@@ -526,6 +558,7 @@ export class Store {
           ticketId: ticket.id,
           at: now,
           actorId: input.actorId,
+          version: ticket.version + 1,
           type: 'state',
           from: ticket.stateId,
           to: to.id,
@@ -645,17 +678,74 @@ export class Store {
 
 // ----- helpers (all run inside the caller's transaction) ---------------------------------------
 
-async function loadFresh(tx: Tx<'readwrite'>, id: string, baseVersion: number): Promise<Ticket> {
-  const ticket = await tx.objectStore('tickets').get(id);
-  if (!ticket) throw new BacklineError('not_found', 'This ticket no longer exists.');
-  if (ticket.version !== baseVersion) {
-    throw new BacklineError(
-      'stale',
-      'Someone changed this ticket a moment ago, so your change was not saved. The ticket now shows the latest version; make your change again if it is still needed.',
-      { currentVersion: ticket.version },
-    );
+/** The field of a ticket that an activity item records a change of, in the names FieldConflict uses. */
+function changedField(a: ActivityRecord): string | null {
+  if (a.type === 'attribute') return a.field;
+  if (a.type === 'state') return 'stateId';
+  if (a.type === 'assignment') return 'assigneeId';
+  return null;
+}
+
+function changedLabel(a: ActivityRecord): string {
+  return a.type === 'attribute' ? a.label : a.type === 'state' ? 'State' : 'Assignee';
+}
+
+/**
+ * Which fields of `ticket` changed after `baseVersion`, with who changed each last and when,
+ * read from the activity log (each field change records the version it produced). `complete`
+ * is false when some version after `baseVersion` has no such record (changes logged before
+ * versions were, or a version the page cannot have seen): then any field may have changed.
+ */
+async function changesSince(
+  tx: Tx<'readwrite'>,
+  ticket: Ticket,
+  baseVersion: number,
+): Promise<{ fields: Map<string, { actorId: string; at: number; version: number }>; complete: boolean }> {
+  const fields = new Map<string, { actorId: string; at: number; version: number }>();
+  if (baseVersion > ticket.version) return { fields, complete: false };
+  const seen = new Set<number>();
+  for (const a of await tx.objectStore('activity').index('byTicket').getAll(ticket.id)) {
+    const v = a.version;
+    const field = changedField(a);
+    if (field === null || typeof v !== 'number' || v <= baseVersion || v > ticket.version) continue;
+    seen.add(v);
+    const known = fields.get(field);
+    if (!known || known.version <= v) fields.set(field, { actorId: a.actorId, at: a.at, version: v });
   }
-  return ticket;
+  return { fields, complete: seen.size === ticket.version - baseVersion };
+}
+
+/**
+ * Refuses a change made against an older version than the stored one when a field it changes
+ * was changed since that version (a lost update otherwise). The error carries the ticket as
+ * saved now and, per conflicting field, who saved it and when, so the page can show both values
+ * without another read. Fields the change leaves alone may have moved on: they are kept.
+ */
+async function refuseConflicts(
+  tx: Tx<'readwrite'>,
+  ticket: Ticket,
+  input: { baseVersion: number; actorId: string },
+  changing: { field: string; label: string }[],
+): Promise<void> {
+  if (ticket.version === input.baseVersion) return;
+  const { fields, complete } = await changesSince(tx, ticket, input.baseVersion);
+  const conflicts: FieldConflict[] = changing
+    .filter((c) => !complete || fields.has(c.field))
+    .map((c) => ({ field: c.field, label: c.label, actorId: fields.get(c.field)?.actorId ?? null, at: fields.get(c.field)?.at ?? null }));
+  if (!conflicts.length) return;
+  const actors = new Set(conflicts.map((c) => c.actorId));
+  const [only] = actors;
+  let who = 'Someone';
+  if (actors.size === 1 && only === input.actorId) who = 'You (in another tab or window)';
+  else if (actors.size === 1 && only) who = (await tx.objectStore('teammates').get(only))?.name ?? who;
+  const named = (c: FieldConflict) => (c.field === 'stateId' || c.field === 'assigneeId' ? c.label.toLowerCase() : `“${c.label}”`);
+  const labels = [...new Set(conflicts.map(named))].join(' and ');
+  const details: StaleDetails = { currentVersion: ticket.version, ticket, conflicts };
+  throw new BacklineError(
+    'stale',
+    `${who} changed this ticket’s ${labels} after your change began, so your change was not saved. The ticket now shows what is saved; make your change again if it is still needed.`,
+    details as unknown as Record<string, unknown>,
+  );
 }
 
 async function linkedKeys(tx: Tx<'readwrite'>, ticketId: string): Promise<string[]> {

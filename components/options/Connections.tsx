@@ -3,6 +3,7 @@ import browser from 'webextension-polyfill';
 import { normalizeBaseUrl, permissionPatternFor, type ConnectionView } from '@/lib/admin/connections';
 import { request } from '@/lib/client';
 import { HELPDESK_NAMES, type HelpdeskId } from '@/lib/hosts';
+import { LIMITS } from '@/lib/limits';
 import type { ConnectionTest } from '@/lib/protocol-admin';
 import { useOptions } from './context';
 import { Alert, Field, LockedHint, RemoveDialog, Section, useAction } from './ui';
@@ -203,10 +204,12 @@ function ConnectionForm(props: { connection: ConnectionView | null; supported: H
     setResult(null);
     if (!c && !token.trim()) return setError('Enter the API access token.');
     const access = ensureOriginAccess(baseUrl); // first, inside the submit
-    void run(async (requestId) => {
+    const connection = form();
+    // Saving the same form again after a failure is the same action; an edited form is a new one.
+    void run(`save ${JSON.stringify(connection)}`, async (requestId) => {
       const denied = await access;
       if (denied) throw new Error(denied);
-      const r = await request('admin:saveConnection', { requestId, connection: form() });
+      const r = await request('admin:saveConnection', { requestId, connection });
       const notes = [
         r.missingPermission ? `Backline may not read ${new URL(r.connection.baseUrl).origin} yet, so its pages are not recognised.` : '',
         r.warning,
@@ -263,7 +266,7 @@ function ConnectionForm(props: { connection: ConnectionView | null; supported: H
         </Field>
         <label class="field">
           <span>Connection name (optional)</span>
-          <input type="text" value={label} maxLength={100} onInput={(e) => setLabel(e.currentTarget.value)} />
+          <input type="text" value={label} maxLength={LIMITS.connectionLabel} onInput={(e) => setLabel(e.currentTarget.value)} />
         </label>
       </div>
       {result?.ok && (

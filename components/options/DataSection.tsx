@@ -81,7 +81,8 @@ export function DataSection() {
 
   const importNow = () => {
     if (!pending) return;
-    void importer.run(async (requestId) => {
+    // Importing the same file again after a failure is the same action.
+    void importer.run(`import ${pending.text}`, async (requestId) => {
       const summary = await request('admin:import', { requestId, text: pending.text });
       setPending(null);
       model.announce(`Imported ${describeSummary(summary)} from ${pending.name}.`);
@@ -89,7 +90,7 @@ export function DataSection() {
   };
 
   const wipeNow = () =>
-    void wiper.run(async (requestId) => {
+    void wiper.run('wipe', async (requestId) => {
       await request('admin:wipe', { requestId });
       setConfirmWipe(false);
       model.announce('Deleted all tickets, notes, links, teammates and settings. The default ticket types are back.');

@@ -18,7 +18,7 @@ export function SettingsSection() {
   const toggle = (next: boolean) => {
     if (busy) return;
     setPending(next);
-    void run(async (requestId) => {
+    void run(`preventReopen ${next}`, async (requestId) => {
       try {
         await request('admin:saveSettings', { requestId, settings: { preventReopen: next } });
         await model.refreshStatus();

@@ -1,6 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import * as v from 'valibot';
 import { request } from '@/lib/client';
 import type { Teammate } from '@/lib/db';
+import { LIMITS } from '@/lib/limits';
+import { TeammateInput } from '@/lib/schemas';
 import { useOptions } from './context';
 import { Alert, Field, LockedHint, RemoveDialog, Section, plural, useAction } from './ui';
 
@@ -24,7 +27,7 @@ export function Teammates() {
   const teams = ws.teammates.filter((t) => t.kind === 'team');
 
   const chooseMe = (teammateId: string) =>
-    void me.run(async (requestId) => {
+    void me.run(`me ${teammateId}`, async (requestId) => {
       const t = await request('opt:setMe', { requestId, teammateId });
       model.announce(`On this browser you are now ${t.name}.`);
     });
@@ -97,15 +100,24 @@ function TeammateForm(props: { teammate?: Teammate; kind: Teammate['kind']; onCl
   const model = useOptions();
   const [name, setName] = useState(props.teammate?.name ?? '');
   const [email, setEmail] = useState(props.teammate?.email ?? '');
-  const { busy, error, run } = useAction();
+  const { busy, error, setError, run } = useAction();
   const input = useRef<HTMLInputElement>(null);
   const team = props.kind === 'team';
   useEffect(() => input.current?.focus(), []);
 
   const submit = (e: Event) => {
     e.preventDefault();
-    void run(async (requestId) => {
-      const t = await request('admin:saveTeammate', { requestId, teammate: { id: props.teammate?.id, name, email: team ? '' : email, kind: props.kind } });
+    const teammate = { id: props.teammate?.id, name, email: team ? '' : email, kind: props.kind };
+    // The schema the background checks with too: a problem is said here, before sending.
+    const check = v.safeParse(TeammateInput, teammate);
+    if (!check.success) {
+      setError(check.issues[0].message);
+      input.current?.focus();
+      return;
+    }
+    // Saving the same form again after a failure is the same action; an edited form is a new one.
+    void run(`save ${JSON.stringify(teammate)}`, async (requestId) => {
+      const t = await request('admin:saveTeammate', { requestId, teammate });
       model.announce(`Saved ${t.name}.`);
       props.onClose();
     });
@@ -116,7 +128,7 @@ function TeammateForm(props: { teammate?: Teammate; kind: Teammate['kind']; onCl
       <div class="grid-2">
         <label class="field">
           <span>{team ? 'Team name' : 'Teammate name'}</span>
-          <input ref={input} type="text" value={name} maxLength={100} onInput={(e) => setName(e.currentTarget.value)} />
+          <input ref={input} type="text" value={name} maxLength={LIMITS.teammateName} onInput={(e) => setName(e.currentTarget.value)} />
         </label>
         {!team && (
           <label class="field">

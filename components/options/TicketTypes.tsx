@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { blankTicketType, type TicketTypeInput, type TypeUsage } from '@/lib/admin/workspace';
+import { blankTicketType, normalizeTicketType, type TicketTypeInput, type TypeUsage } from '@/lib/admin/workspace';
 import { request } from '@/lib/client';
 import {
   ATTRIBUTE_TYPE_LABELS,
@@ -13,7 +13,9 @@ import {
   type TicketKind,
   type TicketType,
 } from '@/lib/domain';
+import { isBacklineError } from '@/lib/errors';
 import { newRequestId } from '@/lib/ids';
+import { LIMITS, safeColor } from '@/lib/limits';
 import { useOptions } from './context';
 import { Alert, ConfirmDialog, Field, LockedHint, RemoveDialog, Section, plural, useAction } from './ui';
 
@@ -103,7 +105,7 @@ export function TicketTypes() {
                     disabled={!editable || restore.busy}
                     aria-label={`Restore ${t.name}`}
                     onClick={() =>
-                      void restore.run(async (requestId) => {
+                      void restore.run(`restore ${t.id}`, async (requestId) => {
                         const { archived: _gone, ...rest } = t;
                         await request('admin:saveTicketType', { requestId, type: { ...rest, archived: false } });
                         model.announce(`Restored ${t.name}.`);
@@ -138,7 +140,8 @@ function TypeSummary({ type, usage }: { type: TicketType; usage: TypeUsage }) {
   return (
     <div class="type-summary">
       <div class="type-head">
-        <span class="type-icon" style={{ background: type.color }} aria-hidden="true">
+        {/* Only ever a #rrggbb colour in a style, whatever the stored record holds. */}
+        <span class="type-icon" style={{ background: safeColor(type.color) }} aria-hidden="true">
           {type.icon}
         </span>
         <h3 class="type-name">{type.name}</h3>
@@ -206,7 +209,8 @@ function toInput(type: TicketType): TicketTypeInput {
     name: type.name,
     category: type.category,
     icon: type.icon,
-    color: type.color,
+    // A stored colour that is not #rrggbb is replaced by what the form shows, not sent back.
+    color: safeColor(type.color),
     attributes: type.attributes,
     states: type.states,
   });
@@ -319,12 +323,17 @@ function TypeEditor(props: { type?: TicketType; usage: TypeUsage; startWithAttri
     if (!next) return;
     if (attrForm && !attrForm.name.trim()) setAttrForm(null);
     setDraft(next);
-    if (!next.name.trim()) {
-      setError('Give the ticket type a name.');
-      nameInput.current?.focus();
+    // The checks the background makes too (same schema and rules), before anything is sent.
+    try {
+      normalizeTicketType(next);
+    } catch (e) {
+      if (!isBacklineError(e)) throw e;
+      setError(e.message);
+      if (e.details?.field === 'name') nameInput.current?.focus();
       return;
     }
-    void run(async (requestId) => {
+    // Saving the same form again after a failure is the same action; an edited form is a new one.
+    void run(`save ${JSON.stringify(next)}`, async (requestId) => {
       const r = await request('admin:saveTicketType', { requestId, type: next });
       const kept = r.archivedAttributes.length ? ` Kept ${r.archivedAttributes.map((n) => `“${n}”`).join(', ')} hidden because tickets hold values for it.` : '';
       props.onClose(`Saved ticket type ${r.type.name}.${kept}`);
@@ -340,7 +349,7 @@ function TypeEditor(props: { type?: TicketType; usage: TypeUsage; startWithAttri
       <div class="grid-2">
         <label class="field">
           <span>Type name</span>
-          <input ref={nameInput} type="text" value={draft.name} maxLength={80} required onInput={(e) => set({ name: e.currentTarget.value })} />
+          <input ref={nameInput} type="text" value={draft.name} maxLength={LIMITS.typeName} required onInput={(e) => set({ name: e.currentTarget.value })} />
         </label>
         <Field label="Category" hint={used ? `${plural(usage.tickets, 'ticket')} use this type, so its category is fixed.` : undefined}>
           {(control) => (
@@ -355,11 +364,12 @@ function TypeEditor(props: { type?: TicketType; usage: TypeUsage; startWithAttri
         </Field>
         <label class="field">
           <span>Icon</span>
-          <input type="text" value={draft.icon} maxLength={8} onInput={(e) => set({ icon: e.currentTarget.value })} />
+          {/* maxLength counts UTF-16 units: room for emoji; the icon check counts characters. */}
+          <input type="text" value={draft.icon} maxLength={LIMITS.typeIcon * 2} onInput={(e) => set({ icon: e.currentTarget.value })} />
         </label>
         <label class="field">
           <span>Colour</span>
-          <input type="color" value={draft.color} onInput={(e) => set({ color: e.currentTarget.value })} />
+          <input type="color" value={safeColor(draft.color)} onInput={(e) => set({ color: e.currentTarget.value })} />
         </label>
       </div>
 
@@ -401,7 +411,7 @@ function TypeEditor(props: { type?: TicketType; usage: TypeUsage; startWithAttri
             <div class="grid-2">
               <label class="field">
                 <span>Attribute name</span>
-                <input ref={attrNameInput} type="text" value={attrForm.name} maxLength={80} onInput={(e) => setAttrForm({ ...attrForm, name: e.currentTarget.value })} />
+                <input ref={attrNameInput} type="text" value={attrForm.name} maxLength={LIMITS.attributeName} onInput={(e) => setAttrForm({ ...attrForm, name: e.currentTarget.value })} />
               </label>
               <label class="field">
                 <span>Attribute type</span>
@@ -476,7 +486,7 @@ function TypeEditor(props: { type?: TicketType; usage: TypeUsage; startWithAttri
                 type="text"
                 aria-label={`State ${i + 1} label`}
                 value={s.label}
-                maxLength={60}
+                maxLength={LIMITS.stateLabel}
                 onInput={(e) => setStates(draft.states.map((x, j) => (j === i ? { ...x, label: e.currentTarget.value } : x)))}
               />
               <select

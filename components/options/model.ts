@@ -39,9 +39,14 @@ export function createOptionsModel() {
   }
 
   async function start(abort: AbortSignal) {
-    onBackgroundEvent((event) => {
-      if (event.type === 'bg:changed') refreshSoon();
-    }, abort);
+    onBackgroundEvent(
+      (event) => {
+        if (event.type === 'bg:changed') refreshSoon();
+      },
+      abort,
+      // The worker stopped and events may have been lost meanwhile.
+      { onReconnect: refreshSoon },
+    );
     await Promise.all([refreshStatus(), refreshWorkspace()]);
   }
 

@@ -1,24 +1,37 @@
 import type { ComponentChildren, VNode } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
-import { newRequestId } from '@/lib/ids';
+import { createActionIds } from '@/lib/client';
 import { useOptions } from './context';
 
 /**
- * Runs a write with one request id per user action, so that a retry of the same action
- * (after the background restarted) is applied once, and guards against double submission.
- * Errors land in `error`, written for a person to read.
+ * Runs a user action's write with its request id, and guards against double submission. Errors
+ * land in `error`, written for a person to read.
+ *
+ * `run(key, fn)`: `key` says what the action is (the form's values). When the action failed (the
+ * form stays) and the admin does the same action again, it gets the same request id, so if the
+ * first attempt was saved after all (the background stopped before it answered), the store
+ * applies it once. A success, or another key, means a new id. `run(fn)`: an action that is never
+ * "the same again"; a new id each time. Within one attempt, `request()` resends with the same id
+ * when the background does not answer.
  */
 export function useAction() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const busyRef = useRef(false);
-  async function run<T>(fn: (requestId: string) => Promise<T>): Promise<T | undefined> {
+  const [ids] = useState(createActionIds);
+  function run<T>(fn: (requestId: string) => Promise<T>): Promise<T | undefined>;
+  function run<T>(key: string, fn: (requestId: string) => Promise<T>): Promise<T | undefined>;
+  async function run<T>(keyOrFn: string | ((requestId: string) => Promise<T>), action?: (requestId: string) => Promise<T>): Promise<T | undefined> {
+    const [key, fn] = typeof keyOrFn === 'string' ? [keyOrFn, action!] : [undefined, keyOrFn];
     if (busyRef.current) return undefined;
     busyRef.current = true;
     setBusy(true);
     setError('');
+    const requestId = ids.begin(key);
     try {
-      return await fn(newRequestId());
+      const result = await fn(requestId);
+      ids.succeeded(requestId);
+      return result;
     } catch (e) {
       setError((e as Error).message);
       return undefined;
@@ -130,8 +143,9 @@ export function ConfirmDialog(props: {
 }
 
 /**
- * A confirmation that removes something: runs `remove` with one request id, announces what it
- * returns, and closes; a refusal from the background stays in the dialog as an alert.
+ * A confirmation that removes something: runs `remove` with its request id, announces what it
+ * returns, and closes; a refusal from the background stays in the dialog as an alert, and
+ * confirming again there is the same action (the same request id).
  */
 export function RemoveDialog(props: {
   title: string;
@@ -151,7 +165,7 @@ export function RemoveDialog(props: {
       error={error}
       onCancel={props.onClose}
       onConfirm={() =>
-        void run(async (requestId) => {
+        void run('remove', async (requestId) => {
           model.announce(await props.remove(requestId));
           props.onClose();
         })

@@ -11,7 +11,8 @@ import { isTypingTarget } from './ui';
 
 export function App() {
   const model = usePanel();
-  const route = model.route.value;
+  // When the panel could not start, the alert says why and no view shows a misleading empty state.
+  const route = model.unavailable.value ? { name: 'unavailable' as const } : model.route.value;
   const [help, setHelp] = useState(false);
 
   useEffect(() => {

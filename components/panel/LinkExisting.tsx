@@ -1,33 +1,20 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { request } from '@/lib/client';
 import { formatTicketNumber } from '@/lib/domain';
-import type { TicketSummary } from '@/lib/store';
 import { usePanel } from './context';
 import { KindIcon, StateBadge, useAction } from './ui';
+import { useTicketSearch } from './useTicketSearch';
 
 /** "Link existing ticket": find a ticket by ID or title words and link it to this conversation. */
 export function LinkExisting() {
   const model = usePanel();
   const [query, setQuery] = useState('');
-  const [results, setResults] = useState<TicketSummary[] | null>(null);
+  const { results, error } = useTicketSearch({ text: query.trim() || undefined, limit: 50 }, [query, model.revision.value]);
   const { run } = useAction();
   const input = useRef<HTMLInputElement>(null);
   const linkedIds = new Set(model.conversation.value?.linked.map((s) => s.ticket.id));
 
   useLayoutEffect(() => input.current?.focus(), []);
-  useEffect(() => {
-    let cancelled = false;
-    // Debounced so that typing never waits on the store.
-    const t = setTimeout(async () => {
-      const found = await request('ui:queryTickets', { text: query.trim() || undefined, limit: 50 }).catch(() => []);
-      if (!cancelled) setResults(found);
-    }, 120);
-    return () => {
-      cancelled = true;
-      clearTimeout(t);
-    };
-  }, [query, model.revision.value]);
-
   return (
     <div class="view">
       <header class="bar">
@@ -48,6 +35,11 @@ export function LinkExisting() {
         onKeyDown={(e) => e.key === 'Escape' && model.navigate({ name: 'conversation' })}
       />
       <section aria-label="Matching tickets">
+        {error && (
+          <p role="alert" class="field-error">
+            {error}
+          </p>
+        )}
         {results && results.length === 0 && <p class="muted">No ticket matches “{query}”.</p>}
         <ul class="tickets">
           {results?.map((s) => (
@@ -67,20 +59,17 @@ export function LinkExisting() {
                   type="button"
                   aria-label="Link"
                   aria-description={`Link ${formatTicketNumber(s.ticket.number)} ${s.ticket.title}`}
-                  onClick={() =>
-                    run(async (requestId) => {
-                      const key = model.conversationKey.value;
-                      if (!key) return;
-                      try {
-                        await request('ui:link', { requestId, ticketId: s.ticket.id, conversation: { key } });
-                        await model.refreshConversation();
-                        model.announce(`Linked ${formatTicketNumber(s.ticket.number)} to this conversation.`);
-                        model.navigate({ name: 'conversation' });
-                      } catch (e) {
-                        model.showError((e as Error).message);
-                      }
-                    })
-                  }
+                  onClick={() => {
+                    const key = model.conversationKey.value;
+                    if (!key) return;
+                    // Pressing Link again after a failure is the same action.
+                    run(`link ${s.ticket.id} ${key}`, async (requestId) => {
+                      await request('ui:link', { requestId, ticketId: s.ticket.id, conversation: { key } });
+                      await model.refreshConversation();
+                      model.announce(`Linked ${formatTicketNumber(s.ticket.number)} to this conversation.`);
+                      model.navigate({ name: 'conversation' });
+                    }).catch((e: Error) => model.showError(e.message));
+                  }}
                 >
                   Link
                 </button>

@@ -41,11 +41,9 @@ export function Links({ ticket, links }: { ticket: Ticket; links: LinkView[] }) 
                 class="small ghost"
                 aria-label={`Unlink ${name}`}
                 onClick={() =>
-                  run(async (requestId) => {
-                    await request('ui:unlink', { requestId, ticketId: ticket.id, conversationKey: link.conversationKey }).catch((e: Error) =>
-                      model.showError(e.message),
-                    );
-                  })
+                  run(`unlink ${ticket.id} ${link.conversationKey}`, (requestId) =>
+                    request('ui:unlink', { requestId, ticketId: ticket.id, conversationKey: link.conversationKey }),
+                  ).catch((e: Error) => model.showError(e.message))
                 }
               >
                 Unlink

@@ -48,25 +48,24 @@ export function NewTicket() {
       model.announce(Object.values(problems).join(' '));
       return;
     }
-    void run(async (requestId) => {
-      try {
-        const ticket = await request('ui:createTicket', {
-          requestId,
-          title,
-          typeId,
-          description: isBlankRichText(description) ? '' : description,
-          assigneeId: assigneeId || null,
-          attributes: values,
-          user,
-          company,
-          conversation: model.conversationKey.value ? { key: model.conversationKey.value } : null,
-        });
-        model.announce(`Created ticket #${ticket.number}.`);
-        model.navigate({ name: 'ticket', ticketId: ticket.id });
-      } catch (err) {
-        model.showError((err as Error).message);
-      }
-    });
+    const form = {
+      title,
+      typeId,
+      description: isBlankRichText(description) ? '' : description,
+      assigneeId: assigneeId || null,
+      attributes: values,
+      user,
+      company,
+      conversation: model.conversationKey.value ? { key: model.conversationKey.value } : null,
+    };
+    // The same form submitted again after a failure is the same action (one ticket, even if the
+    // first attempt was saved); a changed form is a new one.
+    void run(JSON.stringify(form), async (requestId) => {
+      const ticket = await request('ui:createTicket', { requestId, ...form });
+      model.clearError();
+      model.announce(`Created ticket #${ticket.number}.`);
+      model.navigate({ name: 'ticket', ticketId: ticket.id });
+    }).catch((err: Error) => model.showError(err.message));
   };
 
   return (

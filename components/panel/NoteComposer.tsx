@@ -24,17 +24,16 @@ export function NoteComposer({ ticketId, linkCount }: { ticketId: string; linkCo
       return;
     }
     setProblem('');
-    void run(async (requestId) => {
-      try {
-        await request('ui:addNote', { requestId, ticketId, body: check.body, crossPost });
-        setBody('');
-        model.announce(crossPost ? `Note cross-posted to ${linkCount} linked conversation${linkCount === 1 ? '' : 's'}.` : 'Note added.');
-      } catch (e) {
-        setProblem((e as Error).message);
-      } finally {
-        area.current?.focus();
-      }
-    });
+    // The same note posted the same way is the same action: after a failure (the note stays in
+    // the box) posting it again reuses the request id; an edited note is a new action.
+    const note = { ticketId, body: check.body, crossPost };
+    void run(JSON.stringify(note), async (requestId) => {
+      await request('ui:addNote', { requestId, ...note });
+      setBody('');
+      model.announce(crossPost ? `Note cross-posted to ${linkCount} linked conversation${linkCount === 1 ? '' : 's'}.` : 'Note added.');
+    })
+      .catch((e: Error) => setProblem(e.message))
+      .finally(() => area.current?.focus());
   };
 
   const mod = isMac ? '⌘' : 'Ctrl';

@@ -1,8 +1,7 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { request } from '@/lib/client';
-import type { TicketSummary } from '@/lib/store';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { usePanel } from './context';
 import { TicketList } from './TicketList';
+import { useTicketSearch } from './useTicketSearch';
 
 /** The team's queue: every ticket, searchable and filtered by state, type and assignee. */
 export function Queue() {
@@ -12,31 +11,18 @@ export function Queue() {
   const [stateId, setStateId] = useState('');
   const [typeId, setTypeId] = useState('');
   const [assignee, setAssignee] = useState('');
-  const [items, setItems] = useState<TicketSummary[] | null>(null);
   const search = useRef<HTMLInputElement>(null);
   useLayoutEffect(() => search.current?.focus(), []);
-
-  useEffect(() => {
-    let cancelled = false;
-    const t = setTimeout(async () => {
-      try {
-        const found = await request('ui:queryTickets', {
-          text: text.trim() || undefined,
-          stateId: stateId || undefined,
-          typeId: typeId || undefined,
-          assigneeId: assignee === '' ? undefined : assignee === 'none' ? null : assignee,
-          limit: 200,
-        });
-        if (!cancelled) setItems(found);
-      } catch (e) {
-        model.showError((e as Error).message);
-      }
-    }, 120);
-    return () => {
-      cancelled = true;
-      clearTimeout(t);
-    };
-  }, [text, stateId, typeId, assignee, model.revision.value]);
+  const { results: items, error } = useTicketSearch(
+    {
+      text: text.trim() || undefined,
+      stateId: stateId || undefined,
+      typeId: typeId || undefined,
+      assigneeId: assignee === '' ? undefined : assignee === 'none' ? null : assignee,
+      limit: 200,
+    },
+    [text, stateId, typeId, assignee, model.revision.value],
+  );
 
   const states = new Map<string, string>();
   for (const t of catalog?.types ?? []) for (const s of t.states) states.set(s.id, s.label);
@@ -87,7 +73,12 @@ export function Queue() {
         </select>
       </div>
       <section aria-label="Tickets">
-        {items === null && <p class="muted">Loading…</p>}
+        {error && (
+          <p role="alert" class="field-error">
+            {error}
+          </p>
+        )}
+        {items === null && !error && <p class="muted">Loading…</p>}
         {items?.length === 0 && <p class="muted">No tickets match.</p>}
         {items && items.length > 0 && <TicketList items={items} />}
       </section>

@@ -37,14 +37,10 @@ export function TicketList({ items, unlinkFrom }: { items: TicketSummary[]; unli
                 class="ghost small"
                 aria-label={`Unlink ${formatTicketNumber(s.ticket.number)}`}
                 onClick={() =>
-                  run(async (requestId) => {
-                    try {
-                      await request('ui:unlink', { requestId, ticketId: s.ticket.id, conversationKey: unlinkFrom });
-                      model.announce(`Unlinked ${formatTicketNumber(s.ticket.number)}.`);
-                    } catch (e) {
-                      model.showError((e as Error).message);
-                    }
-                  })
+                  run(`unlink ${s.ticket.id} ${unlinkFrom}`, async (requestId) => {
+                    await request('ui:unlink', { requestId, ticketId: s.ticket.id, conversationKey: unlinkFrom });
+                    model.announce(`Unlinked ${formatTicketNumber(s.ticket.number)}.`);
+                  }).catch((e: Error) => model.showError(e.message))
                 }
               >
                 Unlink

@@ -6,6 +6,7 @@ import {
   formatTicketNumber,
   SHARING_LABELS,
   type AttributeDef,
+  type AttributeValue,
   type SharingBehavior,
   type StateDef,
   type Ticket,
@@ -13,9 +14,10 @@ import {
 import { ALREADY_OPEN, isRetryable } from '@/lib/effects';
 import { isBacklineError } from '@/lib/errors';
 import { isBlankRichText, sanitizeRichText } from '@/lib/sanitize';
-import type { TicketChanges, TicketView as TicketViewData } from '@/lib/store';
+import type { StaleDetails, TicketChanges, TicketView as TicketViewData } from '@/lib/store';
 import { AttributeInput, toInputValue } from './AttributeInput';
 import { usePanel } from './context';
+import { InlineEditor, type FieldConflict, type SaveOutcome } from './InlineEditor';
 import { LazyRichTextEditor } from './LazyRichTextEditor';
 import { Links } from './Links';
 import { NoteComposer } from './NoteComposer';
@@ -23,28 +25,49 @@ import { StateMenu } from './StateMenu';
 import { TrackerDialog } from './TrackerDialog';
 import { KindIcon, TimeAgo, useAction } from './ui';
 
-/** Loads a ticket and re-reads it whenever the background reports a change. */
+/** True when `a` is a later record of the same ticket than `b` (or the same). */
+function isNewer(a: Ticket, b: Ticket): boolean {
+  return a.version > b.version || (a.version === b.version && a.updatedAt >= b.updatedAt);
+}
+
+/**
+ * Loads a ticket and re-reads it whenever the background reports a change. `apply` shows a
+ * ticket a write returned (or a refusal reported) at once, without waiting for that re-read:
+ * the re-read may be late, or fail when it meets a stopping service worker.
+ */
 function useTicket(ticketId: string) {
   const model = usePanel();
   const [view, setView] = useState<TicketViewData | null>(null);
   const [missing, setMissing] = useState('');
   const reload = async () => {
     try {
-      setView(await request('ui:ticketView', { ticketId }));
+      const next = await request('ui:ticketView', { ticketId });
+      // A re-read that began before a write the panel already applied must not undo it on screen.
+      setView((v) => (v && v.ticket.id === next.ticket.id && !isNewer(next.ticket, v.ticket) ? { ...next, ticket: v.ticket } : next));
     } catch (e) {
       if (isBacklineError(e) && e.code === 'not_found') setMissing(e.message);
       else model.showError((e as Error).message);
     }
   };
+  const apply = (ticket: Ticket) => setView((v) => (v && v.ticket.id === ticket.id && isNewer(ticket, v.ticket) ? { ...v, ticket } : v));
   useEffect(() => {
     void reload();
   }, [ticketId, model.revision.value]);
-  return { view, missing, reload };
+  return { view, missing, reload, apply };
+}
+
+/** What a `stale` refusal says about `field`, when it carries the ticket as saved now. */
+function conflictOf(e: unknown, field: string): FieldConflict | null {
+  if (!isBacklineError(e) || e.code !== 'stale') return null;
+  const details = e.details as Partial<StaleDetails> | undefined;
+  if (!details?.ticket) return null;
+  const about = details.conflicts?.find((c) => c.field === field);
+  return { ticket: details.ticket, actorId: about?.actorId ?? null, at: about?.at ?? null, message: e.message };
 }
 
 export function TicketView({ ticketId }: { ticketId: string }) {
   const model = usePanel();
-  const { view, missing, reload } = useTicket(ticketId);
+  const { view, missing, reload, apply } = useTicket(ticketId);
   const { run } = useAction();
   const [trackerTarget, setTrackerTarget] = useState<StateDef | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -67,29 +90,49 @@ export function TicketView({ ticketId }: { ticketId: string }) {
   const { ticket, type } = view;
   const states = type?.states ?? [];
 
-  /** Saves edits against the version on screen; a stale version is explained and refreshed. */
-  const save = (changes: TicketChanges, what: string) =>
-    run(async (requestId) => {
-      try {
-        await request('ui:updateTicket', { requestId, ticketId, baseVersion: ticket.version, changes });
-        model.announce(`${what} saved.`);
-        return true;
-      } catch (e) {
-        model.showError((e as Error).message);
-        if (isBacklineError(e) && e.code === 'stale') await reload();
-        return false;
+  /**
+   * Saves an edit of `field` made against `baseVersion` and shows the saved ticket at once. A
+   * refusal because someone else changed the field comes back as a conflict for the editor to
+   * show. Other failures are shown as errors and thrown, so that `run` keeps the action's request
+   * id: saving the same edit again is the same action (the first attempt may have been saved).
+   */
+  const saveEdit = async (field: string, what: string, changes: TicketChanges, baseVersion: number, requestId: string): Promise<SaveOutcome> => {
+    try {
+      apply(await request('ui:updateTicket', { requestId, ticketId, baseVersion, changes }));
+      model.announce(`${what} saved.`);
+      return { ok: true };
+    } catch (e) {
+      const conflict = conflictOf(e, field);
+      if (conflict) {
+        apply(conflict.ticket);
+        return { ok: false, conflict };
       }
+      model.showError((e as Error).message);
+      if (isBacklineError(e) && e.code === 'stale') await reload();
+      throw e;
+    }
+  };
+
+  /** A choice that saves at once (a select): made against the version on screen. */
+  const saveNow = (field: string, what: string, changes: TicketChanges) =>
+    run(`update ${ticketId} ${JSON.stringify(changes)}`, async (requestId) => {
+      const outcome = await saveEdit(field, what, changes, ticket.version, requestId);
+      // The select shows the saved value again; the agent is told why theirs was not saved.
+      if (!outcome.ok && outcome.conflict) model.showError(outcome.conflict.message);
+    }).catch(() => {
+      /* shown by saveEdit */
     });
 
+  // The key leaves out the version: a first attempt that was saved after all has moved it on.
   const changeState = (state: StateDef, propagation?: { conversationKey: string; note: boolean; reopen: boolean }[]) =>
-    run(async (requestId) => {
-      try {
-        await request('ui:changeState', { requestId, ticketId, baseVersion: ticket.version, stateId: state.id, propagation });
-        model.announce(`State changed to ${state.label}.`);
-      } catch (e) {
-        model.showError((e as Error).message);
-        if (isBacklineError(e) && e.code === 'stale') await reload();
-      }
+    run(`state ${ticketId} ${state.id} ${JSON.stringify(propagation ?? null)}`, async (requestId) => {
+      apply(await request('ui:changeState', { requestId, ticketId, baseVersion: ticket.version, stateId: state.id, propagation }));
+      model.announce(`State changed to ${state.label}.`);
+    }).catch(async (e: Error) => {
+      model.showError(e.message);
+      const conflict = conflictOf(e, 'stateId');
+      if (conflict) apply(conflict.ticket);
+      else if (isBacklineError(e) && e.code === 'stale') await reload();
     });
 
   const customAttributes = (type?.attributes ?? []).filter((a) => !a.archived);
@@ -112,7 +155,34 @@ export function TicketView({ ticketId }: { ticketId: string }) {
         <KindIcon kind={ticket.kind} />
         <span class="muted small">{type?.name}</span>
       </div>
-      <EditableTitle ticket={ticket} headingRef={heading} onSave={(title) => save({ title }, 'Title')} />
+      <InlineEditor
+        label="Title"
+        value={ticket.title}
+        version={ticket.version}
+        read={(t) => t.title}
+        show={(v) => v}
+        normalize={(v) => v.trim()}
+        commitOnBlur
+        save={(title, base, requestId) => saveEdit('title', 'Title', { title }, base, requestId)}
+        view={(edit) => (
+          <h1 class="ticket-title-heading" ref={heading} tabIndex={-1}>
+            <button type="button" class="editable" title="Click to edit the title" onClick={edit}>
+              {ticket.title}
+            </button>
+          </h1>
+        )}
+        control={(c) => (
+          <input
+            class="title-input"
+            aria-label="Title"
+            value={c.draft}
+            autoFocus
+            onInput={(e) => c.setDraft(e.currentTarget.value)}
+            onBlur={c.onBlur}
+            onKeyDown={c.onKeyDown}
+          />
+        )}
+      />
       <div class="ticket-body">
         <div class="ticket-main-col">
           <dl class="attrs">
@@ -120,8 +190,8 @@ export function TicketView({ ticketId }: { ticketId: string }) {
               <dt id="lbl-ticket-id">Ticket ID</dt>
               <dd aria-labelledby="lbl-ticket-id">{formatTicketNumber(ticket.number)}</dd>
             </div>
-            <EditableText label="User" value={ticket.user} onSave={(user) => save({ user }, 'User')} />
-            <EditableText label="Company" value={ticket.company} onSave={(company) => save({ company }, 'Company')} />
+            <TextField label="User" field="user" ticket={ticket} save={saveEdit} />
+            <TextField label="Company" field="company" ticket={ticket} save={saveEdit} />
             <div class="attr">
               <dt>
                 <label for="sharing">Sharing behavior</label>
@@ -131,7 +201,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
                   id="sharing"
                   aria-label="Sharing behavior"
                   value={ticket.sharing}
-                  onChange={(e) => save({ sharing: e.currentTarget.value as SharingBehavior }, 'Sharing behavior')}
+                  onChange={(e) => saveNow('sharing', 'Sharing behavior', { sharing: e.currentTarget.value as SharingBehavior })}
                 >
                   {Object.entries(SHARING_LABELS).map(([value, label]) => (
                     <option key={value} value={value}>
@@ -150,7 +220,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
                   id="assignee"
                   aria-label="Assignee"
                   value={ticket.assigneeId ?? ''}
-                  onChange={(e) => save({ assigneeId: e.currentTarget.value || null }, 'Assignee')}
+                  onChange={(e) => saveNow('assigneeId', 'Assignee', { assigneeId: e.currentTarget.value || null })}
                 >
                   <option value="">Unassigned</option>
                   {teammates.map((t) => (
@@ -162,18 +232,13 @@ export function TicketView({ ticketId }: { ticketId: string }) {
               </dd>
             </div>
           </dl>
-          <Description html={ticket.description} onSave={(description) => save({ description }, 'Description')} />
+          <Description ticket={ticket} save={saveEdit} />
           {customAttributes.length > 0 && (
             <section aria-label="Attributes" class="custom-attrs">
               <h2 class="section-title">{type?.name} details</h2>
               <dl class="attrs">
                 {customAttributes.map((def) => (
-                  <EditableAttribute
-                    key={def.id}
-                    def={def}
-                    value={ticket.attributes[def.id]}
-                    onSave={(raw) => save({ attributes: { [def.id]: raw } }, def.name)}
-                  />
+                  <AttributeField key={def.id} def={def} ticket={ticket} save={saveEdit} />
                 ))}
               </dl>
             </section>
@@ -205,95 +270,34 @@ export function TicketView({ ticketId }: { ticketId: string }) {
   );
 }
 
-function EditableTitle(props: { ticket: Ticket; headingRef: preact.RefObject<HTMLHeadingElement>; onSave(title: string): Promise<boolean | undefined> }) {
-  const [editing, setEditing] = useState(false);
-  const [draft, setDraft] = useState(props.ticket.title);
-  if (editing) {
-    const commit = async () => {
-      if (draft.trim() === props.ticket.title) return setEditing(false);
-      if (await props.onSave(draft)) setEditing(false);
-    };
-    return (
-      <input
-        class="title-input"
-        aria-label="Title"
-        value={draft}
-        autoFocus
-        onInput={(e) => setDraft(e.currentTarget.value)}
-        onBlur={() => void commit()}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') {
-            e.preventDefault();
-            void commit();
-          } else if (e.key === 'Escape') {
-            e.stopPropagation();
-            setEditing(false);
-          }
-        }}
-      />
-    );
-  }
-  return (
-    <h1 class="ticket-title-heading" ref={props.headingRef} tabIndex={-1}>
-      <button
-        type="button"
-        class="editable"
-        title="Click to edit the title"
-        onClick={() => {
-          setDraft(props.ticket.title);
-          setEditing(true);
-        }}
-      >
-        {props.ticket.title}
-      </button>
-    </h1>
-  );
-}
+type SaveEdit = (field: string, what: string, changes: TicketChanges, baseVersion: number, requestId: string) => Promise<SaveOutcome>;
 
-/** A value shown as text that turns into a textbox named after its label when clicked. */
-function EditableText(props: { label: string; value: string; onSave(v: string): Promise<boolean | undefined> }) {
-  const [editing, setEditing] = useState(false);
-  const [draft, setDraft] = useState(props.value);
-  const id = `lbl-${props.label.replace(/\W+/g, '-').toLowerCase()}`;
-  const commit = async () => {
-    if (draft.trim() === props.value) return setEditing(false);
-    if (await props.onSave(draft)) setEditing(false);
-  };
+/** User or Company: text shown as a button that turns into a textbox named after its label. */
+function TextField(props: { label: string; field: 'user' | 'company'; ticket: Ticket; save: SaveEdit }) {
+  const { label, field, ticket } = props;
+  const id = `lbl-${field}`;
   return (
     <div class="attr">
-      <dt id={id}>{props.label}</dt>
+      <dt id={id}>{label}</dt>
       <dd>
-        {editing ? (
-          <input
-            aria-label={props.label}
-            value={draft}
-            autoFocus
-            onInput={(e) => setDraft(e.currentTarget.value)}
-            onBlur={() => void commit()}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter') {
-                e.preventDefault();
-                void commit();
-              } else if (e.key === 'Escape') {
-                e.stopPropagation();
-                setEditing(false);
-              }
-            }}
-          />
-        ) : (
-          <button
-            type="button"
-            class="editable"
-            aria-labelledby={`${id} ${id}-v`}
-            title={`Click to edit ${props.label}`}
-            onClick={() => {
-              setDraft(props.value);
-              setEditing(true);
-            }}
-          >
-            <span id={`${id}-v`}>{props.value || <NotSet />}</span>
-          </button>
-        )}
+        <InlineEditor
+          label={label}
+          value={ticket[field]}
+          version={ticket.version}
+          read={(t) => t[field]}
+          show={(v) => v || <NotSet />}
+          normalize={(v) => v.trim()}
+          commitOnBlur
+          save={(value, base, requestId) => props.save(field, label, { [field]: value }, base, requestId)}
+          view={(edit) => (
+            <button type="button" class="editable" aria-labelledby={`${id} ${id}-v`} title={`Click to edit ${label}`} onClick={edit}>
+              <span id={`${id}-v`}>{ticket[field] || <NotSet />}</span>
+            </button>
+          )}
+          control={(c) => (
+            <input aria-label={label} value={c.draft} autoFocus onInput={(e) => c.setDraft(e.currentTarget.value)} onBlur={c.onBlur} onKeyDown={c.onKeyDown} />
+          )}
+        />
       </dd>
     </div>
   );
@@ -311,16 +315,17 @@ function NotSet() {
   );
 }
 
-function EditableAttribute(props: { def: AttributeDef; value: Ticket['attributes'][string] | undefined; onSave(raw: string): Promise<boolean | undefined> }) {
-  const { def } = props;
-  const [editing, setEditing] = useState(false);
-  const [draft, setDraft] = useState('');
+/** What the store is sent for a control's value (a datetime control's local time as an instant). */
+function fromInputValue(def: AttributeDef, input: string): AttributeValue {
+  if (def.type === 'datetime' && input) return new Date(input).toISOString();
+  if (def.type === 'boolean' && input) return input === 'true';
+  return input;
+}
+
+function AttributeField(props: { def: AttributeDef; ticket: Ticket; save: SaveEdit }) {
+  const { def, ticket } = props;
   const id = `attr-${def.id}`;
-  const commit = async () => {
-    if (draft === toInputValue(def, props.value)) return setEditing(false);
-    const raw = def.type === 'datetime' && draft ? new Date(draft).toISOString() : draft;
-    if (await props.onSave(raw)) setEditing(false);
-  };
+  const value = ticket.attributes[def.id];
   return (
     <div class="attr">
       <dt id={id}>
@@ -333,57 +338,40 @@ function EditableAttribute(props: { def: AttributeDef; value: Ticket['attributes
         )}
       </dt>
       <dd>
-        {editing ? (
-          <div class="inline-edit">
-            <AttributeInput
-              def={def}
-              value={draft}
-              autoFocus
-              onInput={setDraft}
-              onKeyDown={(e) => {
-                if (e.key === 'Enter' && (def.type !== 'textarea' || e.ctrlKey || e.metaKey)) {
-                  e.preventDefault();
-                  void commit();
-                } else if (e.key === 'Escape') {
-                  e.stopPropagation();
-                  setEditing(false);
-                }
-              }}
-            />
-            <button type="button" class="small" onClick={() => void commit()}>
-              Save
+        <InlineEditor
+          class="inline-edit"
+          label={def.name}
+          value={toInputValue(def, value)}
+          version={ticket.version}
+          read={(t) => toInputValue(def, t.attributes[def.id])}
+          show={(v) => (v === '' ? <NotSet /> : formatAttribute(def, fromInputValue(def, v)))}
+          multiline={def.type === 'textarea'}
+          buttons={{ save: 'Save', cancel: 'Cancel' }}
+          save={(input, base, requestId) => {
+            const raw = def.type === 'datetime' && input ? new Date(input).toISOString() : input;
+            return props.save(def.id, def.name, { attributes: { [def.id]: raw } }, base, requestId);
+          }}
+          view={(edit) => (
+            <button type="button" class="editable" aria-labelledby={`${id} ${id}-v`} title={`Click to edit ${def.name}`} onClick={edit}>
+              <span id={`${id}-v`}>{isUnset(value) ? <NotSet /> : formatAttribute(def, value)}</span>
             </button>
-            <button type="button" class="small ghost" onClick={() => setEditing(false)}>
-              Cancel
-            </button>
-          </div>
-        ) : (
-          <button
-            type="button"
-            class="editable"
-            aria-labelledby={`${id} ${id}-v`}
-            title={`Click to edit ${def.name}`}
-            onClick={() => {
-              setDraft(toInputValue(def, props.value));
-              setEditing(true);
-            }}
-          >
-            <span id={`${id}-v`}>{isUnset(props.value) ? <NotSet /> : formatAttribute(def, props.value)}</span>
-          </button>
-        )}
+          )}
+          control={(c) => <AttributeInput def={def} value={c.draft} autoFocus onInput={c.setDraft} onKeyDown={c.onKeyDown} />}
+        />
       </dd>
     </div>
   );
 }
 
-function Description(props: { html: string; onSave(html: string): Promise<boolean | undefined> }) {
-  const [editing, setEditing] = useState(false);
-  const draft = useRef(props.html);
-  const safe = sanitizeRichText(props.html);
-  const commit = async () => {
-    const html = isBlankRichText(draft.current) ? '' : draft.current;
-    if (html === props.html || (await props.onSave(html))) setEditing(false);
-  };
+/** Sanitised rich text, or a note that there is none. */
+function RichText({ html, labelledBy }: { html: string; labelledBy?: string }) {
+  const safe = sanitizeRichText(html);
+  // Sanitised by DOMPurify just above: only formatting and http(s)/mailto links survive.
+  return safe ? <div class="rich" aria-labelledby={labelledBy} dangerouslySetInnerHTML={{ __html: safe }} /> : <p class="muted">No description.</p>;
+}
+
+function Description(props: { ticket: Ticket; save: SaveEdit }) {
+  const { ticket } = props;
   return (
     <div class="description">
       <div class="desc-head">
@@ -391,49 +379,27 @@ function Description(props: { html: string; onSave(html: string): Promise<boolea
           Description
         </h2>
       </div>
-      {editing ? (
-        <>
-          <LazyRichTextEditor
-            label="Description"
-            initialHtml={props.html}
-            autofocus
-            onChange={(html) => (draft.current = html)}
-            onSubmit={(html) => {
-              draft.current = html;
-              void commit();
-            }}
-            onCancel={() => setEditing(false)}
-          />
-          <div class="actions">
-            <button type="button" class="primary small" onClick={() => void commit()}>
-              Save description
-            </button>
-            <button type="button" class="small" onClick={() => setEditing(false)}>
-              Cancel
+      <InlineEditor
+        label="Description"
+        value={ticket.description}
+        version={ticket.version}
+        read={(t) => t.description}
+        show={(html) => <RichText html={html} />}
+        normalize={(html) => (isBlankRichText(html) ? '' : html)}
+        buttons={{ save: 'Save description', cancel: 'Cancel', primary: true }}
+        save={(description, base, requestId) => props.save('description', 'Description', { description }, base, requestId)}
+        view={(edit) => (
+          <div class="desc-view">
+            <RichText html={ticket.description} labelledBy="lbl-description" />
+            <button type="button" class="small ghost" aria-label="Edit Description" onClick={edit}>
+              Edit
             </button>
           </div>
-        </>
-      ) : (
-        <div class="desc-view">
-          {safe ? (
-            // Sanitised by DOMPurify just above: only formatting and http(s)/mailto links survive.
-            <div class="rich" aria-labelledby="lbl-description" dangerouslySetInnerHTML={{ __html: safe }} />
-          ) : (
-            <p class="muted">No description.</p>
-          )}
-          <button
-            type="button"
-            class="small ghost"
-            aria-label="Edit Description"
-            onClick={() => {
-              draft.current = props.html;
-              setEditing(true);
-            }}
-          >
-            Edit
-          </button>
-        </div>
-      )}
+        )}
+        control={(c) => (
+          <LazyRichTextEditor label="Description" initialHtml={c.draft} autofocus onChange={c.setDraft} onSubmit={(html) => c.commit(html)} onCancel={c.cancel} />
+        )}
+      />
     </div>
   );
 }

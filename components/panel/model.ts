@@ -26,6 +26,8 @@ export function createPanelModel() {
   const catalog = signal<Catalog | null>(null);
   const conversation = signal<ConversationView | null>(null);
   const error = signal<string>('');
+  /** The panel could not connect (start failed): it shows why, and nothing that would mislead. */
+  const unavailable = signal(false);
   const status = signal<string>('');
   /** Bumped on every change event so that open views re-read what they show. */
   const revision = signal(0);
@@ -63,24 +65,8 @@ export function createPanelModel() {
     void refreshConversation();
   }
 
-  /** Connects to the background; ends listening when `signal` aborts. */
-  async function start(signal: AbortSignal, explicit: PageContext | null) {
-    onBackgroundEvent((event) => {
-      if (event.type === 'bg:tabContext' && event.tabId === tabId.value) setContext(event);
-      if (event.type === 'bg:activeTab' && followsActiveTab) {
-        tabId.value = event.tabId;
-        setContext(event);
-      }
-      if (event.type === 'bg:changed') {
-        batch(() => {
-          revision.value++;
-          lastChange.value = event.changes;
-        });
-        if (event.changes.types || event.changes.teammates || event.changes.settings) void refreshCatalog();
-        const key = conversationKey.value;
-        if (key && (event.changes.conversationKeys.includes(key) || event.changes.ticketIds.length)) void refreshConversation();
-      }
-    }, signal);
+  /** Asks the background which conversation this panel shows, and shows it. */
+  async function hello(explicit: PageContext | null) {
     const hello = await request('ui:hello', { context: explicit });
     tabId.value = hello.tabId;
     followsActiveTab = hello.followsActiveTab;
@@ -88,15 +74,50 @@ export function createPanelModel() {
     setContext(hello);
   }
 
+  /** Connects to the background; ends listening when `signal` aborts. */
+  async function start(signal: AbortSignal, explicit: PageContext | null) {
+    onBackgroundEvent(
+      (event) => {
+        if (event.type === 'bg:tabContext' && event.tabId === tabId.value) setContext(event);
+        if (event.type === 'bg:activeTab' && followsActiveTab) {
+          tabId.value = event.tabId;
+          setContext(event);
+        }
+        if (event.type === 'bg:changed') {
+          batch(() => {
+            revision.value++;
+            lastChange.value = event.changes;
+          });
+          if (event.changes.types || event.changes.teammates || event.changes.settings) void refreshCatalog();
+          const key = conversationKey.value;
+          if (key && (event.changes.conversationKeys.includes(key) || event.changes.ticketIds.length)) void refreshConversation();
+        }
+      },
+      signal,
+      {
+        // The worker stopped and events may have been lost meanwhile: read everything shown again.
+        onReconnect() {
+          revision.value++;
+          void refreshConversation();
+          hello(explicit).catch((e: Error) => (error.value = e.message));
+        },
+      },
+    );
+    await hello(explicit);
+  }
+
   return {
     context: computed(() => context.value),
     conversationKey: computed(() => conversationKey.value),
+    /** The tab the panel belongs to (its own, or the active one in the side panel). */
+    tabId: computed(() => tabId.value),
     conversation: computed(() => conversation.value),
     catalog: computed(() => catalog.value),
     route: computed(() => route.value),
     revision: computed(() => revision.value),
     lastChange: computed(() => lastChange.value),
     error: computed(() => error.value),
+    unavailable: computed(() => unavailable.value),
     status: computed(() => status.value),
     start,
     navigate(to: Route) {
@@ -108,6 +129,13 @@ export function createPanelModel() {
     },
     showError(message: string) {
       error.value = message;
+    },
+    /** Start failed: the panel cannot work, so it shows only the reason. */
+    showStartError(message: string) {
+      batch(() => {
+        error.value = message;
+        unavailable.value = true;
+      });
     },
     clearError() {
       error.value = '';

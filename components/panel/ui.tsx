@@ -2,8 +2,9 @@ import type { ComponentChildren } from 'preact';
 import { signal } from '@preact/signals';
 import { useRef, useState } from 'preact/hooks';
 import { TICKET_KIND_LABELS, type TicketKind } from '@/lib/domain';
-import { newRequestId } from '@/lib/ids';
+import { createActionIds } from '@/lib/client';
 import type { ConversationStatus } from '@/lib/db';
+import { dockAllowsAction } from './visibility';
 
 const KIND_GLYPHS: Record<TicketKind | 'conversation', preact.ComponentChildren> = {
   backoffice: 'B',
@@ -68,19 +69,33 @@ export function TimeAgo({ at }: { at: number }) {
 }
 
 /**
- * Runs a write with one request id per user action, so that a retry of the same action
- * (after the background restarted) is applied once. Guards against double submission.
+ * Runs a user action's write with its request id, and guards against double submission.
+ *
+ * `run(key, fn)`: `key` says what the action is (what the agent typed and chose). When the action
+ * failed (`fn` threw; the input stays on screen) and the agent does the same action again, it
+ * gets the same request id, so if the first attempt was saved after all (the background stopped
+ * before it answered), the store applies it once. A success, or another key, means a new id.
+ * `run(fn)`: an action that is never "the same again"; a new id each time. Within one attempt,
+ * `request()` resends with the same id when the background does not answer.
  */
 export function useAction() {
   const [busy, setBusy] = useState(false);
   const busyRef = useRef(false);
-  async function run<T>(fn: (requestId: string) => Promise<T>): Promise<T | undefined> {
+  const [ids] = useState(createActionIds);
+  function run<T>(fn: (requestId: string) => Promise<T>): Promise<T | undefined>;
+  function run<T>(key: string, fn: (requestId: string) => Promise<T>): Promise<T | undefined>;
+  async function run<T>(keyOrFn: string | ((requestId: string) => Promise<T>), action?: (requestId: string) => Promise<T>): Promise<T | undefined> {
+    const [key, fn] = typeof keyOrFn === 'string' ? [keyOrFn, action!] : [undefined, keyOrFn];
     if (busyRef.current) return undefined;
     busyRef.current = true;
     setBusy(true);
-    const requestId = newRequestId();
+    const requestId = ids.begin(key);
     try {
-      return await fn(requestId);
+      // Nothing is written while the page covers or hides the docked panel (./visibility.ts).
+      if (!(await dockAllowsAction())) return undefined;
+      const result = await fn(requestId);
+      ids.succeeded(requestId);
+      return result;
     } finally {
       busyRef.current = false;
       setBusy(false);

@@ -11,17 +11,24 @@
  */
 import * as v from 'valibot';
 import type { ActivityRecord, BacklineDatabase, ConversationRecord, LinkRecord, OutboxRecord, Teammate } from '../db';
-import {
-  DEFAULT_TICKET_TYPES,
-  MAX_DESCRIPTION_LENGTH,
-  MAX_NOTE_LENGTH,
-  STATE_CATEGORIES,
-  validateStates,
-  type Ticket,
-  type TicketType,
-} from '../domain';
+import { DEFAULT_TICKET_TYPES, type Ticket, type TicketType } from '../domain';
+import { interruptedSendTime } from '../effects';
 import { BacklineError } from '../errors';
 import { conversationKey, HELPDESK_IDS } from '../hosts';
+import { LIMITS } from '../limits';
+import {
+  AttributeValuesSchema,
+  DescriptionSchema,
+  IdSchema,
+  issuePath,
+  problemPath,
+  TeammateSchema,
+  TICKET_KINDS,
+  TicketFieldSchema,
+  TicketTypeSchema,
+  ticketTypeProblem,
+  TitleSchema,
+} from '../schemas';
 import { DEFAULT_SETTINGS, type ChangeSet, type Store, type WorkspaceSettings } from '../store';
 
 export const EXPORT_FORMAT = 'backline-export';
@@ -116,29 +123,30 @@ export function exportFileName(now: number = Date.now()): string {
 
 const text = (max: number) =>
   v.pipe(v.string('expected text'), v.maxLength(max, `expected at most ${max.toLocaleString('en')} characters`));
-const id = v.pipe(v.string('expected an id (text)'), v.minLength(1, 'expected a non-empty id'), v.maxLength(200, 'expected an id of at most 200 characters'));
+const id = IdSchema;
 const positiveInt = v.pipe(v.number('expected a positive integer'), v.safeInteger('expected a positive integer'), v.minValue(1, 'expected a positive integer'));
 const count = v.pipe(v.number('expected a whole number, 0 or more'), v.safeInteger('expected a whole number, 0 or more'), v.minValue(0, 'expected a whole number, 0 or more'));
 const time = v.pipe(v.number('expected a time (milliseconds since 1970)'), v.finite('expected a time (milliseconds since 1970)'), v.minValue(0, 'expected a time (milliseconds since 1970)'));
 const oneOf = <const T extends readonly string[]>(options: T) => v.picklist(options, `expected one of: ${options.join(', ')}`);
 const obj = <E extends v.ObjectEntries>(entries: E) => v.looseObject(entries, 'expected an object');
 const list = <S extends v.GenericSchema>(item: S) => v.array(item, 'expected a list');
-const attributeValue = v.union([v.string(), v.number(), v.boolean(), v.null()], 'expected text, a number, true/false or null');
 
 // Records are loose objects: a field a later release adds survives a round trip unchanged.
+// Ticket types, teammates and a ticket's own fields are checked with the schemas the protocol
+// and the options page's forms use (lib/schemas.ts): same limits, same formats, same words.
 const TicketSchema = obj({
   id,
   number: positiveInt,
-  kind: oneOf(['backoffice', 'customer', 'tracker']),
+  kind: oneOf(TICKET_KINDS),
   typeId: id,
-  title: text(2000),
-  description: text(MAX_DESCRIPTION_LENGTH),
-  user: text(1000),
-  company: text(1000),
+  title: TitleSchema,
+  description: DescriptionSchema,
+  user: TicketFieldSchema,
+  company: TicketFieldSchema,
   sharing: oneOf(['internal', 'shared']),
   stateId: id,
   assigneeId: v.nullable(id),
-  attributes: v.record(text(200), attributeValue, 'expected an object of attribute values'),
+  attributes: AttributeValuesSchema,
   createdAt: time,
   updatedAt: time,
   createdBy: id,
@@ -152,7 +160,7 @@ const ActivitySchema = v.variant(
   'type',
   [
     obj({ ...activityBase, type: v.literal('created') }),
-    obj({ ...activityBase, type: v.literal('note'), body: text(MAX_NOTE_LENGTH), crossPosted: v.boolean('expected true or false') }),
+    obj({ ...activityBase, type: v.literal('note'), body: text(LIMITS.note), crossPosted: v.boolean('expected true or false') }),
     obj({ ...activityBase, type: v.literal('state'), from: text(200), to: text(200), reopens: v.boolean('expected true or false') }),
     obj({ ...activityBase, type: v.literal('attribute'), field: text(200), label: text(500), from: text(100_000), to: text(100_000) }),
     obj({ ...activityBase, type: v.literal('assignment'), from: v.nullable(text(200)), to: v.nullable(text(200)) }),
@@ -178,35 +186,6 @@ const ConversationSchema = obj({
   status: oneOf(['open', 'snoozed', 'pending', 'resolved', 'closed', 'unknown']),
   statusCheckedAt: v.nullable(time),
   updatedAt: time,
-});
-
-const AttributeDefSchema = obj({
-  id,
-  name: v.pipe(text(200), v.minLength(1, 'expected a name')),
-  type: oneOf(['text', 'textarea', 'list', 'number', 'decimal', 'boolean', 'datetime']),
-  required: v.boolean('expected true or false'),
-  options: v.optional(list(v.pipe(text(200), v.minLength(1, 'expected a non-empty list item')))),
-  archived: v.optional(v.boolean('expected true or false')),
-});
-
-const StateDefSchema = obj({ id, label: text(200), category: oneOf(STATE_CATEGORIES) });
-
-const TicketTypeSchema = obj({
-  id,
-  name: v.pipe(text(200), v.minLength(1, 'expected a name')),
-  category: oneOf(['backoffice', 'customer', 'tracker']),
-  icon: text(16),
-  color: text(32),
-  attributes: list(AttributeDefSchema),
-  states: list(StateDefSchema),
-  archived: v.optional(v.boolean('expected true or false')),
-});
-
-const TeammateSchema = obj({
-  id,
-  name: v.pipe(text(200), v.minLength(1, 'expected a name')),
-  email: text(320),
-  kind: oneOf(['person', 'team']),
 });
 
 const OutboxSchema = obj({
@@ -256,13 +235,7 @@ const ExportSchema = v.strictObject(
 
 /** Turns a valibot issue path into `tickets[3].number` (the `data.` prefix left out). */
 function formatPath(path: v.IssuePathItem[] | undefined): string {
-  let out = '';
-  for (const item of path ?? []) {
-    const key = item.key;
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out ? `.${String(key)}` : String(key);
-  }
-  return out.replace(/^data\.?/, '');
+  return issuePath(path).replace(/^data\.?/, '');
 }
 
 function describeIssue(issue: v.BaseIssue<unknown>): string {
@@ -272,9 +245,10 @@ function describeIssue(issue: v.BaseIssue<unknown>): string {
   if (issue.type === 'strict_object' && issue.kind === 'schema' && issue.path?.length && issue.expected === 'never') {
     return `${where}: is not part of a Backline export`;
   }
-  const got = issue.received && issue.received.length <= 60 && issue.kind !== 'schema' ? `, got ${issue.received}` : '';
-  const gotSchema = issue.kind === 'schema' && issue.received && issue.received.length <= 60 ? `, got ${issue.received}` : '';
-  return `${where || 'the file'}: ${issue.message}${got || gotSchema}`;
+  const got = issue.received && issue.received.length <= 60 ? `, got ${issue.received}` : '';
+  // The shared schemas speak in sentences (for the forms): the value goes before the full stop.
+  const message = got ? issue.message.replace(/\.$/, '') : issue.message;
+  return `${where || 'the file'}: ${message}${got}`;
 }
 
 // ----- validation: meaning ----------------------------------------------------------------------
@@ -314,17 +288,29 @@ function checkReferences(d: ExportData): string | null {
   }
 
   const types = new Map(d.ticketTypes.map((t) => [t.id, t]));
+  const typeNames = new Map<string, number>();
   for (let i = 0; i < d.ticketTypes.length; i++) {
     const t = d.ticketTypes[i]!;
-    const problems = validateStates(t.states);
-    if (problems.length) return `ticketTypes[${i}].states: ${problems[0]}`;
     const attrIds = new Set<string>();
     for (let j = 0; j < t.attributes.length; j++) {
       const a = t.attributes[j]!;
       if (attrIds.has(a.id)) return `ticketTypes[${i}].attributes[${j}].id: ${JSON.stringify(a.id)} is used twice in this type`;
       attrIds.add(a.id);
-      if (a.type === 'list' && !(a.options ?? []).length) return `ticketTypes[${i}].attributes[${j}].options: a list attribute needs at least one item`;
     }
+    // The rules the options page's form keeps (lib/schemas.ts).
+    const problem = ticketTypeProblem(t);
+    if (problem) return `ticketTypes[${i}].${problemPath(problem.path)}: ${problem.message}`;
+    const other = typeNames.get(t.name.toLowerCase());
+    if (other !== undefined) return `ticketTypes[${i}].name: “${t.name}” is also the name of ticketTypes[${other}]; two ticket types cannot share a name`;
+    typeNames.set(t.name.toLowerCase(), i);
+  }
+  const teammateNames = new Map<string, number>();
+  for (let i = 0; i < d.teammates.length; i++) {
+    const t = d.teammates[i]!;
+    const key = `${t.kind}\u0000${t.name.toLowerCase()}`;
+    const other = teammateNames.get(key);
+    if (other !== undefined) return `teammates[${i}].name: “${t.name}” is also the name of teammates[${other}]; two ${t.kind === 'team' ? 'teams' : 'teammates'} cannot share a name`;
+    teammateNames.set(key, i);
   }
 
   const people = new Set(d.teammates.map((t) => t.id));
@@ -479,14 +465,16 @@ export async function importExport(store: Store, requestId: string, textContent:
  */
 export function holdEffect(o: OutboxRecord, now: number): OutboxRecord {
   if (o.status !== 'queued') return o;
-  const inFlight = o.attemptId ? (o.attemptStartedAt ?? o.updatedAt) : null;
+  const inFlight = interruptedSendTime(o);
   return {
     ...o,
     status: 'skipped',
     lastError: 'Not sent: it was still waiting when the data was exported, and may have been sent since. Retry to send it now.',
     attemptId: null,
     attemptStartedAt: null,
+    attemptSentAt: null,
     unsureSince: o.unsureSince ?? inFlight,
+    inFlightSentAt: inFlight ?? o.inFlightSentAt ?? null,
     updatedAt: now,
   };
 }

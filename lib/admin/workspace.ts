@@ -6,31 +6,18 @@
  * and changes that would orphan values (a state tickets are in, a type change of an attribute
  * with values) are refused with the reason.
  */
+import * as v from 'valibot';
 import type { ConnectionRecord, Teammate } from '../db';
-import {
-  ATTRIBUTE_TYPE_LABELS,
-  DEFAULT_STATES,
-  TICKET_KIND_LABELS,
-  validateStates,
-  type AttributeDef,
-  type AttributeType,
-  type StateDef,
-  type Ticket,
-  type TicketType,
-} from '../domain';
+import { ATTRIBUTE_TYPE_LABELS, DEFAULT_STATES, TICKET_KIND_LABELS, type AttributeDef, type StateDef, type Ticket, type TicketType } from '../domain';
 import { BacklineError } from '../errors';
 import { isHelpdeskId, type HelpdeskId } from '../hosts';
 import { uuidv7 } from '../ids';
+import { LIMITS } from '../limits';
+import { TeammateInput as TeammateInputSchema, TicketTypeInput as TicketTypeInputSchema, ticketTypeProblem } from '../schemas';
 import type { Store } from '../store';
 import { defaultLabel, normalizeBaseUrl, toConnectionView, type ConnectionView } from './connections';
 
-export const MAX_TYPE_NAME = 80;
-export const MAX_ATTRIBUTE_NAME = 80;
-export const MAX_LIST_ITEMS = 200;
-export const MAX_TEAMMATE_NAME = 100;
-
-/** Labels of the attributes every ticket has; a custom attribute must not take one (the panel labels fields by name). */
-export const BUILT_IN_ATTRIBUTE_NAMES = ['Title', 'Ticket ID', 'User', 'Company', 'Sharing behavior', 'Description', 'Assignee', 'Ticket type', 'Ticket state'];
+export { BUILT_IN_ATTRIBUTE_NAMES } from '../schemas';
 
 /** How many tickets use a type, each of its states and each of its attributes. */
 export interface TypeUsage {
@@ -78,71 +65,37 @@ export type TicketTypeInput = Omit<TicketType, 'id'> & { id?: string };
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const invalid = (message: string, field?: string) => new BacklineError('invalid', message, field ? { field } : undefined);
 
+/** The first problem of a valibot parse, as an `invalid` error naming the top-level field. */
+function refusal(issues: [v.BaseIssue<unknown>, ...v.BaseIssue<unknown>[]]): BacklineError {
+  const issue = issues[0];
+  const field = issue.path?.[0]?.key;
+  return invalid(issue.message, typeof field === 'string' ? field : undefined);
+}
+
 /**
- * Checks and tidies a ticket type on its own (names, colours, list items, states); what
- * depends on existing tickets is checked by saveTicketType. Throws an `invalid` BacklineError.
+ * Checks and tidies a ticket type on its own (names, colour, icon, list items, states), with the
+ * schema and rules that the protocol and the import use too (lib/schemas.ts); what depends on
+ * existing tickets is checked by saveTicketType. Pure: the options page runs it on its form
+ * before saving. Throws an `invalid` BacklineError whose `field` names the part to fix.
  */
 export function normalizeTicketType(input: TicketTypeInput): Omit<TicketType, 'id'> {
-  const name = input.name.trim();
-  if (!name) throw invalid('Give the ticket type a name.', 'name');
-  if (name.length > MAX_TYPE_NAME) throw invalid(`Keep the ticket type’s name under ${MAX_TYPE_NAME} characters.`, 'name');
-  if (!(input.category in TICKET_KIND_LABELS)) throw invalid('Choose a category: back-office, customer or tracker.', 'category');
-  const color = input.color.trim().toLowerCase();
-  if (!/^#[0-9a-f]{6}$/.test(color)) throw invalid('Choose a colour (a value like #4f6bed).', 'color');
-  const icon = input.icon.trim();
-  if ([...icon].length > 4) throw invalid('Use a short icon: one emoji or up to four characters.', 'icon');
-
-  const attributes: AttributeDef[] = [];
-  const attrIds = new Set<string>();
-  const attrNames = new Map<string, string>();
-  for (const a of input.attributes) {
-    const attrName = a.name.trim();
-    if (!attrName) throw invalid('Every attribute needs a name.', 'attributes');
-    if (attrName.length > MAX_ATTRIBUTE_NAME) throw invalid(`Keep attribute names under ${MAX_ATTRIBUTE_NAME} characters (“${attrName.slice(0, 30)}…”).`, 'attributes');
-    if (!(a.type in ATTRIBUTE_TYPE_LABELS)) throw invalid(`Choose a type for the attribute “${attrName}”.`, 'attributes');
-    if (attrIds.has(a.id)) throw invalid(`Two attributes share the id “${a.id}”.`, 'attributes');
-    attrIds.add(a.id);
-    const builtIn = BUILT_IN_ATTRIBUTE_NAMES.find((n) => n.toLowerCase() === attrName.toLowerCase());
-    if (builtIn) throw invalid(`“${builtIn}” is already a field of every ticket; give the attribute another name.`, 'attributes');
-    if (!a.archived) {
-      const key = attrName.toLowerCase();
-      if (attrNames.has(key)) throw invalid(`Two attributes are called “${attrName}”; give each a different name.`, 'attributes');
-      attrNames.set(key, attrName);
-    }
-    const def: AttributeDef = { id: a.id, name: attrName, type: a.type as AttributeType, required: !!a.required };
-    if (a.type === 'list') {
-      const options: string[] = [];
-      for (const raw of a.options ?? []) {
-        const o = raw.trim();
-        if (!o) continue;
-        if (o.length > 200) throw invalid(`Keep list items of “${attrName}” under 200 characters.`, 'attributes');
-        if (options.includes(o)) throw invalid(`“${o}” is in the list of “${attrName}” twice.`, 'attributes');
-        options.push(o);
-      }
-      if (!options.length) throw invalid(`Add at least one list item to “${attrName}”.`, 'attributes');
-      if (options.length > MAX_LIST_ITEMS) throw invalid(`“${attrName}” can have at most ${MAX_LIST_ITEMS} list items.`, 'attributes');
-      def.options = options;
-    }
+  const parsed = v.safeParse(TicketTypeInputSchema, input);
+  if (!parsed.success) throw refusal(parsed.issues);
+  const t = parsed.output;
+  const problem = ticketTypeProblem(t);
+  if (problem) throw invalid(problem.message, String(problem.path[0]));
+  const attributes: AttributeDef[] = t.attributes.map((a) => {
+    const def: AttributeDef = { id: a.id, name: a.name, type: a.type, required: a.required };
+    if (a.type === 'list') def.options = a.options ?? [];
     if (a.archived) {
       def.archived = true;
       // An archived attribute is never asked for, so it cannot be required.
       def.required = false;
     }
-    attributes.push(def);
-  }
-
-  const states: StateDef[] = input.states.map((s) => ({ id: s.id, label: s.label.trim(), category: s.category }));
-  const problems = validateStates(states);
-  if (problems.length) throw invalid(problems[0]!, 'states');
-  const labels = new Set<string>();
-  for (const s of states) {
-    if (s.label.length > 60) throw invalid(`Keep state labels under 60 characters (“${s.label.slice(0, 30)}…”).`, 'states');
-    const key = s.label.toLowerCase();
-    if (labels.has(key)) throw invalid(`Two states are called “${s.label}”; give each a different label.`, 'states');
-    labels.add(key);
-  }
-
-  return { name, category: input.category, icon, color, attributes, states, ...(input.archived ? { archived: true } : {}) };
+    return def;
+  });
+  const states: StateDef[] = t.states.map((s) => ({ id: s.id, label: s.label, category: s.category }));
+  return { name: t.name, category: t.category, icon: t.icon, color: t.color, attributes, states, ...(t.archived ? { archived: true } : {}) };
 }
 
 export interface SaveTypeResult {
@@ -253,15 +206,11 @@ export interface TeammateInput {
   kind: 'person' | 'team';
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-/** Adds or edits a teammate or team. */
+/** Adds or edits a teammate or team (checked with the schema the protocol and the import use). */
 export async function saveTeammate(store: Store, requestId: string, input: TeammateInput): Promise<Teammate> {
-  const name = input.name.trim();
-  const email = input.email.trim();
-  if (!name) throw invalid(input.kind === 'team' ? 'Give the team a name.' : 'Give the teammate a name.', 'name');
-  if (name.length > MAX_TEAMMATE_NAME) throw invalid(`Keep names under ${MAX_TEAMMATE_NAME} characters.`, 'name');
-  if (email && (!EMAIL.test(email) || email.length > 320)) throw invalid(`“${email}” is not an email address. Leave it empty or enter one like alex@example.com.`, 'email');
+  const parsed = v.safeParse(TeammateInputSchema, input);
+  if (!parsed.success) throw refusal(parsed.issues);
+  const { name, email } = parsed.output;
   return store.write(requestId, ['teammates', 'meta'], async (tx) => {
     const all = await tx.objectStore('teammates').getAll();
     const existing = input.id ? all.find((t) => t.id === input.id) : undefined;
@@ -336,7 +285,7 @@ export async function resolveConnection(store: Store, input: ConnectionInput): P
   }
   const accountId = input.accountId.trim();
   if (!accountId) throw invalid('Enter the account ID (the number after /accounts/ in the helpdesk’s address).', 'accountId');
-  if (accountId.length > 100 || /\s|\//.test(accountId)) throw invalid('The account ID cannot contain spaces or slashes.', 'accountId');
+  if (accountId.length > LIMITS.accountId || /\s|\//.test(accountId)) throw invalid('The account ID cannot contain spaces or slashes.', 'accountId');
   const existing = input.id ? await store.db.get('connections', input.id) : undefined;
   if (input.id && !existing) throw new BacklineError('not_found', 'This connection was removed in the meantime. Reload the page.');
   const typed = (input.token ?? '').trim();
@@ -352,7 +301,7 @@ export async function resolveConnection(store: Store, input: ConnectionInput): P
   }
   const token = typed || existing?.token || '';
   if (!token) throw invalid('Enter the API access token.', 'token');
-  if (token.length > 1000 || /\s/.test(token)) throw invalid('The API access token cannot contain spaces. Copy it again from the helpdesk’s profile settings.', 'token');
+  if (token.length > LIMITS.token || /\s/.test(token)) throw invalid('The API access token cannot contain spaces. Copy it again from the helpdesk’s profile settings.', 'token');
   const now = Date.now();
   return {
     id: existing?.id ?? uuidv7(),
@@ -360,7 +309,7 @@ export async function resolveConnection(store: Store, input: ConnectionInput): P
     baseUrl,
     accountId,
     token,
-    label: (input.label ?? '').trim().slice(0, 100) || defaultLabel(input.helpdesk, baseUrl),
+    label: (input.label ?? '').trim().slice(0, LIMITS.connectionLabel) || defaultLabel(input.helpdesk, baseUrl),
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
   };

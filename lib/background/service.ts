@@ -4,12 +4,14 @@
  * storage.session, runtime messaging) come in through `BackgroundEnv`, which keeps this
  * module testable with fake-indexeddb and plain objects.
  */
+import * as v from 'valibot';
 import type { ConversationRecord } from '../db';
 import { BacklineError, toWireError } from '../errors';
 import type { HostSyncResult } from '../admin/connections';
 import { conversationKey, type CustomHost, type PageContext } from '../hosts';
 import {
   allowedFor,
+  DockCheckSchema,
   parseRequest,
   type BackgroundEvent,
   type PreviewResult,
@@ -75,6 +77,8 @@ export interface BackgroundEnv {
    * the content script reads (lib/admin/connections.ts syncCustomHosts).
    */
   syncCustomHosts?(hosts: CustomHost[]): Promise<HostSyncResult>;
+  /** Asks the content script in a tab whether the page covers its dock: its raw answer, unchecked. */
+  checkDock?(tabId: number): Promise<unknown>;
 }
 
 type Handlers = { [K in RequestType]: (payload: RequestOf<K>, sender: SenderInfo) => Promise<ResponseMap[K]> };
@@ -105,6 +109,13 @@ export function createHandlers(env: BackgroundEnv): Handlers {
       const value = { context: p.context, conversationKey: key };
       await env.setTabContext(sender.tabId, value);
       env.broadcast({ type: 'bg:tabContext', tabId: sender.tabId, ...value });
+      return { accepted: true };
+    },
+
+    // Relayed to the panel docked in the sender's tab, which alone knows whether the agent was typing.
+    async 'cs:focusTaken'(_p, sender) {
+      if (sender.tabId === null) return { accepted: false };
+      env.broadcast({ type: 'bg:focusTaken', tabId: sender.tabId });
       return { accepted: true };
     },
 
@@ -225,6 +236,14 @@ export function createHandlers(env: BackgroundEnv): Handlers {
 
     async 'ui:getSettings'() {
       return (await env.store()).getSettings();
+    },
+
+    async 'ui:checkDock'(_p, sender) {
+      // The side panel and a normal tab are not docked in a page: nothing to ask.
+      if (sender.tabId === null || !env.checkDock) return { covered: null };
+      // A content script's answer is untrusted input like any message; anything else is unknown.
+      const answer = v.safeParse(DockCheckSchema, await env.checkDock(sender.tabId));
+      return { covered: answer.success ? answer.output.covered : null };
     },
 
     ...createAdminHandlers(env),

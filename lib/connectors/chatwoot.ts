@@ -12,8 +12,10 @@
 import type { ConversationStatus } from '../db';
 import type { PreviewMessage } from '../protocol';
 import {
+  browserIsOnline,
   ConnectorError,
   DEFAULT_TIMEOUT_MS,
+  describeFetchFailure,
   formatDelay,
   parseRetryAfter,
   type CallOptions,
@@ -35,6 +37,9 @@ export interface ChatwootConfig {
 const INCOMING = 0;
 const OUTGOING = 1;
 const ACTIVITY = 2;
+
+/** Answers of a proxy that gave up waiting for the helpdesk, which may still apply the request. */
+const GATEWAY_TIMEOUTS = new Set([504, 524]);
 
 /** Chatwoot answers 20 messages per page; the finder pages backwards with `before`. */
 const MAX_FIND_PAGES = 25;
@@ -80,6 +85,7 @@ export class ChatwootConnector implements Connector {
   readonly helpdesk = 'chatwoot' as const;
   private readonly fetchImpl: FetchLike;
   private readonly timeoutMs: number;
+  private readonly isOnline: () => boolean;
   private readonly root: string;
 
   constructor(
@@ -88,6 +94,7 @@ export class ChatwootConnector implements Connector {
   ) {
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.isOnline = options.isOnline ?? browserIsOnline;
     this.root = config.baseUrl.replace(/\/+$/, '');
   }
 
@@ -229,6 +236,12 @@ export class ChatwootConnector implements Connector {
     const headers: Record<string, string> = { api_access_token: this.config.token, accept: 'application/json' };
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
 
+    // Offline, a request cannot reach the helpdesk: fail as "not sent" instead of sending it
+    // into a failure that, in a browser, could not be told apart from one that went out.
+    if (!this.isOnline()) {
+      throw new ConnectorError('unreachable', `This browser is offline, so Chatwoot at ${this.root} was not contacted. Backline tries again when it is back online.`);
+    }
+
     let res: Response;
     let text: string;
     try {
@@ -247,15 +260,20 @@ export class ChatwootConnector implements Connector {
     } catch (e) {
       if (opts.signal?.aborted && !timeout.aborted) throw opts.signal.reason ?? e;
       if (timeout.aborted || (e as Error)?.name === 'TimeoutError') {
+        // No answer within the timeout: the helpdesk may still be working on it.
         throw new ConnectorError('timeout', `Chatwoot did not answer within ${formatDelay(this.timeoutMs)} (${this.root}).`, {
           outcomeUnknown: write,
+          mayApplyLater: write,
         });
       }
-      const reason = e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e);
+      const failure = describeFetchFailure(e);
+      // A refused connection or a failed DNS look-up sent nothing; any other network failure
+      // (a dropped connection, or any failure in a browser, which does not say which) may have
+      // delivered the request, and the helpdesk may still be applying it.
       throw new ConnectorError(
         'unreachable',
-        `Could not reach Chatwoot at ${this.root} (${reason}). Check the connection's base URL, the network, and that Backline has permission to access that site.`,
-        { outcomeUnknown: write },
+        `Could not reach Chatwoot at ${this.root} (${failure.reason}). Check the connection's base URL, the network, and that Backline has permission to access that site.`,
+        { outcomeUnknown: write && !failure.neverSent, mayApplyLater: write && !failure.neverSent },
       );
     }
 
@@ -305,6 +323,9 @@ export class ChatwootConnector implements Connector {
         status,
         retryAfterMs: parseRetryAfter(res.headers.get('retry-after')),
         outcomeUnknown: write,
+        // A gateway that stopped waiting (504, Cloudflare's 524) answered for a helpdesk that
+        // may still be working on the request; any other 5xx is the helpdesk's own final answer.
+        mayApplyLater: write && GATEWAY_TIMEOUTS.has(status),
       });
     }
     if (status === 408) {

@@ -19,6 +19,11 @@ export interface ConnectorOptions {
   /** Injected for tests and for the background (which passes the global fetch). */
   fetch?: FetchLike;
   timeoutMs?: number;
+  /**
+   * Whether the browser believes it is online (default: `navigator.onLine`, true where there is
+   * none). While it says offline, no request is sent: the call fails as "not sent".
+   */
+  isOnline?: () => boolean;
 }
 
 /** A conversation as the helpdesk reports it, for the preview and the Links status. */
@@ -103,11 +108,18 @@ export class ConnectorError extends BacklineError {
    * dropped connection). A write whose outcome is unknown must be checked before it is repeated.
    */
   readonly outcomeUnknown: boolean;
+  /**
+   * Beyond `outcomeUnknown`: the helpdesk may not have finished with the request yet, so it may
+   * still be applied later (no answer came back: a timeout, a dropped connection, a gateway that
+   * gave up waiting). A search right now may not find it yet. A 500 is an answer: the helpdesk
+   * is done with that request, so whatever it applied is there to be found.
+   */
+  readonly mayApplyLater: boolean;
 
   constructor(
     readonly kind: ConnectorErrorKind,
     message: string,
-    extra: { status?: number | null; retryAfterMs?: number | null; outcomeUnknown?: boolean } = {},
+    extra: { status?: number | null; retryAfterMs?: number | null; outcomeUnknown?: boolean; mayApplyLater?: boolean } = {},
   ) {
     super(WIRE_CODE[kind], message, { kind, status: extra.status ?? null, retryAfterMs: extra.retryAfterMs ?? null });
     this.name = 'ConnectorError';
@@ -115,11 +127,64 @@ export class ConnectorError extends BacklineError {
     this.retryAfterMs = extra.retryAfterMs ?? null;
     this.status = extra.status ?? null;
     this.outcomeUnknown = extra.outcomeUnknown ?? false;
+    this.mayApplyLater = this.outcomeUnknown && (extra.mayApplyLater ?? false);
   }
 }
 
 export function isConnectorError(e: unknown): e is ConnectorError {
   return e instanceof ConnectorError;
+}
+
+/**
+ * Error codes (Node's and undici's) of a request that provably never reached the server: the
+ * connection was refused, the name did not resolve, there was no route, or the TCP connection was
+ * never established. Nothing was sent, so nothing can have been applied.
+ */
+const NEVER_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EAI_NONAME',
+  'EAI_FAIL',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** What a rejected fetch() says about whether the request left this machine. */
+export interface FetchFailure {
+  /** True only when the failure proves the request was never sent (see NEVER_SENT_CODES). */
+  neverSent: boolean;
+  /** The most specific reason available, for the message a person reads. */
+  reason: string;
+}
+
+/**
+ * Reads a rejected fetch(). Node's fetch (undici) rejects with `TypeError: fetch failed` whose
+ * `cause` carries the system error code (an AggregateError when several addresses were tried),
+ * so a refused connection or a failed DNS look-up can be told apart from a connection that
+ * dropped after the request went out. Browsers cannot: Chromium rejects every network failure
+ * with `TypeError: Failed to fetch` (Firefox: "NetworkError when attempting to fetch resource")
+ * and no cause, so there a failed fetch is always treated as "may have been sent".
+ */
+export function describeFetchFailure(e: unknown): FetchFailure {
+  const cause = e instanceof Error ? (e.cause as (Error & { code?: unknown; errors?: unknown }) | undefined) : undefined;
+  const reason = cause instanceof Error ? cause.message || String(cause.code ?? '') : e instanceof Error ? e.message : String(e);
+  if (!cause || typeof cause !== 'object') return { neverSent: false, reason };
+  const codes: unknown[] = [cause.code];
+  // Several addresses tried (IPv4 and IPv6): never sent only if every one of them failed so.
+  if (Array.isArray(cause.errors) && cause.errors.length) {
+    codes.length = 0;
+    for (const sub of cause.errors) codes.push((sub as { code?: unknown } | null)?.code);
+  }
+  const neverSent = codes.every((c) => typeof c === 'string' && NEVER_SENT_CODES.has(c));
+  return { neverSent, reason };
+}
+
+/** `navigator.onLine` where there is one; true elsewhere (Node has no such notion). */
+export function browserIsOnline(): boolean {
+  return typeof navigator === 'undefined' || (navigator as { onLine?: boolean }).onLine !== false;
 }
 
 /**

@@ -64,6 +64,30 @@ export async function launch(): Promise<Harness> {
   };
 }
 
+/**
+ * On a fresh profile, through the options page as an admin would: sets the admin passphrase,
+ * unlocks, and adds the sandbox as a Chatwoot connection (account 1). Returns the options page,
+ * left unlocked.
+ */
+export async function connectSandboxAsAdmin(h: Harness, passphrase = 'sandbox admin passphrase'): Promise<Page> {
+  const options = await h.openExtensionPage('options.html');
+  await options.getByLabel('New admin passphrase', { exact: true }).fill(passphrase);
+  await options.getByLabel('Confirm passphrase', { exact: true }).fill(passphrase);
+  await options.getByRole('button', { name: 'Set admin passphrase', exact: true }).click();
+  await options.getByRole('button', { name: 'Unlock admin settings', exact: true }).waitFor();
+  await options.getByLabel('Admin passphrase', { exact: true }).fill(passphrase);
+  await options.getByRole('button', { name: 'Unlock admin settings', exact: true }).click();
+  await options.getByRole('button', { name: 'Lock admin settings', exact: true }).waitFor();
+  await options.getByRole('button', { name: 'Add connection', exact: true }).click();
+  await options.getByRole('combobox', { name: 'Helpdesk', exact: true }).selectOption({ label: 'Chatwoot' });
+  await options.getByRole('textbox', { name: 'Base URL', exact: true }).fill(h.sandbox.url);
+  await options.getByRole('textbox', { name: 'Account ID', exact: true }).fill('1');
+  await options.getByLabel('API access token', { exact: true }).fill('sandbox-token');
+  await options.getByRole('button', { name: 'Save connection', exact: true }).click();
+  await options.getByRole('region', { name: 'Connections', exact: true }).getByText('account 1').waitFor();
+  return options;
+}
+
 /** Sends a raw message to the background from an extension page, as a forged sender would. */
 export async function sendRaw(page: Page | Frame, message: unknown): Promise<unknown> {
   return page.evaluate((m) => chrome.runtime.sendMessage(m), message);

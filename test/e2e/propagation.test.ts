@@ -14,7 +14,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
-import { launch, type Harness } from './harness';
+import { connectSandboxAsAdmin, launch, type Harness } from './harness';
 
 let h: Harness;
 let page: Page;
@@ -37,25 +37,6 @@ afterAll(async () => {
 });
 
 // ----- helpers ---------------------------------------------------------------------------------
-
-/** Sets the admin passphrase, unlocks, and adds the sandbox as a Chatwoot connection. */
-async function addConnectionOnOptionsPage(): Promise<void> {
-  options = await h.openExtensionPage('options.html');
-  await options.getByLabel('New admin passphrase', { exact: true }).fill(PASS);
-  await options.getByLabel('Confirm passphrase', { exact: true }).fill(PASS);
-  await options.getByRole('button', { name: 'Set admin passphrase', exact: true }).click();
-  await options.getByRole('button', { name: 'Unlock admin settings', exact: true }).waitFor();
-  await options.getByLabel('Admin passphrase', { exact: true }).fill(PASS);
-  await options.getByRole('button', { name: 'Unlock admin settings', exact: true }).click();
-  await options.getByRole('button', { name: 'Lock admin settings', exact: true }).waitFor();
-  await options.getByRole('button', { name: 'Add connection', exact: true }).click();
-  await options.getByRole('combobox', { name: 'Helpdesk', exact: true }).selectOption({ label: 'Chatwoot' });
-  await options.getByRole('textbox', { name: 'Base URL', exact: true }).fill(h.sandbox.url);
-  await options.getByRole('textbox', { name: 'Account ID', exact: true }).fill('1');
-  await options.getByLabel('API access token', { exact: true }).fill('sandbox-token');
-  await options.getByRole('button', { name: 'Save connection', exact: true }).click();
-  await expect.poll(() => options.getByRole('region', { name: 'Connections', exact: true }).textContent()).toContain('account 1');
-}
 
 async function setPreventReopen(on: boolean): Promise<void> {
   const toggle = options.getByRole('switch', { name: SWITCH, exact: true });
@@ -144,14 +125,20 @@ const failNext = (body: { count: number; status: number; match?: string }) =>
 async function stopServiceWorker(): Promise<void> {
   const cdp = await h.context.newCDPSession(page);
   const versions = new Map<string, { versionId: string; scriptURL: string; runningStatus: string }>();
+  const isMine = (v: { scriptURL: string }) => v.scriptURL.startsWith(`chrome-extension://${h.extensionId}/`);
+  // Seen as an event: open pages reconnect their events port at once, which starts it again.
+  let stopped = false;
   cdp.on('ServiceWorker.workerVersionUpdated', (e) => {
-    for (const v of e.versions) versions.set(v.versionId, v);
+    for (const v of e.versions) {
+      versions.set(v.versionId, v);
+      if (isMine(v) && v.runningStatus === 'stopped') stopped = true;
+    }
   });
   await cdp.send('ServiceWorker.enable');
-  const mine = () => [...versions.values()].find((v) => v.scriptURL.startsWith(`chrome-extension://${h.extensionId}/`));
+  const mine = () => [...versions.values()].find(isMine);
   await expect.poll(() => mine()?.runningStatus).toBe('running');
   await cdp.send('ServiceWorker.stopWorker', { versionId: mine()!.versionId });
-  await expect.poll(() => mine()?.runningStatus, { timeout: 10_000 }).toBe('stopped');
+  await expect.poll(() => stopped, { timeout: 10_000 }).toBe(true);
   await cdp.detach();
 }
 
@@ -159,7 +146,7 @@ async function stopServiceWorker(): Promise<void> {
 
 describe('propagation to the helpdesk', () => {
   it('a state change posts the event in both conversations and reopens the snoozed and the resolved one', async () => {
-    await addConnectionOnOptionsPage();
+    options = await connectSandboxAsAdmin(h, PASS);
     // Background tabs are throttled; the helpdesk tab with the panel is the one the agent uses.
     await page.bringToFront();
 
@@ -244,7 +231,8 @@ describe('propagation to the helpdesk', () => {
     await stopServiceWorker();
     await failNext({ count: 0, status: 503 }); // the helpdesk is back
 
-    // Nothing pokes the extension: the retry alarm wakes the worker on its own.
+    // The open panels' events ports wake a new worker at once (with no page open, the retry alarm
+    // would); it picks up the queued effects.
     await expect.poll(() => [privateNotes(2, 'Second fix rolled out').length, privateNotes(3, 'Second fix rolled out').length], {
       timeout: 60_000,
       interval: 500,
@@ -266,6 +254,18 @@ describe('propagation to the helpdesk', () => {
     await page.waitForTimeout(1000);
     expect([privateNotes(2, 're-exported successfully').length, privateNotes(3, 're-exported successfully').length]).toEqual([1, 1]);
   });
+
+  it('a helpdesk that applies a note 15 s late still ends with one copy', async () => {
+    // Longer than the connector's 10 s timeout: Backline stops waiting for an answer, and only
+    // afterwards does the helpdesk apply the notes.
+    await fetch(`${h.sandbox.url}/__sandbox/delay`, { method: 'POST', body: JSON.stringify({ ms: 15_000, count: 2, match: '/messages' }) });
+    await crossPost('Refund issued on the 3rd.');
+    const applied = () => h.sandbox.state.requests.filter((r) => r.delayedMs === 15_000 && r.status === 200).length;
+    await expect.poll(applied, { timeout: 60_000, interval: 500 }).toBe(2);
+    await expect.poll(() => effectItems().filter({ hasText: 'Delivered' }).count(), { timeout: 60_000, interval: 500 }).toBe(14);
+    expect([privateNotes(2, 'Refund issued on the 3rd.').length, privateNotes(3, 'Refund issued on the 3rd.').length]).toEqual([1, 1]);
+    for (const id of [2, 3]) expect((await sandboxPage(id)).notes.filter((n) => n.includes('Refund issued on the 3rd.'))).toHaveLength(1);
+  }, 120_000);
 
   it('a wrong token shows a clear failure in Activity, and Retry delivers once it is fixed', async () => {
     await setToken('not-the-token');

@@ -113,6 +113,8 @@ export interface RequestLogEntry {
   status: number;
   /** the answer was a failure injected via /__sandbox/fail */
   injected: boolean;
+  /** how long /__sandbox/delay held this write before applying it (0: not held); status stays 0 until then */
+  delayedMs: number;
 }
 
 export interface FailPlan {
@@ -122,10 +124,23 @@ export interface FailPlan {
   match: string | null;
 }
 
+/**
+ * POST /__sandbox/delay {ms, count?, match?}: the next `remaining` API writes (not GET/HEAD)
+ * whose path contains `match` are held `ms` milliseconds, then applied and answered, even when
+ * the client gave up meanwhile (a helpdesk that applies a request late).
+ */
+export interface DelayPlan {
+  remaining: number;
+  ms: number;
+  /** only writes whose path contains this string are held */
+  match: string | null;
+}
+
 export interface SandboxState extends SandboxData {
   requests: RequestLogEntry[];
   requestSeq: number;
   fail: FailPlan | null;
+  delay: DelayPlan | null;
 }
 
 export interface SandboxOptions {
@@ -143,7 +158,7 @@ export interface SandboxHandle {
   port: number;
   /** live in-memory data; the same object for the server's lifetime */
   state: SandboxState;
-  /** restore the seed, clear the request log and the failure plan */
+  /** restore the seed, clear the request log and the failure and delay plans; drop writes still held */
   reset(): void;
   close(): Promise<void>;
 }

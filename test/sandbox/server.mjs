@@ -17,7 +17,16 @@
  *   POST /api/v1/accounts/:account_id/conversations/:id/toggle_status
  *
  * Test control (no auth): POST /__sandbox/reset, POST /__sandbox/fail,
- * GET|DELETE /__sandbox/requests, GET /__sandbox/state.
+ * POST /__sandbox/delay, GET|DELETE /__sandbox/requests, GET /__sandbox/state.
+ *
+ *   POST /__sandbox/fail   {count=1, status=500, match?}  the next `count` API requests whose
+ *        path contains `match` are answered with `status` and change nothing.
+ *   POST /__sandbox/delay  {ms, count=1, match?}  the next `count` API writes (any method but
+ *        GET/HEAD) whose path contains `match` are held for `ms` milliseconds, then applied and
+ *        answered: a helpdesk that applies a request late, after its client may have given up.
+ *        The write is applied even when the client has gone away meanwhile; its request-log
+ *        entry has `delayedMs` set and `status` 0 until then. `count: 0` cancels the plan; a
+ *        reset (or closing the sandbox) drops writes still held, unapplied.
  *
  * Agent pages: /app/accounts/:account_id/conversations[/:id]  (`/` redirects there).
  */
@@ -48,6 +57,7 @@ export { SANDBOX_ACCOUNT_ID, SANDBOX_TOKEN, createSeed };
  * @property {string | null} origin the Origin header, if any
  * @property {number} status     HTTP status the sandbox answered with
  * @property {boolean} injected  the answer was a failure injected via /__sandbox/fail
+ * @property {number} delayedMs  how long /__sandbox/delay held this write before applying it (0: not held)
  */
 
 /**
@@ -58,8 +68,51 @@ export { SANDBOX_ACCOUNT_ID, SANDBOX_TOKEN, createSeed };
  */
 
 /**
- * @typedef {SandboxData & { requests: RequestLogEntry[], requestSeq: number, fail: FailPlan | null }} SandboxState
+ * @typedef {object} DelayPlan
+ * @property {number} remaining
+ * @property {number} ms        how long each matching write is held before it is applied
+ * @property {string | null} match  only writes whose path contains this string are held
  */
+
+/**
+ * @typedef {SandboxData & { requests: RequestLogEntry[], requestSeq: number, fail: FailPlan | null, delay: DelayPlan | null }} SandboxState
+ */
+
+/**
+ * Writes held by a delay plan, per sandbox: each one's release(false) drops it unapplied.
+ * @type {WeakMap<SandboxState, Set<(apply: boolean) => void>>}
+ */
+const HELD = new WeakMap();
+
+/**
+ * Waits `ms`, unless the sandbox is reset or closed first.
+ * @param {SandboxState} state
+ * @param {number} ms
+ * @returns {Promise<boolean>} true when the write should now be applied
+ */
+function holdWrite(state, ms) {
+  let held = HELD.get(state);
+  if (!held) HELD.set(state, (held = new Set()));
+  const set = held;
+  return new Promise((resolve) => {
+    /** @param {boolean} apply */
+    const release = (apply) => {
+      clearTimeout(timer);
+      set.delete(release);
+      resolve(apply);
+    };
+    const timer = setTimeout(() => release(true), ms);
+    set.add(release);
+  });
+}
+
+/**
+ * Drops every write still held (reset, close).
+ * @param {SandboxState} state
+ */
+function dropHeldWrites(state) {
+  for (const release of [...(HELD.get(state) ?? [])]) release(false);
+}
 
 export const DEFAULT_PORT = 4517;
 /** Request bodies larger than this are refused with 413. */
@@ -808,7 +861,8 @@ async function handleApi(state, req, res, path, search) {
       entry.status = status;
       entry.injected = injected;
     }
-    sendJson(res, status, body);
+    // A held write's client may have given up and gone: it is applied all the same.
+    if (!res.destroyed) sendJson(res, status, body);
   };
 
   let raw = '';
@@ -835,6 +889,7 @@ async function handleApi(state, req, res, path, search) {
       origin: typeof req.headers.origin === 'string' ? req.headers.origin : null,
       status: 0,
       injected: false,
+      delayedMs: 0,
     };
     state.requests.push(entry);
     if (state.requests.length > MAX_LOGGED_REQUESTS) state.requests.splice(0, state.requests.length - MAX_LOGGED_REQUESTS);
@@ -845,6 +900,17 @@ async function handleApi(state, req, res, path, search) {
       if (plan.remaining === 0) state.fail = null;
       reply(plan.status, { error: `Sandbox injected failure (HTTP ${plan.status})` }, true);
       return;
+    }
+
+    const hold = state.delay;
+    if (hold && hold.remaining > 0 && method !== 'GET' && method !== 'HEAD' && (!hold.match || path.includes(hold.match))) {
+      hold.remaining -= 1;
+      if (hold.remaining === 0) state.delay = null;
+      entry.delayedMs = hold.ms;
+      if (!(await holdWrite(state, hold.ms))) {
+        res.destroy();
+        return;
+      }
     }
   }
 
@@ -933,6 +999,18 @@ async function handleControl(state, req, res, path, reset) {
     sendJson(res, 200, { ok: true, fail: state.fail });
     return;
   }
+  if (path === '/__sandbox/delay' && method === 'POST') {
+    const b = await body();
+    const count = b.count === undefined ? 1 : Number(b.count);
+    const ms = Number(b.ms);
+    if (!Number.isInteger(count) || count < 0 || count > 10000) throw new HttpError(400, 'count must be an integer between 0 and 10000');
+    if (count > 0 && (!Number.isInteger(ms) || ms < 1 || ms > 600000)) throw new HttpError(400, 'ms must be an integer between 1 and 600000');
+    if (b.match !== undefined && b.match !== null && typeof b.match !== 'string') throw new HttpError(400, 'match must be a string');
+    const match = typeof b.match === 'string' && b.match !== '' ? b.match : null;
+    state.delay = count > 0 ? { remaining: count, ms, match } : null;
+    sendJson(res, 200, { ok: true, delay: state.delay });
+    return;
+  }
   if (path === '/__sandbox/requests' && method === 'GET') {
     sendJson(res, 200, { requests: state.requests });
     return;
@@ -949,6 +1027,7 @@ async function handleControl(state, req, res, path, reset) {
         .sort((a, b) => a.id - b.id)
         .map((c) => conversationJson(state, c, { allMessages: true })),
       fail: state.fail,
+      delay: state.delay,
     });
     return;
   }
@@ -1476,7 +1555,7 @@ function renderErrorPage(message) {
  * @property {string} url    base URL, e.g. http://127.0.0.1:4517
  * @property {number} port
  * @property {SandboxState} state  live in-memory data (same object for the server's lifetime)
- * @property {() => void} reset     restore the seed, clear the request log and failure plan
+ * @property {() => void} reset     restore the seed, clear the request log, the failure and delay plans, drop held writes
  * @property {() => Promise<void>} close
  */
 
@@ -1497,9 +1576,10 @@ export async function startSandbox({ port = 0, host = '127.0.0.1', seed = true }
     return data;
   };
   /** @type {SandboxState} */
-  const state = { ...freshData(), requests: [], requestSeq: 0, fail: null };
+  const state = { ...freshData(), requests: [], requestSeq: 0, fail: null, delay: null };
   const reset = () => {
-    Object.assign(state, freshData(), { requests: [], requestSeq: 0, fail: null });
+    dropHeldWrites(state);
+    Object.assign(state, freshData(), { requests: [], requestSeq: 0, fail: null, delay: null });
   };
 
   const server = http.createServer((req, res) => {
@@ -1542,6 +1622,7 @@ export async function startSandbox({ port = 0, host = '127.0.0.1', seed = true }
     reset,
     close() {
       closing ??= new Promise((resolve) => {
+        dropHeldWrites(state);
         server.close(() => resolve());
         server.closeAllConnections();
       });

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   ChatwootConnector,
   ConnectorError,
+  describeFetchFailure,
   findConnection,
   noteMarker,
   parseRetryAfter,
@@ -40,10 +41,10 @@ async function localServer(handler: http.RequestListener): Promise<{ url: string
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
 }
 
-const cw = (extra: Partial<{ token: string; accountId: string; baseUrl: string; timeoutMs: number }> = {}) =>
+const cw = (extra: Partial<{ token: string; accountId: string; baseUrl: string; timeoutMs: number; isOnline: () => boolean }> = {}) =>
   new ChatwootConnector(
     { baseUrl: extra.baseUrl ?? sandbox.url, accountId: extra.accountId ?? String(SANDBOX_ACCOUNT_ID), token: extra.token ?? SANDBOX_TOKEN },
-    { timeoutMs: extra.timeoutMs },
+    { timeoutMs: extra.timeoutMs, isOnline: extra.isOnline },
   );
 
 async function rejection(p: Promise<unknown>): Promise<ConnectorError> {
@@ -147,8 +148,18 @@ describe('errors', () => {
     expect(read).toMatchObject({ kind: 'server', code: 'helpdesk', permanent: false, status: 500, outcomeUnknown: false });
     expect(read.message).toContain('HTTP 500');
     const write = await rejection(cw().reopen('3'));
-    expect(write).toMatchObject({ kind: 'server', permanent: false, outcomeUnknown: true });
+    // The helpdesk answered: it is done with the request, so nothing of it can land later.
+    expect(write).toMatchObject({ kind: 'server', permanent: false, outcomeUnknown: true, mayApplyLater: false });
     expect((await cw().readStatus('1')).status).toBe('open'); // the plan is used up
+  });
+
+  it('maps a gateway timeout (504) on a write to "may still be applied later"', async () => {
+    const { url } = await localServer((_req, res) => {
+      res.writeHead(504, { 'content-type': 'text/html' });
+      res.end('<h1>Gateway Timeout</h1>');
+    });
+    const e = await rejection(cw({ baseUrl: url }).postInternalNote('1', 'x', { idempotencyKey: 'k' }));
+    expect(e).toMatchObject({ kind: 'server', status: 504, outcomeUnknown: true, mayApplyLater: true });
   });
 
   it('refuses an invalid request (422) permanently, with Chatwoot’s own words', async () => {
@@ -172,7 +183,7 @@ describe('errors', () => {
     });
     const started = Date.now();
     const e = await rejection(cw({ baseUrl: url, timeoutMs: 300 }).postInternalNote('1', 'x', { idempotencyKey: 'k' }));
-    expect(e).toMatchObject({ kind: 'timeout', permanent: false, outcomeUnknown: true });
+    expect(e).toMatchObject({ kind: 'timeout', permanent: false, outcomeUnknown: true, mayApplyLater: true });
     expect(e.message).toContain('did not answer');
     expect(Date.now() - started).toBeLessThan(3000);
   });
@@ -193,6 +204,44 @@ describe('errors', () => {
     const e = await rejection(cw({ baseUrl: url }).readStatus('1'));
     expect(e).toMatchObject({ kind: 'unreachable', permanent: false });
     expect(e.message).toContain(url);
+    // A refused connection sent nothing: a write that met one did not happen, and will not.
+    const write = await rejection(cw({ baseUrl: url }).postInternalNote('1', 'x', { idempotencyKey: 'k' }));
+    expect(write).toMatchObject({ kind: 'unreachable', outcomeUnknown: false, mayApplyLater: false });
+    expect(write.message).toContain('ECONNREFUSED');
+  });
+
+  it('a connection dropped after the request went out leaves a write’s outcome unknown', async () => {
+    const { url, seen } = await localServer((req) => req.socket.destroy());
+    const e = await rejection(cw({ baseUrl: url }).postInternalNote('1', 'x', { idempotencyKey: 'k' }));
+    expect(seen).toHaveLength(1); // it did reach the server
+    expect(e).toMatchObject({ kind: 'unreachable', outcomeUnknown: true, mayApplyLater: true });
+  });
+
+  it('sends nothing while the browser says it is offline, and says so', async () => {
+    const e = await rejection(cw({ isOnline: () => false }).postInternalNote('3', 'offline note', { idempotencyKey: 'k' }));
+    expect(e).toMatchObject({ kind: 'unreachable', permanent: false, outcomeUnknown: false });
+    expect(e.message).toBe(`This browser is offline, so Chatwoot at ${sandbox.url} was not contacted. Backline tries again when it is back online.`);
+    expect(sandbox.state.requests).toHaveLength(0);
+  });
+
+  it('tells a request that never left from one that may have: only where the error says so', () => {
+    const undici = (cause: unknown) => new TypeError('fetch failed', { cause });
+    const sys = (code: string, message = `${code} example`) => Object.assign(new Error(message), { code });
+    expect(describeFetchFailure(undici(sys('ECONNREFUSED', 'connect ECONNREFUSED 127.0.0.1:9')))).toEqual({ neverSent: true, reason: 'connect ECONNREFUSED 127.0.0.1:9' });
+    expect(describeFetchFailure(undici(sys('ENOTFOUND'))).neverSent).toBe(true);
+    expect(describeFetchFailure(undici(sys('EAI_AGAIN'))).neverSent).toBe(true);
+    expect(describeFetchFailure(undici(sys('UND_ERR_CONNECT_TIMEOUT'))).neverSent).toBe(true);
+    // Node tries IPv6 and IPv4: never sent only when every address refused.
+    const both = Object.assign(new AggregateError([sys('ECONNREFUSED'), sys('ECONNREFUSED')], ''), { code: 'ECONNREFUSED' });
+    expect(describeFetchFailure(undici(both))).toEqual({ neverSent: true, reason: 'ECONNREFUSED' });
+    const mixed = Object.assign(new AggregateError([sys('ECONNREFUSED'), sys('ECONNRESET')], ''), { code: 'ECONNREFUSED' });
+    expect(describeFetchFailure(undici(mixed)).neverSent).toBe(false);
+    // Dropped or reset after connecting: it may have been sent.
+    expect(describeFetchFailure(undici(sys('ECONNRESET'))).neverSent).toBe(false);
+    expect(describeFetchFailure(undici(sys('UND_ERR_SOCKET', 'other side closed')))).toEqual({ neverSent: false, reason: 'other side closed' });
+    // Browsers say the same for every network failure, with no cause.
+    expect(describeFetchFailure(new TypeError('Failed to fetch'))).toEqual({ neverSent: false, reason: 'Failed to fetch' });
+    expect(describeFetchFailure(new TypeError('NetworkError when attempting to fetch resource.')).neverSent).toBe(false);
   });
 
   it('recognises a base URL that is not Chatwoot (HTML) and does not follow redirects with the token', async () => {

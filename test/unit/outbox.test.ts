@@ -5,11 +5,24 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { noteMarker, type FetchLike } from '../../lib/connectors';
 import { openBacklineDb, type BacklineDatabase, type ConnectionRecord, type OutboxRecord } from '../../lib/db';
+import { BacklineError } from '../../lib/errors';
 import { conversationKey } from '../../lib/hosts';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { uuidv7 } from '../../lib/ids';
 import { createHelpdeskServices } from '../../lib/background/helpdesk';
 import type { BackgroundEvent } from '../../lib/protocol';
-import { backoffDelay, createOutboxRunner, DEFAULT_BACKOFF, idempotencyKey, processOutbox, retryEffect, type OutboxDeps, type OutboxRun } from '../../lib/outbox';
+import {
+  backoffDelay,
+  createOutboxRunner,
+  DEFAULT_BACKOFF,
+  idempotencyKey,
+  NOTE_SETTLE_MS,
+  processOutbox,
+  retryEffect,
+  type OutboxDeps,
+  type OutboxRun,
+} from '../../lib/outbox';
 import { Store, type ChangeSet, type ConversationInput } from '../../lib/store';
 import { SANDBOX_TOKEN } from '../sandbox/server.mjs';
 import { useSandbox } from './sandbox-fixture';
@@ -331,6 +344,140 @@ describe('exactly once', () => {
     expect(sbConv(3).messages.filter((m) => m.content.includes('Dropped answer'))).toHaveLength(1);
   });
 
+  it('a note the helpdesk applies after the timeout is not posted again: the retry waits for it and finds it', async () => {
+    const { db, store, deps, advance, now } = await setup();
+    const t = await ticketLinkedTo(store, [2]);
+    await store.addNote({ requestId: uuidv7(), actorId: ME.id, ticketId: t.id, body: 'Applied late', crossPost: true });
+    const [effect] = await effects(db);
+    const marker = noteMarker(idempotencyKey(effect!.id));
+    // The helpdesk holds the POST well past the connector's timeout, then applies it.
+    await fetch(`${sandbox.url}/__sandbox/delay`, { method: 'POST', body: JSON.stringify({ ms: 1500, match: '/conversations/2/messages' }) });
+    const posts = () => apiRequests('/conversations/2/messages').length;
+
+    const start = now();
+    expect(await processOutbox(deps({ timeoutMs: 200 }))).toMatchObject({ retrying: 1 });
+    const timedOut = (await effects(db))[0]!;
+    expect(timedOut).toMatchObject({ status: 'queued', unsureSince: start, inFlightSentAt: start });
+    expect(timedOut.lastError).toMatch(/^Chatwoot did not answer within 1 s/);
+
+    // The retry searches while the helpdesk still holds the request: nothing there yet, and
+    // it does not post again.
+    advance(timedOut.nextAttemptAt - now());
+    expect(await processOutbox(deps({ timeoutMs: 200 }))).toMatchObject({ delivered: 0, retrying: 1 });
+    expect(posts()).toBe(1);
+    expect(notesWith(2, marker)).toHaveLength(0);
+    const waiting = (await effects(db))[0]!;
+    expect(waiting).toMatchObject({ status: 'queued', attempts: 1, inFlightSentAt: start });
+    expect(waiting.lastError).toBe(
+      'Chatwoot does not show this note yet, and the request sent 2 s ago may still be applied. Looking again in 5 s; it is posted again only if it has not appeared 3 min after it was sent.',
+    );
+    expect(waiting.nextAttemptAt).toBe(now() + 5000);
+
+    // The helpdesk applies it; the next search finds it.
+    await expect.poll(() => notesWith(2, marker).length, { timeout: 5000 }).toBe(1);
+    advance(5000);
+    expect(await processOutbox(deps({ timeoutMs: 200 }))).toMatchObject({ delivered: 1, nextWakeAt: null });
+    expect(posts()).toBe(1);
+    expect(notesWith(2, marker)).toHaveLength(1);
+    expect((await effects(db))[0]).toMatchObject({ status: 'delivered', remoteId: String(notesWith(2, marker)[0]!.id), unsureSince: null, inFlightSentAt: null });
+  });
+
+  it('a note whose request was lost is posted again once the settle window has passed without it', async () => {
+    const { db, store, deps, advance, now } = await setup();
+    const t = await ticketLinkedTo(store, [3]);
+    await store.addNote({ requestId: uuidv7(), actorId: ME.id, ticketId: t.id, body: 'Lost on the way', crossPost: true });
+    // The first POST goes nowhere: no answer until the connector gives up.
+    const postedAt: number[] = [];
+    let lose = 1;
+    const lossy: FetchLike = async (input, init) => {
+      if (init.method === 'POST') {
+        postedAt.push(now());
+        if (lose-- > 0) {
+          return new Promise<Response>((_, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason), { once: true }));
+        }
+      }
+      return fetch(input, init);
+    };
+    const start = now();
+    const runs = await drain(() => deps({ fetch: lossy, timeoutMs: 100 }), advance, now, 40);
+    const [e] = await effects(db);
+    expect(e).toMatchObject({ status: 'delivered', unsureSince: null, inFlightSentAt: null });
+    // Posted twice in all: the lost request, then one more only after the window, never between.
+    expect(postedAt).toEqual([start, start + NOTE_SETTLE_MS]);
+    expect(sbConv(3).messages.filter((m) => m.content.includes('Lost on the way'))).toHaveLength(1);
+    // It looked in between, a handful of times, and those searches are not delivery attempts.
+    const searches = apiRequests('/conversations/3/messages', 'GET').length;
+    expect(searches).toBeGreaterThanOrEqual(3);
+    expect(searches).toBeLessThanOrEqual(12);
+    // One run posted and timed out; every later run searched once, and the last one then posted.
+    expect(runs.length).toBe(searches + 1);
+    expect(e!.attempts).toBe(2);
+  });
+
+  it('"Retry now" while an earlier request may still be applied looks for the note, and does not post it again', async () => {
+    const { db, store, deps, advance, now } = await setup();
+    const t = await ticketLinkedTo(store, [2]);
+    await store.addNote({ requestId: uuidv7(), actorId: ME.id, ticketId: t.id, body: 'Patience', crossPost: true });
+    const hang: FetchLike = async (input, init) =>
+      init.method === 'POST'
+        ? new Promise<Response>((_, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason), { once: true }))
+        : fetch(input, init);
+    await processOutbox(deps({ fetch: hang, timeoutMs: 100, backoff: { maxAttempts: 1 } }));
+    const [failed] = await effects(db);
+    expect(failed).toMatchObject({ status: 'failed' });
+    expect(failed!.lastError).toMatch(/^Gave up after 1 attempts\. Chatwoot did not answer/);
+    advance(10_000);
+    expect(await retryEffect(deps(), failed!.id)).toBe(true);
+    await processOutbox(deps());
+    expect(apiRequests('/conversations/2/messages')).toHaveLength(0); // the hung POST never reached the sandbox; no new one
+    expect((await effects(db))[0]).toMatchObject({ status: 'queued', inFlightSentAt: failed!.inFlightSentAt });
+    expect((await effects(db))[0]!.lastError).toMatch(/^Chatwoot does not show this note yet/);
+    expect(now()).toBeLessThan(failed!.inFlightSentAt! + NOTE_SETTLE_MS);
+  });
+
+  it('a refused connection sent nothing: the note is retried after the usual backoff, without waiting or searching', async () => {
+    const { db, store, deps, advance, now } = await setup();
+    const t = await ticketLinkedTo(store, [2]);
+    await store.addNote({ requestId: uuidv7(), actorId: ME.id, ticketId: t.id, body: 'Refused first', crossPost: true });
+    // A port where nothing listens: a real ECONNREFUSED from Node's fetch.
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const deadUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}`;
+    await new Promise((r) => closed.close(r));
+    let refuse = 1;
+    const refusing: FetchLike = (input, init) => (init.method === 'POST' && refuse-- > 0 ? fetch(input.replace(sandbox.url, deadUrl), init) : fetch(input, init));
+
+    const start = now();
+    expect(await processOutbox(deps({ fetch: refusing, timeoutMs: 10_000 }))).toMatchObject({ retrying: 1 });
+    const [e] = await effects(db);
+    // Not "unsure": no wait for a timeout (10 s here), no window, no search before posting.
+    expect(e).toMatchObject({ status: 'queued', unsureSince: null, inFlightSentAt: null, nextAttemptAt: start + 2000 });
+    expect(e!.lastError).toMatch(/^Could not reach Chatwoot at .*ECONNREFUSED.*Retrying in 2 s \(attempt 1 of 12\)\.$/);
+    advance(2000);
+    expect(await processOutbox(deps({ fetch: refusing, timeoutMs: 10_000 }))).toMatchObject({ delivered: 1 });
+    expect(sandbox.state.requests.map((r) => r.method)).toEqual(['POST']);
+    expect(sbConv(2).messages.filter((m) => m.content.includes('Refused first'))).toHaveLength(1);
+  });
+
+  it('an interrupted attempt that had not sent its request yet is not "unsure"; one from before send times were kept is', async () => {
+    const { db, store, deps, advance, now } = await setup();
+    const t = await ticketLinkedTo(store, [2, 3]);
+    await store.addNote({ requestId: uuidv7(), actorId: ME.id, ticketId: t.id, body: 'Interrupted early', crossPost: true });
+    const [to2, to3] = (await effects(db)).sort((a, b) => (a.conversationKey === conv(2).key ? -1 : b.conversationKey === conv(2).key ? 1 : 0));
+    const at = now();
+    // Conversation 2's attempt stopped before sending; conversation 3's was left by an older release.
+    await db.put('outbox', { ...to2!, attemptId: 'stopped', attemptStartedAt: at, attemptSentAt: null, attempts: 1 });
+    await db.put('outbox', { ...to3!, attemptId: 'stopped', attemptStartedAt: at, attempts: 1 });
+    advance(3000);
+    await processOutbox(deps());
+    expect(apiRequests('/conversations/2/messages', 'GET')).toHaveLength(0); // no search: nothing can be there
+    expect((await effects(db)).find((e) => e.id === to2!.id)).toMatchObject({ status: 'delivered', attempts: 2 });
+    // The older record may have sent its request: it is looked for first, and waited for.
+    expect(apiRequests('/conversations/3/messages', 'GET')).toHaveLength(1);
+    expect(apiRequests('/conversations/3/messages', 'POST')).toHaveLength(0);
+    expect((await effects(db)).find((e) => e.id === to3!.id)).toMatchObject({ status: 'queued', unsureSince: at, inFlightSentAt: at });
+  });
+
   it('runs one at a time: kicks during a run coalesce into one more run', async () => {
     let active = 0;
     let maxActive = 0;
@@ -351,6 +498,26 @@ describe('exactly once', () => {
     expect(maxActive).toBe(1);
     expect(runs).toBe(2);
     expect(scheduled).toEqual([null, null]);
+  });
+
+  it('a run that cannot open the data schedules a retry in 30 s, except for data from a newer Backline, which waits for an update', async () => {
+    const scheduled: (number | null)[] = [];
+    const errors: unknown[] = [];
+    let failure: Error = new Error('disk I/O error');
+    const kick = createOutboxRunner(
+      async () => {
+        throw failure;
+      },
+      (at) => scheduled.push(at),
+      (e) => errors.push(e),
+    );
+    const before = Date.now();
+    await kick();
+    expect(scheduled[0]).toBeGreaterThanOrEqual(before + 30_000);
+    failure = new BacklineError('newer_data', 'This browser holds Backline data from a newer version of Backline.');
+    await kick();
+    expect(scheduled[1]).toBeNull();
+    expect(errors).toHaveLength(2);
   });
 
   it('backoff doubles from 2 s, is capped, jittered ±20 %, and never shorter than Retry-After', () => {

@@ -21,6 +21,7 @@ import {
   type ResponseMap,
   type SenderRole,
 } from '../../lib/protocol';
+import { normalizeTicketType, type TicketTypeInput } from '../../lib/admin/workspace';
 import { Store } from '../../lib/store';
 
 const rid = () => uuidv7();
@@ -133,6 +134,90 @@ describe('parseRequest', () => {
   it('fills in empty page details a content script left out', () => {
     const r = parseRequest({ type: 'cs:pageContext', payload: { context: CTX, details: { title: 'Order 1' } } });
     expect(r.ok && r.payload).toEqual({ context: CTX, details: { title: 'Order 1', customerName: '', customerEmail: '', company: '' } });
+  });
+});
+
+describe('parseRequest: records have the limits and formats of the forms and the import', () => {
+  const type = (patch: object = {}) => ({
+    name: 'Hardware',
+    category: 'backoffice',
+    icon: '💻',
+    color: '#336699',
+    attributes: [{ id: 'attr-device', name: 'Device', type: 'list', required: true, options: ['Laptop', 'Phone'] }],
+    states: [
+      { id: 'new', label: 'New', category: 'submitted' },
+      { id: 'doing', label: 'Doing', category: 'in_progress' },
+      { id: 'waiting', label: 'Waiting', category: 'waiting' },
+      { id: 'done', label: 'Done', category: 'resolved' },
+    ],
+    ...patch,
+  });
+  const saveType = (patch: object) => ({ type: 'admin:saveTicketType', payload: { requestId: rid(), type: type(patch) } });
+
+  it('refuses a colour that is not #rrggbb, such as a url() or extra declarations', () => {
+    for (const color of ['url(http://127.0.0.1:9/x.png)', 'red;background:url(http://127.0.0.1:9/x)', 'blue', '#fff']) {
+      rejects(saveType({ color }), /^Malformed admin:saveTicketType message: type\.color: Choose a colour \(a value like #4f6bed\)\.$/);
+    }
+    const ok = parseRequest(saveType({ color: ' #ABCDEF ' }));
+    expect(ok.ok && (ok.payload as { type: { color: string } }).type.color).toBe('#abcdef');
+  });
+
+  it('holds ticket types, teammates, tickets and connections to the same limits, allowed at the limit and refused above it', () => {
+    const x = (n: number) => 'x'.repeat(n);
+    const fine = (m: unknown) => expect(parseRequest(m)).toMatchObject({ ok: true });
+    fine(saveType({ name: x(80) }));
+    rejects(saveType({ name: x(81) }), /type\.name: Keep the ticket type’s name to 80 characters or fewer\./);
+    fine(saveType({ icon: '🐞🐞🐞🐞' }));
+    rejects(saveType({ icon: '🐞🐞🐞🐞🐞' }), /type\.icon: Use a short icon/);
+    rejects(saveType({ attributes: [{ id: 'a', name: x(81), type: 'text', required: false }] }), /type\.attributes\.0\.name: Keep attribute names to 80 characters/);
+    fine(saveType({ attributes: [{ id: 'a', name: 'L', type: 'list', required: false, options: Array.from({ length: 200 }, (_, i) => `o${i}`) }] }));
+    rejects(saveType({ attributes: [{ id: 'a', name: 'L', type: 'list', required: false, options: Array.from({ length: 201 }, (_, i) => `o${i}`) }] }), /A list can have at most 200 items/);
+    rejects(saveType({ attributes: [{ id: 'a', name: 'L', type: 'list', required: false, options: [x(201)] }] }), /Keep list items to 200 characters/);
+    rejects(saveType({ states: [{ id: 's', label: x(61), category: 'submitted' }] }), /type\.states\.0\.label: Keep state labels to 60 characters/);
+
+    const teammate = (patch: object) => ({ type: 'admin:saveTeammate', payload: { requestId: rid(), teammate: { name: 'Ada', email: '', kind: 'person', ...patch } } });
+    fine(teammate({ name: x(100) }));
+    rejects(teammate({ name: x(101) }), /teammate\.name: Keep names to 100 characters/);
+    rejects(teammate({ email: 'ada@' }), /teammate\.email: “ada@” is not an email address/);
+    fine(teammate({ email: `${x(308)}@example.com` }));
+    rejects(teammate({ email: `${x(309)}@example.com` }), /Keep the email address to 320 characters/);
+
+    const create = (title: string) => ({ type: 'ui:createTicket', payload: { requestId: rid(), title, typeId: 't' } });
+    fine(create(x(300)));
+    fine(create(` ${x(300)} `)); // trimmed, as the store trims it
+    rejects(create(x(301)), /^Malformed ui:createTicket message: title: Keep the title under 300 characters\.$/);
+    rejects({ type: 'ui:updateTicket', payload: { requestId: rid(), ticketId: 't', baseVersion: 1, changes: { user: x(1001) } } }, /changes\.user/);
+
+    const connection = (patch: object) => ({
+      type: 'admin:saveConnection',
+      payload: { requestId: rid(), connection: { helpdesk: 'chatwoot', baseUrl: 'https://support.example.com', accountId: '1', token: 'tok', ...patch } },
+    });
+    fine(connection({ label: x(100), token: x(1000) }));
+    rejects(connection({ label: x(101) }), /connection\.label: Keep the label to 100 characters/);
+    rejects(connection({ token: x(1001) }), /connection\.token/);
+  });
+
+  it('the options page’s form check and the protocol refuse the same types with the same words', () => {
+    const bad = [
+      { name: ' ' },
+      { name: 'x'.repeat(81) },
+      { color: 'url(http://127.0.0.1:9/x)' },
+      { icon: 'abcde' },
+      { attributes: [{ id: 'a', name: '', type: 'text', required: false }] },
+      { states: [{ id: 's', label: '', category: 'submitted' }] },
+    ];
+    for (const patch of bad) {
+      const formSays = (() => {
+        try {
+          normalizeTicketType(type(patch) as TicketTypeInput);
+          return 'accepted';
+        } catch (e) {
+          return (e as Error).message;
+        }
+      })();
+      expect(formSays).not.toBe('accepted');
+      rejects(saveType(patch), `: ${formSays}`);
+    }
   });
 });
 
@@ -405,6 +490,46 @@ describe('handleMessage: tab context', () => {
   });
 });
 
+describe('handleMessage: the dock on a hostile page', () => {
+  it('cs:focusTaken from a content script tells the panel of that tab, and only that tab', async () => {
+    const bg = await background();
+    expect(data(await bg.send('cs:focusTaken', {}, contentSender(7)))).toEqual({ accepted: true });
+    expect(bg.events).toEqual([{ type: 'bg:focusTaken', tabId: 7 }]);
+  });
+
+  it('cs:focusTaken is refused from the panel and with anything in its payload', async () => {
+    const bg = await background();
+    expectError(await bg.send('cs:focusTaken', {}, panelSender()), 'forbidden');
+    expectError(await bg.send('cs:focusTaken', { tabId: 8 }, contentSender(7)), 'invalid');
+    expect(bg.events).toEqual([]);
+  });
+
+  it('ui:checkDock asks the content script of the panel’s own tab', async () => {
+    const asked: number[] = [];
+    const bg = await background({
+      checkDock: async (tabId) => {
+        asked.push(tabId);
+        return { covered: true };
+      },
+    });
+    expect(data(await bg.send('ui:checkDock', {}, panelSender(7)))).toEqual({ covered: true });
+    expect(asked).toEqual([7]);
+  });
+
+  it('ui:checkDock: no tab (side panel), no answer or a malformed answer is unknown', async () => {
+    const answers: unknown[] = [null, undefined, { covered: 'yes' }, { covered: false, extra: 1 }, 'covered'];
+    const bg = await background({ checkDock: async () => answers.shift() });
+    expect(data(await bg.send('ui:checkDock', {}, panelSender(null)))).toEqual({ covered: null });
+    expect(answers).toHaveLength(5); // the side panel has no dock to ask
+    for (let i = 0; i < 5; i++) expect(data(await bg.send('ui:checkDock', {}, panelSender(7)))).toEqual({ covered: null });
+  });
+
+  it('ui:checkDock is not for content scripts', async () => {
+    const bg = await background({ checkDock: async () => ({ covered: false }) });
+    expectError(await bg.send('ui:checkDock', {}, contentSender(7)), 'forbidden');
+  });
+});
+
 describe('handleMessage: working a ticket from the panel', () => {
   it('create → add note → the conversation view shows the ticket', async () => {
     const bg = await background();
@@ -455,7 +580,14 @@ describe('handleMessage: working a ticket from the panel', () => {
     expect(moved).toMatchObject({ stateId: 'resolved', version: 2 });
     expect(bg.kicks()).toBe(1);
     expectError(await bg.send('ui:changeState', { requestId: rid(), ticketId: ticket.id, baseVersion: 1, stateId: 'waiting' }, panel), 'stale');
-    expectError(await bg.send('ui:updateTicket', { requestId: rid(), ticketId: ticket.id, baseVersion: 1, changes: { title: 'x' } }, panel), 'stale');
+    // An edit of another field made against the old version applies on top of the state change;
+    // a second edit of that field against a version before it is refused.
+    const edited = data(await bg.send('ui:updateTicket', { requestId: rid(), ticketId: ticket.id, baseVersion: 1, changes: { title: 'x' } }, panel));
+    expect(edited).toMatchObject({ title: 'x', stateId: 'resolved', version: 3 });
+    const refused = await bg.send('ui:updateTicket', { requestId: rid(), ticketId: ticket.id, baseVersion: 2, changes: { title: 'y' } }, panel);
+    expectError(refused, 'stale');
+    // The refusal carries what is saved now, across the message protocol.
+    expect(refused).toMatchObject({ ok: false, error: { details: { currentVersion: 3, ticket: { title: 'x' }, conflicts: [{ field: 'title' }] } } });
     expect((await bg.store.getTicket(ticket.id)).stateId).toBe('resolved');
   });
 

@@ -189,6 +189,56 @@ describe('sandbox helpdesk', () => {
     expect(recovered.status).toBe(200);
   });
 
+  it('holds the next matching writes on demand and applies them late, even after the client gave up', async () => {
+    const plan = await call('/__sandbox/delay', { token: null, body: { ms: 400, count: 1, match: '/conversations/3/' } });
+    expect(plan).toMatchObject({ status: 200, body: { ok: true, delay: { remaining: 1, ms: 400, match: '/conversations/3/' } } });
+    const notes = () => sandbox.state.conversations.find((c) => c.id === 3)!.messages.filter((m) => m.content === 'late note');
+
+    // The client gives up long before the sandbox answers.
+    const gaveUp = await fetch(`${sandbox.url}${api}/conversations/3/messages`, {
+      method: 'POST',
+      headers: { api_access_token: SANDBOX_TOKEN, 'content-type': 'application/json' },
+      body: JSON.stringify({ content: 'late note', private: true }),
+      signal: AbortSignal.timeout(50),
+    }).catch((e: unknown) => e);
+    expect((gaveUp as Error).name).toBe('TimeoutError');
+    // Held: not applied yet, and the log says so.
+    expect(notes()).toHaveLength(0);
+    const held = sandbox.state.requests.find((r) => r.method === 'POST')!;
+    expect(held).toMatchObject({ delayedMs: 400, status: 0 });
+    // Reads are never held, and nothing else is while the write waits.
+    expect((await call(`${api}/conversations/3/messages`)).status).toBe(200);
+    expect((await call(`${api}/conversations/1/messages`, { body: { content: 'elsewhere', private: true } })).status).toBe(200);
+
+    // Then it lands, once.
+    await expect.poll(() => notes().length).toBe(1);
+    expect(held.status).toBe(200);
+    expect(notes()[0]).toMatchObject({ private: true });
+
+    // The plan was used up: the next write is immediate.
+    const next = await call(`${api}/conversations/3/messages`, { body: { content: 'late note', private: true } });
+    expect(next.status).toBe(200);
+    expect(notes()).toHaveLength(2);
+    expect(sandbox.state.delay).toBeNull();
+  });
+
+  it('drops held writes on reset, and checks its delay plans', async () => {
+    await call('/__sandbox/delay', { token: null, body: { ms: 60000 } });
+    const pending = call(`${api}/conversations/3/messages`, { body: { content: 'never applied', private: true } }).catch((e: unknown) => e);
+    await expect.poll(() => sandbox.state.requests.some((r) => r.delayedMs === 60000)).toBe(true);
+    await call('/__sandbox/reset', { token: null, method: 'POST' });
+    // The held request is cut off instead of being applied to the fresh data.
+    expect(await pending).toBeInstanceOf(Error);
+    expect(sandbox.state.conversations.find((c) => c.id === 3)!.messages.some((m) => m.content === 'never applied')).toBe(false);
+
+    expect((await call('/__sandbox/delay', { token: null, body: {} })).status).toBe(400);
+    expect((await call('/__sandbox/delay', { token: null, body: { ms: 0 } })).status).toBe(400);
+    expect((await call('/__sandbox/delay', { token: null, body: { ms: 10, count: -1 } })).status).toBe(400);
+    expect((await call('/__sandbox/delay', { token: null, body: { ms: 10, match: 5 } })).status).toBe(400);
+    await call('/__sandbox/delay', { token: null, body: { ms: 10 } });
+    expect(await call('/__sandbox/delay', { token: null, body: { count: 0 } })).toMatchObject({ status: 200, body: { delay: null } });
+  });
+
   it('logs API requests for assertions', async () => {
     await call(`${api}/conversations/3`, { token: null });
     await call(`${api}/conversations/3/messages`, { body: { content: 'logged', private: true } });

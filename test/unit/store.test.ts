@@ -273,7 +273,7 @@ describe('idempotent retries', () => {
 });
 
 describe('versions (no lost updates across tabs)', () => {
-  it('a successful update bumps the version; an update made against the old one is refused as stale', async () => {
+  it('a successful update bumps the version; an update of the same field made against the old one is refused as stale', async () => {
     const { db, store, changes } = await setup();
     const t = await create(store, { title: 'Original' });
     const v2 = await store.updateTicket({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, baseVersion: 1, changes: { title: 'From tab A' } });
@@ -287,36 +287,146 @@ describe('versions (no lost updates across tabs)', () => {
       store.updateTicket({ requestId: rid(), actorId: BOB.id, ticketId: t.id, baseVersion: 1, changes: { title: 'From tab B' } }),
       'stale',
     );
-    expect(e.message).toMatch(/changed this ticket/);
-    expect(e.details).toEqual({ currentVersion: 2 });
+    // Who changed what, in words; the details carry what is saved now, for the page to show.
+    expect(e.message).toMatch(/^Alice Agent changed this ticket’s “Title” after your change began, so your change was not saved\./);
+    expect(e.details).toEqual({
+      currentVersion: 2,
+      ticket: v2,
+      conflicts: [{ field: 'title', label: 'Title', actorId: ALICE.id, at: v2.updatedAt }],
+    });
     expect(await store.getTicket(t.id)).toEqual(v2);
     expect(await db.count('activity')).toBe(activityBefore);
     expect(changes).toEqual([]);
   });
 
-  it('a state change made against an old version is refused and queues nothing', async () => {
+  it('an edit of another field made against an old version applies on top and keeps the newer change', async () => {
+    const { db, store } = await setup();
+    const t = await create(store, { title: 'Original', user: 'Carol', typeId: 'type-bug', attributes: { 'attr-severity': 'Low' } });
+    // Tab B saves the title while tab A is editing User, Severity and the description.
+    await store.updateTicket({ requestId: rid(), actorId: BOB.id, ticketId: t.id, baseVersion: 1, changes: { title: 'From tab B' } });
+    const a = await store.updateTicket({
+      requestId: rid(),
+      actorId: ALICE.id,
+      ticketId: t.id,
+      baseVersion: 1,
+      changes: { user: 'Caroline', description: '<p>Steps</p>', attributes: { 'attr-severity': 'High' } },
+    });
+    expect(a).toMatchObject({ version: 3, title: 'From tab B', user: 'Caroline', description: '<p>Steps</p>', attributes: { 'attr-severity': 'High' } });
+    expect(await store.getTicket(t.id)).toEqual(a);
+    // Each field change records the version it produced.
+    const log = (await activityOf(db, t.id)).filter((x) => x.type === 'attribute');
+    expect(log.map((x) => [x.type === 'attribute' && x.field, x.version])).toEqual([
+      ['title', 2],
+      ['description', 3],
+      ['user', 3],
+      ['attr-severity', 3],
+    ]);
+  });
+
+  it('an edit is refused when any field it changes was changed since its version, and saves none of its fields', async () => {
+    const { db, store } = await setup();
+    const t = await create(store, { typeId: 'type-bug', attributes: { 'attr-severity': 'Low' } });
+    const b = await store.updateTicket({ requestId: rid(), actorId: BOB.id, ticketId: t.id, baseVersion: 1, changes: { attributes: { 'attr-severity': 'Critical' } } });
+    await store.updateTicket({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, baseVersion: 2, changes: { company: 'Initech' } });
+    const before = await snapshot(db);
+    const e = await refused(
+      store.updateTicket({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, baseVersion: 1, changes: { user: 'Dave', attributes: { 'attr-severity': 'High' } } }),
+      'stale',
+    );
+    expect(e.message).toMatch(/^Bob Billing changed this ticket’s “Severity”/);
+    expect(e.details).toMatchObject({ currentVersion: 3, conflicts: [{ field: 'attr-severity', label: 'Severity', actorId: BOB.id, at: b.updatedAt }] });
+    expect((e.details as { ticket: Ticket }).ticket).toMatchObject({ version: 3, company: 'Initech', attributes: { 'attr-severity': 'Critical' } });
+    expect(await snapshot(db)).toEqual(before);
+  });
+
+  it('saving the value that is already stored is no conflict and changes nothing', async () => {
+    const { store } = await setup();
+    const t = await create(store, { title: 'Original' });
+    const b = await store.updateTicket({ requestId: rid(), actorId: BOB.id, ticketId: t.id, baseVersion: 1, changes: { title: 'Agreed' } });
+    const a = await store.updateTicket({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, baseVersion: 1, changes: { title: 'Agreed' } });
+    expect(a).toEqual(b);
+  });
+
+  it('saving again against the version the refusal reported goes through ("Keep mine")', async () => {
+    const { store } = await setup();
+    const t = await create(store, { title: 'Original' });
+    await store.updateTicket({ requestId: rid(), actorId: BOB.id, ticketId: t.id, baseVersion: 1, changes: { title: 'From tab B' } });
+    const e = await refused(store.updateTicket({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, baseVersion: 1, changes: { title: 'From tab A' } }), 'stale');
+    const { currentVersion } = e.details as { currentVersion: number };
+    const kept = await store.updateTicket({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, baseVersion: currentVersion, changes: { title: 'From tab A' } });
+    expect(kept).toMatchObject({ title: 'From tab A', version: 3 });
+  });
+
+  it('the same teammate in another tab is named as such', async () => {
+    const { store } = await setup();
+    const t = await create(store, { title: 'Original' });
+    await store.updateTicket({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, baseVersion: 1, changes: { title: 'Tab B' } });
+    const e = await refused(store.updateTicket({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, baseVersion: 1, changes: { title: 'Tab A' } }), 'stale');
+    expect(e.message).toMatch(/^You \(in another tab or window\) changed this ticket’s “Title”/);
+  });
+
+  it('when the log does not say what changed since the edit began (changes from before versions were logged), any edit is refused', async () => {
+    const { db, store } = await setup();
+    const t = await create(store, { title: 'Original', user: 'Carol' });
+    await store.updateTicket({ requestId: rid(), actorId: BOB.id, ticketId: t.id, baseVersion: 1, changes: { title: 'Old release edit' } });
+    // As an older release stored it: the activity item without the version it produced.
+    const [item] = (await activityOf(db, t.id)).filter((a) => a.type === 'attribute');
+    const { version: _dropped, ...untagged } = item!;
+    await db.put('activity', untagged);
+    await store.updateTicket({ requestId: rid(), actorId: BOB.id, ticketId: t.id, baseVersion: 2, changes: { company: 'Initech' } });
+
+    const e = await refused(store.updateTicket({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, baseVersion: 1, changes: { user: 'Caroline' } }), 'stale');
+    expect(e.details).toMatchObject({ currentVersion: 3, conflicts: [{ field: 'user', label: 'User', actorId: null, at: null }] });
+    expect(e.message).toMatch(/^Someone changed this ticket’s “User”/);
+    // From a version after the unlogged change, the log is complete again.
+    const r = await store.updateTicket({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, baseVersion: 2, changes: { user: 'Caroline' } });
+    expect(r).toMatchObject({ user: 'Caroline', company: 'Initech', version: 4 });
+    // A version the store never had (from a page that cannot have seen it) is refused too.
+    await refused(store.updateTicket({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, baseVersion: 9, changes: { user: 'Dave' } }), 'stale');
+  });
+
+  it('a state change made against an old version is refused when the state changed since, and queues nothing', async () => {
     const { db, store } = await setup();
     const t = await create(store, { conversation: conv('1') });
-    await store.updateTicket({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, baseVersion: 1, changes: { company: 'Initech' } });
+    await store.changeState({ requestId: rid(), actorId: BOB.id, ticketId: t.id, baseVersion: 1, stateId: 'waiting' });
     const before = await snapshot(db);
-    await refused(
+    const e = await refused(
       store.changeState({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, baseVersion: 1, stateId: 'resolved' }),
       'stale',
     );
+    expect(e.message).toMatch(/^Bob Billing changed this ticket’s state/);
+    expect(e.details).toMatchObject({ currentVersion: 2, ticket: { stateId: 'waiting' }, conflicts: [{ field: 'stateId', actorId: BOB.id }] });
     expect(await snapshot(db)).toEqual(before);
-    expect((await store.getTicket(t.id)).stateId).toBe('submitted');
+    expect((await store.getTicket(t.id)).stateId).toBe('waiting');
   });
 
-  it('a state change bumps the version, so an edit made before it is stale', async () => {
+  it('a state change and an edit of other fields made against the same version both apply, in either order', async () => {
+    const { db, store } = await setup();
+    const t = await create(store, { conversation: conv('1') });
+    await store.updateTicket({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, baseVersion: 1, changes: { company: 'Initech' } });
+    const moved = await store.changeState({ requestId: rid(), actorId: BOB.id, ticketId: t.id, baseVersion: 1, stateId: 'resolved' });
+    expect(moved).toMatchObject({ stateId: 'resolved', company: 'Initech', version: 3 });
+    expect((await activityOf(db, t.id)).find((a) => a.type === 'state')?.version).toBe(3);
+    const edited = await store.updateTicket({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, baseVersion: 1, changes: { title: 'Late but harmless' } });
+    expect(edited).toMatchObject({ stateId: 'resolved', company: 'Initech', title: 'Late but harmless', version: 4 });
+  });
+
+  it('an assignment made against an old version is refused when someone assigned the ticket since', async () => {
     const { store } = await setup();
     const t = await create(store);
-    const moved = await store.changeState({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, baseVersion: 1, stateId: 'waiting' });
-    expect(moved.version).toBe(2);
-    expect(moved.stateId).toBe('waiting');
-    await refused(
-      store.updateTicket({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, baseVersion: 1, changes: { title: 'Late' } }),
-      'stale',
-    );
+    await store.updateTicket({ requestId: rid(), actorId: BOB.id, ticketId: t.id, baseVersion: 1, changes: { assigneeId: BOB.id } });
+    const e = await refused(store.updateTicket({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, baseVersion: 1, changes: { assigneeId: ALICE.id } }), 'stale');
+    expect(e.message).toMatch(/^Bob Billing changed this ticket’s assignee/);
+    expect((await store.getTicket(t.id)).assigneeId).toBe(BOB.id);
+  });
+
+  it('User and Company keep the one limit the protocol and the import have (1,000 characters)', async () => {
+    const { store } = await setup();
+    const t = await create(store);
+    const v2 = await store.updateTicket({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, baseVersion: 1, changes: { user: 'u'.repeat(1000), company: 'c'.repeat(1000) } });
+    expect([v2.user.length, v2.company.length]).toEqual([1000, 1000]);
+    const e = await refused(store.updateTicket({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, baseVersion: 2, changes: { company: 'c'.repeat(1001) } }), 'invalid');
+    expect(e.message).toBe('Company is too long (limit 1,000 characters).');
   });
 
   it('an update of a ticket that does not exist is not_found', async () => {

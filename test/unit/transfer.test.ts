@@ -220,6 +220,125 @@ describe('validateExport: refuses bad files with the reason', () => {
   });
 });
 
+describe('validateExport: the limits and formats of the options page’s forms', () => {
+  type File = BacklineExport;
+  const x = (n: number) => 'x'.repeat(n);
+  const list = <T>(n: number, f: (i: number) => T) => Array.from({ length: n }, (_, i) => f(i));
+  const listAttr = (options: string[]) => ({ id: 'attr-choice', name: 'Choice', type: 'list' as const, required: false, options });
+  const note = (f: File) => f.data.activity.findIndex((a) => a.type === 'note');
+  /** A field, how to set it, the longest (or largest) value allowed, and the path an import names. */
+  const cases: [string, (f: File, value: number) => void, number, RegExp][] = [
+    ['type name', (f, n) => (f.data.ticketTypes[0]!.name = x(n)), 80, /^ticketTypes\[0\]\.name: Keep the ticket type’s name to 80 characters or fewer, got 81$/],
+    ['type icon (characters, not UTF-16 units)', (f, n) => (f.data.ticketTypes[0]!.icon = '🐞'.repeat(n)), 4, /^ticketTypes\[0\]\.icon: Use a short icon: one emoji or up to 4 characters, got "🐞🐞🐞🐞🐞"$/],
+    [
+      'attributes per type',
+      (f, n) => (f.data.ticketTypes[0]!.attributes = list(n, (i) => ({ id: `a${i}`, name: `Field ${i}`, type: 'text', required: false }))),
+      100,
+      /^ticketTypes\[0\]\.attributes: A ticket type can have at most 100 attributes, got 101$/,
+    ],
+    ['attribute name', (f, n) => (f.data.ticketTypes[1]!.attributes[0]!.name = x(n)), 80, /^ticketTypes\[1\]\.attributes\[0\]\.name: Keep attribute names to 80 characters or fewer, got 81$/],
+    ['list items', (f, n) => (f.data.ticketTypes[0]!.attributes = [listAttr(list(n, (i) => `Item ${i}`))]), 200, /^ticketTypes\[0\]\.attributes\[0\]\.options: A list can have at most 200 items, got 201$/],
+    ['list item', (f, n) => (f.data.ticketTypes[0]!.attributes = [listAttr([x(n)])]), 200, /^ticketTypes\[0\]\.attributes\[0\]\.options\[0\]: Keep list items to 200 characters or fewer, got 201$/],
+    [
+      'states per type',
+      (f, n) => f.data.ticketTypes[0]!.states.push(...list(n - 4, (i) => ({ id: `extra-${i}`, label: `Extra ${i}`, category: 'in_progress' as const }))),
+      50,
+      /^ticketTypes\[0\]\.states: A ticket type can have at most 50 states, got 51$/,
+    ],
+    ['state label', (f, n) => (f.data.ticketTypes[0]!.states[0]!.label = x(n)), 60, /^ticketTypes\[0\]\.states\[0\]\.label: Keep state labels to 60 characters or fewer, got 61$/],
+    ['teammate name', (f, n) => (f.data.teammates[0]!.name = x(n)), 100, /^teammates\[0\]\.name: Keep names to 100 characters or fewer, got 101$/],
+    ['teammate email', (f, n) => (f.data.teammates[0]!.email = `${x(n - 12)}@example.com`), 320, /^teammates\[0\]\.email: Keep the email address to 320 characters or fewer, got 321$/],
+    ['ticket title', (f, n) => (f.data.tickets[0]!.title = x(n)), 300, /^tickets\[0\]\.title: Keep the title under 300 characters, got 301$/],
+    ['ticket description', (f, n) => (f.data.tickets[0]!.description = x(n)), 200_000, /^tickets\[0\]\.description: The description is too long \(limit 200,000 characters\), got 200001$/],
+    ['ticket user', (f, n) => (f.data.tickets[0]!.user = x(n)), 1000, /^tickets\[0\]\.user: Keep User and Company to 1,000 characters or fewer, got 1001$/],
+    ['ticket company', (f, n) => (f.data.tickets[1]!.company = x(n)), 1000, /^tickets\[1\]\.company: Keep User and Company to 1,000 characters or fewer, got 1001$/],
+    ['attribute value', (f, n) => (f.data.tickets[0]!.attributes['attr-note'] = x(n)), 20_000, /^tickets\[0\]\.attributes\.attr-note: Keep text to 20,000 characters or fewer, got 20001$/],
+    ['attribute key', (f, n) => (f.data.tickets[0]!.attributes[x(n)] = 1), 200, /^tickets\[0\]\.attributes\.x{201}: expected an attribute id of at most 200 characters, got 201$/],
+    [
+      'note',
+      (f, n) => {
+        const a = f.data.activity[note(f)]!;
+        if (a.type === 'note') a.body = x(n);
+      },
+      50_000,
+      /^activity\[\d+\]\.body: expected at most 50,000 characters, got 50001$/,
+    ],
+    ['record id', (f, n) => (f.data.links[0]!.id = x(n)), 200, /^links\[0\]\.id: expected an id of at most 200 characters, got 201$/],
+  ];
+
+  it.each(cases)('%s: allowed at the limit, refused above it with the record’s path', async (_what, set, limit, refusal) => {
+    const atLimit = await exported();
+    set(atLimit, limit);
+    const ok = validateExport(atLimit);
+    expect(ok.ok ? 'ok' : ok.error).toBe('ok');
+    const over = await exported();
+    set(over, limit + 1);
+    refuses(over, refusal);
+  });
+
+  it('refuses a colour that is not #rrggbb (a url() would make the options page fetch it), in the words of the form', async () => {
+    for (const color of ['url(http://127.0.0.1:9/track.png)', 'red;background:url(http://127.0.0.1:9/x)', 'red', '#12345', '#1234567', 'var(--x)', '']) {
+      const file = await exported();
+      file.data.ticketTypes[2]!.color = color;
+      refuses(file, new RegExp(`^ticketTypes\\[2\\]\\.color: Choose a colour \\(a value like #4f6bed\\)(, got .*)?$`));
+    }
+    // Upper case and spaces are the same colour: stored the way the form stores it.
+    const file = await exported();
+    file.data.ticketTypes[2]!.color = ' #ABCDEF ';
+    const r = validateExport(file);
+    expect(r.ok && r.file.data.ticketTypes[2]!.color).toBe('#abcdef');
+  });
+
+  it('refuses what the form refuses between fields: a built-in name, twin attributes, twin types, twin teammates, a bad email', async () => {
+    const f1 = await exported();
+    f1.data.ticketTypes[1]!.attributes[1]!.name = 'Title';
+    refuses(f1, /^ticketTypes\[1\]\.attributes\[1\]\.name: “Title” is already a field of every ticket; give the attribute another name\.$/);
+
+    const f2 = await exported();
+    f2.data.ticketTypes[1]!.attributes[1]!.name = 'severity';
+    refuses(f2, /^ticketTypes\[1\]\.attributes\[1\]\.name: Two attributes are called “severity”/);
+
+    const f3 = await exported();
+    f3.data.ticketTypes[1]!.attributes[0]!.options = ['Low', 'Low'];
+    refuses(f3, /^ticketTypes\[1\]\.attributes\[0\]\.options\[1\]: “Low” is in the list of “Severity” twice\.$/);
+
+    const f4 = await exported();
+    f4.data.ticketTypes[1]!.attributes[0]!.options = [' ', ''];
+    refuses(f4, /^ticketTypes\[1\]\.attributes\[0\]\.options: Add at least one list item to “Severity”\.$/);
+
+    const f5 = await exported();
+    f5.data.ticketTypes[3]!.name = 'bug REPORT';
+    refuses(f5, /^ticketTypes\[3\]\.name: “bug REPORT” is also the name of ticketTypes\[1\]; two ticket types cannot share a name$/);
+
+    const f6 = await exported();
+    f6.data.ticketTypes[0]!.states[1]!.label = 'submitted';
+    refuses(f6, /^ticketTypes\[0\]\.states\[1\]\.label: Two states are called “submitted”/);
+
+    const f7 = await exported();
+    f7.data.teammates[1]!.name = f7.data.teammates[0]!.name.toUpperCase();
+    refuses(f7, /^teammates\[1\]\.name: “.*” is also the name of teammates\[0\]; two teammates cannot share a name$/);
+
+    const f8 = await exported();
+    f8.data.teammates[0]!.email = 'bob@';
+    refuses(f8, /^teammates\[0\]\.email: “bob@” is not an email address\. Leave it empty or enter one like alex@example\.com, got "bob@"$/);
+
+    const f9 = await exported();
+    f9.data.tickets[0]!.title = '   ';
+    refuses(f9, /^tickets\[0\]\.title: A ticket needs a title/);
+  });
+
+  it('an import with a url() colour is refused whole, and says why', async () => {
+    const { store, db } = await populated();
+    const before = JSON.stringify(await buildExport(db, 0));
+    const bad = await buildExport(db);
+    bad.data.ticketTypes[0]!.color = 'url(http://127.0.0.1:9/x)';
+    await expect(importExport(store, uuidv7(), JSON.stringify(bad))).rejects.toThrow(
+      'This file cannot be imported: ticketTypes[0].color: Choose a colour (a value like #4f6bed), got "url(http://127.0.0.1:9/x)". Nothing was changed.',
+    );
+    expect(JSON.stringify(await buildExport(db, 0))).toBe(before);
+  });
+});
+
 describe('holdEffect', () => {
   const base = {
     id: 'e', ticketId: 't', sourceActivityId: 'a', conversationKey: 'k', kind: 'note' as const, body: 'b',
@@ -236,6 +355,15 @@ describe('holdEffect', () => {
       unsureSince: 4,
     });
     expect(holdEffect({ ...base, status: 'queued', unsureSince: 3, attemptId: 'x', attemptStartedAt: 4 }, 9).unsureSince).toBe(3);
+  });
+
+  it('an attempt that had sent its request is awaited after the import like any other; one that had not is not "unsure"', () => {
+    const sent = holdEffect({ ...base, status: 'queued', attemptId: 'x', attemptStartedAt: 4, attemptSentAt: 5 }, 9);
+    expect(sent).toMatchObject({ status: 'skipped', unsureSince: 5, inFlightSentAt: 5, attemptSentAt: null });
+    const notSent = holdEffect({ ...base, status: 'queued', attemptId: 'x', attemptStartedAt: 4, attemptSentAt: null }, 9);
+    expect(notSent).toMatchObject({ status: 'skipped', unsureSince: null, inFlightSentAt: null });
+    // An earlier request that may still land keeps being awaited.
+    expect(holdEffect({ ...base, status: 'queued', unsureSince: 2, inFlightSentAt: 3 }, 9)).toMatchObject({ unsureSince: 2, inFlightSentAt: 3 });
   });
 });
 

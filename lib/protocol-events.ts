@@ -1,0 +1,102 @@
+/**
+ * The background → pages half of the protocol in lib/protocol.ts (which re-exports all of it):
+ * `bg:` events. Extension pages receive them only on the port they open to the background
+ * (EVENTS_PORT), never as runtime messages, which content scripts can send too; the content
+ * script receives bg:togglePanel through tabs.sendMessage. Every receiver validates them against
+ * these schemas, as the background validates requests.
+ *
+ * A module of its own so that pages and the content script, which need only these, do not load
+ * the requests' schemas.
+ */
+import * as v from 'valibot';
+import type { ChangeSet } from './store';
+
+const id = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
+const shortText = (max: number) => v.pipe(v.string(), v.maxLength(max));
+const helpdesk = v.picklist(['intercom', 'zendesk', 'freshdesk', 'helpscout', 'front', 'zammad', 'chatwoot', 'freescout', 'hubspot', 'gorgias']);
+
+/** A helpdesk conversation as a content script reports it (also inside events and ui:hello). */
+export const PageContextSchema = v.strictObject({
+  helpdesk,
+  origin: v.pipe(v.string(), v.url(), v.maxLength(300)),
+  account: shortText(200),
+  conversationId: v.pipe(shortText(200), v.minLength(1)),
+  kind: v.picklist(['conversation', 'ticket']),
+});
+
+/** The name of the port an extension page opens to the background to receive its events. */
+export const EVENTS_PORT = 'backline:events';
+
+/**
+ * What a page posts on its events port every KEEP_ALIVE_MS. Not a request: the background only
+ * receives it, and receiving a message is what keeps its service worker from being stopped
+ * (Chrome stops an idle one after 30 seconds) while a page is open.
+ */
+export const KEEP_ALIVE_MESSAGE = { type: 'ui:keepAlive' } as const;
+export const KEEP_ALIVE_MS = 20_000;
+
+const ChangeSetSchema = v.strictObject({
+  ticketIds: v.array(id),
+  conversationKeys: v.array(shortText(1000)),
+  settings: v.optional(v.boolean()),
+  types: v.optional(v.boolean()),
+  teammates: v.optional(v.boolean()),
+  connections: v.optional(v.boolean()),
+  admin: v.optional(v.boolean()),
+});
+
+const tabContextFields = {
+  tabId: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  context: v.nullable(PageContextSchema),
+  conversationKey: v.nullable(shortText(1000)),
+};
+
+/** The keyboard command: the content script shows or hides the in-page panel. */
+const TogglePanelEvent = v.strictObject({ type: v.literal('bg:togglePanel') });
+/** The panel asks (through the background) whether the page covers the dock; the content script answers. */
+const CheckDockEvent = v.strictObject({ type: v.literal('bg:checkDock') });
+
+export const backgroundEventSchema = v.variant('type', [
+  /** Something was written: open pages re-read what it touched. */
+  v.strictObject({ type: v.literal('bg:changed'), changes: ChangeSetSchema }),
+  /** The conversation shown in a tab changed (the panel in that tab, and the side panel, follow it). */
+  v.strictObject({ type: v.literal('bg:tabContext'), ...tabContextFields }),
+  /** Another tab became active (the browser's side panel follows it). */
+  v.strictObject({ type: v.literal('bg:activeTab'), ...tabContextFields }),
+  /** The page took the keyboard focus from the panel docked in that tab (the content script's cs:focusTaken). */
+  v.strictObject({ type: v.literal('bg:focusTaken'), tabId: tabContextFields.tabId }),
+  TogglePanelEvent,
+]);
+
+/** Messages the background pushes to extension pages (over their port) and content scripts. */
+export type BackgroundEvent = v.InferOutput<typeof backgroundEventSchema>;
+
+// ChangeSet is declared with the store; its schema must describe exactly that type, or events
+// carrying a new field would be dropped as malformed. This line stops compiling when they differ.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? (keyof A extends keyof B ? (keyof B extends keyof A ? true : false) : false) : false) : false;
+const changeSetSchemaMatches: Same<v.InferOutput<typeof ChangeSetSchema>, ChangeSet> = true;
+
+export type ParsedEvent = { ok: true; event: BackgroundEvent } | { ok: false; problem: string };
+
+/** Checks an untrusted message that should be a background event. Never throws. */
+export function parseBackgroundEvent(message: unknown): ParsedEvent {
+  const result = v.safeParse(backgroundEventSchema, message);
+  if (result.success) return { ok: true, event: result.output };
+  const issue = result.issues[0];
+  const path = issue.path?.map((p) => String(p.key)).join('.') || 'message';
+  const type = (message as { type?: unknown } | null)?.type;
+  return { ok: false, problem: `${typeof type === 'string' ? type.slice(0, 80) : 'an event without a type'}: ${path}: ${issue.message}` };
+}
+
+/** What the background sends a content script (tabs.sendMessage). */
+export type ContentScriptMessage = v.InferOutput<typeof TogglePanelEvent> | v.InferOutput<typeof CheckDockEvent>;
+
+/**
+ * The content script's check: which of the two messages it acts on this is, or null (small
+ * schemas, so that the script stays small).
+ */
+export function parseContentScriptMessage(message: unknown): 'bg:togglePanel' | 'bg:checkDock' | null {
+  if (v.is(TogglePanelEvent, message)) return 'bg:togglePanel';
+  if (v.is(CheckDockEvent, message)) return 'bg:checkDock';
+  return null;
+}
