@@ -1,6 +1,6 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
-import { HOST_MATCH_PATTERNS } from './lib/hosts';
+import { HOST_MATCH_PATTERNS } from './lib/helpdesks';
 
 // See https://wxt.dev/api/config.html
 export default defineConfig({

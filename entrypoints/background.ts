@@ -1,5 +1,5 @@
 import browser from 'webextension-polyfill';
-import { DB_NAME, openBacklineDb, sharedOpen } from '@/lib/db';
+import { DB_NAME, openBacklineDb, sharedOpen } from '@/lib/store/schema';
 import { classifySender, createHandlers, handleMessage, type BackgroundEnv, type TabContext } from '@/lib/background/service';
 import { createHelpdeskServices } from '@/lib/background/helpdesk';
 import { createPagePorts } from '@/lib/background/ports';

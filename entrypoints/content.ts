@@ -6,7 +6,8 @@
  */
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
-import { HOST_MATCH_PATTERNS, parseHelpdeskUrl, type CustomHost, type HelpdeskId, type PageContext } from '@/lib/hosts';
+import { HOST_MATCH_PATTERNS, parseHelpdeskUrl } from '@/lib/helpdesks';
+import { type CustomHost, type HelpdeskId, type PageContext } from '@/lib/model/helpdesk';
 import { parseContentScriptMessage } from '@/lib/protocol-events';
 
 const MIN_WIDTH = 320;

@@ -3,8 +3,8 @@
  * of user actions, and the background's events over a port.
  */
 import browser from 'webextension-polyfill';
-import { BacklineError } from './errors';
-import { newRequestId } from './ids';
+import { BacklineError } from './model/errors';
+import { newRequestId } from './model/ids';
 import type { Reply, RequestInput, RequestType, ResponseMap } from './protocol';
 // Not through ./protocol: pages need the events' schemas only, not the requests'.
 import { EVENTS_PORT, KEEP_ALIVE_MESSAGE, KEEP_ALIVE_MS, parseBackgroundEvent, type BackgroundEvent } from './protocol-events';

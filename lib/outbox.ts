@@ -14,11 +14,13 @@
  * again until NOTE_SETTLE_MS after it was sent: it looks again later. A request that provably
  * never left (connection refused, DNS failure, browser offline) leaves nothing to wait for.
  */
-import type { BacklineDatabase, ConnectionRecord, ConversationRecord, ConversationStatus, OutboxRecord } from './db';
-import { ALREADY_OPEN, interruptedSendTime, isRetryable } from './effects';
-import { isBacklineError } from './errors';
-import { HELPDESK_NAMES } from './hosts';
-import { uuidv7 } from './ids';
+import type { BacklineDatabase } from './store/schema';
+import type { ConnectionRecord, ConversationRecord, OutboxRecord } from './model/records';
+import type { ConversationStatus } from './model/helpdesk';
+import { ALREADY_OPEN, interruptedSendTime, isRetryable } from './model/activity';
+import { isBacklineError } from './model/errors';
+import { HELPDESK_NAMES } from './helpdesks';
+import { uuidv7 } from './model/ids';
 import {
   connectorFor,
   findConnection,
@@ -29,7 +31,8 @@ import {
   type ConversationSnapshot,
   type FetchLike,
 } from './connectors';
-import type { ChangeSet, Store } from './store';
+import type { ChangeSet } from './model/views';
+import type { Store } from './store';
 
 export interface BackoffPolicy {
   /** First retry delay; doubles each attempt. */

@@ -4,15 +4,15 @@
  * who you are, exporting). Merged into the protocol in lib/protocol.ts.
  */
 import * as v from 'valibot';
-import type { Teammate } from './db';
-import type { TicketType } from './domain';
+import type { Teammate } from './model/records';
+import type { TicketType } from './model/domain';
 import type { ConnectionView } from './admin/connections';
 import type { BacklineExport, ImportSummary } from './admin/transfer';
 import type { RemoveTypeResult, SaveTypeResult, Usage } from './admin/workspace';
-import type { HelpdeskId } from './hosts';
+import type { HelpdeskId } from './model/helpdesk';
 // One schema per record, shared with the import and the options page's forms.
-import { ConnectionInput, TeammateInput, TicketTypeInput } from './schemas';
-import type { WorkspaceSettings } from './store';
+import { ConnectionInput, TeammateInput, TicketTypeInput } from './model/schemas';
+import type { WorkspaceSettings } from './model/settings';
 
 const requestId = v.pipe(v.string(), v.regex(/^[0-9a-zA-Z-]{8,64}$/, 'requestId must be a UUID'));
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(200));

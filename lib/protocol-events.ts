@@ -9,7 +9,7 @@
  * the requests' schemas.
  */
 import * as v from 'valibot';
-import type { ChangeSet } from './store';
+import type { ChangeSet } from './model/views';
 
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
 const shortText = (max: number) => v.pipe(v.string(), v.maxLength(max));

@@ -7,14 +7,15 @@
  * message at runtime and the TypeScript types are derived from the same schemas.
  */
 import * as v from 'valibot';
-import type { ConversationRecord, Teammate } from './db';
-import type { Ticket, TicketType } from './domain';
-import type { WireError } from './errors';
-import type { PageContext } from './hosts';
+import type { ConversationRecord } from './model/records';
+import type { Ticket, TicketType } from './model/domain';
+import type { WireError } from './model/errors';
+import type { PageContext } from './model/helpdesk';
 import { adminRequestSchemas, type AdminResponseMap } from './protocol-admin';
 import { PageContextSchema } from './protocol-events';
-import { AttributeValuesSchema, DescriptionSchema, NoteBodySchema, TicketFieldSchema, TitleSchema } from './schemas';
-import type { LinkView, TicketSummary, TicketView, WorkspaceSettings } from './store';
+import { AttributeValuesSchema, DescriptionSchema, NoteBodySchema, TicketFieldSchema, TitleSchema } from './model/schemas';
+import type { Catalog, LinkView, PreviewResult, TicketSummary, TicketView } from './model/views';
+import type { WorkspaceSettings } from './model/settings';
 
 // The background → pages events live in their own module, so that pages and the content script
 // load those schemas without the requests'; they are part of this protocol all the same.
@@ -105,29 +106,6 @@ export const requestSchemas = {
 export type RequestType = keyof typeof requestSchemas;
 export type RequestOf<K extends RequestType> = v.InferOutput<(typeof requestSchemas)[K]>;
 export type RequestInput<K extends RequestType> = v.InferInput<(typeof requestSchemas)[K]>;
-
-/** A message as the preview shows it: what the helpdesk (or Backline) knows of a conversation. */
-export interface PreviewMessage {
-  id: string;
-  kind: 'incoming' | 'outgoing' | 'note' | 'event';
-  author: string;
-  text: string;
-  at: number;
-}
-export interface PreviewResult {
-  conversation: ConversationRecord | null;
-  source: 'helpdesk' | 'backline';
-  /** Why the helpdesk could not be read, when source is 'backline'. */
-  notice: string;
-  messages: PreviewMessage[];
-}
-
-export interface Catalog {
-  types: TicketType[];
-  teammates: Teammate[];
-  me: Teammate;
-  settings: WorkspaceSettings;
-}
 
 /** Response types, one per request. A missing entry is a compile error in the handler map. */
 export interface ResponseMap extends AdminResponseMap {

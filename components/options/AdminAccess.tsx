@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { checkNewPassphrase, describeWait } from '@/lib/admin/passphrase';
 import { request } from '@/lib/client';
-import { isBacklineError } from '@/lib/errors';
+import { isBacklineError } from '@/lib/model/errors';
 import { useOptions } from './context';
 import { Alert, Section, useAction } from './ui';
 

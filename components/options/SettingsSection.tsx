@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { request } from '@/lib/client';
-import { SETTING_LABELS } from '@/lib/admin/policy';
+import { SETTING_LABELS } from '@/lib/model/settings';
 import { useOptions } from './context';
 import { Alert, LockedHint, Section, useAction } from './ui';
 

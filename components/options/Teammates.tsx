@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import * as v from 'valibot';
 import { request } from '@/lib/client';
-import type { Teammate } from '@/lib/db';
-import { LIMITS } from '@/lib/limits';
-import { TeammateInput } from '@/lib/schemas';
+import type { Teammate } from '@/lib/model/records';
+import { LIMITS } from '@/lib/model/limits';
+import { TeammateInput } from '@/lib/model/schemas';
 import { useOptions } from './context';
 import { Alert, Field, LockedHint, RemoveDialog, Section, plural, useAction } from './ui';
 

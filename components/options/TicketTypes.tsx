@@ -1,21 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { blankTicketType, normalizeTicketType, type TicketTypeInput, type TypeUsage } from '@/lib/admin/workspace';
 import { request } from '@/lib/client';
-import {
-  ATTRIBUTE_TYPE_LABELS,
-  DEFAULT_STATES,
-  STATE_CATEGORIES,
-  TICKET_KIND_LABELS,
-  type AttributeDef,
-  type AttributeType,
-  type StateCategory,
-  type StateDef,
-  type TicketKind,
-  type TicketType,
-} from '@/lib/domain';
-import { isBacklineError } from '@/lib/errors';
-import { newRequestId } from '@/lib/ids';
-import { LIMITS, safeColor } from '@/lib/limits';
+import { ATTRIBUTE_TYPE_LABELS, DEFAULT_STATES, STATE_CATEGORIES, TICKET_KIND_LABELS, type AttributeDef, type AttributeType, type StateCategory, type StateDef, type TicketKind, type TicketType } from '@/lib/model/domain';
+import { isBacklineError } from '@/lib/model/errors';
+import { newRequestId } from '@/lib/model/ids';
+import { LIMITS, safeColor } from '@/lib/model/limits';
 import { useOptions } from './context';
 import { Alert, ConfirmDialog, Field, LockedHint, RemoveDialog, Section, plural, useAction } from './ui';
 

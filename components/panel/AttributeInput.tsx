@@ -1,4 +1,4 @@
-import type { AttributeDef, AttributeValue } from '@/lib/domain';
+import type { AttributeDef, AttributeValue } from '@/lib/model/domain';
 
 /** Converts a stored value to what a form control shows. */
 export function toInputValue(def: AttributeDef, value: AttributeValue | undefined): string {

@@ -1,4 +1,4 @@
-import { HELPDESK_NAMES } from '@/lib/hosts';
+import { HELPDESK_NAMES } from '@/lib/helpdesks';
 import { usePanel } from './context';
 import { TicketList } from './TicketList';
 import { CONVERSATION_STATUS_LABELS } from './ui';

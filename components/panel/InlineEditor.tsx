@@ -10,7 +10,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { Ticket } from '@/lib/domain';
+import type { Ticket } from '@/lib/model/domain';
 import { usePanel } from './context';
 import { TimeAgo, useAction } from './ui';
 

@@ -1,6 +1,6 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { request } from '@/lib/client';
-import { formatTicketNumber } from '@/lib/domain';
+import { formatTicketNumber } from '@/lib/model/domain';
 import { usePanel } from './context';
 import { KindIcon, StateBadge, useAction } from './ui';
 import { useTicketSearch } from './useTicketSearch';

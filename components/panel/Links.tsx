@@ -1,7 +1,7 @@
 import { request } from '@/lib/client';
-import { HELPDESK_NAMES } from '@/lib/hosts';
-import type { Ticket } from '@/lib/domain';
-import type { LinkView } from '@/lib/store';
+import { HELPDESK_NAMES } from '@/lib/helpdesks';
+import type { Ticket } from '@/lib/model/domain';
+import type { LinkView } from '@/lib/model/views';
 import { usePanel } from './context';
 import { CONVERSATION_STATUS_LABELS, KindIcon, useAction } from './ui';
 

@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { request } from '@/lib/client';
-import { checkTitle, validateAttributes } from '@/lib/domain';
-import { isBlankRichText } from '@/lib/sanitize';
+import { checkTitle, validateAttributes } from '@/lib/model/domain';
+import { isBlankRichText } from '@/lib/model/rich-text';
 import { AttributeInput } from './AttributeInput';
 import { usePanel } from './context';
 import { LazyRichTextEditor } from './LazyRichTextEditor';

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
 import { request } from '@/lib/client';
-import { checkNote, MAX_NOTE_LENGTH } from '@/lib/domain';
+import { checkNote, MAX_NOTE_LENGTH } from '@/lib/model/domain';
 import { usePanel } from './context';
 import { useAction } from './ui';
 

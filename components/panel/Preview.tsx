@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { request } from '@/lib/client';
-import { HELPDESK_NAMES } from '@/lib/hosts';
-import type { PreviewResult } from '@/lib/protocol';
+import { HELPDESK_NAMES } from '@/lib/helpdesks';
+import type { PreviewResult } from '@/lib/model/views';
 import { usePanel } from './context';
 import type { Route } from './model';
 import { CONVERSATION_STATUS_LABELS, TimeAgo } from './ui';

@@ -5,7 +5,7 @@
 import { Editor } from '@tiptap/core';
 import StarterKit from '@tiptap/starter-kit';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { normalizeHref } from '@/lib/sanitize';
+import { normalizeHref } from '@/lib/model/rich-text';
 
 export interface RichTextEditorProps {
   label: string;

@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import type { StateDef } from '@/lib/domain';
+import type { StateDef } from '@/lib/model/domain';
 
 /**
  * The "Ticket state" menu button (WAI-ARIA menu button pattern): Enter, Space or ArrowDown

@@ -1,6 +1,6 @@
 import { request } from '@/lib/client';
-import { formatTicketNumber } from '@/lib/domain';
-import type { TicketSummary } from '@/lib/store';
+import { formatTicketNumber } from '@/lib/model/domain';
+import type { TicketSummary } from '@/lib/model/views';
 import { usePanel } from './context';
 import { KindIcon, StateBadge, TimeAgo, useAction } from './ui';
 

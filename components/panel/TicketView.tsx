@@ -1,20 +1,11 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { request } from '@/lib/client';
-import type { ActivityRecord, OutboxRecord } from '@/lib/db';
-import {
-  formatAttribute,
-  formatTicketNumber,
-  SHARING_LABELS,
-  type AttributeDef,
-  type AttributeValue,
-  type SharingBehavior,
-  type StateDef,
-  type Ticket,
-} from '@/lib/domain';
-import { ALREADY_OPEN, isRetryable } from '@/lib/effects';
-import { isBacklineError } from '@/lib/errors';
-import { isBlankRichText, sanitizeRichText } from '@/lib/sanitize';
-import type { StaleDetails, TicketChanges, TicketView as TicketViewData } from '@/lib/store';
+import type { ActivityRecord, OutboxRecord } from '@/lib/model/records';
+import { formatAttribute, formatTicketNumber, SHARING_LABELS, type AttributeDef, type AttributeValue, type SharingBehavior, type StateDef, type Ticket } from '@/lib/model/domain';
+import { ALREADY_OPEN, isRetryable } from '@/lib/model/activity';
+import { isBacklineError } from '@/lib/model/errors';
+import { isBlankRichText, sanitizeRichText } from '@/lib/model/rich-text';
+import type { StaleDetails, TicketChanges, TicketView as TicketViewData } from '@/lib/model/views';
 import { AttributeInput, toInputValue } from './AttributeInput';
 import { usePanel } from './context';
 import { InlineEditor, type FieldConflict, type SaveOutcome } from './InlineEditor';

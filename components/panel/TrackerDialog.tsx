@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { HELPDESK_NAMES } from '@/lib/hosts';
-import type { StateDef } from '@/lib/domain';
-import type { LinkView } from '@/lib/store';
+import { HELPDESK_NAMES } from '@/lib/helpdesks';
+import type { StateDef } from '@/lib/model/domain';
+import type { LinkView } from '@/lib/model/views';
 import { CONVERSATION_STATUS_LABELS } from './ui';
 
 type Choice = { conversationKey: string; note: boolean; reopen: boolean };

@@ -4,9 +4,10 @@
  */
 import { batch, computed, signal } from '@preact/signals';
 import { onBackgroundEvent, request } from '@/lib/client';
-import type { PageContext } from '@/lib/hosts';
-import type { Catalog, ResponseMap } from '@/lib/protocol';
-import type { ChangeSet } from '@/lib/store';
+import type { PageContext } from '@/lib/model/helpdesk';
+import type { Catalog } from '@/lib/model/views';
+import type { ResponseMap } from '@/lib/protocol';
+import type { ChangeSet } from '@/lib/model/views';
 
 export type Route =
   | { name: 'conversation' }

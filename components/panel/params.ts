@@ -1,4 +1,5 @@
-import { isHelpdeskId, parseHelpdeskUrl, type PageContext } from '@/lib/hosts';
+import { isHelpdeskId, type PageContext } from '@/lib/model/helpdesk';
+import { parseHelpdeskUrl } from '@/lib/helpdesks';
 
 /**
  * Reads the conversation a panel opened in a normal tab or the side panel should show:

@@ -1,9 +1,9 @@
 import type { ComponentChildren } from 'preact';
 import { signal } from '@preact/signals';
 import { useRef, useState } from 'preact/hooks';
-import { TICKET_KIND_LABELS, type TicketKind } from '@/lib/domain';
+import { TICKET_KIND_LABELS, type TicketKind } from '@/lib/model/domain';
 import { createActionIds } from '@/lib/client';
-import type { ConversationStatus } from '@/lib/db';
+import type { ConversationStatus } from '@/lib/model/helpdesk';
 import { dockAllowsAction } from './visibility';
 
 const KIND_GLYPHS: Record<TicketKind | 'conversation', preact.ComponentChildren> = {

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { request } from '@/lib/client';
 import type { RequestInput } from '@/lib/protocol';
-import type { TicketSummary } from '@/lib/store';
+import type { TicketSummary } from '@/lib/model/views';
 
 /**
  * Searches tickets a moment after the query stops changing (typing never waits on the store)

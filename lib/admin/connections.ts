@@ -3,8 +3,9 @@
  * self-hosted origins the content script must be registered on. Pure functions, plus one sync
  * routine that takes the browser APIs as parameters so that it is testable without a browser.
  */
-import type { ConnectionRecord } from '../db';
-import { HOST_MATCH_PATTERNS, HELPDESK_NAMES, originMatchPattern, type CustomHost, type HelpdeskId } from '../hosts';
+import type { ConnectionRecord } from '../model/records';
+import { HOST_MATCH_PATTERNS, HELPDESK_NAMES, originMatchPattern } from '../helpdesks';
+import { type CustomHost, type HelpdeskId } from '../model/helpdesk';
 
 /** What pages get instead of a ConnectionRecord: never the token, only its last characters. */
 export interface ConnectionView {

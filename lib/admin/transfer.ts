@@ -10,26 +10,18 @@
  *   lands or none.
  */
 import * as v from 'valibot';
-import type { ActivityRecord, BacklineDatabase, ConversationRecord, LinkRecord, OutboxRecord, Teammate } from '../db';
-import { DEFAULT_TICKET_TYPES, type Ticket, type TicketType } from '../domain';
-import { interruptedSendTime } from '../effects';
-import { BacklineError } from '../errors';
-import { conversationKey, HELPDESK_IDS } from '../hosts';
-import { LIMITS } from '../limits';
-import {
-  AttributeValuesSchema,
-  DescriptionSchema,
-  IdSchema,
-  issuePath,
-  problemPath,
-  TeammateSchema,
-  TICKET_KINDS,
-  TicketFieldSchema,
-  TicketTypeSchema,
-  ticketTypeProblem,
-  TitleSchema,
-} from '../schemas';
-import { DEFAULT_SETTINGS, type ChangeSet, type Store, type WorkspaceSettings } from '../store';
+import type { ActivityRecord, ConversationRecord, LinkRecord, OutboxRecord, Teammate } from '../model/records';
+import type { BacklineDatabase } from '../store/schema';
+import { DEFAULT_TICKET_TYPES, type Ticket, type TicketType } from '../model/domain';
+import { interruptedSendTime } from '../model/activity';
+import { BacklineError } from '../model/errors';
+import { conversationKey } from '../helpdesks';
+import { HELPDESK_IDS } from '../model/helpdesk';
+import { LIMITS } from '../model/limits';
+import { AttributeValuesSchema, DescriptionSchema, IdSchema, issuePath, problemPath, TeammateSchema, TICKET_KINDS, TicketFieldSchema, TicketTypeSchema, ticketTypeProblem, TitleSchema } from '../model/schemas';
+import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../model/settings';
+import { type ChangeSet } from '../model/views';
+import { type Store } from '../store';
 
 export const EXPORT_FORMAT = 'backline-export';
 export const EXPORT_VERSION = 1;

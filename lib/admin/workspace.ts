@@ -7,17 +7,17 @@
  * with values) are refused with the reason.
  */
 import * as v from 'valibot';
-import type { ConnectionRecord, Teammate } from '../db';
-import { ATTRIBUTE_TYPE_LABELS, DEFAULT_STATES, TICKET_KIND_LABELS, type AttributeDef, type StateDef, type Ticket, type TicketType } from '../domain';
-import { BacklineError } from '../errors';
-import { isHelpdeskId, type HelpdeskId } from '../hosts';
-import { uuidv7 } from '../ids';
-import { LIMITS } from '../limits';
-import { TeammateInput as TeammateInputSchema, TicketTypeInput as TicketTypeInputSchema, ticketTypeProblem } from '../schemas';
+import type { ConnectionRecord, Teammate } from '../model/records';
+import { ATTRIBUTE_TYPE_LABELS, DEFAULT_STATES, TICKET_KIND_LABELS, type AttributeDef, type StateDef, type Ticket, type TicketType } from '../model/domain';
+import { BacklineError } from '../model/errors';
+import { isHelpdeskId, type HelpdeskId } from '../model/helpdesk';
+import { uuidv7 } from '../model/ids';
+import { LIMITS } from '../model/limits';
+import { TeammateInput as TeammateInputSchema, TicketTypeInput as TicketTypeInputSchema, ticketTypeProblem } from '../model/schemas';
 import type { Store } from '../store';
 import { defaultLabel, normalizeBaseUrl, toConnectionView, type ConnectionView } from './connections';
 
-export { BUILT_IN_ATTRIBUTE_NAMES } from '../schemas';
+export { BUILT_IN_ATTRIBUTE_NAMES } from '../model/schemas';
 
 /** How many tickets use a type, each of its states and each of its attributes. */
 export interface TypeUsage {

@@ -6,9 +6,10 @@
  */
 import browser from 'webextension-polyfill';
 import { CUSTOM_HOSTS_KEY, syncCustomHosts, type HostSyncResult } from '../admin/connections';
-import { parsePolicy } from '../admin/policy';
-import type { CustomHost } from '../hosts';
-import type { Store, WorkspaceSettings } from '../store';
+import { parsePolicy } from '../model/settings';
+import type { CustomHost } from '../model/helpdesk';
+import type { Store } from '../store';
+import type { WorkspaceSettings } from '../model/settings';
 
 /**
  * storage.session: kept in memory, cleared when the browser closes, so an unlock lasts until

@@ -17,7 +17,7 @@ import {
   verifyPassphrase,
   type PassphraseRecord,
 } from '../admin/passphrase';
-import { policyKeys } from '../admin/policy';
+import { policyKeys } from '../model/settings';
 import { buildExport, importExport, parseExportText, wipeAll } from '../admin/transfer';
 import {
   computeUsage,
@@ -32,7 +32,7 @@ import {
   setMe,
 } from '../admin/workspace';
 import { SUPPORTED_HELPDESKS, testConnection } from '../connectors';
-import { BacklineError } from '../errors';
+import { BacklineError } from '../model/errors';
 import type { AdminResponseMap, AdminStatus } from '../protocol-admin';
 import type { RequestOf } from '../protocol';
 import type { Store } from '../store';

@@ -4,9 +4,10 @@
  * stays testable with fake-indexeddb and the sandbox.
  */
 import { connectorFor, findConnection, isSupportedHelpdesk, type FetchLike } from '../connectors';
-import type { ConversationRecord } from '../db';
+import type { ConversationRecord } from '../model/records';
 import { createOutboxRunner, processOutbox, recordConversationSnapshot, retryEffect } from '../outbox';
-import type { BackgroundEvent, PreviewResult } from '../protocol';
+import type { BackgroundEvent } from '../protocol';
+import type { PreviewResult } from '../model/views';
 import type { Store } from '../store';
 
 export interface HelpdeskDeps {

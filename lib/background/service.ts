@@ -5,22 +5,13 @@
  * module testable with fake-indexeddb and plain objects.
  */
 import * as v from 'valibot';
-import type { ConversationRecord } from '../db';
-import { BacklineError, toWireError } from '../errors';
+import type { ConversationRecord } from '../model/records';
+import { BacklineError, toWireError } from '../model/errors';
 import type { HostSyncResult } from '../admin/connections';
-import { conversationKey, type CustomHost, type PageContext } from '../hosts';
-import {
-  allowedFor,
-  DockCheckSchema,
-  parseRequest,
-  type BackgroundEvent,
-  type PreviewResult,
-  type Reply,
-  type RequestOf,
-  type RequestType,
-  type ResponseMap,
-  type SenderRole,
-} from '../protocol';
+import { conversationKey } from '../helpdesks';
+import { type CustomHost, type PageContext } from '../model/helpdesk';
+import { allowedFor, DockCheckSchema, parseRequest, type BackgroundEvent, type Reply, type RequestOf, type RequestType, type ResponseMap, type SenderRole } from '../protocol';
+import { type PreviewResult } from '../model/views';
 import type { Store } from '../store';
 import { createAdminHandlers } from './admin';
 

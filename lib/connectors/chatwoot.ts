@@ -9,8 +9,8 @@
  * - Auth is the `api_access_token` header; cookies are never sent, so the agent's own browser
  *   session plays no part and the token cannot be swapped for it.
  */
-import type { ConversationStatus } from '../db';
-import type { PreviewMessage } from '../protocol';
+import type { ConversationStatus } from '../model/helpdesk';
+import type { PreviewMessage } from '../model/views';
 import {
   browserIsOnline,
   ConnectorError,

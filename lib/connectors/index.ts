@@ -2,8 +2,9 @@
  * The connector registry: which connector serves a connection, which connection serves a
  * conversation, and a connection test for the options page.
  */
-import type { ConnectionRecord, ConversationRecord } from '../db';
-import { HELPDESK_NAMES, type HelpdeskId } from '../hosts';
+import type { ConnectionRecord, ConversationRecord } from '../model/records';
+import { HELPDESK_NAMES } from '../helpdesks';
+import { type HelpdeskId } from '../model/helpdesk';
 import { ChatwootConnector } from './chatwoot';
 import { ConnectorError, type Connector, type ConnectorOptions, type FetchLike } from './types';
 

@@ -4,10 +4,10 @@
  * Connectors run only in the background service worker: they hold the API token, which must
  * never reach a content script or a host page.
  */
-import type { ConversationStatus } from '../db';
-import { BacklineError, type ErrorCode } from '../errors';
-import type { HelpdeskId } from '../hosts';
-import type { PreviewMessage } from '../protocol';
+import type { ConversationStatus } from '../model/helpdesk';
+import { BacklineError, type ErrorCode } from '../model/errors';
+import type { HelpdeskId } from '../model/helpdesk';
+import type { PreviewMessage } from '../model/views';
 
 /** Default time a single helpdesk request may take, including reading the answer. */
 export const DEFAULT_TIMEOUT_MS = 10_000;

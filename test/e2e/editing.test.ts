@@ -17,8 +17,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
-import type { Ticket } from '../../lib/domain';
-import type { TicketView } from '../../lib/store';
+import type { Ticket } from '../../lib/model/domain';
+import type { TicketView } from '../../lib/model/views';
 import { launch, sendRaw, type Harness } from './harness';
 
 let h: Harness;

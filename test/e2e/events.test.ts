@@ -7,7 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
-import { conversationKey, type PageContext } from '../../lib/hosts';
+import { conversationKey } from '../../lib/helpdesks';
+import { type PageContext } from '../../lib/model/helpdesk';
 import { launch, type Harness } from './harness';
 
 let h: Harness;

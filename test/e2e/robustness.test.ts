@@ -12,7 +12,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_VERSION } from '../../lib/db';
+import { DB_VERSION } from '../../lib/store/schema';
 import { launch, type Harness } from './harness';
 
 let h: Harness;

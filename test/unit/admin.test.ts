@@ -3,13 +3,14 @@
  * them, the admin lock, the throttle, the enterprise policy, and each admin write.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { CustomHost } from '../../lib/hosts';
+import type { CustomHost } from '../../lib/model/helpdesk';
 import { classifySender, createHandlers, handleMessage, type BackgroundEnv, type SenderInfo } from '../../lib/background/service';
 import { resyncCustomHosts } from '../../lib/background/admin';
-import { openBacklineDb, type BacklineDatabase } from '../../lib/db';
-import { uuidv7 } from '../../lib/ids';
+import { openBacklineDb, type BacklineDatabase } from '../../lib/store/schema';
+import { uuidv7 } from '../../lib/model/ids';
 import type { Reply, RequestType, ResponseMap } from '../../lib/protocol';
-import { Store, type ChangeSet } from '../../lib/store';
+import { Store } from '../../lib/store';
+import { type ChangeSet } from '../../lib/model/views';
 import { SANDBOX_ACCOUNT_ID, SANDBOX_TOKEN } from '../sandbox/server.mjs';
 import { useSandbox } from './sandbox-fixture';
 

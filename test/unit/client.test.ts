@@ -4,7 +4,7 @@
  * again after a failure keeps its request id, while a changed or succeeded one gets a new one.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { BacklineError } from '../../lib/errors';
+import { BacklineError } from '../../lib/model/errors';
 
 const fake = vi.hoisted(() => ({ runtime: { sendMessage: vi.fn(), connect: vi.fn() } }));
 vi.mock('webextension-polyfill', () => ({ default: fake }));

@@ -10,8 +10,8 @@ import {
   toConnectionView,
   type HostSyncApi,
 } from '../../lib/admin/connections';
-import type { ConnectionRecord } from '../../lib/db';
-import type { CustomHost } from '../../lib/hosts';
+import type { ConnectionRecord } from '../../lib/model/records';
+import type { CustomHost } from '../../lib/model/helpdesk';
 
 const conn = (over: Partial<ConnectionRecord>): ConnectionRecord => ({
   id: 'c',

@@ -15,7 +15,7 @@ import {
   parseRetryAfter,
   testConnection,
 } from '../../lib/connectors';
-import type { ConnectionRecord } from '../../lib/db';
+import type { ConnectionRecord } from '../../lib/model/records';
 import { SANDBOX_ACCOUNT_ID, SANDBOX_TOKEN } from '../sandbox/server.mjs';
 import { useSandbox } from './sandbox-fixture';
 

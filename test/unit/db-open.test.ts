@@ -4,8 +4,8 @@
  * semantics from fake-indexeddb (versionchange, blocked, VersionError).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { DB_VERSION, openBacklineDb, sharedOpen, type BacklineDatabase } from '../../lib/db';
-import { BacklineError } from '../../lib/errors';
+import { DB_VERSION, openBacklineDb, sharedOpen, type BacklineDatabase } from '../../lib/store/schema';
+import { BacklineError } from '../../lib/model/errors';
 
 const opened: (IDBDatabase | BacklineDatabase)[] = [];
 afterEach(() => {

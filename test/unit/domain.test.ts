@@ -1,22 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  checkNote,
-  checkTitle,
-  coerceAttribute,
-  DEFAULT_STATES,
-  DEFAULT_TICKET_TYPES,
-  findState,
-  formatAttribute,
-  formatTicketNumber,
-  initialState,
-  MAX_NOTE_LENGTH,
-  MAX_TITLE_LENGTH,
-  parseTicketNumber,
-  validateAttributes,
-  validateStates,
-  type AttributeDef,
-  type StateDef,
-} from '../../lib/domain';
+import { checkNote, checkTitle, coerceAttribute, DEFAULT_STATES, DEFAULT_TICKET_TYPES, findState, formatAttribute, formatTicketNumber, initialState, MAX_NOTE_LENGTH, MAX_TITLE_LENGTH, parseTicketNumber, validateAttributes, validateStates, type AttributeDef, type StateDef } from '../../lib/model/domain';
 
 const def = (type: AttributeDef['type'], extra: Partial<AttributeDef> = {}): AttributeDef => ({
   id: `attr-${type}`,

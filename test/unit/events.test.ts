@@ -4,16 +4,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPagePorts, type PagePort } from '../../lib/background/ports';
-import {
-  backgroundEventSchema,
-  EVENTS_PORT,
-  KEEP_ALIVE_MESSAGE,
-  KEEP_ALIVE_MS,
-  parseBackgroundEvent,
-  parseContentScriptMessage,
-  type BackgroundEvent,
-} from '../../lib/protocol';
-import type { PageContext } from '../../lib/hosts';
+import { backgroundEventSchema, EVENTS_PORT, KEEP_ALIVE_MESSAGE, KEEP_ALIVE_MS, parseBackgroundEvent, parseContentScriptMessage, type BackgroundEvent } from '../../lib/protocol';
+import type { PageContext } from '../../lib/model/helpdesk';
 
 // The pages' side talks to the browser through webextension-polyfill, which only loads inside
 // an extension: a fake runtime stands in for it.

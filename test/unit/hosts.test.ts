@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  conversationKey,
-  HELPDESK_IDS,
-  HELPDESK_NAMES,
-  HOST_MATCH_PATTERNS,
-  isHelpdeskId,
-  normalizeOrigin,
-  originMatchPattern,
-  parseHelpdeskUrl,
-  type CustomHost,
-  type HelpdeskId,
-  type PageContext,
-} from '../../lib/hosts';
+import { conversationKey, HELPDESK_NAMES, HOST_MATCH_PATTERNS, normalizeOrigin, originMatchPattern, parseHelpdeskUrl } from '../../lib/helpdesks';
+import { HELPDESK_IDS, isHelpdeskId, type CustomHost, type HelpdeskId, type PageContext } from '../../lib/model/helpdesk';
 
 type Expected = Omit<PageContext, 'kind'> & { kind?: PageContext['kind'] };
 

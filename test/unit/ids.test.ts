@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import * as ids from '../../lib/ids';
+import * as ids from '../../lib/model/ids';
 
 // lib/ids keeps the last timestamp and counter in module state; every test gets a fresh copy so
 // that ids made "in the future" by one test cannot shape the next.
@@ -8,7 +8,7 @@ let newRequestId: typeof ids.newRequestId;
 const { UUID_PATTERN } = ids;
 beforeEach(async () => {
   vi.resetModules();
-  const fresh = await import('../../lib/ids');
+  const fresh = await import('../../lib/model/ids');
   uuidv7 = fresh.uuidv7;
   newRequestId = fresh.newRequestId;
 });

@@ -1,13 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  DB_VERSION,
-  openBacklineDb,
-  type BacklineDatabase,
-  type LinkRecord,
-  type OutboxRecord,
-} from '../../lib/db';
-import { DEFAULT_TICKET_TYPES, type Ticket } from '../../lib/domain';
-import { uuidv7 } from '../../lib/ids';
+import { DB_VERSION, openBacklineDb, type BacklineDatabase } from '../../lib/store/schema';
+import { type LinkRecord, type OutboxRecord } from '../../lib/model/records';
+import { DEFAULT_TICKET_TYPES, type Ticket } from '../../lib/model/domain';
+import { uuidv7 } from '../../lib/model/ids';
 import { Store } from '../../lib/store';
 
 /** Every store and index the current schema (BacklineDB) declares. */

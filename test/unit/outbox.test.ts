@@ -4,12 +4,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { noteMarker, type FetchLike } from '../../lib/connectors';
-import { openBacklineDb, type BacklineDatabase, type ConnectionRecord, type OutboxRecord } from '../../lib/db';
-import { BacklineError } from '../../lib/errors';
-import { conversationKey } from '../../lib/hosts';
+import { openBacklineDb, type BacklineDatabase } from '../../lib/store/schema';
+import { type ConnectionRecord, type OutboxRecord } from '../../lib/model/records';
+import { BacklineError } from '../../lib/model/errors';
+import { conversationKey } from '../../lib/helpdesks';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { uuidv7 } from '../../lib/ids';
+import { uuidv7 } from '../../lib/model/ids';
 import { createHelpdeskServices } from '../../lib/background/helpdesk';
 import type { BackgroundEvent } from '../../lib/protocol';
 import {
@@ -23,7 +24,8 @@ import {
   type OutboxDeps,
   type OutboxRun,
 } from '../../lib/outbox';
-import { Store, type ChangeSet, type ConversationInput } from '../../lib/store';
+import { Store } from '../../lib/store';
+import { type ChangeSet, type ConversationInput } from '../../lib/model/views';
 import { SANDBOX_TOKEN } from '../sandbox/server.mjs';
 import { useSandbox } from './sandbox-fixture';
 

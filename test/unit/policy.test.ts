@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { effectiveSettings, parsePolicy, policyConflictMessage, policyConflicts, policyKeys } from '../../lib/admin/policy';
-import { openBacklineDb, type BacklineDatabase } from '../../lib/db';
-import { BacklineError } from '../../lib/errors';
-import { uuidv7 } from '../../lib/ids';
-import { DEFAULT_SETTINGS, Store } from '../../lib/store';
+import { effectiveSettings, parsePolicy, policyConflictMessage, policyConflicts, policyKeys } from '../../lib/model/settings';
+import { openBacklineDb, type BacklineDatabase } from '../../lib/store/schema';
+import { BacklineError } from '../../lib/model/errors';
+import { uuidv7 } from '../../lib/model/ids';
+import { DEFAULT_SETTINGS } from '../../lib/model/settings';
+import { Store } from '../../lib/store';
 
 describe('parsePolicy', () => {
   it('takes known settings with the right type', () => {

@@ -7,20 +7,13 @@ import {
   type SenderInfo,
   type TabContext,
 } from '../../lib/background/service';
-import { openBacklineDb, type BacklineDatabase, type ConversationRecord } from '../../lib/db';
-import { conversationKey, type PageContext } from '../../lib/hosts';
-import { uuidv7 } from '../../lib/ids';
-import {
-  allowedFor,
-  parseRequest,
-  requestSchemas,
-  type BackgroundEvent,
-  type PreviewResult,
-  type Reply,
-  type RequestType,
-  type ResponseMap,
-  type SenderRole,
-} from '../../lib/protocol';
+import { openBacklineDb, type BacklineDatabase } from '../../lib/store/schema';
+import { type ConversationRecord } from '../../lib/model/records';
+import { conversationKey } from '../../lib/helpdesks';
+import { type PageContext } from '../../lib/model/helpdesk';
+import { uuidv7 } from '../../lib/model/ids';
+import { allowedFor, parseRequest, requestSchemas, type BackgroundEvent, type Reply, type RequestType, type ResponseMap, type SenderRole } from '../../lib/protocol';
+import { type PreviewResult } from '../../lib/model/views';
 import { normalizeTicketType, type TicketTypeInput } from '../../lib/admin/workspace';
 import { Store } from '../../lib/store';
 

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import { isBlankRichText, normalizeHref, sanitizeRichText } from '../../lib/sanitize';
+import { isBlankRichText, normalizeHref, sanitizeRichText } from '../../lib/model/rich-text';
 
 describe('sanitizeRichText', () => {
   it('keeps the formatting the editor produces', () => {

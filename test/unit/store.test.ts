@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openBacklineDb, type ActivityRecord, type BacklineDatabase, type Teammate } from '../../lib/db';
-import { MAX_NOTE_LENGTH, type Ticket, type TicketType } from '../../lib/domain';
-import { BacklineError, type ErrorCode } from '../../lib/errors';
-import { conversationKey } from '../../lib/hosts';
-import { UUID_PATTERN, uuidv7 } from '../../lib/ids';
-import { Store, type ChangeSet, type ConversationInput } from '../../lib/store';
+import { openBacklineDb, type BacklineDatabase } from '../../lib/store/schema';
+import { type ActivityRecord, type Teammate } from '../../lib/model/records';
+import { MAX_NOTE_LENGTH, type Ticket, type TicketType } from '../../lib/model/domain';
+import { BacklineError, type ErrorCode } from '../../lib/model/errors';
+import { conversationKey } from '../../lib/helpdesks';
+import { UUID_PATTERN, uuidv7 } from '../../lib/model/ids';
+import { Store } from '../../lib/store';
+import { type ChangeSet, type ConversationInput } from '../../lib/model/views';
 
 const ALICE: Teammate = { id: 'tm-alice', name: 'Alice Agent', email: 'alice@example.com', kind: 'person' };
 const BOB: Teammate = { id: 'tm-bob', name: 'Bob Billing', email: 'bob@example.com', kind: 'person' };

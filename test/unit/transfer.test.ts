@@ -10,12 +10,13 @@ import {
   wipeAll,
   type BacklineExport,
 } from '../../lib/admin/transfer';
-import { openBacklineDb, type BacklineDatabase } from '../../lib/db';
-import { DEFAULT_TICKET_TYPES } from '../../lib/domain';
-import { BacklineError } from '../../lib/errors';
-import { conversationKey } from '../../lib/hosts';
-import { uuidv7 } from '../../lib/ids';
-import { Store, type ChangeSet, type ConversationInput } from '../../lib/store';
+import { openBacklineDb, type BacklineDatabase } from '../../lib/store/schema';
+import { DEFAULT_TICKET_TYPES } from '../../lib/model/domain';
+import { BacklineError } from '../../lib/model/errors';
+import { conversationKey } from '../../lib/helpdesks';
+import { uuidv7 } from '../../lib/model/ids';
+import { Store } from '../../lib/store';
+import { type ChangeSet, type ConversationInput } from '../../lib/model/views';
 
 const dbs: BacklineDatabase[] = [];
 afterEach(() => {

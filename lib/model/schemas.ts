@@ -14,7 +14,7 @@
  */
 import * as v from 'valibot';
 import { ATTRIBUTE_TYPE_LABELS, STATE_CATEGORIES, validateStates, type AttributeType } from './domain';
-import { HELPDESK_IDS } from './hosts';
+import { HELPDESK_IDS } from './helpdesk';
 import { HEX_COLOR, LIMITS } from './limits';
 
 const n = (x: number) => x.toLocaleString('en');

@@ -4,133 +4,24 @@
  * stopped mid-request) returns the first result instead of applying twice.
  */
 import type { IDBPObjectStore, IDBPTransaction, StoreNames } from 'idb';
-import type {
-  ActivityRecord,
-  BacklineDB,
-  BacklineDatabase,
-  ConversationRecord,
-  ConversationStatus,
-  LinkRecord,
-  OutboxRecord,
-  Teammate,
-} from './db';
-import {
-  checkNote,
-  checkTitle,
-  findState,
-  formatAttribute,
-  formatTicketNumber,
-  initialState,
-  MAX_DESCRIPTION_LENGTH,
-  parseTicketNumber,
-  SHARING_LABELS,
-  TICKET_KIND_LABELS,
-  validateAttributes,
-  type AttributeValue,
-  type SharingBehavior,
-  type Ticket,
-  type TicketType,
-} from './domain';
-import { effectiveSettings, policyConflictMessage, policyConflicts } from './admin/policy';
-import { BacklineError } from './errors';
-import { uuidv7 } from './ids';
-import { LIMITS } from './limits';
-import type { PreviewMessage } from './protocol';
+import type { ActivityRecord, ConversationRecord, LinkRecord, OutboxRecord, Teammate } from '../model/records';
+import type { BacklineDB, BacklineDatabase } from './schema';
+import type { ConversationStatus } from '../model/helpdesk';
+import { checkNote, checkTitle, findState, formatAttribute, formatTicketNumber, initialState, MAX_DESCRIPTION_LENGTH, parseTicketNumber, SHARING_LABELS, TICKET_KIND_LABELS, validateAttributes, type AttributeValue, type SharingBehavior, type Ticket, type TicketType } from '../model/domain';
+import { effectiveSettings, policyConflictMessage, policyConflicts } from '../model/settings';
+import { BacklineError } from '../model/errors';
+import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../model/settings';
+import type { ChangeSet, ConversationInput, FieldConflict, LinkView, PropagationChoice, StaleDetails, TicketChanges, TicketQuery, TicketSummary, TicketView } from '../model/views';
+import { describeActivity } from '../model/activity';
+import { uuidv7 } from '../model/ids';
+import { LIMITS } from '../model/limits';
+import type { PreviewMessage } from '../model/views';
 
 type Tx<Mode extends IDBTransactionMode> = IDBPTransaction<BacklineDB, StoreNames<BacklineDB>[], Mode>;
 type StoreName = StoreNames<BacklineDB>;
 
-/** What a write touched, so open panels can refresh just that. */
-export interface ChangeSet {
-  ticketIds: string[];
-  conversationKeys: string[];
-  settings?: boolean;
-  types?: boolean;
-  teammates?: boolean;
-  /** Helpdesk connections were added, edited or removed (options page). */
-  connections?: boolean;
-  /** Admin access changed: passphrase set, unlocked or locked (options page). */
-  admin?: boolean;
-}
-
-export interface WorkspaceSettings {
-  /** "Prevent state changes from reopening linked conversations". */
-  preventReopen: boolean;
-}
-export const DEFAULT_SETTINGS: WorkspaceSettings = { preventReopen: false };
-
 /** Request ids are kept this long; a retry comes within seconds, not weeks. */
 const REQUEST_RETENTION_MS = 7 * 24 * 3600 * 1000;
-
-export type ConversationInput = Omit<ConversationRecord, 'status' | 'statusCheckedAt' | 'updatedAt'> & {
-  status?: ConversationStatus;
-};
-
-/** Per-link choices of a tracker ticket's "Update linked tickets" dialog. */
-export interface PropagationChoice {
-  conversationKey: string;
-  note: boolean;
-  reopen: boolean;
-}
-
-export interface TicketSummary {
-  ticket: Ticket;
-  typeName: string;
-  stateLabel: string;
-  lastUpdate: string;
-  lastUpdateAt: number;
-  linkCount: number;
-}
-
-export interface LinkView {
-  link: LinkRecord;
-  conversation: ConversationRecord | null;
-}
-
-export interface TicketView {
-  ticket: Ticket;
-  type: TicketType | null;
-  activity: ActivityRecord[];
-  links: LinkView[];
-  effects: OutboxRecord[];
-}
-
-export interface TicketQuery {
-  text?: string;
-  stateId?: string;
-  typeId?: string;
-  assigneeId?: string | null;
-  limit?: number;
-}
-
-export interface TicketChanges {
-  title?: string;
-  description?: string;
-  user?: string;
-  company?: string;
-  sharing?: SharingBehavior;
-  assigneeId?: string | null;
-  attributes?: Record<string, AttributeValue>;
-}
-
-/** A field someone else changed after the version an edit began from. */
-export interface FieldConflict {
-  /** title, description, user, company, sharing, assigneeId, stateId, or a custom attribute's id. */
-  field: string;
-  /** The field's name for people ("Title", "Severity", "State", "Assignee"). */
-  label: string;
-  /** Who saved the value that is stored now, and when; null where the activity log does not say. */
-  actorId: string | null;
-  at: number | null;
-}
-
-/** `details` of a `stale` BacklineError: what is saved now, so a page can show it at once. */
-export interface StaleDetails {
-  currentVersion: number;
-  /** The ticket as it is stored now. */
-  ticket: Ticket;
-  conflicts: FieldConflict[];
-}
 
 export class Store {
   /**
@@ -823,25 +714,4 @@ function mergeTouched(
     else delete out[k];
   }
   return out;
-}
-
-/** One line describing an activity item, for "last update" in lists. */
-export function describeActivity(a: ActivityRecord, type: TicketType | undefined, people: Map<string, string>): string {
-  const who = people.get(a.actorId) ?? 'Someone';
-  switch (a.type) {
-    case 'created':
-      return `Created by ${who}`;
-    case 'note':
-      return `${a.crossPosted ? 'Cross-posted note' : 'Note'}: ${a.body.slice(0, 140)}`;
-    case 'state':
-      return `${who} changed state to ${findState(type, a.to)?.label ?? a.to}`;
-    case 'attribute':
-      return `${who} changed ${a.label}`;
-    case 'assignment':
-      return a.to ? `${who} assigned ${people.get(a.to) ?? 'someone'}` : `${who} removed the assignee`;
-    case 'link':
-      return `Linked to ${a.title || 'a conversation'}`;
-    case 'unlink':
-      return `Unlinked from ${a.title || 'a conversation'}`;
-  }
 }

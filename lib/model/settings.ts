@@ -1,10 +1,15 @@
 /**
- * Enterprise policy: organisations that manage their browsers can set workspace settings
- * through `storage.managed` (schema in public/managed-schema.json). A policy value wins over
- * what an admin stored, is shown as set by the organisation, and cannot be changed on the page.
+ * Workspace settings, and the enterprise policy that may set them: organisations that manage
+ * their browsers set them through `storage.managed` (schema in public/managed-schema.json). A
+ * policy value wins over what an admin stored, is shown as set by the organisation, and cannot
+ * be changed on the page.
  */
-// Type-only: the store imports this module, so a value import back would be circular.
-import type { WorkspaceSettings } from '../store';
+
+export interface WorkspaceSettings {
+  /** "Prevent state changes from reopening linked conversations". */
+  preventReopen: boolean;
+}
+export const DEFAULT_SETTINGS: WorkspaceSettings = { preventReopen: false };
 
 export type SettingKey = keyof WorkspaceSettings;
 

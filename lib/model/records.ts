@@ -1,0 +1,120 @@
+/**
+ * The records Backline keeps, as every layer sees them (the store persists them; pages show
+ * them; the protocol carries them). Types only.
+ */
+import type { ConversationStatus, HelpdeskId, PageKind } from './helpdesk';
+
+/** A helpdesk conversation or customer ticket Backline has seen or linked. */
+export interface ConversationRecord {
+  /** conversationKey(): helpdesk, origin, account and id. */
+  key: string;
+  helpdesk: HelpdeskId;
+  origin: string;
+  account: string;
+  conversationId: string;
+  kind: PageKind;
+  title: string;
+  customerName: string;
+  customerEmail: string;
+  company: string;
+  status: ConversationStatus;
+  statusCheckedAt: number | null;
+  updatedAt: number;
+}
+
+export interface LinkRecord {
+  id: string;
+  ticketId: string;
+  conversationKey: string;
+  createdAt: number;
+  createdBy: string;
+}
+
+interface ActivityBase {
+  id: string;
+  ticketId: string;
+  at: number;
+  actorId: string;
+  /**
+   * On a change of a ticket's fields (attribute, state, assignment): the ticket version that
+   * change produced. The store reads it to tell which fields changed since an edit began.
+   * Absent on notes and links and on changes recorded before versions were logged.
+   */
+  version?: number;
+}
+export type ActivityRecord = ActivityBase &
+  (
+    | { type: 'created' }
+    | { type: 'note'; body: string; crossPosted: boolean }
+    | { type: 'state'; from: string; to: string; reopens: boolean }
+    | { type: 'attribute'; field: string; label: string; from: string; to: string }
+    | { type: 'assignment'; from: string | null; to: string | null }
+    | { type: 'link' | 'unlink'; conversationKey: string; title: string }
+  );
+export type ActivityType = ActivityRecord['type'];
+
+export type EffectKind = 'note' | 'reopen';
+
+/** An effect on a helpdesk, queued in the same transaction as the change that caused it. */
+export interface OutboxRecord {
+  id: string;
+  ticketId: string;
+  /** The activity item (state change or note) this effect comes from. */
+  sourceActivityId: string;
+  conversationKey: string;
+  kind: EffectKind;
+  /** Internal-note text for kind 'note'. */
+  body: string;
+  status: 'queued' | 'delivered' | 'failed' | 'skipped';
+  attempts: number;
+  nextAttemptAt: number;
+  /** Why it failed, why it was not sent, or (while queued) why it is being retried. */
+  lastError: string;
+  createdAt: number;
+  updatedAt: number;
+  // Set by the outbox processor (lib/outbox.ts); absent on effects it has not touched yet.
+  /** The attempt in flight. Still set after a restart means that attempt was interrupted. */
+  attemptId?: string | null;
+  attemptStartedAt?: number | null;
+  /**
+   * When the attempt in flight sent its write to the helpdesk (recorded just before sending);
+   * null while it has not. An interrupted attempt with a send time may have been applied.
+   * Absent on records written before this field existed.
+   */
+  attemptSentAt?: number | null;
+  /**
+   * Earliest attempt whose outcome is unknown (it may have reached the helpdesk). A note is
+   * only posted again after the helpdesk was searched for it.
+   */
+  unsureSince?: number | null;
+  /**
+   * When the latest request that may still be applied late was sent (no answer came back: a
+   * timeout, a dropped connection, an interrupted attempt). A note is not posted again until
+   * NOTE_SETTLE_MS (lib/outbox.ts) after it, unless the helpdesk shows it first.
+   */
+  inFlightSentAt?: number | null;
+  /** The helpdesk's id of the posted note. */
+  remoteId?: string;
+  finishedAt?: number;
+}
+
+export interface Teammate {
+  id: string;
+  name: string;
+  email: string;
+  kind: 'person' | 'team';
+}
+
+/** A helpdesk API connection. Tokens live only here, in the background's database. */
+export interface ConnectionRecord {
+  id: string;
+  helpdesk: HelpdeskId;
+  /** Normalised origin of the helpdesk's API, e.g. https://app.chatwoot.com */
+  baseUrl: string;
+  accountId: string;
+  token: string;
+  label: string;
+  createdAt: number;
+  updatedAt: number;
+}
+

@@ -1,0 +1,115 @@
+/**
+ * What pages are shown and what writes report: the read models the store builds and the
+ * protocol carries. Types only.
+ */
+import type { AttributeValue, SharingBehavior, Ticket, TicketType } from './domain';
+import type { ConversationStatus } from './helpdesk';
+import type { ActivityRecord, ConversationRecord, LinkRecord, OutboxRecord, Teammate } from './records';
+import type { WorkspaceSettings } from './settings';
+
+/** What a write touched, so open panels can refresh just that. */
+export interface ChangeSet {
+  ticketIds: string[];
+  conversationKeys: string[];
+  settings?: boolean;
+  types?: boolean;
+  teammates?: boolean;
+  /** Helpdesk connections were added, edited or removed (options page). */
+  connections?: boolean;
+  /** Admin access changed: passphrase set, unlocked or locked (options page). */
+  admin?: boolean;
+}
+
+export type ConversationInput = Omit<ConversationRecord, 'status' | 'statusCheckedAt' | 'updatedAt'> & {
+  status?: ConversationStatus;
+};
+
+/** Per-link choices of a tracker ticket's "Update linked tickets" dialog. */
+export interface PropagationChoice {
+  conversationKey: string;
+  note: boolean;
+  reopen: boolean;
+}
+
+export interface TicketSummary {
+  ticket: Ticket;
+  typeName: string;
+  stateLabel: string;
+  lastUpdate: string;
+  lastUpdateAt: number;
+  linkCount: number;
+}
+
+export interface LinkView {
+  link: LinkRecord;
+  conversation: ConversationRecord | null;
+}
+
+export interface TicketView {
+  ticket: Ticket;
+  type: TicketType | null;
+  activity: ActivityRecord[];
+  links: LinkView[];
+  effects: OutboxRecord[];
+}
+
+export interface TicketQuery {
+  text?: string;
+  stateId?: string;
+  typeId?: string;
+  assigneeId?: string | null;
+  limit?: number;
+}
+
+export interface TicketChanges {
+  title?: string;
+  description?: string;
+  user?: string;
+  company?: string;
+  sharing?: SharingBehavior;
+  assigneeId?: string | null;
+  attributes?: Record<string, AttributeValue>;
+}
+
+/** A field someone else changed after the version an edit began from. */
+export interface FieldConflict {
+  /** title, description, user, company, sharing, assigneeId, stateId, or a custom attribute's id. */
+  field: string;
+  /** The field's name for people ("Title", "Severity", "State", "Assignee"). */
+  label: string;
+  /** Who saved the value that is stored now, and when; null where the activity log does not say. */
+  actorId: string | null;
+  at: number | null;
+}
+
+/** `details` of a `stale` BacklineError: what is saved now, so a page can show it at once. */
+export interface StaleDetails {
+  currentVersion: number;
+  /** The ticket as it is stored now. */
+  ticket: Ticket;
+  conflicts: FieldConflict[];
+}
+
+/** A message as the preview shows it: what the helpdesk (or Backline) knows of a conversation. */
+export interface PreviewMessage {
+  id: string;
+  kind: 'incoming' | 'outgoing' | 'note' | 'event';
+  author: string;
+  text: string;
+  at: number;
+}
+export interface PreviewResult {
+  conversation: ConversationRecord | null;
+  source: 'helpdesk' | 'backline';
+  /** Why the helpdesk could not be read, when source is 'backline'. */
+  notice: string;
+  messages: PreviewMessage[];
+}
+
+export interface Catalog {
+  types: TicketType[];
+  teammates: Teammate[];
+  me: Teammate;
+  settings: WorkspaceSettings;
+}
+
