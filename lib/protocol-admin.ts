@@ -6,9 +6,9 @@
 import * as v from 'valibot';
 import type { Teammate } from './model/records';
 import type { TicketType } from './model/domain';
-import type { ConnectionView } from './admin/connections';
-import type { BacklineExport, ImportSummary } from './admin/transfer';
-import type { RemoveTypeResult, SaveTypeResult, Usage } from './admin/workspace';
+import type { ConnectionView } from './model/admin';
+import type { BacklineExport, ImportSummary } from './model/admin';
+import type { RemoveTypeResult, SaveTypeResult, Usage } from './model/admin';
 import type { HelpdeskId } from './model/helpdesk';
 // One schema per record, shared with the import and the options page's forms.
 import { ConnectionInput, TeammateInput, TicketTypeInput } from './model/schemas';

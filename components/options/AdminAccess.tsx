@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { checkNewPassphrase, describeWait } from '@/lib/admin/passphrase';
+import { checkNewPassphrase, describeWait } from '@/lib/model/passphrase';
 import { request } from '@/lib/client';
 import { isBacklineError } from '@/lib/model/errors';
 import { useOptions } from './context';

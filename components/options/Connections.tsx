@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import { normalizeBaseUrl, permissionPatternFor, type ConnectionView } from '@/lib/admin/connections';
+import { normalizeBaseUrl, permissionPatternFor } from '@/lib/helpdesks/base-url';
+import { type ConnectionView } from '@/lib/model/admin';
 import { request } from '@/lib/client';
 import { HELPDESK_NAMES } from '@/lib/helpdesks';
 import { type HelpdeskId } from '@/lib/model/helpdesk';

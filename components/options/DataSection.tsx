@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { exportFileName, type ImportSummary } from '@/lib/admin/transfer';
+import { exportFileName, type ImportSummary } from '@/lib/model/admin';
 import { request } from '@/lib/client';
 import { useOptions } from './context';
 import { Alert, ConfirmDialog, LockedHint, plural, Section, useAction } from './ui';

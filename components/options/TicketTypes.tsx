@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { blankTicketType, normalizeTicketType, type TicketTypeInput, type TypeUsage } from '@/lib/admin/workspace';
+import { blankTicketType, normalizeTicketType, type TicketTypeInput, type TypeUsage } from '@/lib/model/admin';
 import { request } from '@/lib/client';
 import { ATTRIBUTE_TYPE_LABELS, DEFAULT_STATES, STATE_CATEGORIES, TICKET_KIND_LABELS, type AttributeDef, type AttributeType, type StateCategory, type StateDef, type TicketKind, type TicketType } from '@/lib/model/domain';
 import { isBacklineError } from '@/lib/model/errors';

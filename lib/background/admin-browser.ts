@@ -5,7 +5,8 @@
  * stay testable with plain objects.
  */
 import browser from 'webextension-polyfill';
-import { CUSTOM_HOSTS_KEY, syncCustomHosts, type HostSyncResult } from '../admin/connections';
+import { CUSTOM_HOSTS_KEY } from '../helpdesks/base-url';
+import { syncCustomHosts, type HostSyncResult } from './custom-hosts';
 import { parsePolicy } from '../model/settings';
 import type { CustomHost } from '../model/helpdesk';
 import type { Store } from '../store';

@@ -4,39 +4,19 @@
  * admin settings unlocked. What only the background can know (the passphrase, the throttle,
  * the enterprise policy, connection tokens) is checked here again, whatever the page showed.
  */
-import { customHostsFor, baseUrlOrigin, type HostSyncResult } from '../admin/connections';
-import {
-  checkNewPassphrase,
-  describeWait,
-  hashPassphrase,
-  isPassphraseRecord,
-  NO_FAILURES,
-  recordFailure,
-  throttleWaitMs,
-  toThrottleState,
-  verifyPassphrase,
-  type PassphraseRecord,
-} from '../admin/passphrase';
+import { customHostsFor, baseUrlOrigin } from '../helpdesks/base-url';
+import { type HostSyncResult } from './custom-hosts';
+import { checkNewPassphrase, describeWait, NO_FAILURES, type PassphraseRecord } from '../model/passphrase';
+import { hashPassphrase, isPassphraseRecord, recordFailure, throttleWaitMs, toThrottleState, verifyPassphrase } from './passphrase';
 import { policyKeys } from '../model/settings';
-import { buildExport, importExport, parseExportText, wipeAll } from '../admin/transfer';
-import {
-  computeUsage,
-  listConnections,
-  removeConnection,
-  removeTeammate,
-  removeTicketType,
-  resolveConnection,
-  saveConnection,
-  saveTeammate,
-  saveTicketType,
-  setMe,
-} from '../admin/workspace';
+import { buildExport, importExport, parseExportText, wipeAll } from '../store/transfer';
+import { computeUsage, listConnections, removeConnection, removeTeammate, removeTicketType, resolveConnection, saveConnection, saveTeammate, saveTicketType, setMe } from '../store/workspace';
 import { SUPPORTED_HELPDESKS, testConnection } from '../connectors';
 import { BacklineError } from '../model/errors';
 import type { AdminResponseMap, AdminStatus } from '../protocol-admin';
 import type { RequestOf } from '../protocol';
 import type { Store } from '../store';
-import type { BackgroundEnv, SenderInfo } from './service';
+import type { BackgroundEnv, SenderInfo } from './env';
 
 type AdminHandlers = {
   [K in keyof AdminResponseMap]: (payload: RequestOf<K>, sender: SenderInfo) => Promise<AdminResponseMap[K]>;

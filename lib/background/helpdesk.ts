@@ -5,7 +5,7 @@
  */
 import { connectorFor, findConnection, isSupportedHelpdesk, type FetchLike } from '../connectors';
 import type { ConversationRecord } from '../model/records';
-import { createOutboxRunner, processOutbox, recordConversationSnapshot, retryEffect } from '../outbox';
+import { createOutboxRunner, processOutbox, recordConversationSnapshot, retryEffect } from './outbox';
 import type { BackgroundEvent } from '../protocol';
 import type { PreviewResult } from '../model/views';
 import type { Store } from '../store';

@@ -4,7 +4,7 @@
  * arrives on its port comes from the background; a content script cannot open one.
  */
 import { EVENTS_PORT, type BackgroundEvent } from '../protocol';
-import { classifySender } from './service';
+import { classifySender } from './env';
 
 /** A page's port as the background sees it: the part of runtime.Port used here. */
 export interface PagePort {

@@ -7,70 +7,19 @@
 import * as v from 'valibot';
 import type { ConversationRecord } from '../model/records';
 import { BacklineError, toWireError } from '../model/errors';
-import type { HostSyncResult } from '../admin/connections';
+import type { HostSyncResult } from './custom-hosts';
 import { conversationKey } from '../helpdesks';
 import { type CustomHost, type PageContext } from '../model/helpdesk';
 import { allowedFor, DockCheckSchema, parseRequest, type BackgroundEvent, type Reply, type RequestOf, type RequestType, type ResponseMap, type SenderRole } from '../protocol';
 import { type PreviewResult } from '../model/views';
 import type { Store } from '../store';
 import { createAdminHandlers } from './admin';
+import type { BackgroundEnv, SenderInfo } from './env';
+
+export { classifySender, type BackgroundEnv, type SenderInfo, type TabContext } from './env';
 
 /** How old a conversation's known status may be before the panel asks the helpdesk again. */
 const REFRESH_AFTER_MS = 30_000;
-
-export interface SenderInfo {
-  role: SenderRole | null;
-  tabId: number | null;
-  url: string;
-}
-
-/** Decides who sent a message, from what the browser (not the message) says about the sender. */
-export function classifySender(
-  sender: { id?: string; url?: string; tab?: { id?: number } },
-  runtimeId: string,
-  extensionOrigin: string,
-): SenderInfo {
-  const url = sender.url ?? '';
-  const tabId = sender.tab?.id ?? null;
-  if (sender.id !== runtimeId) return { role: null, tabId, url };
-  const origin = extensionOrigin.endsWith('/') ? extensionOrigin : `${extensionOrigin}/`;
-  if (url.startsWith(origin)) {
-    const path = new URL(url).pathname;
-    return { role: path === '/options.html' ? 'options' : 'page', tabId, url };
-  }
-  // Not an extension page but our extension id: a content script in a web page.
-  if (tabId !== null) return { role: 'content', tabId, url };
-  return { role: null, tabId, url };
-}
-
-export interface TabContext {
-  context: PageContext | null;
-  conversationKey: string | null;
-}
-
-export interface BackgroundEnv {
-  store(): Promise<Store>;
-  getTabContext(tabId: number): Promise<TabContext | undefined>;
-  setTabContext(tabId: number, value: TabContext): Promise<void>;
-  broadcast(event: BackgroundEvent): void;
-  /** The active tab of the last focused window (for the browser's side panel). */
-  activeTabId?(): Promise<number | null>;
-  adminUnlocked(): Promise<boolean>;
-  /** Reads a conversation from its helpdesk, or null when no connection serves it. */
-  readConversation?(conversation: ConversationRecord): Promise<PreviewResult | null>;
-  /** Wakes the outbox processor after effects were queued. */
-  kickOutbox?(): void;
-  retryEffect?(effectId: string): Promise<boolean>;
-  /** Records admin settings as unlocked or locked (storage.session: gone when the browser closes). */
-  setAdminUnlocked?(unlocked: boolean): Promise<void>;
-  /**
-   * Registers the content script on self-hosted helpdesk origins and stores the token-free list
-   * the content script reads (lib/admin/connections.ts syncCustomHosts).
-   */
-  syncCustomHosts?(hosts: CustomHost[]): Promise<HostSyncResult>;
-  /** Asks the content script in a tab whether the page covers its dock: its raw answer, unchecked. */
-  checkDock?(tabId: number): Promise<unknown>;
-}
 
 type Handlers = { [K in RequestType]: (payload: RequestOf<K>, sender: SenderInfo) => Promise<ResponseMap[K]> };
 

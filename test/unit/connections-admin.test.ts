@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CUSTOM_SCRIPT_PREFIX,
-  customHostsFor,
-  isBuiltInOrigin,
-  maskToken,
-  normalizeBaseUrl,
-  permissionPatternFor,
-  syncCustomHosts,
-  toConnectionView,
-  type HostSyncApi,
-} from '../../lib/admin/connections';
+import { CUSTOM_SCRIPT_PREFIX, syncCustomHosts, type HostSyncApi } from '../../lib/background/custom-hosts';
+import { customHostsFor, isBuiltInOrigin, normalizeBaseUrl, permissionPatternFor } from '../../lib/helpdesks/base-url';
+import { maskToken, toConnectionView } from '../../lib/store/workspace';
 import type { ConnectionRecord } from '../../lib/model/records';
 import type { CustomHost } from '../../lib/model/helpdesk';
 

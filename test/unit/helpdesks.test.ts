@@ -10,7 +10,7 @@ import type { UrlExamples } from '../../lib/helpdesks/types';
 import { HELPDESK_IDS } from '../../lib/model/helpdesk';
 
 type DescriptorModule = { examples?: UrlExamples } & Record<string, unknown>;
-const modules = import.meta.glob<DescriptorModule>(['../../lib/helpdesks/*.ts', '!../../lib/helpdesks/index.ts', '!../../lib/helpdesks/types.ts'], {
+const modules = import.meta.glob<DescriptorModule>(['../../lib/helpdesks/*.ts', '!../../lib/helpdesks/index.ts', '!../../lib/helpdesks/types.ts', '!../../lib/helpdesks/base-url.ts'], {
   eager: true,
 });
 const files = Object.entries(modules).map(([path, mod]) => {

@@ -13,17 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { uuidv7 } from '../../lib/model/ids';
 import { createHelpdeskServices } from '../../lib/background/helpdesk';
 import type { BackgroundEvent } from '../../lib/protocol';
-import {
-  backoffDelay,
-  createOutboxRunner,
-  DEFAULT_BACKOFF,
-  idempotencyKey,
-  NOTE_SETTLE_MS,
-  processOutbox,
-  retryEffect,
-  type OutboxDeps,
-  type OutboxRun,
-} from '../../lib/outbox';
+import { backoffDelay, createOutboxRunner, DEFAULT_BACKOFF, idempotencyKey, NOTE_SETTLE_MS, processOutbox, retryEffect, type OutboxDeps, type OutboxRun } from '../../lib/background/outbox';
 import { Store } from '../../lib/store';
 import { type ChangeSet, type ConversationInput } from '../../lib/model/views';
 import { SANDBOX_TOKEN } from '../sandbox/server.mjs';

@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  checkNewPassphrase,
-  constantTimeEqual,
-  describeWait,
-  hashPassphrase,
-  isPassphraseRecord,
-  MAX_THROTTLE_MS,
-  NO_FAILURES,
-  PBKDF2_ITERATIONS,
-  recordFailure,
-  throttleDelayMs,
-  throttleWaitMs,
-  toThrottleState,
-  verifyPassphrase,
-} from '../../lib/admin/passphrase';
+import { checkNewPassphrase, describeWait, NO_FAILURES } from '../../lib/model/passphrase';
+import { constantTimeEqual, hashPassphrase, isPassphraseRecord, MAX_THROTTLE_MS, PBKDF2_ITERATIONS, recordFailure, throttleDelayMs, throttleWaitMs, toThrottleState, verifyPassphrase } from '../../lib/background/passphrase';
 
 // Fewer iterations keep the suite fast; one test runs the real count.
 const FAST = { iterations: 1_000 };

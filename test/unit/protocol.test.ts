@@ -14,7 +14,7 @@ import { type PageContext } from '../../lib/model/helpdesk';
 import { uuidv7 } from '../../lib/model/ids';
 import { allowedFor, parseRequest, requestSchemas, type BackgroundEvent, type Reply, type RequestType, type ResponseMap, type SenderRole } from '../../lib/protocol';
 import { type PreviewResult } from '../../lib/model/views';
-import { normalizeTicketType, type TicketTypeInput } from '../../lib/admin/workspace';
+import { normalizeTicketType, type TicketTypeInput } from '../../lib/model/admin';
 import { Store } from '../../lib/store';
 
 const rid = () => uuidv7();

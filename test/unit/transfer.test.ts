@@ -1,15 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  buildExport,
-  EXPORT_FORMAT,
-  exportFileName,
-  holdEffect,
-  importExport,
-  parseExportText,
-  validateExport,
-  wipeAll,
-  type BacklineExport,
-} from '../../lib/admin/transfer';
+import { buildExport, holdEffect, importExport, parseExportText, validateExport, wipeAll } from '../../lib/store/transfer';
+import { EXPORT_FORMAT, exportFileName, type BacklineExport } from '../../lib/model/admin';
 import { openBacklineDb, type BacklineDatabase } from '../../lib/store/schema';
 import { DEFAULT_TICKET_TYPES } from '../../lib/model/domain';
 import { BacklineError } from '../../lib/model/errors';

@@ -11,7 +11,7 @@
  */
 import * as v from 'valibot';
 import type { ActivityRecord, ConversationRecord, LinkRecord, OutboxRecord, Teammate } from '../model/records';
-import type { BacklineDatabase } from '../store/schema';
+import type { BacklineDatabase } from './schema';
 import { DEFAULT_TICKET_TYPES, type Ticket, type TicketType } from '../model/domain';
 import { interruptedSendTime } from '../model/activity';
 import { BacklineError } from '../model/errors';
@@ -21,50 +21,11 @@ import { LIMITS } from '../model/limits';
 import { AttributeValuesSchema, DescriptionSchema, IdSchema, issuePath, problemPath, TeammateSchema, TICKET_KINDS, TicketFieldSchema, TicketTypeSchema, ticketTypeProblem, TitleSchema } from '../model/schemas';
 import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../model/settings';
 import { type ChangeSet } from '../model/views';
-import { type Store } from '../store';
-
-export const EXPORT_FORMAT = 'backline-export';
-export const EXPORT_VERSION = 1;
-/** Larger files are refused before parsing: far beyond any real workspace, and it keeps the worker alive. */
-export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
+import { type Store } from './index';
+import { EXPORT_FORMAT, EXPORT_VERSION, MAX_IMPORT_BYTES, type BacklineExport, type ExportData, type ImportCheck, type ImportSummary } from '../model/admin';
 
 /** The `meta` keys that are data (exported, imported, wiped). Others (passphrase, throttle) are not. */
 const DATA_META_KEYS = ['settings', 'ticketCounter', 'me'] as const;
-
-export interface ExportData {
-  tickets: Ticket[];
-  links: LinkRecord[];
-  activity: ActivityRecord[];
-  conversations: ConversationRecord[];
-  ticketTypes: TicketType[];
-  teammates: Teammate[];
-  outbox: OutboxRecord[];
-  meta: { settings: WorkspaceSettings; ticketCounter: number; me: string | null };
-}
-
-/** The file an export produces. */
-export interface BacklineExport {
-  format: typeof EXPORT_FORMAT;
-  version: typeof EXPORT_VERSION;
-  /** ISO 8601. */
-  exportedAt: string;
-  data: ExportData;
-}
-
-/** How much a file holds, shown before and after an import. */
-export interface ImportSummary {
-  tickets: number;
-  notes: number;
-  links: number;
-  conversations: number;
-  ticketTypes: number;
-  teammates: number;
-  /** Notes and reopens that were waiting to be sent when the file was made: not sent again by themselves. */
-  heldEffects: number;
-  exportedAt: string;
-}
-
-export type ImportCheck = { ok: true; file: BacklineExport; summary: ImportSummary } | { ok: false; error: string };
 
 // ----- export ---------------------------------------------------------------------------------
 
@@ -104,11 +65,6 @@ export async function buildExport(db: BacklineDatabase, now: number = Date.now()
       },
     },
   };
-}
-
-/** A file name like backline-export-2025-01-31.json. */
-export function exportFileName(now: number = Date.now()): string {
-  return `backline-export-${new Date(now).toISOString().slice(0, 10)}.json`;
 }
 
 // ----- validation: shape ------------------------------------------------------------------------

@@ -14,13 +14,13 @@
  * again until NOTE_SETTLE_MS after it was sent: it looks again later. A request that provably
  * never left (connection refused, DNS failure, browser offline) leaves nothing to wait for.
  */
-import type { BacklineDatabase } from './store/schema';
-import type { ConnectionRecord, ConversationRecord, OutboxRecord } from './model/records';
-import type { ConversationStatus } from './model/helpdesk';
-import { ALREADY_OPEN, interruptedSendTime, isRetryable } from './model/activity';
-import { isBacklineError } from './model/errors';
-import { HELPDESK_NAMES } from './helpdesks';
-import { uuidv7 } from './model/ids';
+import type { BacklineDatabase } from '../store/schema';
+import type { ConnectionRecord, ConversationRecord, OutboxRecord } from '../model/records';
+import type { ConversationStatus } from '../model/helpdesk';
+import { ALREADY_OPEN, interruptedSendTime, isRetryable } from '../model/activity';
+import { isBacklineError } from '../model/errors';
+import { HELPDESK_NAMES } from '../helpdesks';
+import { uuidv7 } from '../model/ids';
 import {
   connectorFor,
   findConnection,
@@ -30,9 +30,9 @@ import {
   type Connector,
   type ConversationSnapshot,
   type FetchLike,
-} from './connectors';
-import type { ChangeSet } from './model/views';
-import type { Store } from './store';
+} from '../connectors';
+import type { ChangeSet } from '../model/views';
+import type { Store } from '../store';
 
 export interface BackoffPolicy {
   /** First retry delay; doubles each attempt. */

@@ -14,23 +14,11 @@ import { isHelpdeskId, type HelpdeskId } from '../model/helpdesk';
 import { uuidv7 } from '../model/ids';
 import { LIMITS } from '../model/limits';
 import { TeammateInput as TeammateInputSchema, TicketTypeInput as TicketTypeInputSchema, ticketTypeProblem } from '../model/schemas';
-import type { Store } from '../store';
-import { defaultLabel, normalizeBaseUrl, toConnectionView, type ConnectionView } from './connections';
+import type { Store } from '.';
+import { baseUrlOrigin, defaultLabel, isBuiltInOrigin, normalizeBaseUrl } from '../helpdesks/base-url';
+import type { ConnectionInput, ConnectionView, RemoveTypeResult, SaveTypeResult, TeammateInput, TicketTypeInput, TypeUsage, Usage } from '../model/admin';
+import { normalizeTicketType, refusal } from '../model/admin';
 
-export { BUILT_IN_ATTRIBUTE_NAMES } from '../model/schemas';
-
-/** How many tickets use a type, each of its states and each of its attributes. */
-export interface TypeUsage {
-  tickets: number;
-  states: Record<string, number>;
-  attributes: Record<string, number>;
-}
-
-export interface Usage {
-  types: Record<string, TypeUsage>;
-  /** Tickets assigned to each teammate or team. */
-  assignees: Record<string, number>;
-}
 
 const hasValue = (v: unknown) => v !== null && v !== undefined && v !== '';
 
@@ -59,50 +47,8 @@ export async function computeUsage(store: Store): Promise<Usage> {
 
 // ----- ticket types --------------------------------------------------------------------------
 
-/** A ticket type as the options page sends it. No id: a new type. */
-export type TicketTypeInput = Omit<TicketType, 'id'> & { id?: string };
-
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const invalid = (message: string, field?: string) => new BacklineError('invalid', message, field ? { field } : undefined);
-
-/** The first problem of a valibot parse, as an `invalid` error naming the top-level field. */
-function refusal(issues: [v.BaseIssue<unknown>, ...v.BaseIssue<unknown>[]]): BacklineError {
-  const issue = issues[0];
-  const field = issue.path?.[0]?.key;
-  return invalid(issue.message, typeof field === 'string' ? field : undefined);
-}
-
-/**
- * Checks and tidies a ticket type on its own (names, colour, icon, list items, states), with the
- * schema and rules that the protocol and the import use too (lib/schemas.ts); what depends on
- * existing tickets is checked by saveTicketType. Pure: the options page runs it on its form
- * before saving. Throws an `invalid` BacklineError whose `field` names the part to fix.
- */
-export function normalizeTicketType(input: TicketTypeInput): Omit<TicketType, 'id'> {
-  const parsed = v.safeParse(TicketTypeInputSchema, input);
-  if (!parsed.success) throw refusal(parsed.issues);
-  const t = parsed.output;
-  const problem = ticketTypeProblem(t);
-  if (problem) throw invalid(problem.message, String(problem.path[0]));
-  const attributes: AttributeDef[] = t.attributes.map((a) => {
-    const def: AttributeDef = { id: a.id, name: a.name, type: a.type, required: a.required };
-    if (a.type === 'list') def.options = a.options ?? [];
-    if (a.archived) {
-      def.archived = true;
-      // An archived attribute is never asked for, so it cannot be required.
-      def.required = false;
-    }
-    return def;
-  });
-  const states: StateDef[] = t.states.map((s) => ({ id: s.id, label: s.label, category: s.category }));
-  return { name: t.name, category: t.category, icon: t.icon, color: t.color, attributes, states, ...(t.archived ? { archived: true } : {}) };
-}
-
-export interface SaveTypeResult {
-  type: TicketType;
-  /** Attributes the admin removed that tickets still hold values for: kept, archived. */
-  archivedAttributes: string[];
-}
 
 /** Creates or updates a ticket type without losing anything its tickets hold. */
 export async function saveTicketType(store: Store, requestId: string, input: TicketTypeInput): Promise<SaveTypeResult> {
@@ -169,12 +115,6 @@ async function assertAnotherActiveType(types: TicketType[], removing: string): P
   }
 }
 
-export interface RemoveTypeResult {
-  /** 'deleted' when no ticket used it; 'archived' when tickets keep it. */
-  outcome: 'deleted' | 'archived';
-  tickets: number;
-}
-
 /**
  * Removes a ticket type. One that tickets use is archived: hidden from new tickets, while its
  * tickets keep their type, states, attributes and values.
@@ -192,19 +132,7 @@ export async function removeTicketType(store: Store, requestId: string, typeId: 
   });
 }
 
-/** A blank type for the "Add ticket type" form: the four standard states, no attributes. */
-export function blankTicketType(): TicketTypeInput {
-  return { name: '', category: 'backoffice', icon: '🎫', color: '#4f6bed', attributes: [], states: DEFAULT_STATES.map((s) => ({ ...s })) };
-}
-
 // ----- teammates -----------------------------------------------------------------------------
-
-export interface TeammateInput {
-  id?: string;
-  name: string;
-  email: string;
-  kind: 'person' | 'team';
-}
 
 /** Adds or edits a teammate or team (checked with the schema the protocol and the import use). */
 export async function saveTeammate(store: Store, requestId: string, input: TeammateInput): Promise<Teammate> {
@@ -263,16 +191,6 @@ export async function setMe(store: Store, requestId: string, teammateId: string)
 }
 
 // ----- connections ---------------------------------------------------------------------------
-
-/** A connection as the options page sends it. No id: a new one. No token on an edit: keep the saved one. */
-export interface ConnectionInput {
-  id?: string;
-  helpdesk: HelpdeskId;
-  baseUrl: string;
-  accountId: string;
-  token?: string;
-  label?: string;
-}
 
 /** Checks a connection form and fills in the token from the saved connection when it was left empty. */
 export async function resolveConnection(store: Store, input: ConnectionInput): Promise<ConnectionRecord> {
@@ -339,4 +257,23 @@ export async function removeConnection(store: Store, requestId: string, connecti
 
 export async function listConnections(store: Store): Promise<ConnectionView[]> {
   return (await store.db.getAll('connections')).sort((a, b) => a.label.localeCompare(b.label)).map(toConnectionView);
+}
+
+/** "••••abcd": the last four characters of a token, only when the token is long enough to hide the rest. */
+export function maskToken(token: string): string {
+  return token.length >= 12 ? `••••${token.slice(-4)}` : '••••';
+}
+
+export function toConnectionView(c: ConnectionRecord): ConnectionView {
+  return {
+    id: c.id,
+    helpdesk: c.helpdesk,
+    baseUrl: c.baseUrl,
+    accountId: c.accountId,
+    label: c.label,
+    tokenHint: maskToken(c.token),
+    selfHosted: !isBuiltInOrigin(baseUrlOrigin(c.baseUrl)),
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+  };
 }

@@ -1,0 +1,161 @@
+/**
+ * What the options page and the background say to each other about workspace administration:
+ * ticket types (and the one check of a type on its own, which the form runs before saving),
+ * teammates, connections as pages see them (never a token), usage counts, and the export file.
+ */
+import * as v from 'valibot';
+import { DEFAULT_STATES, type AttributeDef, type StateDef, type Ticket, type TicketType } from './domain';
+import { BacklineError } from './errors';
+import type { HelpdeskId } from './helpdesk';
+import type { ActivityRecord, ConversationRecord, LinkRecord, OutboxRecord, Teammate } from './records';
+import { TicketTypeInput as TicketTypeInputSchema, ticketTypeProblem } from './schemas';
+import type { WorkspaceSettings } from './settings';
+
+/** How many tickets use a type, each of its states and each of its attributes. */
+export interface TypeUsage {
+  tickets: number;
+  states: Record<string, number>;
+  attributes: Record<string, number>;
+}
+
+export interface Usage {
+  types: Record<string, TypeUsage>;
+  /** Tickets assigned to each teammate or team. */
+  assignees: Record<string, number>;
+}
+
+/** A ticket type as the options page sends it. No id: a new type. */
+export type TicketTypeInput = Omit<TicketType, 'id'> & { id?: string };
+
+const invalid = (message: string, field?: string) => new BacklineError('invalid', message, field ? { field } : undefined);
+
+/** The first problem of a valibot parse, as an `invalid` error naming the top-level field. */
+export function refusal(issues: [v.BaseIssue<unknown>, ...v.BaseIssue<unknown>[]]): BacklineError {
+  const issue = issues[0];
+  const field = issue.path?.[0]?.key;
+  return invalid(issue.message, typeof field === 'string' ? field : undefined);
+}
+
+/**
+ * Checks and tidies a ticket type on its own (names, colour, icon, list items, states), with the
+ * schema and rules that the protocol and the import use too (lib/schemas.ts); what depends on
+ * existing tickets is checked by saveTicketType. Pure: the options page runs it on its form
+ * before saving. Throws an `invalid` BacklineError whose `field` names the part to fix.
+ */
+export function normalizeTicketType(input: TicketTypeInput): Omit<TicketType, 'id'> {
+  const parsed = v.safeParse(TicketTypeInputSchema, input);
+  if (!parsed.success) throw refusal(parsed.issues);
+  const t = parsed.output;
+  const problem = ticketTypeProblem(t);
+  if (problem) throw invalid(problem.message, String(problem.path[0]));
+  const attributes: AttributeDef[] = t.attributes.map((a) => {
+    const def: AttributeDef = { id: a.id, name: a.name, type: a.type, required: a.required };
+    if (a.type === 'list') def.options = a.options ?? [];
+    if (a.archived) {
+      def.archived = true;
+      // An archived attribute is never asked for, so it cannot be required.
+      def.required = false;
+    }
+    return def;
+  });
+  const states: StateDef[] = t.states.map((s) => ({ id: s.id, label: s.label, category: s.category }));
+  return { name: t.name, category: t.category, icon: t.icon, color: t.color, attributes, states, ...(t.archived ? { archived: true } : {}) };
+}
+
+export interface SaveTypeResult {
+  type: TicketType;
+  /** Attributes the admin removed that tickets still hold values for: kept, archived. */
+  archivedAttributes: string[];
+}
+
+export interface RemoveTypeResult {
+  /** 'deleted' when no ticket used it; 'archived' when tickets keep it. */
+  outcome: 'deleted' | 'archived';
+  tickets: number;
+}
+
+/** A blank type for the "Add ticket type" form: the four standard states, no attributes. */
+export function blankTicketType(): TicketTypeInput {
+  return { name: '', category: 'backoffice', icon: '🎫', color: '#4f6bed', attributes: [], states: DEFAULT_STATES.map((s) => ({ ...s })) };
+}
+
+export interface TeammateInput {
+  id?: string;
+  name: string;
+  email: string;
+  kind: 'person' | 'team';
+}
+
+/** A connection as the options page sends it. No id: a new one. No token on an edit: keep the saved one. */
+export interface ConnectionInput {
+  id?: string;
+  helpdesk: HelpdeskId;
+  baseUrl: string;
+  accountId: string;
+  token?: string;
+  label?: string;
+}
+
+/** What pages get instead of a ConnectionRecord: never the token, only its last characters. */
+export interface ConnectionView {
+  id: string;
+  helpdesk: HelpdeskId;
+  baseUrl: string;
+  accountId: string;
+  label: string;
+  /** e.g. "••••abcd"; enough to tell tokens apart, useless to an attacker. */
+  tokenHint: string;
+  /** The helpdesk's origin is not one Backline knows: it needs a host permission and a registered content script. */
+  selfHosted: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+// ----- the export file -----------------------------------------------------------------------
+
+export const EXPORT_FORMAT = 'backline-export';
+
+export const EXPORT_VERSION = 1;
+
+/** Larger files are refused before parsing: far beyond any real workspace, and it keeps the worker alive. */
+export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
+
+export interface ExportData {
+  tickets: Ticket[];
+  links: LinkRecord[];
+  activity: ActivityRecord[];
+  conversations: ConversationRecord[];
+  ticketTypes: TicketType[];
+  teammates: Teammate[];
+  outbox: OutboxRecord[];
+  meta: { settings: WorkspaceSettings; ticketCounter: number; me: string | null };
+}
+
+/** The file an export produces. */
+export interface BacklineExport {
+  format: typeof EXPORT_FORMAT;
+  version: typeof EXPORT_VERSION;
+  /** ISO 8601. */
+  exportedAt: string;
+  data: ExportData;
+}
+
+/** How much a file holds, shown before and after an import. */
+export interface ImportSummary {
+  tickets: number;
+  notes: number;
+  links: number;
+  conversations: number;
+  ticketTypes: number;
+  teammates: number;
+  /** Notes and reopens that were waiting to be sent when the file was made: not sent again by themselves. */
+  heldEffects: number;
+  exportedAt: string;
+}
+
+export type ImportCheck = { ok: true; file: BacklineExport; summary: ImportSummary } | { ok: false; error: string };
+
+/** A file name like backline-export-2025-01-31.json. */
+export function exportFileName(now: number = Date.now()): string {
+  return `backline-export-${new Date(now).toISOString().slice(0, 10)}.json`;
+}

@@ -1,0 +1,101 @@
+/**
+ * The store's write engine: each write is one IndexedDB transaction that also records its
+ * request id, so a retry (for example after the service worker was stopped mid-request)
+ * returns the first result instead of applying twice; what a write touched is told to open
+ * pages. Reads and commands live beside it (./queries.ts, ./tickets.ts, …), each a function of
+ * the engine; ./index.ts gathers them as the Store.
+ */
+import type { IDBPTransaction, StoreNames } from 'idb';
+import { BacklineError } from '../model/errors';
+import type { WorkspaceSettings } from '../model/settings';
+import type { ChangeSet } from '../model/views';
+import type { BacklineDB, BacklineDatabase } from './schema';
+
+export type Tx<Mode extends IDBTransactionMode> = IDBPTransaction<BacklineDB, StoreNames<BacklineDB>[], Mode>;
+export type StoreName = StoreNames<BacklineDB>;
+
+/** Request ids are kept this long; a retry comes within seconds, not weeks. */
+const REQUEST_RETENTION_MS = 7 * 24 * 3600 * 1000;
+
+export class StoreEngine {
+  /**
+   * Settings the organisation enforces by enterprise policy (`storage.managed`, already parsed
+   * by lib/model/settings.ts). They win over stored settings in every read and in state changes.
+   */
+  private policy: Partial<WorkspaceSettings> = {};
+
+  constructor(
+    readonly db: BacklineDatabase,
+    private readonly onChange: (changes: ChangeSet) => void = () => {},
+  ) {}
+
+  /** Replaces the enterprise policy in force (at start-up and whenever the policy changes). */
+  setPolicy(policy: Partial<WorkspaceSettings>): void {
+    this.policy = { ...policy };
+  }
+
+  getPolicy(): Partial<WorkspaceSettings> {
+    return { ...this.policy };
+  }
+
+  /** Tells open pages that something outside the stores' writes changed (policy, admin lock). */
+  notify(changes: Partial<ChangeSet>): void {
+    this.onChange({ ticketIds: [], conversationKeys: [], ...changes });
+  }
+
+  /**
+   * Runs `apply` in one readwrite transaction together with the request-id record. A request
+   * id seen before returns the stored result and applies nothing.
+   */
+  async write<T>(
+    requestId: string,
+    stores: StoreName[],
+    apply: (tx: Tx<'readwrite'>) => Promise<{ result: T; changes: ChangeSet }>,
+  ): Promise<T> {
+    if (!requestId) throw new BacklineError('invalid', 'A write needs a request id.');
+    const tx = this.db.transaction([...new Set<StoreName>([...stores, 'requests'])], 'readwrite') as Tx<'readwrite'>;
+    let outcome: { result: T; changes: ChangeSet } | undefined;
+    let replay: T | undefined;
+    let replayed = false;
+    try {
+      const seen = await tx.objectStore('requests').get(requestId);
+      if (seen) {
+        replayed = true;
+        replay = seen.result as T;
+      } else {
+        outcome = await apply(tx);
+        await tx.objectStore('requests').put({ requestId, at: Date.now(), result: outcome.result });
+      }
+      await tx.done;
+    } catch (e) {
+      try {
+        tx.abort();
+      } catch {
+        /* already finished */
+      }
+      await tx.done.catch(() => {});
+      if (e instanceof BacklineError) throw e;
+      if (e instanceof DOMException && e.name === 'ConstraintError') {
+        throw new BacklineError('conflict', 'That change clashes with data saved at the same moment. Try again.');
+      }
+      throw e;
+    }
+    if (replayed) return replay as T;
+    this.onChange(outcome!.changes);
+    return outcome!.result;
+  }
+
+  /** Forgets request ids old enough that no retry can still arrive. */
+  async pruneRequests(now = Date.now()): Promise<number> {
+    const tx = this.db.transaction('requests', 'readwrite');
+    let cursor = await tx.store.index('byAt').openCursor(IDBKeyRange.upperBound(now - REQUEST_RETENTION_MS));
+    let n = 0;
+    while (cursor) {
+      await cursor.delete();
+      n++;
+      cursor = await cursor.continue();
+    }
+    await tx.done;
+    return n;
+  }
+}

@@ -1,0 +1,150 @@
+/** Reads: the read models pages are shown (ticket view, queue, linked tickets, preview). */
+import type { IDBPObjectStore } from 'idb';
+import { describeActivity } from '../model/activity';
+import { checkNote, checkTitle, findState, formatAttribute, formatTicketNumber, initialState, MAX_DESCRIPTION_LENGTH, parseTicketNumber, SHARING_LABELS, TICKET_KIND_LABELS, validateAttributes, type AttributeValue, type SharingBehavior, type Ticket, type TicketType } from '../model/domain';
+import { BacklineError } from '../model/errors';
+import type { ConversationStatus } from '../model/helpdesk';
+import { uuidv7 } from '../model/ids';
+import { LIMITS } from '../model/limits';
+import type { ActivityRecord, ConversationRecord, LinkRecord, OutboxRecord, Teammate } from '../model/records';
+import { DEFAULT_SETTINGS, effectiveSettings, policyConflictMessage, policyConflicts, type WorkspaceSettings } from '../model/settings';
+import type { ChangeSet, ConversationInput, FieldConflict, LinkView, PreviewMessage, PropagationChoice, StaleDetails, TicketChanges, TicketQuery, TicketSummary, TicketView } from '../model/views';
+import type { BacklineDB } from './schema';
+import type { StoreEngine, StoreName, Tx } from './engine';
+import { getSettings } from './settings';
+
+export async function listTypes(s: StoreEngine, includeArchived = false): Promise<TicketType[]> {
+  const types = await s.db.getAll('ticketTypes');
+  return types.filter((t) => includeArchived || !t.archived).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export async function listTeammates(s: StoreEngine): Promise<Teammate[]> {
+  return (await s.db.getAll('teammates')).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The teammate this browser acts as; created on first use so notes always have an author. */
+export async function me(s: StoreEngine): Promise<Teammate> {
+  const meta = await s.db.get('meta', 'me');
+  const found = meta ? await s.db.get('teammates', meta.value as string) : undefined;
+  if (found) return found;
+  const tx = s.db.transaction(['meta', 'teammates'], 'readwrite');
+  const again = await tx.objectStore('meta').get('me');
+  const existing = again ? await tx.objectStore('teammates').get(again.value as string) : undefined;
+  if (existing) {
+    await tx.done;
+    return existing;
+  }
+  const me: Teammate = { id: uuidv7(), name: 'Me', email: '', kind: 'person' };
+  await tx.objectStore('teammates').put(me);
+  await tx.objectStore('meta').put({ key: 'me', value: me.id });
+  await tx.done;
+  return me;
+}
+
+export async function getConversation(s: StoreEngine, key: string): Promise<ConversationRecord | null> {
+  return (await s.db.get('conversations', key)) ?? null;
+}
+
+export async function getTicket(s: StoreEngine, id: string): Promise<Ticket> {
+  const t = await s.db.get('tickets', id);
+  if (!t) throw new BacklineError('not_found', 'This ticket no longer exists.');
+  return t;
+}
+
+export async function getTicketView(s: StoreEngine, id: string): Promise<TicketView> {
+  const tx = s.db.transaction(['tickets', 'ticketTypes', 'activity', 'links', 'conversations', 'outbox']);
+  const ticket = await tx.objectStore('tickets').get(id);
+  if (!ticket) throw new BacklineError('not_found', 'This ticket no longer exists.');
+  const [type, activity, links, effects] = await Promise.all([
+    tx.objectStore('ticketTypes').get(ticket.typeId),
+    tx.objectStore('activity').index('byTicket').getAll(id),
+    tx.objectStore('links').index('byTicket').getAll(id),
+    tx.objectStore('outbox').index('byTicket').getAll(id),
+  ]);
+  const conversations = await Promise.all(links.map((l) => tx.objectStore('conversations').get(l.conversationKey)));
+  await tx.done;
+  return {
+    ticket,
+    type: type ?? null,
+    activity,
+    links: links.map((link, i) => ({ link, conversation: conversations[i] ?? null })),
+    effects: effects.sort((a, b) => a.id.localeCompare(b.id)),
+  };
+}
+
+export async function summarize(s: StoreEngine, tickets: Ticket[]): Promise<TicketSummary[]> {
+  const tx = s.db.transaction(['ticketTypes', 'activity', 'links', 'teammates']);
+  const types = new Map((await tx.objectStore('ticketTypes').getAll()).map((t) => [t.id, t]));
+  const people = new Map((await tx.objectStore('teammates').getAll()).map((t) => [t.id, t.name]));
+  const out = await Promise.all(
+    tickets.map(async (ticket) => {
+      const index = tx.objectStore('activity').index('byTicket');
+      const cursor = await index.openCursor(IDBKeyRange.only(ticket.id), 'prev');
+      const last = cursor?.value;
+      const linkCount = await tx.objectStore('links').index('byTicket').count(ticket.id);
+      const type = types.get(ticket.typeId);
+      return {
+        ticket,
+        typeName: type?.name ?? 'Unknown type',
+        stateLabel: findState(type, ticket.stateId)?.label ?? ticket.stateId,
+        lastUpdate: last ? describeActivity(last, type, people) : 'Created',
+        lastUpdateAt: last?.at ?? ticket.createdAt,
+        linkCount,
+      };
+    }),
+  );
+  await tx.done;
+  return out;
+}
+
+/** Tickets linked to one conversation, most recently updated first. */
+export async function linkedTickets(s: StoreEngine, conversationKey: string): Promise<TicketSummary[]> {
+  const links = await s.db.getAllFromIndex('links', 'byConversation', conversationKey);
+  const tickets = (await Promise.all(links.map((l) => s.db.get('tickets', l.ticketId)))).filter(
+    (t): t is Ticket => !!t,
+  );
+  tickets.sort((a, b) => b.updatedAt - a.updatedAt);
+  return summarize(s, tickets);
+}
+
+/** The queue: search by number or title words, filter by state, type and assignee. */
+export async function queryTickets(s: StoreEngine, q: TicketQuery): Promise<TicketSummary[]> {
+  const limit = Math.min(q.limit ?? 100, 500);
+  const number = q.text ? parseTicketNumber(q.text) : null;
+  if (number !== null) {
+    const t = await s.db.getFromIndex('tickets', 'byNumber', number);
+    return t ? summarize(s, [t]) : [];
+  }
+  const words = (q.text ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+  const matches: Ticket[] = [];
+  let cursor = await s.db.transaction('tickets').store.index('byUpdated').openCursor(null, 'prev');
+  while (cursor && matches.length < limit) {
+    const t = cursor.value;
+    const title = t.title.toLowerCase();
+    if (
+      (!q.stateId || t.stateId === q.stateId) &&
+      (!q.typeId || t.typeId === q.typeId) &&
+      (q.assigneeId === undefined || t.assigneeId === q.assigneeId) &&
+      words.every((w) => title.includes(w))
+    ) {
+      matches.push(t);
+    }
+    cursor = await cursor.continue();
+  }
+  return summarize(s, matches);
+}
+
+/** What Backline sent (or will send) to a conversation: the preview when no helpdesk can be read. */
+export async function backlineMessages(s: StoreEngine, conversationKey: string): Promise<PreviewMessage[]> {
+  const effects = await s.db.getAllFromIndex('outbox', 'byConversation', conversationKey);
+  return effects
+    .filter((e) => e.kind === 'note')
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .map((e) => ({
+      id: e.id,
+      kind: 'note' as const,
+      author: 'Backline',
+      text: e.status === 'delivered' ? e.body : `${e.body}\n\n(${e.status === 'queued' ? 'not delivered yet' : e.status})`,
+      at: e.createdAt,
+    }));
+}

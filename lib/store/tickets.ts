@@ -1,0 +1,462 @@
+/**
+ * Ticket commands: create, edit (field-level conflict check), state changes and notes (which
+ * queue their effects, ./propagation.ts), links. Each is one write of the engine.
+ */
+import type { IDBPObjectStore } from 'idb';
+import { describeActivity } from '../model/activity';
+import { checkNote, checkTitle, findState, formatAttribute, formatTicketNumber, initialState, MAX_DESCRIPTION_LENGTH, parseTicketNumber, SHARING_LABELS, TICKET_KIND_LABELS, validateAttributes, type AttributeValue, type SharingBehavior, type Ticket, type TicketType } from '../model/domain';
+import { BacklineError } from '../model/errors';
+import type { ConversationStatus } from '../model/helpdesk';
+import { uuidv7 } from '../model/ids';
+import { LIMITS } from '../model/limits';
+import type { ActivityRecord, ConversationRecord, LinkRecord, OutboxRecord, Teammate } from '../model/records';
+import { DEFAULT_SETTINGS, effectiveSettings, policyConflictMessage, policyConflicts, type WorkspaceSettings } from '../model/settings';
+import type { ChangeSet, ConversationInput, FieldConflict, LinkView, PreviewMessage, PropagationChoice, StaleDetails, TicketChanges, TicketQuery, TicketSummary, TicketView } from '../model/views';
+import type { BacklineDB } from './schema';
+import type { StoreEngine, StoreName, Tx } from './engine';
+import { getSettings } from './settings';
+import { getTicket } from './queries';
+
+/** Records a conversation the agent has open (from the content script's page context). */
+export async function rememberConversation(s: StoreEngine, input: ConversationInput): Promise<ConversationRecord> {
+  const tx = s.db.transaction(['conversations'], 'readwrite');
+  const merged = await upsertConversation(tx, input);
+  await tx.done;
+  return merged;
+}
+
+export async function createTicket(s: StoreEngine, input: {
+  requestId: string;
+  actorId: string;
+  title: string;
+  typeId: string;
+  description?: string;
+  assigneeId?: string | null;
+  attributes?: Record<string, unknown>;
+  user?: string;
+  company?: string;
+  sharing?: SharingBehavior;
+  conversation?: ConversationInput;
+}): Promise<Ticket> {
+  const titleProblem = checkTitle(input.title);
+  if (titleProblem) throw new BacklineError('invalid', titleProblem, { field: 'title' });
+  checkDescription(input.description ?? '');
+  return s.write(
+    input.requestId,
+    ['tickets', 'ticketTypes', 'activity', 'links', 'conversations', 'meta', 'teammates'],
+    async (tx) => {
+      const type = await tx.objectStore('ticketTypes').get(input.typeId);
+      if (!type || type.archived) throw new BacklineError('invalid', 'Choose a ticket type.', { field: 'typeId' });
+      const { values, errors } = validateAttributes(type, input.attributes ?? {});
+      if (Object.keys(errors).length) {
+        throw new BacklineError('invalid', Object.values(errors).join(' '), { attributes: errors });
+      }
+      if (input.assigneeId && !(await tx.objectStore('teammates').get(input.assigneeId))) {
+        throw new BacklineError('invalid', 'That assignee is not a teammate.', { field: 'assigneeId' });
+      }
+      const counter = await tx.objectStore('meta').get('ticketCounter');
+      const number = ((counter?.value as number | undefined) ?? 0) + 1;
+      await tx.objectStore('meta').put({ key: 'ticketCounter', value: number });
+      const now = Date.now();
+      const conv = input.conversation
+        ? await upsertConversation(tx, input.conversation)
+        : null;
+      const ticket: Ticket = {
+        id: uuidv7(),
+        number,
+        kind: type.category,
+        typeId: type.id,
+        title: input.title.trim(),
+        description: input.description ?? '',
+        user: input.user?.trim() || conv?.customerName || '',
+        company: input.company?.trim() || conv?.company || '',
+        sharing: input.sharing ?? 'internal',
+        stateId: initialState(type).id,
+        assigneeId: input.assigneeId ?? null,
+        attributes: values,
+        createdAt: now,
+        updatedAt: now,
+        createdBy: input.actorId,
+        version: 1,
+      };
+      await tx.objectStore('tickets').add(ticket);
+      await tx.objectStore('activity').add({ id: uuidv7(), ticketId: ticket.id, at: now, actorId: input.actorId, type: 'created' });
+      if (conv) {
+        await tx.objectStore('links').add({ id: uuidv7(), ticketId: ticket.id, conversationKey: conv.key, createdAt: now, createdBy: input.actorId });
+      }
+      return { result: ticket, changes: { ticketIds: [ticket.id], conversationKeys: conv ? [conv.key] : [] } };
+    },
+  );
+}
+
+/**
+ * Edits fields of a ticket, made against `baseVersion` (the version the agent's edit began
+ * from). When the ticket moved on since then, the edit is refused as `stale` only if one of
+ * the fields it changes was changed by someone else after `baseVersion`: a change to another
+ * field is kept and this one applies on top of it (see refuseConflicts).
+ */
+export async function updateTicket(s: StoreEngine, input: {
+  requestId: string;
+  actorId: string;
+  ticketId: string;
+  baseVersion: number;
+  changes: TicketChanges;
+}): Promise<Ticket> {
+  const c = input.changes;
+  if (c.title !== undefined) {
+    const p = checkTitle(c.title);
+    if (p) throw new BacklineError('invalid', p, { field: 'title' });
+  }
+  if (c.description !== undefined) checkDescription(c.description);
+  return s.write(input.requestId, ['tickets', 'ticketTypes', 'activity', 'teammates', 'links'], async (tx) => {
+    const ticket = await tx.objectStore('tickets').get(input.ticketId);
+    if (!ticket) throw new BacklineError('not_found', 'This ticket no longer exists.');
+    const type = await tx.objectStore('ticketTypes').get(ticket.typeId);
+    const now = Date.now();
+    const version = ticket.version + 1;
+    const next: Ticket = { ...ticket, attributes: { ...ticket.attributes } };
+    const log: ActivityRecord[] = [];
+    const entry = (field: string, label: string, from: string, to: string) =>
+      log.push({ id: uuidv7(), ticketId: ticket.id, at: now, actorId: input.actorId, version, type: 'attribute', field, label, from, to });
+
+    if (c.title !== undefined && c.title.trim() !== ticket.title) {
+      entry('title', 'Title', ticket.title, c.title.trim());
+      next.title = c.title.trim();
+    }
+    if (c.description !== undefined && c.description !== ticket.description) {
+      entry('description', 'Description', '', '');
+      next.description = c.description;
+    }
+    for (const [field, label] of [['user', 'User'], ['company', 'Company']] as const) {
+      const v = c[field];
+      if (v !== undefined && v.trim() !== ticket[field]) {
+        if (v.trim().length > LIMITS.ticketField) {
+          throw new BacklineError('invalid', `${label} is too long (limit ${LIMITS.ticketField.toLocaleString('en')} characters).`, { field });
+        }
+        entry(field, label, ticket[field], v.trim());
+        next[field] = v.trim();
+      }
+    }
+    if (c.sharing !== undefined && c.sharing !== ticket.sharing) {
+      entry('sharing', 'Sharing behavior', SHARING_LABELS[ticket.sharing], SHARING_LABELS[c.sharing]);
+      next.sharing = c.sharing;
+    }
+    if (c.assigneeId !== undefined && c.assigneeId !== ticket.assigneeId) {
+      if (c.assigneeId && !(await tx.objectStore('teammates').get(c.assigneeId))) {
+        throw new BacklineError('invalid', 'That assignee is not a teammate.', { field: 'assigneeId' });
+      }
+      log.push({ id: uuidv7(), ticketId: ticket.id, at: now, actorId: input.actorId, version, type: 'assignment', from: ticket.assigneeId, to: c.assigneeId });
+      next.assigneeId = c.assigneeId;
+    }
+    if (c.attributes && type) {
+      const { values, errors } = validateAttributes(type, c.attributes, ticket.attributes);
+      const touched = Object.keys(c.attributes);
+      const relevant = Object.fromEntries(Object.entries(errors).filter(([k]) => touched.includes(k)));
+      if (Object.keys(relevant).length) {
+        throw new BacklineError('invalid', Object.values(relevant).join(' '), { attributes: relevant });
+      }
+      for (const def of type.attributes) {
+        if (!touched.includes(def.id)) continue;
+        const before = ticket.attributes[def.id] ?? null;
+        const after = values[def.id] ?? null;
+        if (before !== after) entry(def.id, def.name, formatAttribute(def, before), formatAttribute(def, after));
+      }
+      next.attributes = mergeTouched(ticket.attributes, values, touched);
+    }
+    if (!log.length) return { result: ticket, changes: { ticketIds: [], conversationKeys: [] } };
+    await refuseConflicts(tx, ticket, input, log.map((a) => ({ field: changedField(a)!, label: changedLabel(a) })));
+    next.updatedAt = now;
+    next.version = version;
+    await tx.objectStore('tickets').put(next);
+    for (const a of log) await tx.objectStore('activity').add(a);
+    return { result: next, changes: { ticketIds: [ticket.id], conversationKeys: await linkedKeys(tx, ticket.id) } };
+  });
+}
+
+/**
+ * Changes a ticket's state and, in the same transaction, queues its effects on every linked
+ * conversation: an internal event note, and a reopen unless the workspace prevents it. A
+ * tracker ticket queues only what the agent chose in the "Update linked tickets" dialog.
+ */
+export async function changeState(s: StoreEngine, input: {
+  requestId: string;
+  actorId: string;
+  ticketId: string;
+  baseVersion: number;
+  stateId: string;
+  propagation?: PropagationChoice[];
+}): Promise<Ticket> {
+  return s.write(
+    input.requestId,
+    ['tickets', 'ticketTypes', 'activity', 'links', 'conversations', 'outbox', 'meta', 'teammates'],
+    async (tx) => {
+      const ticket = await tx.objectStore('tickets').get(input.ticketId);
+      if (!ticket) throw new BacklineError('not_found', 'This ticket no longer exists.');
+      const type = await tx.objectStore('ticketTypes').get(ticket.typeId);
+      const to = findState(type, input.stateId);
+      if (!to) throw new BacklineError('invalid', 'That state does not exist for this ticket type.', { field: 'stateId' });
+      if (to.id === ticket.stateId) return { result: ticket, changes: { ticketIds: [], conversationKeys: [] } };
+      await refuseConflicts(tx, ticket, input, [{ field: 'stateId', label: 'State' }]);
+      const from = findState(type, ticket.stateId);
+      const settingsRec = await tx.objectStore('meta').get('settings');
+      const settings = effectiveSettings(
+        { ...DEFAULT_SETTINGS, ...((settingsRec?.value as Partial<WorkspaceSettings>) ?? {}) },
+        s.getPolicy(),
+      );
+      const actor = await tx.objectStore('teammates').get(input.actorId);
+      const links = await tx.objectStore('links').index('byTicket').getAll(ticket.id);
+      const now = Date.now();
+
+      let choices: PropagationChoice[];
+      if (ticket.kind === 'tracker') {
+        if (!input.propagation) {
+          throw new BacklineError('invalid', 'Choose what to update in the linked tickets before changing a tracker ticket’s state.');
+        }
+        const linked = new Set(links.map((l) => l.conversationKey));
+        choices = input.propagation.filter((p) => linked.has(p.conversationKey));
+      } else {
+        // The setting is read inside this transaction: it applies to changes made after it was turned on.
+        choices = links.map((l) => ({ conversationKey: l.conversationKey, note: true, reopen: !settings.preventReopen }));
+      }
+      const reopens = choices.some((c) => c.reopen);
+      const activity: ActivityRecord = {
+        id: uuidv7(),
+        ticketId: ticket.id,
+        at: now,
+        actorId: input.actorId,
+        version: ticket.version + 1,
+        type: 'state',
+        from: ticket.stateId,
+        to: to.id,
+        reopens,
+      };
+      await tx.objectStore('activity').add(activity);
+      const text = `${TICKET_KIND_LABELS[ticket.kind]} ${formatTicketNumber(ticket.number)} “${ticket.title}” moved from ${from?.label ?? ticket.stateId} to ${to.label}${actor ? ` by ${actor.name}` : ''}.`;
+      for (const choice of choices) {
+        if (choice.note) await queueEffect(tx, ticket.id, activity.id, choice.conversationKey, 'note', `[Backline] ${text}`, now);
+        if (choice.reopen) await queueEffect(tx, ticket.id, activity.id, choice.conversationKey, 'reopen', '', now);
+      }
+      const next: Ticket = { ...ticket, stateId: to.id, updatedAt: now, version: ticket.version + 1 };
+      await tx.objectStore('tickets').put(next);
+      return { result: next, changes: { ticketIds: [ticket.id], conversationKeys: links.map((l) => l.conversationKey) } };
+    },
+  );
+}
+
+/** Adds an internal note; a cross-post also queues it as an internal note in every linked conversation. */
+export async function addNote(s: StoreEngine, input: { requestId: string; actorId: string; ticketId: string; body: string; crossPost: boolean }): Promise<ActivityRecord> {
+  const check = checkNote(input.body);
+  if (!check.ok) throw new BacklineError('invalid', check.error, { field: 'body' });
+  return s.write(input.requestId, ['tickets', 'activity', 'links', 'outbox', 'teammates'], async (tx) => {
+    const ticket = await tx.objectStore('tickets').get(input.ticketId);
+    if (!ticket) throw new BacklineError('not_found', 'This ticket no longer exists.');
+    const now = Date.now();
+    const note: ActivityRecord = {
+      id: uuidv7(),
+      ticketId: ticket.id,
+      at: now,
+      actorId: input.actorId,
+      type: 'note',
+      body: check.body,
+      crossPosted: input.crossPost,
+    };
+    await tx.objectStore('activity').add(note);
+    const keys = await linkedKeys(tx, ticket.id);
+    if (input.crossPost) {
+      const actor = await tx.objectStore('teammates').get(input.actorId);
+      const body = `[Backline] Note on ${TICKET_KIND_LABELS[ticket.kind].toLowerCase()} ${formatTicketNumber(ticket.number)} “${ticket.title}”${actor ? ` from ${actor.name}` : ''}:\n\n${check.body}`;
+      for (const key of keys) await queueEffect(tx, ticket.id, note.id, key, 'note', body, now);
+    }
+    // A note is an update: it moves the ticket up the queue without bumping its version.
+    await tx.objectStore('tickets').put({ ...ticket, updatedAt: now });
+    return { result: note, changes: { ticketIds: [ticket.id], conversationKeys: keys } };
+  });
+}
+
+export async function link(s: StoreEngine, input: { requestId: string; actorId: string; ticketId: string; conversation: ConversationInput }): Promise<LinkRecord> {
+  return s.write(input.requestId, ['tickets', 'links', 'conversations', 'activity'], async (tx) => {
+    const ticket = await tx.objectStore('tickets').get(input.ticketId);
+    if (!ticket) throw new BacklineError('not_found', 'This ticket no longer exists.');
+    const conv = await upsertConversation(tx, input.conversation);
+    const existing = await tx.objectStore('links').index('byPair').get([ticket.id, conv.key]);
+    if (existing) return { result: existing, changes: { ticketIds: [], conversationKeys: [] } };
+    const now = Date.now();
+    const link: LinkRecord = { id: uuidv7(), ticketId: ticket.id, conversationKey: conv.key, createdAt: now, createdBy: input.actorId };
+    await tx.objectStore('links').add(link);
+    await tx.objectStore('activity').add({ id: uuidv7(), ticketId: ticket.id, at: now, actorId: input.actorId, type: 'link', conversationKey: conv.key, title: conv.title });
+    await tx.objectStore('tickets').put({ ...ticket, updatedAt: now });
+    return { result: link, changes: { ticketIds: [ticket.id], conversationKeys: [conv.key] } };
+  });
+}
+
+export async function unlink(s: StoreEngine, input: { requestId: string; actorId: string; ticketId: string; conversationKey: string }): Promise<boolean> {
+  return s.write(input.requestId, ['tickets', 'links', 'conversations', 'activity'], async (tx) => {
+    const ticket = await tx.objectStore('tickets').get(input.ticketId);
+    if (!ticket) throw new BacklineError('not_found', 'This ticket no longer exists.');
+    const existing = await tx.objectStore('links').index('byPair').get([input.ticketId, input.conversationKey]);
+    if (!existing) return { result: false, changes: { ticketIds: [], conversationKeys: [] } };
+    const conv = await tx.objectStore('conversations').get(input.conversationKey);
+    await tx.objectStore('links').delete(existing.id);
+    await tx.objectStore('tickets').put({ ...ticket, updatedAt: Date.now() });
+    await tx.objectStore('activity').add({
+      id: uuidv7(),
+      ticketId: input.ticketId,
+      at: Date.now(),
+      actorId: input.actorId,
+      type: 'unlink',
+      conversationKey: input.conversationKey,
+      title: conv?.title ?? input.conversationKey,
+    });
+    return { result: true, changes: { ticketIds: [input.ticketId], conversationKeys: [input.conversationKey] } };
+  });
+}
+
+
+// ----- helpers (all run inside the caller's transaction) ---------------------------------------
+
+/** The field of a ticket that an activity item records a change of, in the names FieldConflict uses. */
+function changedField(a: ActivityRecord): string | null {
+  if (a.type === 'attribute') return a.field;
+  if (a.type === 'state') return 'stateId';
+  if (a.type === 'assignment') return 'assigneeId';
+  return null;
+}
+
+function changedLabel(a: ActivityRecord): string {
+  return a.type === 'attribute' ? a.label : a.type === 'state' ? 'State' : 'Assignee';
+}
+
+/**
+ * Which fields of `ticket` changed after `baseVersion`, with who changed each last and when,
+ * read from the activity log (each field change records the version it produced). `complete`
+ * is false when some version after `baseVersion` has no such record (changes logged before
+ * versions were, or a version the page cannot have seen): then any field may have changed.
+ */
+async function changesSince(
+  tx: Tx<'readwrite'>,
+  ticket: Ticket,
+  baseVersion: number,
+): Promise<{ fields: Map<string, { actorId: string; at: number; version: number }>; complete: boolean }> {
+  const fields = new Map<string, { actorId: string; at: number; version: number }>();
+  if (baseVersion > ticket.version) return { fields, complete: false };
+  const seen = new Set<number>();
+  for (const a of await tx.objectStore('activity').index('byTicket').getAll(ticket.id)) {
+    const v = a.version;
+    const field = changedField(a);
+    if (field === null || typeof v !== 'number' || v <= baseVersion || v > ticket.version) continue;
+    seen.add(v);
+    const known = fields.get(field);
+    if (!known || known.version <= v) fields.set(field, { actorId: a.actorId, at: a.at, version: v });
+  }
+  return { fields, complete: seen.size === ticket.version - baseVersion };
+}
+
+/**
+ * Refuses a change made against an older version than the stored one when a field it changes
+ * was changed since that version (a lost update otherwise). The error carries the ticket as
+ * saved now and, per conflicting field, who saved it and when, so the page can show both values
+ * without another read. Fields the change leaves alone may have moved on: they are kept.
+ */
+async function refuseConflicts(
+  tx: Tx<'readwrite'>,
+  ticket: Ticket,
+  input: { baseVersion: number; actorId: string },
+  changing: { field: string; label: string }[],
+): Promise<void> {
+  if (ticket.version === input.baseVersion) return;
+  const { fields, complete } = await changesSince(tx, ticket, input.baseVersion);
+  const conflicts: FieldConflict[] = changing
+    .filter((c) => !complete || fields.has(c.field))
+    .map((c) => ({ field: c.field, label: c.label, actorId: fields.get(c.field)?.actorId ?? null, at: fields.get(c.field)?.at ?? null }));
+  if (!conflicts.length) return;
+  const actors = new Set(conflicts.map((c) => c.actorId));
+  const [only] = actors;
+  let who = 'Someone';
+  if (actors.size === 1 && only === input.actorId) who = 'You (in another tab or window)';
+  else if (actors.size === 1 && only) who = (await tx.objectStore('teammates').get(only))?.name ?? who;
+  const named = (c: FieldConflict) => (c.field === 'stateId' || c.field === 'assigneeId' ? c.label.toLowerCase() : `“${c.label}”`);
+  const labels = [...new Set(conflicts.map(named))].join(' and ');
+  const details: StaleDetails = { currentVersion: ticket.version, ticket, conflicts };
+  throw new BacklineError(
+    'stale',
+    `${who} changed this ticket’s ${labels} after your change began, so your change was not saved. The ticket now shows what is saved; make your change again if it is still needed.`,
+    details as unknown as Record<string, unknown>,
+  );
+}
+
+async function linkedKeys(tx: Tx<'readwrite'>, ticketId: string): Promise<string[]> {
+  return (await tx.objectStore('links').index('byTicket').getAll(ticketId)).map((l) => l.conversationKey);
+}
+
+/** Merges what a page or the helpdesk said into the stored conversation; empty values never erase known ones. */
+async function upsertConversation(
+  tx: { objectStore(name: 'conversations'): IDBPObjectStore<BacklineDB, ArrayLike<StoreName>, 'conversations', 'readwrite'> },
+  input: ConversationInput,
+): Promise<ConversationRecord> {
+  const store = tx.objectStore('conversations');
+  const existing = await store.get(input.key);
+  const rec: ConversationRecord = {
+    title: '',
+    customerName: '',
+    customerEmail: '',
+    company: '',
+    status: 'unknown',
+    statusCheckedAt: null,
+    ...existing,
+    ...stripEmpty(input),
+    updatedAt: Date.now(),
+  } as ConversationRecord;
+  await store.put(rec);
+  return rec;
+}
+
+async function queueEffect(
+  tx: Tx<'readwrite'>,
+  ticketId: string,
+  sourceActivityId: string,
+  conversationKey: string,
+  kind: OutboxRecord['kind'],
+  body: string,
+  now: number,
+): Promise<void> {
+  await tx.objectStore('outbox').add({
+    id: uuidv7(),
+    ticketId,
+    sourceActivityId,
+    conversationKey,
+    kind,
+    body,
+    status: 'queued',
+    attempts: 0,
+    nextAttemptAt: now,
+    lastError: '',
+    createdAt: now,
+    updatedAt: now,
+  });
+}
+
+function checkDescription(html: string): void {
+  if (html.length > MAX_DESCRIPTION_LENGTH) {
+    throw new BacklineError('invalid', `The description is too long (limit ${MAX_DESCRIPTION_LENGTH.toLocaleString('en')} characters).`, {
+      field: 'description',
+    });
+  }
+}
+
+/** Page context often lacks a title or customer; empty strings must not erase known values. */
+function stripEmpty<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== '' && v !== undefined)) as Partial<T>;
+}
+
+function mergeTouched(
+  before: Record<string, AttributeValue>,
+  validated: Record<string, AttributeValue>,
+  touched: string[],
+): Record<string, AttributeValue> {
+  const out = { ...before };
+  for (const k of touched) {
+    if (k in validated) out[k] = validated[k]!;
+    else delete out[k];
+  }
+  return out;
+}
