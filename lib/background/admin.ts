@@ -7,7 +7,8 @@
 import { customHostsFor, baseUrlOrigin } from '../helpdesks/base-url';
 import { type HostSyncResult } from './custom-hosts';
 import { checkNewPassphrase, describeWait, NO_FAILURES, type PassphraseRecord } from '../model/passphrase';
-import { hashPassphrase, isPassphraseRecord, recordFailure, throttleWaitMs, toThrottleState, verifyPassphrase } from './passphrase';
+import { hashPassphrase, recordFailure, throttleWaitMs, verifyPassphrase } from './passphrase';
+import { isPassphraseRecord, toThrottleState } from '../model/passphrase';
 import { policyKeys } from '../model/settings';
 import { buildExport, importExport, parseExportText, wipeAll } from '../store/transfer';
 import { computeUsage, listConnections, removeConnection, removeTeammate, removeTicketType, resolveConnection, saveConnection, saveTeammate, saveTicketType, setMe } from '../store/workspace';
@@ -22,19 +23,6 @@ type AdminHandlers = {
   [K in keyof AdminResponseMap]: (payload: RequestOf<K>, sender: SenderInfo) => Promise<AdminResponseMap[K]>;
 };
 
-/** `meta` keys of admin access. Not workspace data: never exported, imported or wiped. */
-export const PASSPHRASE_KEY = 'adminPassphrase';
-export const THROTTLE_KEY = 'adminThrottle';
-
-async function passphraseRecord(store: Store): Promise<PassphraseRecord | null> {
-  const rec = await store.db.get('meta', PASSPHRASE_KEY);
-  return isPassphraseRecord(rec?.value) ? rec.value : null;
-}
-
-async function throttle(store: Store) {
-  return toThrottleState((await store.db.get('meta', THROTTLE_KEY))?.value);
-}
-
 /**
  * Brings the registered content scripts and the content script's host list in line with the
  * saved connections. Also run at start-up, so a browser that lost them recovers.
@@ -42,7 +30,7 @@ async function throttle(store: Store) {
 export async function resyncCustomHosts(env: BackgroundEnv): Promise<HostSyncResult> {
   if (!env.syncCustomHosts) return { registered: [], missingPermission: [] };
   const store = await env.store();
-  return env.syncCustomHosts(customHostsFor(await store.db.getAll('connections')));
+  return env.syncCustomHosts(customHostsFor(await store.connectionRecords()));
 }
 
 export function createAdminHandlers(env: BackgroundEnv): AdminHandlers {
@@ -51,11 +39,11 @@ export function createAdminHandlers(env: BackgroundEnv): AdminHandlers {
 
   async function status(): Promise<AdminStatus> {
     const store = await env.store();
-    const record = await passphraseRecord(store);
+    const record = await store.passphraseRecord();
     return {
       passphraseSet: !!record,
       unlocked: !!record && (await env.adminUnlocked()),
-      retryAfterMs: throttleWaitMs(await throttle(store), Date.now()),
+      retryAfterMs: throttleWaitMs(await store.unlockThrottle(), Date.now()),
       settings: await store.getSettings(),
       policyKeys: policyKeys(store.getPolicy()),
     };
@@ -69,20 +57,20 @@ export function createAdminHandlers(env: BackgroundEnv): AdminHandlers {
 
   async function unlock(passphrase: string): Promise<AdminStatus> {
     const store = await env.store();
-    const record = await passphraseRecord(store);
+    const record = await store.passphraseRecord();
     if (!record) throw new BacklineError('invalid', 'No admin passphrase is set yet. Set one first.');
-    const before = await throttle(store);
+    const before = await store.unlockThrottle();
     const wait = throttleWaitMs(before, Date.now());
     if (wait > 0) {
       throw new BacklineError('rate_limited', `Too many wrong passphrases. Wait ${describeWait(wait)}, then try again.`, { retryAfterMs: wait });
     }
     if (await verifyPassphrase(passphrase, record)) {
-      if (before.failures) await store.db.put('meta', { key: THROTTLE_KEY, value: NO_FAILURES });
+      if (before.failures) await store.saveUnlockThrottle(NO_FAILURES);
       await setUnlocked(true);
       return status();
     }
     const after = recordFailure(before, Date.now());
-    await store.db.put('meta', { key: THROTTLE_KEY, value: after });
+    await store.saveUnlockThrottle(after);
     const next = throttleWaitMs(after, Date.now());
     throw new BacklineError(
       'unauthorized',
@@ -111,19 +99,12 @@ export function createAdminHandlers(env: BackgroundEnv): AdminHandlers {
       const problem = checkNewPassphrase(p.passphrase, p.confirmation);
       if (problem) throw new BacklineError('invalid', problem, { field: 'passphrase' });
       const store = await env.store();
-      if (await passphraseRecord(store)) {
+      if (await store.passphraseRecord()) {
         throw new BacklineError('conflict', 'An admin passphrase is already set. Unlock admin settings with it.');
       }
       // Hash before the transaction: an IndexedDB transaction cannot wait for crypto.subtle.
       const record = await hashPassphrase(p.passphrase);
-      await store.write(p.requestId, ['meta'], async (tx) => {
-        if (isPassphraseRecord((await tx.objectStore('meta').get(PASSPHRASE_KEY))?.value)) {
-          throw new BacklineError('conflict', 'An admin passphrase is already set. Unlock admin settings with it.');
-        }
-        await tx.objectStore('meta').put({ key: PASSPHRASE_KEY, value: record });
-        await tx.objectStore('meta').put({ key: THROTTLE_KEY, value: NO_FAILURES });
-        return { result: true, changes: { ticketIds: [], conversationKeys: [], admin: true } };
-      });
+      await store.setFirstPassphrase(p.requestId, record);
       // Setting the passphrase does not unlock: the admin proves it once by unlocking with it.
       return status();
     },
@@ -160,7 +141,7 @@ export function createAdminHandlers(env: BackgroundEnv): AdminHandlers {
     async 'opt:export'() {
       // Agents may export: the file holds nothing the panel does not already show them, and no
       // secrets (no tokens, no passphrase hash). It is also the way back if the passphrase is lost.
-      return buildExport((await env.store()).db);
+      return (await env.store()).exportAll();
     },
 
     async 'admin:saveSettings'(p) {

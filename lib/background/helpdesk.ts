@@ -5,7 +5,7 @@
  */
 import { connectorFor, findConnection, isSupportedHelpdesk, type FetchLike } from '../connectors';
 import type { ConversationRecord } from '../model/records';
-import { createOutboxRunner, processOutbox, recordConversationSnapshot, retryEffect } from './outbox';
+import { createOutboxRunner, processOutbox, retryEffect } from './outbox';
 import type { BackgroundEvent } from '../protocol';
 import type { PreviewResult } from '../model/views';
 import type { Store } from '../store';
@@ -29,7 +29,7 @@ export interface HelpdeskServices {
 
 export function createHelpdeskServices(deps: HelpdeskDeps): HelpdeskServices {
   const changed = (changes: { ticketIds: string[]; conversationKeys: string[] }) => deps.broadcast({ type: 'bg:changed', changes });
-  const connections = async () => (await deps.store()).db.getAll('connections');
+  const connections = async () => (await deps.store()).connectionRecords();
 
   const kickOutbox = createOutboxRunner(
     async () =>
@@ -44,7 +44,7 @@ export function createHelpdeskServices(deps: HelpdeskDeps): HelpdeskServices {
       const conn = findConnection(conversation, await connections());
       if (!conn) return null;
       const snap = await connectorFor(conn, deps.fetch, { timeoutMs: deps.timeoutMs }).readConversation(conversation.conversationId);
-      const saved = await recordConversationSnapshot(store.db, conversation.key, snap);
+      const saved = await store.recordConversationSnapshot(conversation.key, snap);
       // Only a real change is broadcast: open previews re-read on every change event.
       if (saved.changed) changed({ ticketIds: [], conversationKeys: [conversation.key] });
       return { conversation: saved.conversation ?? conversation, source: 'helpdesk', notice: '', messages: snap.messages };

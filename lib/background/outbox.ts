@@ -32,6 +32,7 @@ import {
   type FetchLike,
 } from '../connectors';
 import type { ChangeSet } from '../model/views';
+import { claimEffect, markSending, queuedEffects, queuedHead, requeueEffect, updateEffect } from '../store/propagation';
 import type { Store } from '../store';
 
 export interface BackoffPolicy {
@@ -125,9 +126,8 @@ export function backoffDelay(attempts: number, policy: BackoffPolicy, random: ()
  */
 export async function processOutbox(deps: OutboxDeps): Promise<OutboxRun> {
   const now = deps.now ?? Date.now;
-  const db = deps.store.db;
   const run: OutboxRun = { delivered: 0, failed: 0, skipped: 0, retrying: 0, nextWakeAt: null };
-  const queued = await db.getAllFromIndex('outbox', 'byStatus', 'queued');
+  const queued = await queuedEffects(deps.store);
   if (!queued.length) return run;
   const connections = await deps.connections();
   const keys = [...new Set(queued.map((e) => e.conversationKey))];
@@ -139,7 +139,7 @@ export async function processOutbox(deps: OutboxDeps): Promise<OutboxRun> {
   };
   await Promise.all(Array.from({ length: Math.min(deps.concurrency ?? 4, keys.length) }, worker));
 
-  const left = await db.getAllFromIndex('outbox', 'byStatus', 'queued');
+  const left = await queuedEffects(deps.store);
   // A conversation's next effect is due when its head is; later ones only wait for it.
   const heads = new Map<string, OutboxRecord>();
   for (const e of left.sort(byId)) if (!heads.has(e.conversationKey)) heads.set(e.conversationKey, e);
@@ -154,12 +154,11 @@ const byId = (a: OutboxRecord, b: OutboxRecord) => (a.id < b.id ? -1 : a.id > b.
 
 async function processConversation(deps: OutboxDeps, key: string, connections: ConnectionRecord[], run: OutboxRun): Promise<void> {
   const now = deps.now ?? Date.now;
-  const db = deps.store.db;
   // Bounded so a bug can never spin: one conversation rarely has more than a handful queued.
   for (let guard = 0; guard < 1000; guard++) {
-    const head = (await db.getAllFromIndex('outbox', 'byConversation', key)).filter((e) => e.status === 'queued').sort(byId)[0];
+    const head = await queuedHead(deps.store, key);
     if (!head || head.nextAttemptAt > now()) return;
-    const conversation = await db.get('conversations', key);
+    const conversation = await deps.store.getConversation(key);
     const outcome = await attempt(deps, head, conversation ?? null, connections);
     if (!outcome) return; // another run holds it, or it is still settling
     run[outcome.status === 'queued' ? 'retrying' : outcome.status]++;
@@ -185,7 +184,7 @@ async function attempt(
     return null;
   }
 
-  const claim = await claimEffect(deps.store.db, effect.id, now());
+  const claim = await claimEffect(deps.store, effect.id, now());
   if (!claim) return null;
   const { record, attemptId } = claim;
   const doubtBefore: Doubt =
@@ -196,7 +195,7 @@ async function attempt(
   let sentAt: number | null = null;
   const markSent = async () => {
     const at = now();
-    if (!(await markSending(deps.store.db, effect.id, attemptId, at))) throw new Superseded();
+    if (!(await markSending(deps.store, effect.id, attemptId, at))) throw new Superseded();
     sentAt = at;
   };
 
@@ -347,55 +346,7 @@ function finish(e: OutboxRecord, o: Outcome, now: number): OutboxRecord {
   return next;
 }
 
-/**
- * Claims a queued effect for one attempt, in its own transaction: counts the attempt and marks
- * it unsure until an outcome is recorded. Null when it is no longer queued.
- */
-async function claimEffect(db: BacklineDatabase, id: string, now: number): Promise<{ record: OutboxRecord; attemptId: string } | null> {
-  const tx = db.transaction('outbox', 'readwrite');
-  const e = await tx.store.get(id);
-  if (!e || e.status !== 'queued') {
-    await tx.done;
-    return null;
-  }
-  const attemptId = uuidv7();
-  // A left-over attempt id (worker stopped mid-attempt) that had sent its request: that
-  // request's outcome is unknown, and it may still be applied.
-  const interrupted = interruptedSendTime(e);
-  const record: OutboxRecord = {
-    ...e,
-    unsureSince: e.unsureSince ?? interrupted,
-    inFlightSentAt: interrupted ?? e.inFlightSentAt ?? null,
-    attemptId,
-    attemptStartedAt: now,
-    attemptSentAt: null,
-    attempts: e.attempts + 1,
-    updatedAt: now,
-  };
-  await tx.store.put(record);
-  await tx.done;
-  return { record: { ...record }, attemptId };
-}
-
-/**
- * Records that the attempt is about to send its write, in its own transaction, so that a worker
- * stopped from here on leaves an attempt whose request may have landed. False when another
- * attempt holds the effect now (nothing may be sent then). Nothing visible changes: no event.
- */
-async function markSending(db: BacklineDatabase, id: string, attemptId: string, at: number): Promise<boolean> {
-  const tx = db.transaction('outbox', 'readwrite');
-  const e = await tx.store.get(id);
-  const ours = !!e && e.attemptId === attemptId;
-  if (ours) await tx.store.put({ ...e, attemptSentAt: at });
-  await tx.done;
-  return ours;
-}
-
-/**
- * Rewrites one effect (and optionally its conversation's live status) in one transaction. With
- * an attempt id, only if that attempt still holds the effect, so a late result never overwrites
- * a newer one.
- */
+/** Records one effect's change (see updateEffect) and tells open pages what it touched. */
 async function update(
   deps: OutboxDeps,
   id: string,
@@ -403,57 +354,8 @@ async function update(
   change: (e: OutboxRecord) => OutboxRecord,
   live: { key: string; status: ConversationStatus } | null = null,
 ): Promise<void> {
-  const db = deps.store.db;
-  const now = deps.now ?? Date.now;
-  const tx = db.transaction(['outbox', 'conversations'], 'readwrite');
-  const e = await tx.objectStore('outbox').get(id);
-  let changed = false;
-  let convChanged = false;
-  if (e && (attemptId === null || e.attemptId === attemptId)) {
-    await tx.objectStore('outbox').put(change(e));
-    changed = true;
-    const c = live ? await tx.objectStore('conversations').get(live.key) : undefined;
-    if (live && c) {
-      await tx.objectStore('conversations').put({ ...c, status: live.status, statusCheckedAt: now() });
-      convChanged = c.status !== live.status;
-    }
-  }
-  await tx.done;
-  if (changed && e) {
-    deps.onChange?.({ ticketIds: [e.ticketId], conversationKeys: convChanged ? [e.conversationKey] : [] });
-  }
-}
-
-/**
- * Saves what the helpdesk said about a conversation (status, customer, subject). Empty values
- * never erase known ones. Returns the saved record and whether anything visible changed, so the
- * caller broadcasts only real changes (the preview re-reads on every change broadcast).
- */
-export async function recordConversationSnapshot(
-  db: BacklineDatabase,
-  key: string,
-  snap: Pick<ConversationSnapshot, 'status' | 'customerName' | 'customerEmail' | 'company' | 'title'>,
-  now = Date.now(),
-): Promise<{ conversation: ConversationRecord | null; changed: boolean }> {
-  const tx = db.transaction('conversations', 'readwrite');
-  const c = await tx.store.get(key);
-  if (!c) {
-    await tx.done;
-    return { conversation: null, changed: false };
-  }
-  const next: ConversationRecord = {
-    ...c,
-    status: snap.status,
-    statusCheckedAt: now,
-    customerName: snap.customerName || c.customerName,
-    customerEmail: snap.customerEmail || c.customerEmail,
-    company: snap.company || c.company,
-    title: snap.title || c.title,
-  };
-  const changed = (['status', 'customerName', 'customerEmail', 'company', 'title'] as const).some((f) => next[f] !== c[f]);
-  await tx.store.put(next);
-  await tx.done;
-  return { conversation: next, changed };
+  const changes = await updateEffect(deps.store, id, attemptId, change, live, (deps.now ?? Date.now)());
+  if (changes) deps.onChange?.(changes);
 }
 
 /**
@@ -461,18 +363,9 @@ export async function recordConversationSnapshot(
  * is unknown or not in a state that can be retried.
  */
 export async function retryEffect(deps: Pick<OutboxDeps, 'store' | 'now' | 'onChange'>, effectId: string): Promise<boolean> {
-  const now = (deps.now ?? Date.now)();
-  const tx = deps.store.db.transaction('outbox', 'readwrite');
-  const e = await tx.store.get(effectId);
-  if (!e || !isRetryable(e)) {
-    await tx.done;
-    return false;
-  }
-  // unsureSince and inFlightSentAt are kept: a note whose earlier attempt may have landed is
-  // still looked for first, and not posted again while that attempt may still be applied.
-  await tx.store.put({ ...e, status: 'queued', attempts: 0, nextAttemptAt: now, lastError: '', attemptId: null, attemptStartedAt: null, updatedAt: now });
-  await tx.done;
-  deps.onChange?.({ ticketIds: [e.ticketId], conversationKeys: [] });
+  const ticketId = await requeueEffect(deps.store, effectId, (deps.now ?? Date.now)());
+  if (ticketId === null) return false;
+  deps.onChange?.({ ticketIds: [ticketId], conversationKeys: [] });
   return true;
 }
 

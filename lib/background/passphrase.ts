@@ -4,7 +4,7 @@
  * wrong guesses. Pure functions over `crypto.subtle`, so they run in the service worker and in
  * unit tests alike.
  */
-import { NO_FAILURES, type PassphraseRecord, type ThrottleState } from '../model/passphrase';
+import { isPassphraseRecord, NO_FAILURES, type PassphraseRecord, type ThrottleState } from '../model/passphrase';
 
 /** OWASP's 2023 recommendation for PBKDF2-HMAC-SHA-256. */
 export const PBKDF2_ITERATIONS = 310_000;
@@ -30,20 +30,6 @@ export async function verifyPassphrase(passphrase: string, record: PassphraseRec
   const expected = fromBase64(record.hash);
   const actual = await derive(passphrase, fromBase64(record.salt), record.iterations);
   return constantTimeEqual(actual, expected);
-}
-
-/** Runtime guard for a record read back from the database. */
-export function isPassphraseRecord(value: unknown): value is PassphraseRecord {
-  const r = value as Partial<PassphraseRecord> | null;
-  return (
-    !!r &&
-    r.algorithm === 'PBKDF2-SHA-256' &&
-    Number.isSafeInteger(r.iterations) &&
-    (r.iterations ?? 0) >= 1 &&
-    typeof r.salt === 'string' &&
-    typeof r.hash === 'string' &&
-    r.hash.length > 0
-  );
 }
 
 /**
@@ -74,14 +60,6 @@ export function throttleWaitMs(state: ThrottleState, now: number): number {
 /** The state after one more wrong passphrase. */
 export function recordFailure(state: ThrottleState, now: number): ThrottleState {
   return { failures: state.failures + 1, lastFailureAt: now };
-}
-
-/** Reads a throttle record back from storage, tolerating garbage. */
-export function toThrottleState(value: unknown): ThrottleState {
-  const v = value as Partial<ThrottleState> | null | undefined;
-  const failures = Number.isSafeInteger(v?.failures) && (v?.failures ?? 0) > 0 ? v!.failures! : 0;
-  const lastFailureAt = typeof v?.lastFailureAt === 'number' && Number.isFinite(v.lastFailureAt) ? v.lastFailureAt : 0;
-  return { failures, lastFailureAt };
 }
 
 async function derive(passphrase: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {

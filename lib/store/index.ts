@@ -14,7 +14,11 @@ import type { WorkspaceSettings } from '../model/settings';
 import { StoreEngine } from './engine';
 import * as queries from './queries';
 import * as settings from './settings';
+import * as adminAccess from './admin-access';
+import * as propagation from './propagation';
 import * as tickets from './tickets';
+import * as transfer from './transfer';
+import * as workspace from './workspace';
 
 export { StoreEngine } from './engine';
 
@@ -43,4 +47,15 @@ export class Store extends StoreEngine {
   addNote = (...a: Rest<typeof tickets.addNote>) => tickets.addNote(this, ...a);
   link = (...a: Rest<typeof tickets.link>) => tickets.link(this, ...a);
   unlink = (...a: Rest<typeof tickets.unlink>) => tickets.unlink(this, ...a);
+  // what the helpdesk said
+  recordConversationSnapshot = (...a: Rest<typeof propagation.recordConversationSnapshot>) => propagation.recordConversationSnapshot(this, ...a);
+  // connections (with their secrets: for the background's connectors only)
+  connectionRecords = () => workspace.connectionRecords(this);
+  // admin access (this browser's, not the workspace's)
+  passphraseRecord = () => adminAccess.passphraseRecord(this);
+  unlockThrottle = () => adminAccess.unlockThrottle(this);
+  saveUnlockThrottle = (...a: Rest<typeof adminAccess.saveUnlockThrottle>) => adminAccess.saveUnlockThrottle(this, ...a);
+  setFirstPassphrase = (...a: Rest<typeof adminAccess.setFirstPassphrase>) => adminAccess.setFirstPassphrase(this, ...a);
+  /** Every exportable record, as one consistent snapshot (no secrets). */
+  exportAll = (now?: number) => transfer.buildExport(this.db, now);
 }

@@ -1,4 +1,5 @@
 /** Reads: the read models pages are shown (ticket view, queue, linked tickets, preview). */
+import { getMeta, readMeta, writeMeta } from './meta';
 import type { IDBPObjectStore } from 'idb';
 import { describeActivity } from '../model/activity';
 import { checkNote, checkTitle, findState, formatAttribute, formatTicketNumber, initialState, MAX_DESCRIPTION_LENGTH, parseTicketNumber, SHARING_LABELS, TICKET_KIND_LABELS, validateAttributes, type AttributeValue, type SharingBehavior, type Ticket, type TicketType } from '../model/domain';
@@ -24,19 +25,19 @@ export async function listTeammates(s: StoreEngine): Promise<Teammate[]> {
 
 /** The teammate this browser acts as; created on first use so notes always have an author. */
 export async function me(s: StoreEngine): Promise<Teammate> {
-  const meta = await s.db.get('meta', 'me');
-  const found = meta ? await s.db.get('teammates', meta.value as string) : undefined;
+  const id = await getMeta(s, 'me');
+  const found = id ? await s.db.get('teammates', id) : undefined;
   if (found) return found;
   const tx = s.db.transaction(['meta', 'teammates'], 'readwrite');
-  const again = await tx.objectStore('meta').get('me');
-  const existing = again ? await tx.objectStore('teammates').get(again.value as string) : undefined;
+  const again = await readMeta(tx, 'me');
+  const existing = again ? await tx.objectStore('teammates').get(again) : undefined;
   if (existing) {
     await tx.done;
     return existing;
   }
   const me: Teammate = { id: uuidv7(), name: 'Me', email: '', kind: 'person' };
   await tx.objectStore('teammates').put(me);
-  await tx.objectStore('meta').put({ key: 'me', value: me.id });
+  await writeMeta(tx, 'me', me.id);
   await tx.done;
   return me;
 }

@@ -1,4 +1,5 @@
 /** Workspace settings: what admins stored, and what is in force (the enterprise policy on top). */
+import { getMeta, readMeta, writeMeta } from './meta';
 import type { IDBPObjectStore } from 'idb';
 import { describeActivity } from '../model/activity';
 import { checkNote, checkTitle, findState, formatAttribute, formatTicketNumber, initialState, MAX_DESCRIPTION_LENGTH, parseTicketNumber, SHARING_LABELS, TICKET_KIND_LABELS, validateAttributes, type AttributeValue, type SharingBehavior, type Ticket, type TicketType } from '../model/domain';
@@ -19,8 +20,7 @@ export async function getSettings(s: StoreEngine): Promise<WorkspaceSettings> {
 
 /** What admins saved, without the policy (for the options page and exports). */
 export async function getStoredSettings(s: StoreEngine): Promise<WorkspaceSettings> {
-  const rec = await s.db.get('meta', 'settings');
-  return { ...DEFAULT_SETTINGS, ...((rec?.value as Partial<WorkspaceSettings>) ?? {}) };
+  return (await getMeta(s, 'settings')) ?? DEFAULT_SETTINGS;
 }
 
 /**
@@ -31,9 +31,8 @@ export async function saveSettings(s: StoreEngine, requestId: string, patch: Par
   const conflicts = policyConflicts(patch, s.getPolicy());
   if (conflicts.length) throw new BacklineError('forbidden', policyConflictMessage(conflicts), { policyKeys: conflicts });
   const stored = await s.write(requestId, ['meta'], async (tx) => {
-    const rec = await tx.objectStore('meta').get('settings');
-    const next = { ...DEFAULT_SETTINGS, ...((rec?.value as Partial<WorkspaceSettings>) ?? {}), ...patch };
-    await tx.objectStore('meta').put({ key: 'settings', value: next });
+    const next = { ...((await readMeta(tx, 'settings')) ?? DEFAULT_SETTINGS), ...patch };
+    await writeMeta(tx, 'settings', next);
     return { result: next, changes: { ticketIds: [], conversationKeys: [], settings: true } };
   });
   return effectiveSettings(stored, s.getPolicy());

@@ -2,6 +2,7 @@
  * Ticket commands: create, edit (field-level conflict check), state changes and notes (which
  * queue their effects, ./propagation.ts), links. Each is one write of the engine.
  */
+import { readMeta, writeMeta } from './meta';
 import type { IDBPObjectStore } from 'idb';
 import { describeActivity } from '../model/activity';
 import { checkNote, checkTitle, findState, formatAttribute, formatTicketNumber, initialState, MAX_DESCRIPTION_LENGTH, parseTicketNumber, SHARING_LABELS, TICKET_KIND_LABELS, validateAttributes, type AttributeValue, type SharingBehavior, type Ticket, type TicketType } from '../model/domain';
@@ -16,6 +17,7 @@ import type { BacklineDB } from './schema';
 import type { StoreEngine, StoreName, Tx } from './engine';
 import { getSettings } from './settings';
 import { getTicket } from './queries';
+import { crossPostNote, queueEffect, stateChangeNote } from './propagation';
 
 /** Records a conversation the agent has open (from the content script's page context). */
 export async function rememberConversation(s: StoreEngine, input: ConversationInput): Promise<ConversationRecord> {
@@ -54,9 +56,8 @@ export async function createTicket(s: StoreEngine, input: {
       if (input.assigneeId && !(await tx.objectStore('teammates').get(input.assigneeId))) {
         throw new BacklineError('invalid', 'That assignee is not a teammate.', { field: 'assigneeId' });
       }
-      const counter = await tx.objectStore('meta').get('ticketCounter');
-      const number = ((counter?.value as number | undefined) ?? 0) + 1;
-      await tx.objectStore('meta').put({ key: 'ticketCounter', value: number });
+      const number = ((await readMeta(tx, 'ticketCounter')) ?? 0) + 1;
+      await writeMeta(tx, 'ticketCounter', number);
       const now = Date.now();
       const conv = input.conversation
         ? await upsertConversation(tx, input.conversation)
@@ -198,11 +199,7 @@ export async function changeState(s: StoreEngine, input: {
       if (to.id === ticket.stateId) return { result: ticket, changes: { ticketIds: [], conversationKeys: [] } };
       await refuseConflicts(tx, ticket, input, [{ field: 'stateId', label: 'State' }]);
       const from = findState(type, ticket.stateId);
-      const settingsRec = await tx.objectStore('meta').get('settings');
-      const settings = effectiveSettings(
-        { ...DEFAULT_SETTINGS, ...((settingsRec?.value as Partial<WorkspaceSettings>) ?? {}) },
-        s.getPolicy(),
-      );
+      const settings = effectiveSettings((await readMeta(tx, 'settings')) ?? DEFAULT_SETTINGS, s.getPolicy());
       const actor = await tx.objectStore('teammates').get(input.actorId);
       const links = await tx.objectStore('links').index('byTicket').getAll(ticket.id);
       const now = Date.now();
@@ -231,9 +228,9 @@ export async function changeState(s: StoreEngine, input: {
         reopens,
       };
       await tx.objectStore('activity').add(activity);
-      const text = `${TICKET_KIND_LABELS[ticket.kind]} ${formatTicketNumber(ticket.number)} “${ticket.title}” moved from ${from?.label ?? ticket.stateId} to ${to.label}${actor ? ` by ${actor.name}` : ''}.`;
+      const text = stateChangeNote(ticket, from?.label ?? ticket.stateId, to.label, actor?.name ?? null);
       for (const choice of choices) {
-        if (choice.note) await queueEffect(tx, ticket.id, activity.id, choice.conversationKey, 'note', `[Backline] ${text}`, now);
+        if (choice.note) await queueEffect(tx, ticket.id, activity.id, choice.conversationKey, 'note', text, now);
         if (choice.reopen) await queueEffect(tx, ticket.id, activity.id, choice.conversationKey, 'reopen', '', now);
       }
       const next: Ticket = { ...ticket, stateId: to.id, updatedAt: now, version: ticket.version + 1 };
@@ -264,7 +261,7 @@ export async function addNote(s: StoreEngine, input: { requestId: string; actorI
     const keys = await linkedKeys(tx, ticket.id);
     if (input.crossPost) {
       const actor = await tx.objectStore('teammates').get(input.actorId);
-      const body = `[Backline] Note on ${TICKET_KIND_LABELS[ticket.kind].toLowerCase()} ${formatTicketNumber(ticket.number)} “${ticket.title}”${actor ? ` from ${actor.name}` : ''}:\n\n${check.body}`;
+      const body = crossPostNote(ticket, actor?.name ?? null, check.body);
       for (const key of keys) await queueEffect(tx, ticket.id, note.id, key, 'note', body, now);
     }
     // A note is an update: it moves the ticket up the queue without bumping its version.
@@ -310,7 +307,6 @@ export async function unlink(s: StoreEngine, input: { requestId: string; actorId
     return { result: true, changes: { ticketIds: [input.ticketId], conversationKeys: [input.conversationKey] } };
   });
 }
-
 
 // ----- helpers (all run inside the caller's transaction) ---------------------------------------
 
@@ -408,31 +404,6 @@ async function upsertConversation(
   } as ConversationRecord;
   await store.put(rec);
   return rec;
-}
-
-async function queueEffect(
-  tx: Tx<'readwrite'>,
-  ticketId: string,
-  sourceActivityId: string,
-  conversationKey: string,
-  kind: OutboxRecord['kind'],
-  body: string,
-  now: number,
-): Promise<void> {
-  await tx.objectStore('outbox').add({
-    id: uuidv7(),
-    ticketId,
-    sourceActivityId,
-    conversationKey,
-    kind,
-    body,
-    status: 'queued',
-    attempts: 0,
-    nextAttemptAt: now,
-    lastError: '',
-    createdAt: now,
-    updatedAt: now,
-  });
 }
 
 function checkDescription(html: string): void {

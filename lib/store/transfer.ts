@@ -21,11 +21,10 @@ import { LIMITS } from '../model/limits';
 import { AttributeValuesSchema, DescriptionSchema, IdSchema, issuePath, problemPath, TeammateSchema, TICKET_KINDS, TicketFieldSchema, TicketTypeSchema, ticketTypeProblem, TitleSchema } from '../model/schemas';
 import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../model/settings';
 import { type ChangeSet } from '../model/views';
-import { type Store } from './index';
+import type { StoreEngine } from './engine';
+import { DATA_META_KEYS, deleteMeta, readMeta, writeMeta } from './meta';
 import { EXPORT_FORMAT, EXPORT_VERSION, MAX_IMPORT_BYTES, type BacklineExport, type ExportData, type ImportCheck, type ImportSummary } from '../model/admin';
 
-/** The `meta` keys that are data (exported, imported, wiped). Others (passphrase, throttle) are not. */
-const DATA_META_KEYS = ['settings', 'ticketCounter', 'me'] as const;
 
 // ----- export ---------------------------------------------------------------------------------
 
@@ -40,9 +39,9 @@ export async function buildExport(db: BacklineDatabase, now: number = Date.now()
     tx.objectStore('ticketTypes').getAll(),
     tx.objectStore('teammates').getAll(),
     tx.objectStore('outbox').getAll(),
-    tx.objectStore('meta').get('settings'),
-    tx.objectStore('meta').get('ticketCounter'),
-    tx.objectStore('meta').get('me'),
+    readMeta(tx, 'settings'),
+    readMeta(tx, 'ticketCounter'),
+    readMeta(tx, 'me'),
   ]);
   await tx.done;
   return {
@@ -59,9 +58,9 @@ export async function buildExport(db: BacklineDatabase, now: number = Date.now()
       outbox,
       meta: {
         // The admin's own settings; an enterprise policy is not part of the workspace's data.
-        settings: { ...DEFAULT_SETTINGS, ...((settings?.value as Partial<WorkspaceSettings>) ?? {}) },
-        ticketCounter: typeof counter?.value === 'number' ? counter.value : 0,
-        me: typeof me?.value === 'string' ? me.value : null,
+        settings: settings ?? DEFAULT_SETTINGS,
+        ticketCounter: counter ?? 0,
+        me: me ?? null,
       },
     },
   };
@@ -358,14 +357,14 @@ type ReplaceWith = Pick<ExportData, 'tickets' | 'links' | 'activity' | 'conversa
  * other meta keys are kept: they are this browser's configuration, not the workspace's data.
  * Request ids are cleared: none of them refers to the data that is now there.
  */
-async function replaceAll(store: Store, requestId: string, next: ReplaceWith): Promise<void> {
+async function replaceAll(store: StoreEngine, requestId: string, next: ReplaceWith): Promise<void> {
   await store.write(requestId, [...DATA_STORES], async (tx) => {
     const oldTicketIds = (await tx.objectStore('tickets').getAllKeys()) as string[];
     const oldKeys = (await tx.objectStore('links').getAll()).map((l) => l.conversationKey);
     for (const name of ['tickets', 'links', 'activity', 'conversations', 'ticketTypes', 'teammates', 'outbox', 'requests'] as const) {
       await tx.objectStore(name).clear();
     }
-    for (const key of DATA_META_KEYS) await tx.objectStore('meta').delete(key);
+    for (const key of DATA_META_KEYS) await deleteMeta(tx, key);
     // add(), not put(): validation already refused duplicates, so a clash here is a bug and aborts all.
     for (const t of next.ticketTypes) await tx.objectStore('ticketTypes').add(t);
     for (const t of next.teammates) await tx.objectStore('teammates').add(t);
@@ -374,9 +373,9 @@ async function replaceAll(store: Store, requestId: string, next: ReplaceWith): P
     for (const l of next.links) await tx.objectStore('links').add(l);
     for (const a of next.activity) await tx.objectStore('activity').add(a);
     for (const o of next.outbox) await tx.objectStore('outbox').add(o);
-    if (next.meta.settings) await tx.objectStore('meta').put({ key: 'settings', value: next.meta.settings });
-    if (next.meta.ticketCounter !== null) await tx.objectStore('meta').put({ key: 'ticketCounter', value: next.meta.ticketCounter });
-    if (next.meta.me !== null) await tx.objectStore('meta').put({ key: 'me', value: next.meta.me });
+    if (next.meta.settings) await writeMeta(tx, 'settings', next.meta.settings);
+    if (next.meta.ticketCounter !== null) await writeMeta(tx, 'ticketCounter', next.meta.ticketCounter);
+    if (next.meta.me !== null) await writeMeta(tx, 'me', next.meta.me);
     const changes: ChangeSet = {
       ticketIds: [...new Set([...oldTicketIds, ...next.tickets.map((t) => t.id)])],
       conversationKeys: [...new Set([...oldKeys, ...next.links.map((l) => l.conversationKey)])],
@@ -393,7 +392,7 @@ async function replaceAll(store: Store, requestId: string, next: ReplaceWith): P
  * Validates `textContent` and, if it is a good export, replaces all workspace data with it in one
  * transaction. A bad file throws an `invalid` BacklineError with the reason and changes nothing.
  */
-export async function importExport(store: Store, requestId: string, textContent: string): Promise<ImportSummary> {
+export async function importExport(store: StoreEngine, requestId: string, textContent: string): Promise<ImportSummary> {
   const check = parseExportText(textContent);
   if (!check.ok) throw new BacklineError('invalid', `This file cannot be imported: ${check.error}. Nothing was changed.`, { reason: check.error });
   const d = check.file.data;
@@ -431,7 +430,7 @@ export function holdEffect(o: OutboxRecord, now: number): OutboxRecord {
  * Deletes every ticket, note, link, conversation, queued effect, teammate and setting, and puts
  * back the default ticket types. Connections and the admin passphrase are kept.
  */
-export async function wipeAll(store: Store, requestId: string): Promise<void> {
+export async function wipeAll(store: StoreEngine, requestId: string): Promise<void> {
   await replaceAll(store, requestId, {
     tickets: [],
     links: [],

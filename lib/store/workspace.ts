@@ -6,6 +6,7 @@
  * and changes that would orphan values (a state tickets are in, a type change of an attribute
  * with values) are refused with the reason.
  */
+import { readMeta, writeMeta } from './meta';
 import * as v from 'valibot';
 import type { ConnectionRecord, Teammate } from '../model/records';
 import { ATTRIBUTE_TYPE_LABELS, DEFAULT_STATES, TICKET_KIND_LABELS, type AttributeDef, type StateDef, type Ticket, type TicketType } from '../model/domain';
@@ -14,7 +15,7 @@ import { isHelpdeskId, type HelpdeskId } from '../model/helpdesk';
 import { uuidv7 } from '../model/ids';
 import { LIMITS } from '../model/limits';
 import { TeammateInput as TeammateInputSchema, TicketTypeInput as TicketTypeInputSchema, ticketTypeProblem } from '../model/schemas';
-import type { Store } from '.';
+import type { StoreEngine } from './engine';
 import { baseUrlOrigin, defaultLabel, isBuiltInOrigin, normalizeBaseUrl } from '../helpdesks/base-url';
 import type { ConnectionInput, ConnectionView, RemoveTypeResult, SaveTypeResult, TeammateInput, TicketTypeInput, TypeUsage, Usage } from '../model/admin';
 import { normalizeTicketType, refusal } from '../model/admin';
@@ -33,7 +34,7 @@ function addTicket(u: TypeUsage, t: Ticket): void {
 }
 
 /** Counts what tickets use, in one pass over the tickets. */
-export async function computeUsage(store: Store): Promise<Usage> {
+export async function computeUsage(store: StoreEngine): Promise<Usage> {
   const usage: Usage = { types: {}, assignees: {} };
   let cursor = await store.db.transaction('tickets').store.openCursor();
   while (cursor) {
@@ -51,7 +52,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 const invalid = (message: string, field?: string) => new BacklineError('invalid', message, field ? { field } : undefined);
 
 /** Creates or updates a ticket type without losing anything its tickets hold. */
-export async function saveTicketType(store: Store, requestId: string, input: TicketTypeInput): Promise<SaveTypeResult> {
+export async function saveTicketType(store: StoreEngine, requestId: string, input: TicketTypeInput): Promise<SaveTypeResult> {
   const draft = normalizeTicketType(input);
   return store.write(requestId, ['ticketTypes', 'tickets'], async (tx) => {
     const types = await tx.objectStore('ticketTypes').getAll();
@@ -119,7 +120,7 @@ async function assertAnotherActiveType(types: TicketType[], removing: string): P
  * Removes a ticket type. One that tickets use is archived: hidden from new tickets, while its
  * tickets keep their type, states, attributes and values.
  */
-export async function removeTicketType(store: Store, requestId: string, typeId: string): Promise<RemoveTypeResult> {
+export async function removeTicketType(store: StoreEngine, requestId: string, typeId: string): Promise<RemoveTypeResult> {
   return store.write(requestId, ['ticketTypes', 'tickets'], async (tx) => {
     const types = await tx.objectStore('ticketTypes').getAll();
     const type = types.find((t) => t.id === typeId);
@@ -135,7 +136,7 @@ export async function removeTicketType(store: Store, requestId: string, typeId: 
 // ----- teammates -----------------------------------------------------------------------------
 
 /** Adds or edits a teammate or team (checked with the schema the protocol and the import use). */
-export async function saveTeammate(store: Store, requestId: string, input: TeammateInput): Promise<Teammate> {
+export async function saveTeammate(store: StoreEngine, requestId: string, input: TeammateInput): Promise<Teammate> {
   const parsed = v.safeParse(TeammateInputSchema, input);
   if (!parsed.success) throw refusal(parsed.issues);
   const { name, email } = parsed.output;
@@ -146,7 +147,7 @@ export async function saveTeammate(store: Store, requestId: string, input: Teamm
     const clash = all.find((t) => t.id !== input.id && t.kind === input.kind && t.name.toLowerCase() === name.toLowerCase());
     if (clash) throw invalid(`There is already a ${input.kind === 'team' ? 'team' : 'teammate'} called “${clash.name}”.`, 'name');
     if (existing && existing.kind !== input.kind) {
-      const me = (await tx.objectStore('meta').get('me'))?.value;
+      const me = await readMeta(tx, 'me');
       if (me === existing.id) throw invalid(`“${existing.name}” is you on this browser, so it must stay a person.`, 'kind');
     }
     const teammate: Teammate = { id: existing?.id ?? uuidv7(), name, email, kind: input.kind };
@@ -159,11 +160,11 @@ export async function saveTeammate(store: Store, requestId: string, input: Teamm
  * Removes a teammate or team. Refused while tickets are assigned to them (reassign first) or
  * while they are "you" on this browser. Their past notes and changes stay.
  */
-export async function removeTeammate(store: Store, requestId: string, teammateId: string): Promise<{ removed: true }> {
+export async function removeTeammate(store: StoreEngine, requestId: string, teammateId: string): Promise<{ removed: true }> {
   return store.write(requestId, ['teammates', 'tickets', 'meta'], async (tx) => {
     const teammate = await tx.objectStore('teammates').get(teammateId);
     if (!teammate) throw new BacklineError('not_found', 'This teammate was already removed.');
-    const me = (await tx.objectStore('meta').get('me'))?.value;
+    const me = await readMeta(tx, 'me');
     if (me === teammateId) throw invalid(`“${teammate.name}” is you on this browser. Choose someone else under “You are” first.`);
     let assigned = 0;
     let cursor = await tx.objectStore('tickets').openCursor();
@@ -180,12 +181,12 @@ export async function removeTeammate(store: Store, requestId: string, teammateId
 }
 
 /** Chooses who "you" are on this browser: the author of notes and changes. Any person may be chosen. */
-export async function setMe(store: Store, requestId: string, teammateId: string): Promise<Teammate> {
+export async function setMe(store: StoreEngine, requestId: string, teammateId: string): Promise<Teammate> {
   return store.write(requestId, ['teammates', 'meta'], async (tx) => {
     const teammate = await tx.objectStore('teammates').get(teammateId);
     if (!teammate) throw new BacklineError('not_found', 'That teammate no longer exists. Reload the page.');
     if (teammate.kind !== 'person') throw invalid(`“${teammate.name}” is a team; choose a person.`);
-    await tx.objectStore('meta').put({ key: 'me', value: teammate.id });
+    await writeMeta(tx, 'me', teammate.id);
     return { result: teammate, changes: { ticketIds: [], conversationKeys: [], teammates: true } };
   });
 }
@@ -193,7 +194,7 @@ export async function setMe(store: Store, requestId: string, teammateId: string)
 // ----- connections ---------------------------------------------------------------------------
 
 /** Checks a connection form and fills in the token from the saved connection when it was left empty. */
-export async function resolveConnection(store: Store, input: ConnectionInput): Promise<ConnectionRecord> {
+export async function resolveConnection(store: StoreEngine, input: ConnectionInput): Promise<ConnectionRecord> {
   if (!isHelpdeskId(input.helpdesk)) throw invalid('Choose a helpdesk.', 'helpdesk');
   let baseUrl: string;
   try {
@@ -234,7 +235,7 @@ export async function resolveConnection(store: Store, input: ConnectionInput): P
 }
 
 /** Saves a connection (the token stays in the background's database) and returns its masked view. */
-export async function saveConnection(store: Store, requestId: string, input: ConnectionInput): Promise<ConnectionView> {
+export async function saveConnection(store: StoreEngine, requestId: string, input: ConnectionInput): Promise<ConnectionView> {
   const record = await resolveConnection(store, input);
   return store.write(requestId, ['connections'], async (tx) => {
     const all = await tx.objectStore('connections').getAll();
@@ -246,7 +247,7 @@ export async function saveConnection(store: Store, requestId: string, input: Con
   });
 }
 
-export async function removeConnection(store: Store, requestId: string, connectionId: string): Promise<{ removed: boolean }> {
+export async function removeConnection(store: StoreEngine, requestId: string, connectionId: string): Promise<{ removed: boolean }> {
   return store.write<{ removed: boolean }>(requestId, ['connections'], async (tx) => {
     const existing = await tx.objectStore('connections').get(connectionId);
     if (!existing) return { result: { removed: false }, changes: { ticketIds: [], conversationKeys: [] } };
@@ -255,7 +256,12 @@ export async function removeConnection(store: Store, requestId: string, connecti
   });
 }
 
-export async function listConnections(store: Store): Promise<ConnectionView[]> {
+/** Every connection with its secrets: for the background's connectors only, never for a page. */
+export function connectionRecords(s: StoreEngine): Promise<ConnectionRecord[]> {
+  return s.db.getAll('connections');
+}
+
+export async function listConnections(store: StoreEngine): Promise<ConnectionView[]> {
   return (await store.db.getAll('connections')).sort((a, b) => a.label.localeCompare(b.label)).map(toConnectionView);
 }
 

@@ -1,0 +1,65 @@
+/**
+ * The `meta` store's entries, typed: one key, one kind of value, checked as it is read back (a
+ * record written by an older or newer Backline, or by hand, must not pass as the right type).
+ * Every read and write of `meta` goes through here.
+ */
+import { isPassphraseRecord, toThrottleState, type PassphraseRecord, type ThrottleState } from '../model/passphrase';
+import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../model/settings';
+import type { StoreEngine, StoreName, Tx } from './engine';
+
+export interface MetaValues {
+  /** What admins saved (the enterprise policy is applied on reading, ./settings.ts). */
+  settings: WorkspaceSettings;
+  /** The last display number given to a ticket (#123). */
+  ticketCounter: number;
+  /** The teammate this browser acts as. */
+  me: string;
+  /** The admin passphrase's salted hash (never the passphrase). Not workspace data. */
+  adminPassphrase: PassphraseRecord;
+  /** Consecutive wrong passphrases. Not workspace data. */
+  adminThrottle: ThrottleState;
+}
+export type MetaKey = keyof MetaValues;
+
+/** The keys that are workspace data (exported, imported, wiped); the others belong to this browser. */
+export const DATA_META_KEYS = ['settings', 'ticketCounter', 'me'] as const satisfies readonly MetaKey[];
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** How each value is read back: undefined when absent or not of its type. */
+const READ: { [K in MetaKey]: (raw: unknown) => MetaValues[K] | undefined } = {
+  settings: (raw) => ({ ...DEFAULT_SETTINGS, ...(isObject(raw) ? (raw as Partial<WorkspaceSettings>) : {}) }),
+  ticketCounter: (raw) => (typeof raw === 'number' && Number.isSafeInteger(raw) && raw >= 0 ? raw : undefined),
+  me: (raw) => (typeof raw === 'string' && raw ? raw : undefined),
+  adminPassphrase: (raw) => (isPassphraseRecord(raw) ? raw : undefined),
+  adminThrottle: (raw) => toThrottleState(raw),
+};
+
+/** Reads one entry inside a transaction that includes `meta`. */
+export async function readMeta<K extends MetaKey>(tx: Tx<IDBTransactionMode>, key: K): Promise<MetaValues[K] | undefined> {
+  const rec = await tx.objectStore('meta').get(key);
+  return READ[key](rec?.value) as MetaValues[K] | undefined;
+}
+
+/** Reads one entry on its own. */
+export async function getMeta<K extends MetaKey>(s: StoreEngine, key: K): Promise<MetaValues[K] | undefined> {
+  const rec = await s.db.get('meta', key);
+  return READ[key](rec?.value) as MetaValues[K] | undefined;
+}
+
+/** Writes one entry inside a readwrite transaction that includes `meta`. */
+export async function writeMeta<K extends MetaKey>(tx: Tx<'readwrite'>, key: K, value: MetaValues[K]): Promise<void> {
+  await tx.objectStore('meta').put({ key, value });
+}
+
+/** Removes one entry inside a readwrite transaction that includes `meta`. */
+export async function deleteMeta(tx: Tx<'readwrite'>, key: MetaKey): Promise<void> {
+  await tx.objectStore('meta').delete(key);
+}
+
+/** Writes one entry on its own (not workspace data: no request id, no change event). */
+export async function putMeta<K extends MetaKey>(s: StoreEngine, key: K, value: MetaValues[K]): Promise<void> {
+  await s.db.put('meta', { key, value });
+}
+
+export type { StoreName };

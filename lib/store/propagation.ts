@@ -1,0 +1,183 @@
+/**
+ * Propagation, the store's side: the effects a change queues (in the change's own transaction)
+ * and the words of the internal notes Backline posts, and the outbox records the background's
+ * processor claims, updates and retries (lib/background/outbox.ts delivers them).
+ */
+import { interruptedSendTime, isRetryable } from '../model/activity';
+import { formatTicketNumber, TICKET_KIND_LABELS, type Ticket } from '../model/domain';
+import type { ConversationStatus } from '../model/helpdesk';
+import { uuidv7 } from '../model/ids';
+import type { ConversationRecord, OutboxRecord } from '../model/records';
+import type { ChangeSet } from '../model/views';
+import type { StoreEngine, Tx } from './engine';
+
+/** The internal note a state change posts in each linked conversation. */
+export function stateChangeNote(ticket: Pick<Ticket, 'kind' | 'number' | 'title'>, from: string, to: string, actor: string | null): string {
+  return `[Backline] ${TICKET_KIND_LABELS[ticket.kind]} ${formatTicketNumber(ticket.number)} “${ticket.title}” moved from ${from} to ${to}${actor ? ` by ${actor}` : ''}.`;
+}
+
+/** The internal note a cross-posted note becomes in each linked conversation. */
+export function crossPostNote(ticket: Pick<Ticket, 'kind' | 'number' | 'title'>, actor: string | null, body: string): string {
+  return `[Backline] Note on ${TICKET_KIND_LABELS[ticket.kind].toLowerCase()} ${formatTicketNumber(ticket.number)} “${ticket.title}”${actor ? ` from ${actor}` : ''}:\n\n${body}`;
+}
+
+/** Queues one effect of a change, inside the change's transaction: all of it lands or none. */
+export async function queueEffect(
+  tx: Tx<'readwrite'>,
+  ticketId: string,
+  sourceActivityId: string,
+  conversationKey: string,
+  kind: OutboxRecord['kind'],
+  body: string,
+  now: number,
+): Promise<void> {
+  await tx.objectStore('outbox').add({
+    id: uuidv7(),
+    ticketId,
+    sourceActivityId,
+    conversationKey,
+    kind,
+    body,
+    status: 'queued',
+    attempts: 0,
+    nextAttemptAt: now,
+    lastError: '',
+    createdAt: now,
+    updatedAt: now,
+  });
+}
+
+/** Every effect waiting to be delivered. */
+export function queuedEffects(s: StoreEngine): Promise<OutboxRecord[]> {
+  return s.db.getAllFromIndex('outbox', 'byStatus', 'queued');
+}
+
+/** The oldest effect still waiting in one conversation (effects go out in order there). */
+export async function queuedHead(s: StoreEngine, conversationKey: string): Promise<OutboxRecord | undefined> {
+  const all = await s.db.getAllFromIndex('outbox', 'byConversation', conversationKey);
+  return all.filter((e) => e.status === 'queued').sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))[0];
+}
+
+/**
+ * Claims a queued effect for one attempt, in its own transaction: counts the attempt and marks
+ * it unsure until an outcome is recorded. Null when it is no longer queued.
+ */
+export async function claimEffect(s: StoreEngine, id: string, now: number): Promise<{ record: OutboxRecord; attemptId: string } | null> {
+  const tx = s.db.transaction('outbox', 'readwrite');
+  const e = await tx.store.get(id);
+  if (!e || e.status !== 'queued') {
+    await tx.done;
+    return null;
+  }
+  const attemptId = uuidv7();
+  // A left-over attempt id (worker stopped mid-attempt) that had sent its request: that
+  // request's outcome is unknown, and it may still be applied.
+  const interrupted = interruptedSendTime(e);
+  const record: OutboxRecord = {
+    ...e,
+    unsureSince: e.unsureSince ?? interrupted,
+    inFlightSentAt: interrupted ?? e.inFlightSentAt ?? null,
+    attemptId,
+    attemptStartedAt: now,
+    attemptSentAt: null,
+    attempts: e.attempts + 1,
+    updatedAt: now,
+  };
+  await tx.store.put(record);
+  await tx.done;
+  return { record: { ...record }, attemptId };
+}
+
+/**
+ * Records that the attempt is about to send its write, in its own transaction, so that a worker
+ * stopped from here on leaves an attempt whose request may have landed. False when another
+ * attempt holds the effect now (nothing may be sent then). Nothing visible changes: no event.
+ */
+export async function markSending(s: StoreEngine, id: string, attemptId: string, at: number): Promise<boolean> {
+  const tx = s.db.transaction('outbox', 'readwrite');
+  const e = await tx.store.get(id);
+  const ours = !!e && e.attemptId === attemptId;
+  if (ours) await tx.store.put({ ...e, attemptSentAt: at });
+  await tx.done;
+  return ours;
+}
+
+/**
+ * Rewrites one effect (and optionally its conversation's live status) in one transaction. With
+ * an attempt id, only if that attempt still holds the effect, so a late result never overwrites
+ * a newer one. Returns what changed (null when nothing was written), for the caller to announce.
+ */
+export async function updateEffect(
+  s: StoreEngine,
+  id: string,
+  attemptId: string | null,
+  change: (e: OutboxRecord) => OutboxRecord,
+  live: { key: string; status: ConversationStatus } | null,
+  now: number,
+): Promise<ChangeSet | null> {
+  const tx = s.db.transaction(['outbox', 'conversations'], 'readwrite');
+  const e = await tx.objectStore('outbox').get(id);
+  let convChanged = false;
+  if (!e || (attemptId !== null && e.attemptId !== attemptId)) {
+    await tx.done;
+    return null;
+  }
+  await tx.objectStore('outbox').put(change(e));
+  const c = live ? await tx.objectStore('conversations').get(live.key) : undefined;
+  if (live && c) {
+    await tx.objectStore('conversations').put({ ...c, status: live.status, statusCheckedAt: now });
+    convChanged = c.status !== live.status;
+  }
+  await tx.done;
+  return { ticketIds: [e.ticketId], conversationKeys: convChanged ? [e.conversationKey] : [] };
+}
+
+/**
+ * Saves what the helpdesk said about a conversation (status, customer, subject). Empty values
+ * never erase known ones. Returns the saved record and whether anything visible changed, so the
+ * caller broadcasts only real changes (the preview re-reads on every change broadcast).
+ */
+export async function recordConversationSnapshot(
+  s: StoreEngine,
+  key: string,
+  snap: Pick<ConversationRecord, 'status' | 'customerName' | 'customerEmail' | 'company' | 'title'>,
+  now = Date.now(),
+): Promise<{ conversation: ConversationRecord | null; changed: boolean }> {
+  const tx = s.db.transaction('conversations', 'readwrite');
+  const c = await tx.store.get(key);
+  if (!c) {
+    await tx.done;
+    return { conversation: null, changed: false };
+  }
+  const next: ConversationRecord = {
+    ...c,
+    status: snap.status,
+    statusCheckedAt: now,
+    customerName: snap.customerName || c.customerName,
+    customerEmail: snap.customerEmail || c.customerEmail,
+    company: snap.company || c.company,
+    title: snap.title || c.title,
+  };
+  const changed = (['status', 'customerName', 'customerEmail', 'company', 'title'] as const).some((f) => next[f] !== c[f]);
+  await tx.store.put(next);
+  await tx.done;
+  return { conversation: next, changed };
+}
+
+/**
+ * Puts a failed (or not sent) effect back in the queue, due `now`. Returns its ticket's id, or
+ * null when the effect is unknown or not in a state that can be retried.
+ */
+export async function requeueEffect(s: StoreEngine, effectId: string, now: number): Promise<string | null> {
+  const tx = s.db.transaction('outbox', 'readwrite');
+  const e = await tx.store.get(effectId);
+  if (!e || !isRetryable(e)) {
+    await tx.done;
+    return null;
+  }
+  // unsureSince and inFlightSentAt are kept: a note whose earlier attempt may have landed is
+  // still looked for first, and not posted again while that attempt may still be applied.
+  await tx.store.put({ ...e, status: 'queued', attempts: 0, nextAttemptAt: now, lastError: '', attemptId: null, attemptStartedAt: null, updatedAt: now });
+  await tx.done;
+  return e.ticketId;
+}
