@@ -11,20 +11,8 @@
  */
 import type { ConversationStatus } from '../model/helpdesk';
 import type { PreviewMessage } from '../model/views';
-import {
-  browserIsOnline,
-  ConnectorError,
-  DEFAULT_TIMEOUT_MS,
-  describeFetchFailure,
-  formatDelay,
-  parseRetryAfter,
-  type CallOptions,
-  type Connector,
-  type ConnectorOptions,
-  type ConversationSnapshot,
-  type FetchLike,
-  type StatusSnapshot,
-} from './types';
+import { HttpClient, type Method } from './http';
+import { ConnectorError, type CallOptions, type Connector, type ConnectorOptions, type ConversationSnapshot, type StatusSnapshot } from './types';
 
 export interface ChatwootConfig {
   /** e.g. https://app.chatwoot.com or https://support.acme.com (a path prefix is allowed). */
@@ -37,9 +25,6 @@ export interface ChatwootConfig {
 const INCOMING = 0;
 const OUTGOING = 1;
 const ACTIVITY = 2;
-
-/** Answers of a proxy that gave up waiting for the helpdesk, which may still apply the request. */
-const GATEWAY_TIMEOUTS = new Set([504, 524]);
 
 /** Chatwoot answers 20 messages per page; the finder pages backwards with `before`. */
 const MAX_FIND_PAGES = 25;
@@ -83,19 +68,46 @@ const isId = (s: string) => /^[1-9][0-9]{0,18}$/.test(s);
 
 export class ChatwootConnector implements Connector {
   readonly helpdesk = 'chatwoot' as const;
-  private readonly fetchImpl: FetchLike;
-  private readonly timeoutMs: number;
-  private readonly isOnline: () => boolean;
-  private readonly root: string;
+  private readonly http: HttpClient;
 
   constructor(
     private readonly config: ChatwootConfig,
     options: ConnectorOptions = {},
   ) {
-    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.isOnline = options.isOnline ?? browserIsOnline;
-    this.root = config.baseUrl.replace(/\/+$/, '');
+    this.http = new HttpClient({
+      ...options,
+      name: 'Chatwoot',
+      root: config.baseUrl,
+      // The `api_access_token` header is Chatwoot's API auth; no cookie plays a part.
+      auth: () => ({ api_access_token: config.token }),
+      credentialHint: "Check the connection's API access token on the options page.",
+      baseUrlHint: 'it should be the address you open Chatwoot at',
+      retryAfterHeaders: ['ratelimit-reset'],
+      explain: (status, what) => {
+        if (status === 401) {
+          return { kind: 'unauthorized', message: "Chatwoot refused the access token (401). Check the connection's API access token on the options page." };
+        }
+        if (status === 403) {
+          return {
+            kind: 'unauthorized',
+            message: `Chatwoot did not allow this token to access ${what} (403). Check that the token's user is an agent of account ${config.accountId} with access to that inbox.`,
+          };
+        }
+        if (status === 404) {
+          return {
+            kind: 'not_found',
+            message: what.startsWith('account')
+              ? `Chatwoot at ${this.root} has no ${what} (404). Check the connection's account ID and base URL.`
+              : `Chatwoot has no ${what} in account ${config.accountId} at ${this.root} (404). It may have been deleted, or the connection points at the wrong account.`,
+          };
+        }
+        return undefined;
+      },
+    });
+  }
+
+  private get root(): string {
+    return this.http.root;
   }
 
   private get account(): string {
@@ -227,131 +239,13 @@ export class ChatwootConnector implements Connector {
     return [...r.payload].sort((a, b) => Number(a.id) - Number(b.id));
   }
 
-  /** One HTTP request with a timeout, mapped to ConnectorErrors a person can act on. */
-  private async call<T>(method: 'GET' | 'POST', path: string, opts: CallOptions & { body?: unknown; what: string }): Promise<T> {
-    const url = `${this.root}${path}`;
-    const write = method !== 'GET';
-    const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = opts.signal ? anySignal(timeout, opts.signal) : timeout;
-    const headers: Record<string, string> = { api_access_token: this.config.token, accept: 'application/json' };
-    if (opts.body !== undefined) headers['content-type'] = 'application/json';
-
-    // Offline, a request cannot reach the helpdesk: fail as "not sent" instead of sending it
-    // into a failure that, in a browser, could not be told apart from one that went out.
-    if (!this.isOnline()) {
-      throw new ConnectorError('unreachable', `This browser is offline, so Chatwoot at ${this.root} was not contacted. Backline tries again when it is back online.`);
-    }
-
-    let res: Response;
-    let text: string;
-    try {
-      res = await this.fetchImpl(url, {
-        method,
-        headers,
-        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-        signal,
-        // The token is the only credential; never send the browser's Chatwoot cookies.
-        credentials: 'omit',
-        cache: 'no-store',
-        // A redirect to another origin must not carry the token along.
-        redirect: 'manual',
-      });
-      text = await res.text();
-    } catch (e) {
-      if (opts.signal?.aborted && !timeout.aborted) throw opts.signal.reason ?? e;
-      if (timeout.aborted || (e as Error)?.name === 'TimeoutError') {
-        // No answer within the timeout: the helpdesk may still be working on it.
-        throw new ConnectorError('timeout', `Chatwoot did not answer within ${formatDelay(this.timeoutMs)} (${this.root}).`, {
-          outcomeUnknown: write,
-          mayApplyLater: write,
-        });
-      }
-      const failure = describeFetchFailure(e);
-      // A refused connection or a failed DNS look-up sent nothing; any other network failure
-      // (a dropped connection, or any failure in a browser, which does not say which) may have
-      // delivered the request, and the helpdesk may still be applying it.
-      throw new ConnectorError(
-        'unreachable',
-        `Could not reach Chatwoot at ${this.root} (${failure.reason}). Check the connection's base URL, the network, and that Backline has permission to access that site.`,
-        { outcomeUnknown: write && !failure.neverSent, mayApplyLater: write && !failure.neverSent },
-      );
-    }
-
-    if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400)) {
-      throw new ConnectorError(
-        'invalid',
-        `Chatwoot at ${this.root} redirected the request elsewhere. Use the address it redirects to (for example https:// instead of http://) as the connection's base URL.`,
-        { status: res.status || null },
-      );
-    }
-    if (res.ok) {
-      try {
-        return JSON.parse(text) as T;
-      } catch {
-        throw this.notApi(write, res.status);
-      }
-    }
-
-    const detail = errorDetail(text);
-    const status = res.status;
-    if (status === 401) {
-      throw new ConnectorError('unauthorized', "Chatwoot refused the access token (401). Check the connection's API access token on the options page.", { status });
-    }
-    if (status === 403) {
-      throw new ConnectorError(
-        'unauthorized',
-        `Chatwoot did not allow this token to access ${opts.what} (403). Check that the token's user is an agent of account ${this.config.accountId} with access to that inbox.`,
-        { status },
-      );
-    }
-    if (status === 404) {
-      const message = opts.what.startsWith('account')
-        ? `Chatwoot at ${this.root} has no ${opts.what} (404). Check the connection's account ID and base URL.`
-        : `Chatwoot has no ${opts.what} in account ${this.config.accountId} at ${this.root} (404). It may have been deleted, or the connection points at the wrong account.`;
-      throw new ConnectorError('not_found', message, { status });
-    }
-    if (status === 429) {
-      const retryAfterMs = parseRetryAfter(res.headers.get('retry-after')) ?? parseRetryAfter(res.headers.get('ratelimit-reset'));
-      throw new ConnectorError(
-        'rate_limited',
-        `Chatwoot is limiting how fast Backline may call it (429)${retryAfterMs !== null ? `; it asked to wait ${formatDelay(retryAfterMs)}` : ''}.`,
-        { status, retryAfterMs },
-      );
-    }
-    if (status >= 500) {
-      throw new ConnectorError('server', `Chatwoot had a server error (HTTP ${status})${detail ? `: ${detail}` : ''}.`, {
-        status,
-        retryAfterMs: parseRetryAfter(res.headers.get('retry-after')),
-        outcomeUnknown: write,
-        // A gateway that stopped waiting (504, Cloudflare's 524) answered for a helpdesk that
-        // may still be working on the request; any other 5xx is the helpdesk's own final answer.
-        mayApplyLater: write && GATEWAY_TIMEOUTS.has(status),
-      });
-    }
-    if (status === 408) {
-      throw new ConnectorError('timeout', `Chatwoot timed out handling the request (408).`, { status, outcomeUnknown: write });
-    }
-    throw new ConnectorError('invalid', `Chatwoot refused the request (HTTP ${status})${detail ? `: ${detail}` : ''}.`, { status });
+  private call<T>(method: Method, path: string, opts: CallOptions & { body?: unknown; what: string }): Promise<T> {
+    return this.http.json<T>(method, path, opts);
   }
 
-  private notApi(outcomeUnknown = false, status: number | null = null): ConnectorError {
-    return new ConnectorError(
-      'invalid',
-      `The answer from ${this.root} is not Chatwoot's API. Check the connection's base URL (it should be the address you open Chatwoot at).`,
-      { status, outcomeUnknown },
-    );
+  private notApi(): ConnectorError {
+    return this.http.notApi();
   }
-}
-
-/** AbortSignal.any, which Firefox only has from 124 (the manifest allows 115). */
-function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
-  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
-  const c = new AbortController();
-  for (const s of [a, b]) {
-    if (s.aborted) c.abort(s.reason);
-    else s.addEventListener('abort', () => c.abort(s.reason), { once: true });
-  }
-  return c.signal;
 }
 
 function statusOf(conv: CwConversation): StatusSnapshot {
@@ -393,18 +287,4 @@ function toPreview(m: CwMessage, customerName: string): PreviewMessage {
   let text = str(m.content).replace(MARKER_AT_END, '');
   if (!text && m.attachments?.length) text = `(${m.attachments.length} attachment${m.attachments.length === 1 ? '' : 's'})`;
   return { id: String(m.id), kind, author, text, at: toMs(m.created_at) };
-}
-
-/** The helpdesk's own words about an error, short enough for a status line. */
-function errorDetail(text: string): string {
-  let msg = '';
-  try {
-    const j = JSON.parse(text) as { error?: unknown; message?: unknown; errors?: unknown };
-    if (typeof j.message === 'string') msg = j.message;
-    else if (typeof j.error === 'string') msg = j.error;
-    else if (Array.isArray(j.errors)) msg = j.errors.map(String).join('; ');
-  } catch {
-    /* not JSON: an HTML error page says nothing useful */
-  }
-  return msg.length > 200 ? `${msg.slice(0, 200)}…` : msg;
 }
