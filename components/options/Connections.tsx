@@ -3,12 +3,12 @@ import browser from 'webextension-polyfill';
 import { normalizeBaseUrl, permissionPatternFor } from '@/lib/helpdesks/base-url';
 import { type ConnectionView } from '@/lib/model/admin';
 import { request } from '@/lib/client';
-import { HELPDESK_NAMES } from '@/lib/helpdesks';
+import { DESCRIPTORS, HELPDESK_NAMES, HELPDESKS } from '@/lib/helpdesks';
 import { type HelpdeskId } from '@/lib/model/helpdesk';
 import { LIMITS } from '@/lib/model/limits';
 import type { ConnectionTest } from '@/lib/protocol-admin';
 import { useOptions } from './context';
-import { Alert, Field, LockedHint, RemoveDialog, Section, useAction } from './ui';
+import { Alert, Field, LockedHint, RemoveDialog, Section, useAction, type FieldControlProps } from './ui';
 
 type Editing = null | { connection: ConnectionView | null };
 
@@ -34,6 +34,12 @@ async function ensureOriginAccess(baseUrl: string): Promise<string> {
   return `Backline was not allowed to access ${origin}. Without it, Backline cannot recognise its conversation pages or use its API. Try again and choose Allow.`;
 }
 
+/** The name of one of a helpdesk's secret fields, in lower case for running text ("API access token"). */
+function secretLabel(helpdesk: HelpdeskId, key: string): string {
+  const label = DESCRIPTORS[helpdesk].connection.credentials.find((f) => f.key === key)?.label ?? key;
+  return label.replace(/^[A-Z](?=[a-z])/, (l) => l.toLowerCase());
+}
+
 /** Helpdesk API connections: the tokens stay in the background; pages only ever see their last characters. */
 export function Connections() {
   const model = useOptions();
@@ -55,7 +61,7 @@ export function Connections() {
     if (denied) return setTests((t) => ({ ...t, [c.id]: { ok: false, error: denied } }));
     setTests((t) => ({ ...t, [c.id]: { pending: true } }));
     try {
-      const r = await request('admin:testConnection', { connection: { id: c.id, helpdesk: c.helpdesk, baseUrl: c.baseUrl, accountId: c.accountId } });
+      const r = await request('admin:testConnection', { connection: { id: c.id, helpdesk: c.helpdesk, baseUrl: c.baseUrl, account: c.account, credentials: c.fields } });
       setTests((t) => ({ ...t, [c.id]: r }));
     } catch (e) {
       setTests((t) => ({ ...t, [c.id]: { ok: false, error: (e as Error).message } }));
@@ -89,7 +95,9 @@ export function Connections() {
                 <strong>{c.label}</strong>
                 <span class="muted small">
                   {' '}
-                  · {HELPDESK_NAMES[c.helpdesk]} · {c.baseUrl} · account {c.accountId} · token {c.tokenHint}
+                  · {HELPDESK_NAMES[c.helpdesk]} · {c.baseUrl}
+                  {c.account && ` · account ${c.account}`}
+                  {Object.entries(c.secretHints).map(([key, hint]) => ` · ${secretLabel(c.helpdesk, key)} ${hint}`)}
                   {c.selfHosted && ' · self-hosted'}
                 </span>
                 {c.selfHosted && <OriginAccess baseUrl={c.baseUrl} />}
@@ -168,28 +176,66 @@ function OriginAccess({ baseUrl }: { baseUrl: string }) {
   );
 }
 
+/** A secret input with a button that shows what was typed (it is never filled from the saved value). */
+function SecretInput(props: { control: FieldControlProps; label: string; value: string; onInput(value: string): void }) {
+  const [shown, setShown] = useState(false);
+  return (
+    <div class="inline">
+      <input
+        {...props.control}
+        type={shown ? 'text' : 'password'}
+        autoComplete="off"
+        spellcheck={false}
+        value={props.value}
+        onInput={(e) => props.onInput(e.currentTarget.value)}
+      />
+      <button type="button" class="small" aria-pressed={shown} aria-label={`Show ${props.label}`} onClick={() => setShown(!shown)}>
+        Show
+      </button>
+    </div>
+  );
+}
+
+/** The connection form, built from the chosen helpdesk's descriptor (its Base URL, account and credential fields). */
 function ConnectionForm(props: { connection: ConnectionView | null; supported: HelpdeskId[]; onClose(message?: string): void }) {
   const c = props.connection;
   const [helpdesk, setHelpdesk] = useState<HelpdeskId>(c?.helpdesk ?? props.supported[0] ?? 'chatwoot');
-  const [baseUrl, setBaseUrl] = useState(c?.baseUrl ?? '');
-  const [accountId, setAccountId] = useState(c?.accountId ?? '');
-  const [token, setToken] = useState('');
+  const form = DESCRIPTORS[helpdesk].connection;
+  const [baseUrl, setBaseUrl] = useState(c?.baseUrl ?? form.defaultBaseUrl ?? '');
+  const [account, setAccount] = useState(c?.account ?? '');
+  // Non-secret fields start from what is saved; secrets never come back to a page.
+  const [credentials, setCredentials] = useState<Record<string, string>>(() => ({ ...(c?.fields ?? {}) }));
   const [label, setLabel] = useState(c?.label ?? '');
-  const [showToken, setShowToken] = useState(false);
   const [result, setResult] = useState<ConnectionTest | null>(null);
   const { busy, error, setError, run } = useAction();
   const first = useRef<HTMLSelectElement>(null);
   useEffect(() => first.current?.focus(), []);
 
-  // A saved token goes only to the address it was given for: a changed Base URL needs it again.
-  const baseUrlChanged = !!c && baseUrl.trim().replace(/\/+$/, '') !== c.baseUrl;
-  const secretHint = !c
-    ? undefined
-    : baseUrlChanged
-      ? 'The Base URL changed, so enter the token again: Backline sends a saved token only to the address it was saved for.'
-      : `Saved (${c.tokenHint}). Leave empty to keep it.`;
-  const form = () => ({ id: c?.id, helpdesk, baseUrl, accountId, token: token || undefined, label: label || undefined });
-  const helpdesks = props.supported.includes(helpdesk) ? props.supported : [...props.supported, helpdesk];
+  const chooseHelpdesk = (next: HelpdeskId) => {
+    // A prefilled address of the previous helpdesk's API gives way to the new one's.
+    const previousDefault = DESCRIPTORS[helpdesk].connection.defaultBaseUrl;
+    if (!baseUrl.trim() || baseUrl === previousDefault) setBaseUrl(DESCRIPTORS[next].connection.defaultBaseUrl ?? '');
+    setHelpdesk(next);
+    setCredentials({});
+  };
+
+  // Saved secrets go only to the address they were given for: a changed Base URL needs them again.
+  const baseUrlChanged = !!c && (baseUrl.trim().replace(/\/+$/, '') !== c.baseUrl || helpdesk !== c.helpdesk);
+  const secretHint = (key: string) =>
+    !c || c.helpdesk !== helpdesk
+      ? undefined
+      : baseUrlChanged
+        ? 'The Base URL changed, so enter it again: Backline sends a saved secret only to the address it was saved for.'
+        : `Saved (${c.secretHints[key] ?? '••••'}). Leave empty to keep it.`;
+  const values = () => Object.fromEntries(form.credentials.map((f) => [f.key, (credentials[f.key] ?? '').trim()]).filter(([, v]) => v));
+  const formValue = () => ({
+    id: c?.id,
+    helpdesk,
+    baseUrl,
+    account: form.account.from === 'field' ? account : undefined,
+    credentials: values(),
+    label: label || undefined,
+  });
 
   const checkNow = () => {
     setResult(null);
@@ -197,16 +243,17 @@ function ConnectionForm(props: { connection: ConnectionView | null; supported: H
     void run(async () => {
       const denied = await access;
       if (denied) throw new Error(denied);
-      setResult(await request('admin:testConnection', { connection: form() }));
+      setResult(await request('admin:testConnection', { connection: formValue() }));
     });
   };
 
   const submit = (e: Event) => {
     e.preventDefault();
     setResult(null);
-    if (!c && !token.trim()) return setError('Enter the API access token.');
+    const missing = form.credentials.find((f) => f.secret && !c && !(credentials[f.key] ?? '').trim());
+    if (missing) return setError(`Enter the ${missing.label}.`);
     const access = ensureOriginAccess(baseUrl); // first, inside the submit
-    const connection = form();
+    const connection = formValue();
     // Saving the same form again after a failure is the same action; an edited form is a new one.
     void run(`save ${JSON.stringify(connection)}`, async (requestId) => {
       const denied = await access;
@@ -225,47 +272,58 @@ function ConnectionForm(props: { connection: ConnectionView | null; supported: H
       <div class="grid-2">
         <label class="field">
           <span>Helpdesk</span>
-          <select ref={first} value={helpdesk} onChange={(e) => setHelpdesk(e.currentTarget.value as HelpdeskId)}>
-            {helpdesks.map((h) => (
-              <option key={h} value={h}>
-                {HELPDESK_NAMES[h]}
+          <select ref={first} value={helpdesk} onChange={(e) => chooseHelpdesk(e.currentTarget.value as HelpdeskId)}>
+            {HELPDESKS.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name}
               </option>
             ))}
           </select>
         </label>
-        <Field label="Base URL" hint="The address you open the helpdesk at. For a self-hosted one, the browser asks to let Backline access it.">
+        <Field label="Base URL" hint={`${form.baseUrlHint} For a self-hosted helpdesk, the browser asks to let Backline access it.`}>
           {(control) => (
             <input
               {...control}
               type="url"
               inputMode="url"
-              placeholder="https://app.chatwoot.com"
+              placeholder={form.defaultBaseUrl ?? 'https://support.example.com'}
               value={baseUrl}
               onInput={(e) => setBaseUrl(e.currentTarget.value)}
             />
           )}
         </Field>
-        <label class="field">
-          <span>Account ID</span>
-          <input type="text" inputMode="numeric" autoComplete="off" value={accountId} onInput={(e) => setAccountId(e.currentTarget.value)} />
-        </label>
-        <Field label="API access token" hint={secretHint}>
-          {(control) => (
-            <div class="inline">
+        {form.account.from === 'field' && (
+          <Field label={form.account.field.label} hint={form.account.field.hint}>
+            {(control) => (
               <input
                 {...control}
-                type={showToken ? 'text' : 'password'}
+                type="text"
+                inputMode={form.account.from === 'field' ? form.account.field.inputMode : undefined}
                 autoComplete="off"
-                spellcheck={false}
-                value={token}
-                onInput={(e) => setToken(e.currentTarget.value)}
+                value={account}
+                onInput={(e) => setAccount(e.currentTarget.value)}
               />
-              <button type="button" class="small" aria-pressed={showToken} onClick={() => setShowToken(!showToken)}>
-                Show token
-              </button>
-            </div>
-          )}
-        </Field>
+            )}
+          </Field>
+        )}
+        {form.credentials.map((f) => (
+          <Field key={`${helpdesk}-${f.key}`} label={f.label} hint={f.secret ? [secretHint(f.key), f.hint].filter(Boolean).join(' ') : f.hint}>
+            {(control) =>
+              f.secret ? (
+                <SecretInput control={control} label={f.label} value={credentials[f.key] ?? ''} onInput={(v) => setCredentials({ ...credentials, [f.key]: v })} />
+              ) : (
+                <input
+                  {...control}
+                  type={f.inputMode === 'email' ? 'email' : 'text'}
+                  inputMode={f.inputMode}
+                  autoComplete="off"
+                  value={credentials[f.key] ?? ''}
+                  onInput={(e) => setCredentials({ ...credentials, [f.key]: e.currentTarget.value })}
+                />
+              )
+            }
+          </Field>
+        ))}
         <label class="field">
           <span>Connection name (optional)</span>
           <input type="text" value={label} maxLength={LIMITS.connectionLabel} onInput={(e) => setLabel(e.currentTarget.value)} />
@@ -275,6 +333,12 @@ function ConnectionForm(props: { connection: ConnectionView | null; supported: H
         <p role="status" class="ok">
           <span aria-hidden="true">✓ </span>
           {result.detail}
+        </p>
+      )}
+      {!props.supported.includes(helpdesk) && (
+        <p class="hint">
+          Backline recognises {HELPDESK_NAMES[helpdesk]} pages, but cannot post notes or reopen conversations through its API yet: its tickets’
+          Activity says so.
         </p>
       )}
       <Alert message={result && !result.ok ? `The check failed: ${result.error}` : error} />

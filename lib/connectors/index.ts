@@ -1,10 +1,11 @@
 /**
- * The connector registry: which connector serves a connection, which connection serves a
- * conversation, and a connection test for the options page.
+ * The connector registry: which connector serves a connection (one entry per helpdesk id, so the
+ * compiler asks for a decision for every helpdesk the registry knows), which connection serves a
+ * conversation, and the connection test the options page runs.
  */
+import { DESCRIPTORS, HELPDESK_NAMES } from '../helpdesks';
+import { HELPDESK_IDS, type HelpdeskId } from '../model/helpdesk';
 import type { ConnectionRecord, ConversationRecord } from '../model/records';
-import { HELPDESK_NAMES } from '../helpdesks';
-import { type HelpdeskId } from '../model/helpdesk';
 import { ChatwootConnector } from './chatwoot';
 import { ConnectorError, type Connector, type ConnectorOptions, type FetchLike } from './types';
 
@@ -12,13 +13,29 @@ export * from './types';
 export { ChatwootConnector, noteMarker } from './chatwoot';
 
 /** What a connector needs of a connection (a saved record or a form being tested). */
-export type ConnectionConfig = Pick<ConnectionRecord, 'helpdesk' | 'baseUrl' | 'accountId' | 'token'>;
+export type ConnectionConfig = Pick<ConnectionRecord, 'helpdesk' | 'baseUrl' | 'account' | 'credentials'>;
+
+type ConnectorFactory = (conn: ConnectionConfig, options: ConnectorOptions) => Connector;
+
+/** Every helpdesk's connector, or null where Backline has none yet. */
+const CONNECTORS: { readonly [K in HelpdeskId]: ConnectorFactory | null } = {
+  chatwoot: (c, options) => new ChatwootConnector({ baseUrl: c.baseUrl, accountId: c.account, token: c.credentials.token ?? '' }, options),
+  intercom: null,
+  zendesk: null,
+  freshdesk: null,
+  helpscout: null,
+  front: null,
+  zammad: null,
+  freescout: null,
+  hubspot: null,
+  gorgias: null,
+};
 
 /** Helpdesks Backline can update through their API today. */
-export const SUPPORTED_HELPDESKS: readonly HelpdeskId[] = ['chatwoot'];
+export const SUPPORTED_HELPDESKS: readonly HelpdeskId[] = HELPDESK_IDS.filter((id) => CONNECTORS[id] !== null);
 
 export function isSupportedHelpdesk(helpdesk: HelpdeskId): boolean {
-  return SUPPORTED_HELPDESKS.includes(helpdesk);
+  return CONNECTORS[helpdesk] !== null;
 }
 
 /**
@@ -26,12 +43,9 @@ export function isSupportedHelpdesk(helpdesk: HelpdeskId): boolean {
  * no connector for yet.
  */
 export function connectorFor(conn: ConnectionConfig, fetchImpl?: FetchLike, options: Omit<ConnectorOptions, 'fetch'> = {}): Connector {
-  switch (conn.helpdesk) {
-    case 'chatwoot':
-      return new ChatwootConnector({ baseUrl: conn.baseUrl, accountId: conn.accountId, token: conn.token }, { ...options, fetch: fetchImpl });
-    default:
-      throw new ConnectorError('invalid', `Backline cannot update ${HELPDESK_NAMES[conn.helpdesk] ?? conn.helpdesk} through its API yet.`);
-  }
+  const factory = CONNECTORS[conn.helpdesk];
+  if (!factory) throw new ConnectorError('invalid', `Backline cannot update ${HELPDESK_NAMES[conn.helpdesk] ?? conn.helpdesk} through its API yet.`);
+  return factory(conn, { ...options, fetch: fetchImpl });
 }
 
 function originOf(url: string): string | null {
@@ -44,18 +58,26 @@ function originOf(url: string): string | null {
 }
 
 /**
- * The connection that serves a conversation: same helpdesk, same origin (the helpdesk's web app
- * and its API share one), same account. When several match, the most recently saved wins.
+ * Whether a connection serves a conversation: same helpdesk and account, and the page on the
+ * connection's own origin (self-hosted, custom domains), or, where the helpdesk's API lives
+ * elsewhere than its agent pages (its descriptor prefills a Base URL), on the helpdesk's cloud
+ * hosts.
  */
+export function serves(c: Pick<ConnectionRecord, 'helpdesk' | 'baseUrl' | 'account'>, conversation: Pick<ConversationRecord, 'helpdesk' | 'origin' | 'account'>): boolean {
+  if (c.helpdesk !== conversation.helpdesk || c.account.trim() !== conversation.account) return false;
+  const origin = originOf(conversation.origin);
+  if (!origin) return false;
+  if (originOf(c.baseUrl) === origin) return true;
+  const d = DESCRIPTORS[c.helpdesk];
+  return !!d.connection.defaultBaseUrl && (d.hosts ?? []).some((h) => origin === `https://${h}`);
+}
+
+/** The connection that serves a conversation; when several do, the most recently saved. */
 export function findConnection(
   conversation: Pick<ConversationRecord, 'helpdesk' | 'origin' | 'account'>,
   connections: readonly ConnectionRecord[],
 ): ConnectionRecord | null {
-  const origin = originOf(conversation.origin);
-  if (!origin) return null;
-  const matches = connections.filter(
-    (c) => c.helpdesk === conversation.helpdesk && originOf(c.baseUrl) === origin && String(c.accountId).trim() === conversation.account,
-  );
+  const matches = connections.filter((c) => serves(c, conversation));
   matches.sort((a, b) => b.updatedAt - a.updatedAt);
   return matches[0] ?? null;
 }
@@ -63,14 +85,15 @@ export function findConnection(
 export type ConnectionTestResult = { ok: true; detail: string } | { ok: false; error: string; code: string };
 
 /**
- * Tries a connection's credentials against the helpdesk (for the options page's "Test" and
- * before saving). Never throws; the error is written for the admin to act on.
+ * Tries a connection's credentials against the helpdesk (for the options page's "Check
+ * connection"). Never throws; the error is written for the admin to act on.
  */
 export async function testConnection(conn: ConnectionConfig, fetchImpl?: FetchLike, options: Omit<ConnectorOptions, 'fetch'> = {}): Promise<ConnectionTestResult> {
   if (!originOf(conn.baseUrl)) {
-    return { ok: false, code: 'invalid', error: `“${conn.baseUrl}” is not an http(s) address. Enter the address you open the helpdesk at, e.g. https://app.chatwoot.com.` };
+    return { ok: false, code: 'invalid', error: `“${conn.baseUrl}” is not an http(s) address. ${DESCRIPTORS[conn.helpdesk].connection.baseUrlHint}` };
   }
-  if (!conn.token.trim()) return { ok: false, code: 'invalid', error: 'Enter an API access token.' };
+  const missing = DESCRIPTORS[conn.helpdesk].connection.credentials.find((f) => !(conn.credentials[f.key] ?? '').trim());
+  if (missing) return { ok: false, code: 'invalid', error: `Enter the ${missing.label}.` };
   try {
     const detail = await connectorFor(conn, fetchImpl, options).verify();
     return { ok: true, detail };

@@ -86,25 +86,32 @@ export interface TeammateInput {
   kind: 'person' | 'team';
 }
 
-/** A connection as the options page sends it. No id: a new one. No token on an edit: keep the saved one. */
+/**
+ * A connection as the options page sends it. No id: a new one. A secret left empty on an edit
+ * keeps the saved one, but only while the Base URL stays the same.
+ */
 export interface ConnectionInput {
   id?: string;
   helpdesk: HelpdeskId;
   baseUrl: string;
-  accountId: string;
-  token?: string;
+  /** For helpdesks whose account is a form field (Chatwoot's Account ID); ignored by others. */
+  account?: string;
+  /** The helpdesk's credential fields by key (its descriptor names them). */
+  credentials: Record<string, string>;
   label?: string;
 }
 
-/** What pages get instead of a ConnectionRecord: never the token, only its last characters. */
+/** What pages get instead of a ConnectionRecord: never a secret, only its last characters. */
 export interface ConnectionView {
   id: string;
   helpdesk: HelpdeskId;
   baseUrl: string;
-  accountId: string;
+  account: string;
   label: string;
-  /** e.g. "••••abcd"; enough to tell tokens apart, useless to an attacker. */
-  tokenHint: string;
+  /** Credential fields that are not secret (an email, an app id), as saved. */
+  fields: Record<string, string>;
+  /** Each secret field's hint, e.g. "••••abcd": enough to tell them apart, useless to an attacker. */
+  secretHints: Record<string, string>;
   /** The helpdesk's origin is not one Backline knows: it needs a host permission and a registered content script. */
   selfHosted: boolean;
   createdAt: number;

@@ -105,14 +105,22 @@ export interface Teammate {
   kind: 'person' | 'team';
 }
 
-/** A helpdesk API connection. Tokens live only here, in the background's database. */
+/**
+ * A helpdesk API connection. Its credentials live only here, in the background's database:
+ * pages get a ConnectionView (lib/model/admin.ts), never a secret.
+ */
 export interface ConnectionRecord {
   id: string;
   helpdesk: HelpdeskId;
-  /** Normalised origin of the helpdesk's API, e.g. https://app.chatwoot.com */
+  /** Normalised address of the helpdesk's API, e.g. https://app.chatwoot.com or https://api.intercom.io */
   baseUrl: string;
-  accountId: string;
-  token: string;
+  /**
+   * The helpdesk account whose conversations the connection serves ('' where the helpdesk's page
+   * URLs carry none); where it comes from is the descriptor's `connection.account`.
+   */
+  account: string;
+  /** The values of the helpdesk's credential fields (lib/helpdesks/<id>.ts), by field key. */
+  credentials: Record<string, string>;
   label: string;
   createdAt: number;
   updatedAt: number;

@@ -196,14 +196,20 @@ export const NoteBodySchema = v.pipe(
 
 // ----- connections -------------------------------------------------------------------------
 
-/** A connection as the options page sends it: no id, a new one; no token on an edit, keep the saved one. */
+/** A connection as the options page sends it: no id, a new one; a secret left empty on an edit, keep the saved one. */
 export const ConnectionInput = v.strictObject(
   {
     id: v.optional(IdSchema),
     helpdesk: oneOf(HELPDESK_IDS),
     baseUrl: trimmed(LIMITS.baseUrl, `Keep the base URL to ${LIMITS.baseUrl} characters or fewer.`),
-    accountId: trimmed(LIMITS.accountId, `Keep the account ID to ${LIMITS.accountId} characters or fewer.`),
-    token: v.optional(trimmed(LIMITS.token, `The API access token is longer than ${n(LIMITS.token)} characters; copy it again from the helpdesk.`)),
+    account: v.optional(trimmed(LIMITS.accountId, `Keep the account ID to ${LIMITS.accountId} characters or fewer.`)),
+    credentials: v.pipe(
+      v.record(
+        v.pipe(v.string(), v.regex(/^[a-zA-Z]{1,40}$/, 'expected the name of a credential field')),
+        trimmed(LIMITS.token, `A credential is longer than ${n(LIMITS.token)} characters; copy it again from the helpdesk.`),
+      ),
+      v.check((c) => Object.keys(c).length <= 10, 'expected at most 10 credential fields'),
+    ),
     label: v.optional(trimmed(LIMITS.connectionLabel, `Keep the label to ${LIMITS.connectionLabel} characters or fewer.`)),
   },
   'expected a connection (an object)',

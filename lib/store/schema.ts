@@ -2,9 +2,10 @@
  * The IndexedDB schema. Only the background service worker opens this database for writing;
  * every other context goes through the message protocol.
  */
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { openDB, type DBSchema, type IDBPCursorWithValue, type IDBPDatabase, type StoreNames } from 'idb';
 import { DEFAULT_TICKET_TYPES, type Ticket, type TicketType } from '../model/domain';
 import { BacklineError } from '../model/errors';
+import type { HelpdeskId } from '../model/helpdesk';
 import type { ActivityRecord, ConnectionRecord, ConversationRecord, LinkRecord, OutboxRecord, Teammate } from '../model/records';
 
 export interface RequestRecord {
@@ -68,7 +69,7 @@ export interface BacklineDB extends DBSchema {
 }
 
 export const DB_NAME = 'backline';
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 export type BacklineDatabase = IDBPDatabase<BacklineDB>;
 
 export interface OpenOptions {
@@ -163,6 +164,31 @@ function currentVersion(name: string): Promise<number | null> {
   });
 }
 
+/** A connection as versions 3 wrote it (Chatwoot's shape). */
+interface ConnectionRecordV3 {
+  id: string;
+  helpdesk: HelpdeskId;
+  baseUrl: string;
+  accountId: string;
+  token: string;
+  label: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** v3 → v4: `accountId` becomes `account`, `token` the `token` credential (Chatwoot's API access token). */
+async function migrateConnectionsToV4(store: { openCursor(): Promise<IDBPCursorWithValue<BacklineDB, StoreNames<BacklineDB>[], 'connections', unknown, 'versionchange'> | null> }): Promise<void> {
+  let cursor = await store.openCursor();
+  while (cursor) {
+    const old = cursor.value as unknown as Partial<ConnectionRecordV3> & Partial<ConnectionRecord>;
+    if (!old.credentials) {
+      const { accountId, token, ...rest } = old as ConnectionRecordV3;
+      await cursor.update({ ...rest, account: String(accountId ?? '').trim(), credentials: token ? { token } : {} });
+    }
+    cursor = await cursor.continue();
+  }
+}
+
 type OpenCallbacks = Pick<NonNullable<Parameters<typeof openDB<BacklineDB>>[2]>, 'blocked' | 'blocking' | 'terminated'>;
 
 function openWithMigrations(name: string, callbacks: OpenCallbacks): Promise<BacklineDatabase> {
@@ -198,6 +224,11 @@ function openWithMigrations(name: string, callbacks: OpenCallbacks): Promise<Bac
       if (oldVersion < 3) {
         // v3: helpdesk API connections (issue: propagation to helpdesks).
         db.createObjectStore('connections', { keyPath: 'id' }).createIndex('byBaseUrl', 'baseUrl');
+      }
+      if (oldVersion < 4) {
+        // v4: connections of any helpdesk: its account and the credential fields its descriptor
+        // names, instead of Chatwoot's account id and token.
+        void migrateConnectionsToV4(tx.objectStore('connections'));
       }
     },
   });

@@ -11,6 +11,7 @@ import * as v from 'valibot';
 import type { ConnectionRecord, Teammate } from '../model/records';
 import { ATTRIBUTE_TYPE_LABELS, DEFAULT_STATES, TICKET_KIND_LABELS, type AttributeDef, type StateDef, type Ticket, type TicketType } from '../model/domain';
 import { BacklineError } from '../model/errors';
+import { DESCRIPTORS, HELPDESK_NAMES } from '../helpdesks';
 import { isHelpdeskId, type HelpdeskId } from '../model/helpdesk';
 import { uuidv7 } from '../model/ids';
 import { LIMITS } from '../model/limits';
@@ -193,41 +194,75 @@ export async function setMe(store: StoreEngine, requestId: string, teammateId: s
 
 // ----- connections ---------------------------------------------------------------------------
 
-/** Checks a connection form and fills in the token from the saved connection when it was left empty. */
+/**
+ * Where a connection's account comes from the Base URL: the subdomain of the helpdesk's cloud
+ * suffix (acme for https://acme.zendesk.com); '' on any other host (a custom domain).
+ */
+function subdomainAccount(baseUrl: string, suffixes: readonly string[]): string {
+  const host = new URL(baseUrl).hostname;
+  for (const suffix of suffixes) if (host.endsWith(`.${suffix}`)) return host.slice(0, -suffix.length - 1);
+  return '';
+}
+
+/**
+ * Checks a connection form against its helpdesk's descriptor: the Base URL, the account where
+ * the admin types it, and every credential field. A secret left empty keeps the saved one, but
+ * only while the connection points at the address (and helpdesk) it was given for.
+ */
 export async function resolveConnection(store: StoreEngine, input: ConnectionInput): Promise<ConnectionRecord> {
   if (!isHelpdeskId(input.helpdesk)) throw invalid('Choose a helpdesk.', 'helpdesk');
+  const form = DESCRIPTORS[input.helpdesk].connection;
   let baseUrl: string;
   try {
     baseUrl = normalizeBaseUrl(input.baseUrl);
   } catch (e) {
     throw invalid((e as Error).message, 'baseUrl');
   }
-  const accountId = input.accountId.trim();
-  if (!accountId) throw invalid('Enter the account ID (the number after /accounts/ in the helpdesk’s address).', 'accountId');
-  if (accountId.length > LIMITS.accountId || /\s|\//.test(accountId)) throw invalid('The account ID cannot contain spaces or slashes.', 'accountId');
   const existing = input.id ? await store.db.get('connections', input.id) : undefined;
   if (input.id && !existing) throw new BacklineError('not_found', 'This connection was removed in the meantime. Reload the page.');
-  const typed = (input.token ?? '').trim();
-  // A saved token is only ever sent to the address (and helpdesk) it was given for: pointing the
-  // connection elsewhere needs the secret entered again, or the new address would receive it.
-  const movedAway = !!existing && (existing.baseUrl !== baseUrl || existing.helpdesk !== input.helpdesk);
-  if (!typed && movedAway) {
-    throw new BacklineError(
-      'forbidden',
-      `The Base URL changed from ${existing.baseUrl} to ${baseUrl}. Enter the API access token again: Backline sends a saved token only to the address it was saved for.`,
-      { field: 'token' },
-    );
+
+  let account = '';
+  if (form.account.from === 'field') {
+    const label = form.account.field.label;
+    account = (input.account ?? '').trim();
+    if (!account) throw invalid(`Enter the ${label} (${form.account.field.hint.replace(/\.$/, '').replace(/^The /, 'the ')}).`, 'account');
+    if (account.length > LIMITS.accountId || /\s|\//.test(account)) throw invalid(`The ${label} cannot contain spaces or slashes.`, 'account');
+  } else if (form.account.from === 'subdomain') {
+    account = subdomainAccount(baseUrl, DESCRIPTORS[input.helpdesk].accountSubdomainOf ?? []);
+  } else if (form.account.from === 'api') {
+    // Named by the helpdesk's API for the credentials when the connection is checked.
+    account = (input.account ?? existing?.account ?? '').trim();
   }
-  const token = typed || existing?.token || '';
-  if (!token) throw invalid('Enter the API access token.', 'token');
-  if (token.length > LIMITS.token || /\s/.test(token)) throw invalid('The API access token cannot contain spaces. Copy it again from the helpdesk’s profile settings.', 'token');
+
+  const known = new Set(form.credentials.map((f) => f.key));
+  const unknown = Object.keys(input.credentials).find((k) => !known.has(k));
+  if (unknown) throw invalid(`${HELPDESK_NAMES[input.helpdesk]} connections have no field “${unknown}”.`, 'credentials');
+  // Saved secrets are only ever sent to the address (and helpdesk) they were given for: pointing
+  // the connection elsewhere needs them entered again, or the new address would receive them.
+  const movedAway = !!existing && (existing.baseUrl !== baseUrl || existing.helpdesk !== input.helpdesk);
+  const credentials: Record<string, string> = {};
+  for (const field of form.credentials) {
+    const typed = (input.credentials[field.key] ?? '').trim();
+    const saved = existing && !movedAway ? existing.credentials[field.key] ?? '' : '';
+    if (!typed && field.secret && movedAway && existing?.credentials[field.key]) {
+      throw new BacklineError(
+        'forbidden',
+        `The Base URL changed from ${existing.baseUrl} to ${baseUrl}. Enter the ${field.label} again: Backline sends a saved secret only to the address it was saved for.`,
+        { field: field.key },
+      );
+    }
+    const value = typed || saved;
+    if (!value) throw invalid(`Enter the ${field.label}.`, field.key);
+    if (value.length > LIMITS.token || /\s/.test(value)) throw invalid(`The ${field.label} cannot contain spaces. Copy it again from ${HELPDESK_NAMES[input.helpdesk]}.`, field.key);
+    credentials[field.key] = value;
+  }
   const now = Date.now();
   return {
     id: existing?.id ?? uuidv7(),
     helpdesk: input.helpdesk,
     baseUrl,
-    accountId,
-    token,
+    account,
+    credentials,
     label: (input.label ?? '').trim().slice(0, LIMITS.connectionLabel) || defaultLabel(input.helpdesk, baseUrl),
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
@@ -240,8 +275,11 @@ export async function saveConnection(store: StoreEngine, requestId: string, inpu
   return store.write(requestId, ['connections'], async (tx) => {
     const all = await tx.objectStore('connections').getAll();
     if (input.id && !all.some((c) => c.id === input.id)) throw new BacklineError('not_found', 'This connection was removed in the meantime. Reload the page.');
-    const twin = all.find((c) => c.id !== record.id && c.helpdesk === record.helpdesk && c.baseUrl === record.baseUrl && c.accountId === record.accountId);
-    if (twin) throw invalid(`There is already a connection to account ${record.accountId} at ${record.baseUrl} (“${twin.label}”). Edit that one instead.`);
+    const twin = all.find((c) => c.id !== record.id && c.helpdesk === record.helpdesk && c.baseUrl === record.baseUrl && c.account === record.account);
+    if (twin) {
+      const which = record.account ? `account ${record.account} at ${record.baseUrl}` : record.baseUrl;
+      throw invalid(`There is already a connection to ${which} (“${twin.label}”). Edit that one instead.`);
+    }
     await tx.objectStore('connections').put(record);
     return { result: toConnectionView(record), changes: { ticketIds: [], conversationKeys: [], connections: true } };
   });
@@ -265,19 +303,28 @@ export async function listConnections(store: StoreEngine): Promise<ConnectionVie
   return (await store.db.getAll('connections')).sort((a, b) => a.label.localeCompare(b.label)).map(toConnectionView);
 }
 
-/** "••••abcd": the last four characters of a token, only when the token is long enough to hide the rest. */
+/** "••••abcd": the last four characters of a secret, only when it is long enough to hide the rest. */
 export function maskToken(token: string): string {
   return token.length >= 12 ? `••••${token.slice(-4)}` : '••••';
 }
 
+/** A connection as pages may see it: non-secret fields as they are, secrets masked. */
 export function toConnectionView(c: ConnectionRecord): ConnectionView {
+  const fields: Record<string, string> = {};
+  const secretHints: Record<string, string> = {};
+  for (const f of DESCRIPTORS[c.helpdesk].connection.credentials) {
+    const value = c.credentials[f.key] ?? '';
+    if (f.secret) secretHints[f.key] = maskToken(value);
+    else fields[f.key] = value;
+  }
   return {
     id: c.id,
     helpdesk: c.helpdesk,
     baseUrl: c.baseUrl,
-    accountId: c.accountId,
+    account: c.account,
     label: c.label,
-    tokenHint: maskToken(c.token),
+    fields,
+    secretHints,
     selfHosted: !isBuiltInOrigin(baseUrlOrigin(c.baseUrl)),
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,

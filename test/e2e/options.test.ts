@@ -151,7 +151,7 @@ describe('connections', () => {
     await options.getByRole('button', { name: 'Check connection', exact: true }).click();
     await expect.poll(() => options.getByRole('status').filter({ hasText: 'Connected to Chatwoot' }).count()).toBe(1);
     await options.getByRole('button', { name: 'Save connection', exact: true }).click();
-    await expect.poll(() => options.getByRole('region', { name: 'Connections', exact: true }).textContent()).toMatch(/account 1 · token ••••/);
+    await expect.poll(() => options.getByRole('region', { name: 'Connections', exact: true }).textContent()).toMatch(/account 1 · API access token ••••/);
     expect(await options.content()).not.toContain(SANDBOX_TOKEN);
     const ws = (await sendRaw(options, { type: 'opt:workspace', payload: {} })) as Reply;
     expect(JSON.stringify(ws)).not.toContain(SANDBOX_TOKEN);

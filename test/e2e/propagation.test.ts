@@ -56,11 +56,11 @@ async function setToken(token: string): Promise<void> {
     });
     const tx = db.transaction('connections', 'readwrite');
     const store = tx.objectStore('connections');
-    const all = await new Promise<{ token: string; updatedAt: number }[]>((resolve) => {
+    const all = await new Promise<{ credentials: Record<string, string>; updatedAt: number }[]>((resolve) => {
       const q = store.getAll();
       q.onsuccess = () => resolve(q.result);
     });
-    for (const c of all) store.put({ ...c, token, updatedAt: Date.now() });
+    for (const c of all) store.put({ ...c, credentials: { ...c.credentials, token }, updatedAt: Date.now() });
     await new Promise((resolve, reject) => {
       tx.oncomplete = resolve;
       tx.onerror = () => reject(tx.error);

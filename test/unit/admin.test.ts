@@ -325,17 +325,17 @@ describe('connections', () => {
     const bg = await background();
     await bg.unlock();
     const token = 'tok_1234567890abcdef';
-    const r = await bg.ok('admin:saveConnection', { requestId: rid(), connection: { helpdesk: 'chatwoot', baseUrl: 'HTTPS://Support.Acme.com:443/', accountId: ' 7 ', token } });
-    expect(r.connection).toMatchObject({ helpdesk: 'chatwoot', baseUrl: 'https://support.acme.com', accountId: '7', tokenHint: '••••cdef', selfHosted: true, label: 'Chatwoot · support.acme.com' });
+    const r = await bg.ok('admin:saveConnection', { requestId: rid(), connection: { helpdesk: 'chatwoot', baseUrl: 'HTTPS://Support.Acme.com:443/', account: ' 7 ', credentials: { token } } });
+    expect(r.connection).toMatchObject({ helpdesk: 'chatwoot', baseUrl: 'https://support.acme.com', account: '7', secretHints: { token: '••••cdef' }, selfHosted: true, label: 'Chatwoot · support.acme.com' });
     expect(r.missingPermission).toBe(true);
     expect(JSON.stringify(r)).not.toContain(token);
     const ws = await bg.ok('opt:workspace', {});
     expect(JSON.stringify(ws)).not.toContain(token);
     expect(ws.connections).toHaveLength(1);
 
-    const edit = await bg.ok('admin:saveConnection', { requestId: rid(), connection: { id: r.connection.id, helpdesk: 'chatwoot', baseUrl: 'https://support.acme.com', accountId: '8', token: '' } });
-    expect(edit.connection.accountId).toBe('8');
-    expect((await bg.db.get('connections', r.connection.id))!.token).toBe(token);
+    const edit = await bg.ok('admin:saveConnection', { requestId: rid(), connection: { id: r.connection.id, helpdesk: 'chatwoot', baseUrl: 'https://support.acme.com', account: '8', credentials: { token: '' } } });
+    expect(edit.connection.account).toBe('8');
+    expect((await bg.db.get('connections', r.connection.id))!.credentials.token).toBe(token);
     expect(bg.changes).toContainEqual(expect.objectContaining({ connections: true }));
   });
 
@@ -343,9 +343,9 @@ describe('connections', () => {
     const bg = await background();
     await bg.unlock();
     bg.granted.add('https://support.acme.com');
-    const a = await bg.ok('admin:saveConnection', { requestId: rid(), connection: { helpdesk: 'chatwoot', baseUrl: 'https://support.acme.com', accountId: '1', token: 'secret-token-aaaa' } });
+    const a = await bg.ok('admin:saveConnection', { requestId: rid(), connection: { helpdesk: 'chatwoot', baseUrl: 'https://support.acme.com', account: '1', credentials: { token: 'secret-token-aaaa' } } });
     expect(a.missingPermission).toBe(false);
-    const b = await bg.ok('admin:saveConnection', { requestId: rid(), connection: { helpdesk: 'chatwoot', baseUrl: 'https://app.chatwoot.com', accountId: '2', token: 'secret-token-bbbb' } });
+    const b = await bg.ok('admin:saveConnection', { requestId: rid(), connection: { helpdesk: 'chatwoot', baseUrl: 'https://app.chatwoot.com', account: '2', credentials: { token: 'secret-token-bbbb' } } });
     expect(b.connection.selfHosted).toBe(false);
     expect(bg.synced.at(-1)).toEqual([{ origin: 'https://support.acme.com', helpdesk: 'chatwoot' }]);
     expect(JSON.stringify(bg.synced)).not.toContain('secret-token');
@@ -359,7 +359,7 @@ describe('connections', () => {
   it('refuses bad connection forms with the reason', async () => {
     const bg = await background();
     await bg.unlock();
-    const save = (c: object) => bg.send('admin:saveConnection', { requestId: rid(), connection: { helpdesk: 'chatwoot', baseUrl: 'https://x.example', accountId: '1', token: 'tok-123', ...c } });
+    const save = (c: object) => bg.send('admin:saveConnection', { requestId: rid(), connection: { helpdesk: 'chatwoot', baseUrl: 'https://x.example', account: '1', credentials: { token: 'tok-123' }, ...c } });
     const reason = async (c: object) => {
       const r = await save(c);
       return r.ok ? 'saved' : r.error.message;
@@ -368,42 +368,42 @@ describe('connections', () => {
     expect(await reason({ baseUrl: 'support.acme.com' })).toMatch(/is not a web address/);
     expect(await reason({ baseUrl: 'ftp://x.example' })).toMatch(/must start with https:\/\//);
     expect(await reason({ baseUrl: 'https://user:pw@x.example' })).toMatch(/Remove the user name and password/);
-    expect(await reason({ accountId: '' })).toMatch(/Enter the account ID/);
-    expect(await reason({ token: '' })).toMatch(/Enter the API access token/);
-    expect(await reason({ token: 'has space' })).toMatch(/cannot contain spaces/);
+    expect(await reason({ account: '' })).toMatch(/Enter the Account ID/);
+    expect(await reason({ credentials: { token: '' } })).toMatch(/Enter the API access token/);
+    expect(await reason({ credentials: { token: 'has space' } })).toMatch(/cannot contain spaces/);
     expect(await bg.db.count('connections')).toBe(0);
     expect(await reason({})).toBe('saved');
-    expect(await reason({ token: 'other-token' })).toMatch(/already a connection to account 1/);
+    expect(await reason({ credentials: { token: 'other-token' } })).toMatch(/already a connection to account 1/);
   });
 
   it('checks a connection against the helpdesk (the sandbox), with a saved token or a typed one', async () => {
     const bg = await background();
     await bg.unlock();
-    const form = { helpdesk: 'chatwoot', baseUrl: sandbox.url, accountId: String(SANDBOX_ACCOUNT_ID) };
-    const good = await bg.ok('admin:testConnection', { connection: { ...form, token: SANDBOX_TOKEN } });
+    const form = { helpdesk: 'chatwoot', baseUrl: sandbox.url, account: String(SANDBOX_ACCOUNT_ID) };
+    const good = await bg.ok('admin:testConnection', { connection: { ...form, credentials: { token: SANDBOX_TOKEN } } });
     expect(good).toMatchObject({ ok: true, detail: expect.stringMatching(/Connected to Chatwoot account 1/) });
-    const bad = await bg.ok('admin:testConnection', { connection: { ...form, token: 'wrong-token' } });
+    const bad = await bg.ok('admin:testConnection', { connection: { ...form, credentials: { token: 'wrong-token' } } });
     expect(bad).toMatchObject({ ok: false, error: expect.any(String) });
 
-    const saved = await bg.ok('admin:saveConnection', { requestId: rid(), connection: { ...form, token: SANDBOX_TOKEN } });
-    expect(await bg.ok('admin:testConnection', { connection: { ...form, id: saved.connection.id } })).toMatchObject({ ok: true });
-    await bg.fails('admin:testConnection', { connection: { ...form } }, 'invalid', /Enter the API access token/);
+    const saved = await bg.ok('admin:saveConnection', { requestId: rid(), connection: { ...form, credentials: { token: SANDBOX_TOKEN } } });
+    expect(await bg.ok('admin:testConnection', { connection: { ...form, id: saved.connection.id, credentials: {} } })).toMatchObject({ ok: true });
+    await bg.fails('admin:testConnection', { connection: { ...form, credentials: {} } }, 'invalid', /Enter the API access token/);
   });
 
   it('never sends a saved token to a changed Base URL: the secret must be entered again', async () => {
     const bg = await background();
     await bg.unlock();
-    const form = { helpdesk: 'chatwoot', baseUrl: sandbox.url, accountId: String(SANDBOX_ACCOUNT_ID) };
-    const saved = await bg.ok('admin:saveConnection', { requestId: rid(), connection: { ...form, token: SANDBOX_TOKEN } });
-    const elsewhere = { ...form, id: saved.connection.id, baseUrl: 'https://attacker.example' };
+    const form = { helpdesk: 'chatwoot', baseUrl: sandbox.url, account: String(SANDBOX_ACCOUNT_ID) };
+    const saved = await bg.ok('admin:saveConnection', { requestId: rid(), connection: { ...form, credentials: { token: SANDBOX_TOKEN } } });
+    const elsewhere = { ...form, id: saved.connection.id, baseUrl: 'https://attacker.example', credentials: {} };
     const before = sandbox.state.requests.length;
     await bg.fails('admin:testConnection', { connection: elsewhere }, 'forbidden', /Enter the API access token again/);
     await bg.fails('admin:saveConnection', { requestId: rid(), connection: elsewhere }, 'forbidden', /Enter the API access token again/);
     expect((await bg.db.get('connections', saved.connection.id))?.baseUrl).toBe(sandbox.url);
     // Same address, token left empty: the saved one is used; a new one typed for the new address is fine.
-    expect(await bg.ok('admin:testConnection', { connection: { ...form, id: saved.connection.id } })).toMatchObject({ ok: true });
+    expect(await bg.ok('admin:testConnection', { connection: { ...form, id: saved.connection.id, credentials: {} } })).toMatchObject({ ok: true });
     expect(sandbox.state.requests.length).toBeGreaterThan(before);
-    const moved = await bg.ok('admin:saveConnection', { requestId: rid(), connection: { ...elsewhere, token: 'typed-for-attacker' } });
+    const moved = await bg.ok('admin:saveConnection', { requestId: rid(), connection: { ...elsewhere, credentials: { token: 'typed-for-attacker' } } });
     expect(moved.connection.baseUrl).toBe('https://attacker.example');
   });
 });

@@ -9,8 +9,8 @@ const conn = (over: Partial<ConnectionRecord>): ConnectionRecord => ({
   id: 'c',
   helpdesk: 'chatwoot',
   baseUrl: 'https://support.acme.com',
-  accountId: '1',
-  token: 'secret-token-1234',
+  account: '1',
+  credentials: { token: 'secret-token-1234' },
   label: 'Acme',
   createdAt: 1,
   updatedAt: 1,
@@ -43,11 +43,11 @@ describe('base URLs and origins', () => {
     expect(maskToken('short')).toBe('••••');
     const view = toConnectionView(conn({}));
     expect(JSON.stringify(view)).not.toContain('secret-token');
-    expect(view).toMatchObject({ tokenHint: '••••1234', selfHosted: true });
+    expect(view).toMatchObject({ secretHints: { token: '••••1234' }, selfHosted: true });
 
     const hosts = customHostsFor([
       conn({ id: 'a', baseUrl: 'https://support.acme.com/chatwoot', updatedAt: 1 }),
-      conn({ id: 'b', baseUrl: 'https://support.acme.com', accountId: '2', updatedAt: 2, helpdesk: 'zammad' }),
+      conn({ id: 'b', baseUrl: 'https://support.acme.com', account: '2', updatedAt: 2, helpdesk: 'zammad' }),
       conn({ id: 'c', baseUrl: 'https://app.chatwoot.com' }),
       conn({ id: 'd', baseUrl: 'http://localhost:3000' }),
       conn({ id: 'e', baseUrl: 'not a url' }),

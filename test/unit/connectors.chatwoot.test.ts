@@ -275,8 +275,8 @@ describe('registry', () => {
     id: 'c1',
     helpdesk: 'chatwoot',
     baseUrl: sandbox.url,
-    accountId: '1',
-    token: SANDBOX_TOKEN,
+    account: '1',
+    credentials: { token: SANDBOX_TOKEN },
     label: '',
     createdAt: 1,
     updatedAt: 1,
@@ -287,15 +287,15 @@ describe('registry', () => {
     const ok = await testConnection(rec());
     expect(ok).toMatchObject({ ok: true });
     expect(ok.ok && ok.detail).toContain('account 1');
-    expect(await testConnection(rec({ token: 'nope' }))).toMatchObject({ ok: false, code: 'unauthorized', error: expect.stringContaining('401') });
-    expect(await testConnection(rec({ accountId: '2' }))).toMatchObject({ ok: false, code: 'not_found', error: expect.stringContaining('account 2') });
+    expect(await testConnection(rec({ credentials: { token: 'nope' } }))).toMatchObject({ ok: false, code: 'unauthorized', error: expect.stringContaining('401') });
+    expect(await testConnection(rec({ account: '2' }))).toMatchObject({ ok: false, code: 'not_found', error: expect.stringContaining('account 2') });
     expect(await testConnection(rec({ baseUrl: 'ftp://x' }))).toMatchObject({ ok: false, code: 'invalid' });
   });
 
   it('finds the connection for a conversation by helpdesk, origin and account', () => {
     const a = rec({ id: 'a', baseUrl: `${sandbox.url}/`, updatedAt: 1 });
     const b = rec({ id: 'b', updatedAt: 2 });
-    const other = rec({ id: 'o', accountId: '7', updatedAt: 3 });
+    const other = rec({ id: 'o', account: '7', updatedAt: 3 });
     const conversation = { helpdesk: 'chatwoot' as const, origin: sandbox.url, account: '1' };
     expect(findConnection(conversation, [a, other])?.id).toBe('a');
     expect(findConnection(conversation, [a, b, other])?.id).toBe('b'); // newest wins

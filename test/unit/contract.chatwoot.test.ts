@@ -216,7 +216,7 @@ beforeAll(async () => {
   await connector.readStatus('3');
   await connector.reopen('3');
   await connector.unsnooze('2');
-  const test = await testConnection({ helpdesk: 'chatwoot', baseUrl: sandbox.url, accountId: '1', token: SANDBOX_TOKEN }, recordingFetch);
+  const test = await testConnection({ helpdesk: 'chatwoot', baseUrl: sandbox.url, account: '1', credentials: { token: SANDBOX_TOKEN } }, recordingFetch);
   expect(test.ok).toBe(true);
 });
 afterAll(async () => {

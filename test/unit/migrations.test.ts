@@ -4,6 +4,7 @@ import { type LinkRecord, type OutboxRecord } from '../../lib/model/records';
 import { DEFAULT_TICKET_TYPES, type Ticket } from '../../lib/model/domain';
 import { uuidv7 } from '../../lib/model/ids';
 import { Store } from '../../lib/store';
+import { findConnection } from '../../lib/connectors';
 
 /** Every store and index the current schema (BacklineDB) declares. */
 const SCHEMA: Record<string, { keyPath: string; indexes: Record<string, { keyPath: string | string[]; unique: boolean }> }> = {
@@ -103,9 +104,21 @@ function promised<T>(req: IDBRequest<T>): Promise<T> {
  * Builds an old database by hand with raw IndexedDB, following the steps of lib/db.ts up to
  * `version`, and fills it with data a user of that version would have.
  */
+/** A connection as version 3 stored it: Chatwoot's account id and token. */
+const V3_CONNECTION = {
+  id: 'conn-v3',
+  helpdesk: 'chatwoot',
+  baseUrl: 'https://app.chatwoot.com',
+  accountId: ' 1 ',
+  token: 'secret-token-from-v3',
+  label: 'Chatwoot · app.chatwoot.com',
+  createdAt: 1_700_000_000_000,
+  updatedAt: 1_700_000_000_000,
+};
+
 async function createOld(
   name: string,
-  version: 1 | 2,
+  version: 1 | 2 | 3,
   data: { tickets: Ticket[]; links: LinkRecord[]; outbox: OutboxRecord[] },
 ): Promise<void> {
   const open = indexedDB.open(name, version);
@@ -135,10 +148,14 @@ async function createOld(
       tx.objectStore('tickets').createIndex('byType', 'typeId');
       tx.objectStore('outbox').createIndex('byConversation', 'conversationKey');
     }
+    if (version >= 3) {
+      db.createObjectStore('connections', { keyPath: 'id' }).createIndex('byBaseUrl', 'baseUrl');
+      tx.objectStore('connections').put(V3_CONNECTION);
+    }
   };
   const db = await promised(open);
   expect(db.version).toBe(version);
-  expect(Array.from(db.objectStoreNames)).not.toContain('connections');
+  if (version < 3) expect(Array.from(db.objectStoreNames)).not.toContain('connections');
   if (version === 1) expect(Array.from(db.transaction('tickets').objectStore('tickets').indexNames)).not.toContain('byState');
   const tx = db.transaction(['tickets', 'links', 'outbox', 'meta', 'conversations'], 'readwrite');
   for (const t of data.tickets) tx.objectStore('tickets').put(t);
@@ -188,7 +205,7 @@ describe('opening an empty database', () => {
   });
 });
 
-describe.each([1, 2] as const)('migrating from version %i', (from) => {
+describe.each([1, 2, 3] as const)('migrating from version %i', (from) => {
   async function oldFixture() {
     const name = `mig-v${from}-${crypto.randomUUID()}`;
     const ticket = v1Ticket();
@@ -224,18 +241,24 @@ describe.each([1, 2] as const)('migrating from version %i', (from) => {
     expect(await db.get('meta', 'ticketCounter')).toEqual({ key: 'ticketCounter', value: 2 });
     expect(await db.count('ticketTypes')).toBe(DEFAULT_TICKET_TYPES.length);
     expect((await db.get('conversations', CONV_KEY))?.title).toBe('Order #1001');
-    // The store added in v3 is usable.
+    // The connections store (v3) is there; a connection v3 saved has the v4 shape, nothing lost.
+    if (from === 3) {
+      const { accountId: _a, token: _t, ...rest } = V3_CONNECTION;
+      expect(await db.getAll('connections')).toEqual([{ ...rest, account: '1', credentials: { token: 'secret-token-from-v3' } }]);
+    } else {
+      expect(await db.count('connections')).toBe(0);
+    }
     await db.put('connections', {
       id: 'conn-1',
       helpdesk: 'chatwoot',
-      baseUrl: 'https://app.chatwoot.com',
-      accountId: '1',
-      token: 'secret',
+      baseUrl: 'https://support.acme.com',
+      account: '1',
+      credentials: { token: 'secret' },
       label: 'Chatwoot',
       createdAt: 1,
       updatedAt: 1,
     });
-    expect((await db.getFromIndex('connections', 'byBaseUrl', 'https://app.chatwoot.com'))?.id).toBe('conn-1');
+    expect((await db.getFromIndex('connections', 'byBaseUrl', 'https://support.acme.com'))?.id).toBe('conn-1');
   });
 
   it('has the v2 indexes filled from the existing records', async () => {
@@ -248,6 +271,15 @@ describe.each([1, 2] as const)('migrating from version %i', (from) => {
     expect((await db.getAllFromIndex('outbox', 'byConversation', CONV_KEY)).map((o) => o.id)).toEqual([effect.id]);
     // Indexes from v1 still work too.
     expect((await db.getFromIndex('tickets', 'byNumber', 2))?.id).toBe(resolved.id);
+  });
+
+  it('a connection saved by version 3 still serves its conversations and checks its token', async () => {
+    if (from < 3) return;
+    const { name } = await oldFixture();
+    const store = new Store(await openCurrent(name));
+    const [conn] = await store.connectionRecords();
+    expect(findConnection({ helpdesk: 'chatwoot', origin: 'https://app.chatwoot.com', account: '1' }, [conn!])?.id).toBe('conn-v3');
+    expect(conn!.credentials.token).toBe('secret-token-from-v3');
   });
 
   it('the store works on the migrated data: numbering continues, queue and previews see old records', async () => {

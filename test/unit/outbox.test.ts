@@ -43,8 +43,8 @@ async function setup(opts: { token?: string | null } = {}) {
       id: uuidv7(),
       helpdesk: 'chatwoot',
       baseUrl: sandbox.url,
-      accountId: '1',
-      token: opts.token ?? SANDBOX_TOKEN,
+      account: '1',
+      credentials: { token: opts.token ?? SANDBOX_TOKEN },
       label: 'Sandbox',
       createdAt: Date.now(),
       updatedAt: Date.now(),
@@ -223,7 +223,7 @@ describe('failures', () => {
     expect(sandbox.state.requests.length).toBe(before); // permanent: nothing retried on its own
 
     const conn = (await db.getAll('connections'))[0]!;
-    await db.put('connections', { ...conn, token: SANDBOX_TOKEN });
+    await db.put('connections', { ...conn, credentials: { token: SANDBOX_TOKEN } });
     for (const e of failed) expect(await retryEffect(deps(), e.id)).toBe(true);
     expect(await retryEffect(deps(), failed[0]!.id)).toBe(false); // already queued
     expect(await processOutbox(deps())).toMatchObject({ delivered: 2 });

@@ -183,11 +183,11 @@ describe('parseRequest: records have the limits and formats of the forms and the
 
     const connection = (patch: object) => ({
       type: 'admin:saveConnection',
-      payload: { requestId: rid(), connection: { helpdesk: 'chatwoot', baseUrl: 'https://support.example.com', accountId: '1', token: 'tok', ...patch } },
+      payload: { requestId: rid(), connection: { helpdesk: 'chatwoot', baseUrl: 'https://support.example.com', account: '1', credentials: { token: 'tok' }, ...patch } },
     });
-    fine(connection({ label: x(100), token: x(1000) }));
+    fine(connection({ label: x(100), credentials: { token: x(1000) } }));
     rejects(connection({ label: x(101) }), /connection\.label: Keep the label to 100 characters/);
-    rejects(connection({ token: x(1001) }), /connection\.token/);
+    rejects(connection({ credentials: { token: x(1001) } }), /connection\.credentials\.token/);
   });
 
   it('the options page’s form check and the protocol refuse the same types with the same words', () => {

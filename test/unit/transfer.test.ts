@@ -40,7 +40,7 @@ async function populated() {
   await store.addNote({ requestId: uuidv7(), actorId: me.id, ticketId: b.id, body: 'Engineering is on it', crossPost: true });
   await store.changeState({ requestId: uuidv7(), actorId: me.id, ticketId: a.id, baseVersion: 1, stateId: 'in_progress' });
   await store.saveSettings(uuidv7(), { preventReopen: true });
-  await db.put('connections', { id: 'c1', helpdesk: 'chatwoot', baseUrl: 'http://localhost:3000', accountId: '1', token: 'SECRET-TOKEN-123456', label: 'Sandbox', createdAt: 1, updatedAt: 1 });
+  await db.put('connections', { id: 'c1', helpdesk: 'chatwoot', baseUrl: 'http://localhost:3000', account: '1', credentials: { token: 'SECRET-TOKEN-123456' }, label: 'Sandbox', createdAt: 1, updatedAt: 1 });
   await db.put('meta', { key: 'adminPassphrase', value: { algorithm: 'PBKDF2-SHA-256', iterations: 1, salt: 'c2FsdA==', hash: 'SECRETHASH' } });
   return { ...f, me, a, b };
 }
