@@ -9,11 +9,12 @@
  * the requests' schemas.
  */
 import * as v from 'valibot';
+import { HELPDESK_IDS } from './model/helpdesk';
 import type { ChangeSet } from './model/views';
 
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
 const shortText = (max: number) => v.pipe(v.string(), v.maxLength(max));
-const helpdesk = v.picklist(['intercom', 'zendesk', 'freshdesk', 'helpscout', 'front', 'zammad', 'chatwoot', 'freescout', 'hubspot', 'gorgias']);
+const helpdesk = v.picklist(HELPDESK_IDS);
 
 /** A helpdesk conversation as a content script reports it (also inside events and ui:hello). */
 export const PageContextSchema = v.strictObject({
