@@ -24,11 +24,23 @@ const gz = (file) => gzipSync(readFileSync(file)).length / 1024;
 
 // --- Bundle sizes (gzipped KiB) ----------------------------------------------------------------
 record('content script (gzip)', gz(join(ext, 'content-scripts/content.js')), 8, 'KiB');
-const panelHtml = readFileSync(join(ext, 'panel.html'), 'utf8');
-const initial = [...panelHtml.matchAll(/(?:src|href)="\/?([^"]+\.(?:js|css))"/g)].map((m) => m[1]);
-// Modules the panel's entry imports statically (modulepreload links and the entry itself).
+/** The files a page loads before it runs: its entry and the modules it preloads (and their CSS). */
+const initialFiles = (page) => [...readFileSync(join(ext, page), 'utf8').matchAll(/(?:src|href)="\/?([^"]+\.(?:js|css))"/g)].map((m) => m[1]);
+const initial = initialFiles('panel.html');
 const panelInitial = initial.reduce((sum, f) => sum + gz(join(ext, f)), 0);
 record('panel initial JS+CSS (gzip)', panelInitial, 60, 'KiB');
+const optionsInitial = initialFiles('options.html');
+record('options page initial JS+CSS (gzip)', optionsInitial.reduce((sum, f) => sum + gz(join(ext, f)), 0), 60, 'KiB');
+// The background's code must not ship in pages: the passphrase hashing and the import validator
+// are recognised by words only they contain.
+const BACKGROUND_ONLY = ['deriveBits', 'This file cannot be imported', 'this is not a Backline export'];
+for (const f of [...initial, ...optionsInitial].filter((x) => x.endsWith('.js'))) {
+  const found = BACKGROUND_ONLY.filter((w) => readFileSync(join(ext, f), 'utf8').includes(w));
+  if (found.length) {
+    console.error(`${f}, loaded by a page at start, holds background code (${found.join(', ')}).`);
+    process.exit(1);
+  }
+}
 const editorChunk = readdirSync(join(ext, 'chunks')).find((f) => f.startsWith('RichTextEditor'));
 if (!editorChunk || initial.some((f) => f.includes('RichTextEditor'))) {
   console.error('The rich-text editor must be a lazily loaded chunk.');

@@ -8,7 +8,7 @@ import { customHostsFor, baseUrlOrigin } from '../helpdesks/base-url';
 import { type HostSyncResult } from './custom-hosts';
 import { checkNewPassphrase, describeWait, NO_FAILURES, type PassphraseRecord } from '../model/passphrase';
 import { hashPassphrase, recordFailure, throttleWaitMs, verifyPassphrase } from './passphrase';
-import { isPassphraseRecord, toThrottleState } from '../model/passphrase';
+import { isPassphraseRecord, toThrottleState } from '../store/meta';
 import { policyKeys } from '../model/settings';
 import { buildExport, importExport, parseExportText, wipeAll } from '../store/transfer';
 import { computeUsage, listConnections, removeConnection, removeTeammate, removeTicketType, resolveConnection, saveConnection, saveTeammate, saveTicketType, setMe } from '../store/workspace';

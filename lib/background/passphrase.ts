@@ -4,7 +4,8 @@
  * wrong guesses. Pure functions over `crypto.subtle`, so they run in the service worker and in
  * unit tests alike.
  */
-import { isPassphraseRecord, NO_FAILURES, type PassphraseRecord, type ThrottleState } from '../model/passphrase';
+import { isPassphraseRecord } from '../store/meta';
+import { NO_FAILURES, type PassphraseRecord, type ThrottleState } from '../model/passphrase';
 
 /** OWASP's 2023 recommendation for PBKDF2-HMAC-SHA-256. */
 export const PBKDF2_ITERATIONS = 310_000;

@@ -47,24 +47,3 @@ export function describeWait(ms: number): string {
   return `${m} minute${m === 1 ? '' : 's'}`;
 }
 
-/** Runtime guard for a record read back from the database. */
-export function isPassphraseRecord(value: unknown): value is PassphraseRecord {
-  const r = value as Partial<PassphraseRecord> | null;
-  return (
-    !!r &&
-    r.algorithm === 'PBKDF2-SHA-256' &&
-    Number.isSafeInteger(r.iterations) &&
-    (r.iterations ?? 0) >= 1 &&
-    typeof r.salt === 'string' &&
-    typeof r.hash === 'string' &&
-    r.hash.length > 0
-  );
-}
-
-/** Reads a throttle record back from storage, tolerating garbage. */
-export function toThrottleState(value: unknown): ThrottleState {
-  const v = value as Partial<ThrottleState> | null | undefined;
-  const failures = Number.isSafeInteger(v?.failures) && (v?.failures ?? 0) > 0 ? v!.failures! : 0;
-  const lastFailureAt = typeof v?.lastFailureAt === 'number' && Number.isFinite(v.lastFailureAt) ? v.lastFailureAt : 0;
-  return { failures, lastFailureAt };
-}

@@ -3,7 +3,7 @@
  * record written by an older or newer Backline, or by hand, must not pass as the right type).
  * Every read and write of `meta` goes through here.
  */
-import { isPassphraseRecord, toThrottleState, type PassphraseRecord, type ThrottleState } from '../model/passphrase';
+import type { PassphraseRecord, ThrottleState } from '../model/passphrase';
 import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../model/settings';
 import type { StoreEngine, StoreName, Tx } from './engine';
 
@@ -63,3 +63,28 @@ export async function putMeta<K extends MetaKey>(s: StoreEngine, key: K, value: 
 }
 
 export type { StoreName };
+
+// The admin access records' guards live here, with the store that reads them back, and not in
+// lib/model: the options page needs neither (nor anything that names the hashing).
+/** Runtime guard for a record read back from the database. */
+export function isPassphraseRecord(value: unknown): value is PassphraseRecord {
+  const r = value as Partial<PassphraseRecord> | null;
+  return (
+    !!r &&
+    r.algorithm === 'PBKDF2-SHA-256' &&
+    Number.isSafeInteger(r.iterations) &&
+    (r.iterations ?? 0) >= 1 &&
+    typeof r.salt === 'string' &&
+    typeof r.hash === 'string' &&
+    r.hash.length > 0
+  );
+}
+
+/** Reads a throttle record back from storage, tolerating garbage. */
+export function toThrottleState(value: unknown): ThrottleState {
+  const v = value as Partial<ThrottleState> | null | undefined;
+  const failures = Number.isSafeInteger(v?.failures) && (v?.failures ?? 0) > 0 ? v!.failures! : 0;
+  const lastFailureAt = typeof v?.lastFailureAt === 'number' && Number.isFinite(v.lastFailureAt) ? v.lastFailureAt : 0;
+  return { failures, lastFailureAt };
+}
+

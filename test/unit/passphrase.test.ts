@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkNewPassphrase, describeWait, NO_FAILURES } from '../../lib/model/passphrase';
 import { constantTimeEqual, hashPassphrase, MAX_THROTTLE_MS, PBKDF2_ITERATIONS, recordFailure, throttleDelayMs, throttleWaitMs, verifyPassphrase } from '../../lib/background/passphrase';
-import { isPassphraseRecord, toThrottleState } from '../../lib/model/passphrase';
+import { isPassphraseRecord, toThrottleState } from '../../lib/store/meta';
 
 // Fewer iterations keep the suite fast; one test runs the real count.
 const FAST = { iterations: 1_000 };
