@@ -8,7 +8,8 @@ import { type HelpdeskId } from '@/lib/model/helpdesk';
 import { LIMITS } from '@/lib/model/limits';
 import type { ConnectionTest } from '@/lib/protocol-admin';
 import { useOptions } from './context';
-import { Alert, Field, LockedHint, RemoveDialog, Section, useAction, type FieldControlProps } from './ui';
+import { useAction } from '@/components/common/action';
+import { Alert, Field, LockedHint, RemoveDialog, Section, type FieldControlProps, OPTIONS_WRITES } from './ui';
 
 type Editing = null | { connection: ConnectionView | null };
 
@@ -207,7 +208,7 @@ function ConnectionForm(props: { connection: ConnectionView | null; supported: H
   const [credentials, setCredentials] = useState<Record<string, string>>(() => ({ ...(c?.fields ?? {}) }));
   const [label, setLabel] = useState(c?.label ?? '');
   const [result, setResult] = useState<ConnectionTest | null>(null);
-  const { busy, error, setError, run } = useAction();
+  const { busy, error, setError, run } = useAction(OPTIONS_WRITES);
   const first = useRef<HTMLSelectElement>(null);
   useEffect(() => first.current?.focus(), []);
 

@@ -5,7 +5,8 @@ import type { Teammate } from '@/lib/model/records';
 import { LIMITS } from '@/lib/model/limits';
 import { TeammateInput } from '@/lib/model/schemas';
 import { useOptions } from './context';
-import { Alert, Field, LockedHint, RemoveDialog, Section, plural, useAction } from './ui';
+import { useAction } from '@/components/common/action';
+import { Alert, Field, LockedHint, RemoveDialog, Section, plural, OPTIONS_WRITES } from './ui';
 
 type Editing = null | { id: string | null; kind: Teammate['kind'] };
 
@@ -16,7 +17,7 @@ export function Teammates() {
   const unlocked = model.unlocked.value;
   const [editing, setEditing] = useState<Editing>(null);
   const [removing, setRemoving] = useState<Teammate | null>(null);
-  const me = useAction();
+  const me = useAction(OPTIONS_WRITES);
 
   useEffect(() => {
     if (!unlocked) setEditing(null);
@@ -100,7 +101,7 @@ function TeammateForm(props: { teammate?: Teammate; kind: Teammate['kind']; onCl
   const model = useOptions();
   const [name, setName] = useState(props.teammate?.name ?? '');
   const [email, setEmail] = useState(props.teammate?.email ?? '');
-  const { busy, error, setError, run } = useAction();
+  const { busy, error, setError, run } = useAction(OPTIONS_WRITES);
   const input = useRef<HTMLInputElement>(null);
   const team = props.kind === 'team';
   useEffect(() => input.current?.focus(), []);

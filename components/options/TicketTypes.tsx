@@ -6,7 +6,8 @@ import { isBacklineError } from '@/lib/model/errors';
 import { newRequestId } from '@/lib/model/ids';
 import { LIMITS, safeColor } from '@/lib/model/limits';
 import { useOptions } from './context';
-import { Alert, ConfirmDialog, Field, LockedHint, RemoveDialog, Section, plural, useAction } from './ui';
+import { useAction } from '@/components/common/action';
+import { Alert, ConfirmDialog, Field, LockedHint, RemoveDialog, Section, plural, OPTIONS_WRITES } from './ui';
 
 const CATEGORY_LABELS: Record<TicketKind, string> = { backoffice: 'Back-office', customer: 'Customer', tracker: 'Tracker' };
 const STATE_CATEGORY_LABELS = Object.fromEntries(DEFAULT_STATES.map((s) => [s.category, s.label])) as Record<StateCategory, string>;
@@ -22,7 +23,7 @@ export function TicketTypes() {
   const unlocked = model.unlocked.value;
   const [editing, setEditing] = useState<Editing>(null);
   const [removing, setRemoving] = useState<TicketType | null>(null);
-  const restore = useAction();
+  const restore = useAction(OPTIONS_WRITES);
   const addButton = useRef<HTMLButtonElement>(null);
 
   // Locking (here or in another tab) closes the editor: nothing could be saved anyway.
@@ -228,7 +229,7 @@ function TypeEditor(props: { type?: TicketType; usage: TypeUsage; startWithAttri
   const [attrError, setAttrError] = useState('');
   const [stateError, setStateError] = useState('');
   const [confirmRemove, setConfirmRemove] = useState<number | null>(null);
-  const { busy, error, setError, run } = useAction();
+  const { busy, error, setError, run } = useAction(OPTIONS_WRITES);
   const nameInput = useRef<HTMLInputElement>(null);
   const attrNameInput = useRef<HTMLInputElement>(null);
   const usage = props.usage;

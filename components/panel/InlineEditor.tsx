@@ -12,7 +12,8 @@ import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Ticket } from '@/lib/model/domain';
 import { usePanel } from './context';
-import { TimeAgo, useAction } from './ui';
+import { useAction } from '@/components/common/action';
+import { TimeAgo, PANEL_WRITES } from './ui';
 
 /** What the background said about someone else's change to the same field. */
 export interface FieldConflict {
@@ -72,7 +73,7 @@ type Mode = 'view' | 'editing' | 'saving' | 'conflict';
 
 export function InlineEditor(props: InlineEditorProps) {
   const model = usePanel();
-  const { run } = useAction();
+  const { run } = useAction(PANEL_WRITES);
   const [mode, setModeState] = useState<Mode>('view');
   // Event handlers read the mode from a ref: the blur that closing the control causes arrives
   // before the closed state renders, and must see that the editor is no longer editing.

@@ -2,7 +2,8 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { request } from '@/lib/client';
 import { formatTicketNumber } from '@/lib/model/domain';
 import { usePanel } from './context';
-import { KindIcon, StateBadge, useAction } from './ui';
+import { useAction } from '@/components/common/action';
+import { KindIcon, StateBadge, PANEL_WRITES } from './ui';
 import { useTicketSearch } from './useTicketSearch';
 
 /** "Link existing ticket": find a ticket by ID or title words and link it to this conversation. */
@@ -10,7 +11,7 @@ export function LinkExisting() {
   const model = usePanel();
   const [query, setQuery] = useState('');
   const { results, error } = useTicketSearch({ text: query.trim() || undefined, limit: 50 }, [query, model.revision.value]);
-  const { run } = useAction();
+  const { run } = useAction(PANEL_WRITES);
   const input = useRef<HTMLInputElement>(null);
   const linkedIds = new Set(model.conversation.value?.linked.map((s) => s.ticket.id));
 

@@ -3,12 +3,13 @@ import { HELPDESK_NAMES } from '@/lib/helpdesks';
 import type { Ticket } from '@/lib/model/domain';
 import type { LinkView } from '@/lib/model/views';
 import { usePanel } from './context';
-import { CONVERSATION_STATUS_LABELS, KindIcon, useAction } from './ui';
+import { useAction } from '@/components/common/action';
+import { CONVERSATION_STATUS_LABELS, KindIcon, PANEL_WRITES } from './ui';
 
 /** Linked conversations and customer tickets, with their last known status and a preview. */
 export function Links({ ticket, links }: { ticket: Ticket; links: LinkView[] }) {
   const model = usePanel();
-  const { run } = useAction();
+  const { run } = useAction(PANEL_WRITES);
   return (
     <section aria-label="Links" class="links">
       <h2 class="section-title">Links</h2>

@@ -5,7 +5,8 @@ import { isBlankRichText } from '@/lib/model/rich-text';
 import { AttributeInput } from './AttributeInput';
 import { usePanel } from './context';
 import { LazyRichTextEditor } from './LazyRichTextEditor';
-import { useAction } from './ui';
+import { useAction } from '@/components/common/action';
+import { PANEL_WRITES } from './ui';
 
 /** The "New back-office ticket" form: created in Submitted and linked to the open conversation. */
 export function NewTicket() {
@@ -27,7 +28,7 @@ export function NewTicket() {
   }, [known?.customerName, known?.company]);
   const [values, setValues] = useState<Record<string, string>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const { busy, run } = useAction();
+  const { busy, run } = useAction(PANEL_WRITES);
   const titleRef = useRef<HTMLInputElement>(null);
   const type = types.find((t) => t.id === typeId);
 

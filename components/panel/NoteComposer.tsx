@@ -2,7 +2,8 @@ import { useRef, useState } from 'preact/hooks';
 import { request } from '@/lib/client';
 import { checkNote, MAX_NOTE_LENGTH } from '@/lib/model/domain';
 import { usePanel } from './context';
-import { useAction } from './ui';
+import { useAction } from '@/components/common/action';
+import { PANEL_WRITES } from './ui';
 
 const isMac = /Mac|iPhone|iPad/.test(navigator.platform);
 
@@ -14,7 +15,7 @@ export function NoteComposer({ ticketId, linkCount }: { ticketId: string; linkCo
   const model = usePanel();
   const [body, setBody] = useState('');
   const [problem, setProblem] = useState('');
-  const { busy, run } = useAction();
+  const { busy, run } = useAction(PANEL_WRITES);
   const area = useRef<HTMLTextAreaElement>(null);
 
   const post = (crossPost: boolean) => {

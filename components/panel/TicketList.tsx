@@ -2,7 +2,8 @@ import { request } from '@/lib/client';
 import { formatTicketNumber } from '@/lib/model/domain';
 import type { TicketSummary } from '@/lib/model/views';
 import { usePanel } from './context';
-import { KindIcon, StateBadge, TimeAgo, useAction } from './ui';
+import { useAction } from '@/components/common/action';
+import { KindIcon, StateBadge, TimeAgo, PANEL_WRITES } from './ui';
 
 /**
  * A list of tickets: kind icon, #ID, title, state and the last note or update. With
@@ -10,7 +11,7 @@ import { KindIcon, StateBadge, TimeAgo, useAction } from './ui';
  */
 export function TicketList({ items, unlinkFrom }: { items: TicketSummary[]; unlinkFrom?: string | null }) {
   const model = usePanel();
-  const { run } = useAction();
+  const { run } = useAction(PANEL_WRITES);
   const types = new Map(model.catalog.value?.types.map((t) => [t.id, t]));
   return (
     <ul class="tickets">

@@ -14,7 +14,8 @@ import { Links } from './Links';
 import { NoteComposer } from './NoteComposer';
 import { StateMenu } from './StateMenu';
 import { TrackerDialog } from './TrackerDialog';
-import { KindIcon, TimeAgo, useAction } from './ui';
+import { useAction } from '@/components/common/action';
+import { KindIcon, TimeAgo, PANEL_WRITES } from './ui';
 
 /** True when `a` is a later record of the same ticket than `b` (or the same). */
 function isNewer(a: Ticket, b: Ticket): boolean {
@@ -59,7 +60,7 @@ function conflictOf(e: unknown, field: string): FieldConflict | null {
 export function TicketView({ ticketId }: { ticketId: string }) {
   const model = usePanel();
   const { view, missing, reload, apply } = useTicket(ticketId);
-  const { run } = useAction();
+  const { run } = useAction(PANEL_WRITES);
   const [trackerTarget, setTrackerTarget] = useState<StateDef | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
 
@@ -410,7 +411,7 @@ function Activity(props: { activity: ActivityRecord[]; effects: OutboxRecord[]; 
   const effectsBySource = new Map<string, OutboxRecord[]>();
   for (const e of props.effects) effectsBySource.set(e.sourceActivityId, [...(effectsBySource.get(e.sourceActivityId) ?? []), e]);
   const items = [...props.activity].sort((a, b) => b.id.localeCompare(a.id));
-  const { run } = useAction();
+  const { run } = useAction(PANEL_WRITES);
 
   return (
     <section aria-label="Activity" class="activity">

@@ -1,8 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { signal } from '@preact/signals';
-import { useRef, useState } from 'preact/hooks';
 import { TICKET_KIND_LABELS, type TicketKind } from '@/lib/model/domain';
-import { createActionIds } from '@/lib/client';
+import type { ActionOptions } from '@/components/common/action';
 import type { ConversationStatus } from '@/lib/model/helpdesk';
 import { dockAllowsAction } from './visibility';
 
@@ -69,40 +68,10 @@ export function TimeAgo({ at }: { at: number }) {
 }
 
 /**
- * Runs a user action's write with its request id, and guards against double submission.
- *
- * `run(key, fn)`: `key` says what the action is (what the agent typed and chose). When the action
- * failed (`fn` threw; the input stays on screen) and the agent does the same action again, it
- * gets the same request id, so if the first attempt was saved after all (the background stopped
- * before it answered), the store applies it once. A success, or another key, means a new id.
- * `run(fn)`: an action that is never "the same again"; a new id each time. Within one attempt,
- * `request()` resends with the same id when the background does not answer.
+ * How the panel runs writes (../common/action.ts): nothing is written while the page covers or
+ * hides the docked panel (./visibility.ts), and a failure is thrown for the caller to show.
  */
-export function useAction() {
-  const [busy, setBusy] = useState(false);
-  const busyRef = useRef(false);
-  const [ids] = useState(createActionIds);
-  function run<T>(fn: (requestId: string) => Promise<T>): Promise<T | undefined>;
-  function run<T>(key: string, fn: (requestId: string) => Promise<T>): Promise<T | undefined>;
-  async function run<T>(keyOrFn: string | ((requestId: string) => Promise<T>), action?: (requestId: string) => Promise<T>): Promise<T | undefined> {
-    const [key, fn] = typeof keyOrFn === 'string' ? [keyOrFn, action!] : [undefined, keyOrFn];
-    if (busyRef.current) return undefined;
-    busyRef.current = true;
-    setBusy(true);
-    const requestId = ids.begin(key);
-    try {
-      // Nothing is written while the page covers or hides the docked panel (./visibility.ts).
-      if (!(await dockAllowsAction())) return undefined;
-      const result = await fn(requestId);
-      ids.succeeded(requestId);
-      return result;
-    } finally {
-      busyRef.current = false;
-      setBusy(false);
-    }
-  }
-  return { busy, run };
-}
+export const PANEL_WRITES: ActionOptions = { guard: dockAllowsAction, errors: 'throw' };
 
 export function Section({ label, children, class: cls }: { label: string; children: ComponentChildren; class?: string }) {
   return (
