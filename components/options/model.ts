@@ -1,13 +1,13 @@
 /**
- * The options page's state: one model created at start-up and provided through context.
+ * The options page's state: one model (createModel) made at start-up and provided through context.
  * It keeps the admin status and the workspace lists fresh: every change event from the
  * background (another options tab, a panel, an enterprise policy update) re-reads them.
  */
-import { computed, signal } from '@preact/signals';
+import { computed, createModel, signal, type ReadonlySignal } from '@preact/signals';
 import { onBackgroundEvent, request } from '@/lib/client';
 import type { AdminStatus, Workspace } from '@/lib/protocol-admin';
 
-export function createOptionsModel() {
+export const OptionsModel = createModel(() => {
   const status = signal<AdminStatus | null>(null);
   const workspace = signal<Workspace | null>(null);
   const loadError = signal('');
@@ -51,12 +51,12 @@ export function createOptionsModel() {
   }
 
   return {
-    status: computed(() => status.value),
-    workspace: computed(() => workspace.value),
+    status: status as ReadonlySignal<AdminStatus | null>,
+    workspace: workspace as ReadonlySignal<Workspace | null>,
     /** Admin settings unlocked on this browser: admin-only controls are enabled. */
     unlocked: computed(() => status.value?.unlocked === true),
-    loadError: computed(() => loadError.value),
-    announcement: computed(() => announcement.value),
+    loadError: loadError as ReadonlySignal<string>,
+    announcement: announcement as ReadonlySignal<string>,
     start,
     refreshStatus,
     refreshWorkspace,
@@ -69,6 +69,6 @@ export function createOptionsModel() {
       queueMicrotask(() => (announcement.value = message));
     },
   };
-}
+});
 
-export type OptionsModel = ReturnType<typeof createOptionsModel>;
+export type OptionsModel = InstanceType<typeof OptionsModel>;
