@@ -1,11 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { request } from '@/lib/client';
-import type { ActivityRecord, OutboxRecord } from '@/lib/model/records';
 import { formatAttribute, formatTicketNumber, SHARING_LABELS, type AttributeDef, type AttributeValue, type SharingBehavior, type StateDef, type Ticket } from '@/lib/model/domain';
-import { ALREADY_OPEN, isRetryable } from '@/lib/model/activity';
 import { isBacklineError } from '@/lib/model/errors';
 import { isBlankRichText, sanitizeRichText } from '@/lib/model/rich-text';
 import type { StaleDetails, TicketChanges, TicketView as TicketViewData } from '@/lib/model/views';
+import { ActivityTimeline } from './ActivityTimeline';
 import { AttributeInput, toInputValue } from './AttributeInput';
 import { usePanel } from './context';
 import { InlineEditor, type FieldConflict, type SaveOutcome } from './InlineEditor';
@@ -236,7 +235,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
             </section>
           )}
           <NoteComposer ticketId={ticket.id} linkCount={view.links.length} />
-          <Activity activity={view.activity} effects={view.effects} states={states} />
+          <ActivityTimeline activity={view.activity} effects={view.effects} type={type} />
         </div>
         <aside class="ticket-side" aria-label="Details">
           <Links ticket={ticket} links={view.links} />
@@ -394,109 +393,4 @@ function Description(props: { ticket: Ticket; save: SaveEdit }) {
       />
     </div>
   );
-}
-
-const EFFECT_OUTCOME_LABELS: Record<OutboxRecord['status'], string> = {
-  queued: 'Queued',
-  delivered: 'Delivered',
-  failed: 'Failed',
-  skipped: 'Not sent',
-};
-
-/** Notes, state changes, edits and what happened in the linked conversations, newest first. */
-function Activity(props: { activity: ActivityRecord[]; effects: OutboxRecord[]; states: StateDef[] }) {
-  const model = usePanel();
-  const people = new Map(model.catalog.value?.teammates.map((t) => [t.id, t.name]));
-  const label = (id: string) => props.states.find((s) => s.id === id)?.label ?? id;
-  const effectsBySource = new Map<string, OutboxRecord[]>();
-  for (const e of props.effects) effectsBySource.set(e.sourceActivityId, [...(effectsBySource.get(e.sourceActivityId) ?? []), e]);
-  const items = [...props.activity].sort((a, b) => b.id.localeCompare(a.id));
-  const { run } = useAction(PANEL_WRITES);
-
-  return (
-    <section aria-label="Activity" class="activity">
-      <h2 class="section-title">Activity</h2>
-      <ol class="activity-list">
-        {items.flatMap((a) => {
-          const who = people.get(a.actorId) ?? 'Someone';
-          const effectItems = (effectsBySource.get(a.id) ?? []).map((e) => (
-            <li key={e.id} class={`activity-item effect effect-${e.status}`}>
-              <span class="muted small">
-                {e.kind === 'note' ? 'Internal note' : 'Reopen'} in {conversationLabel(e.conversationKey)}:{' '}
-              </span>
-              {e.lastError === ALREADY_OPEN ? (
-                <strong>Not needed, already open</strong>
-              ) : (
-                <>
-                  <strong>{EFFECT_OUTCOME_LABELS[e.status]}</strong>
-                  {e.lastError && <span class="small"> — {e.lastError}</span>}
-                </>
-              )}
-              {isRetryable(e) && (
-                <button
-                  type="button"
-                  class="small"
-                  onClick={() =>
-                    run(async () => {
-                      await request('ui:retryEffect', { effectId: e.id }).catch((err: Error) => model.showError(err.message));
-                    })
-                  }
-                >
-                  Retry
-                </button>
-              )}
-            </li>
-          ));
-          return [
-            <li key={a.id} class={`activity-item activity-${a.type}`}>
-              <div class="activity-meta muted small">
-                <strong>{who}</strong> · <TimeAgo at={a.at} />
-                {a.type === 'note' && a.crossPosted && <span class="badge cross">Cross-posted</span>}
-              </div>
-              <div class="activity-text">{describe(a, label, people)}</div>
-            </li>,
-            ...effectItems,
-          ];
-        })}
-      </ol>
-    </section>
-  );
-}
-
-function describe(a: ActivityRecord, label: (id: string) => string, people: Map<string, string>) {
-  switch (a.type) {
-    case 'created':
-      return 'Created the ticket';
-    case 'note':
-      return <p class="note-body">{a.body}</p>;
-    case 'state':
-      return (
-        <>
-          Changed state from <strong>{label(a.from)}</strong> to <strong>{label(a.to)}</strong>
-          {!a.reopens && ' (linked conversations not reopened)'}
-        </>
-      );
-    case 'attribute':
-      return a.field === 'description' ? (
-        'Edited the description'
-      ) : (
-        <>
-          Changed {a.label} {a.from && a.from !== '—' ? <>from “{a.from}” </> : null}to “{a.to || '—'}”
-        </>
-      );
-    case 'assignment':
-      return a.to ? `Assigned to ${people.get(a.to) ?? 'someone'}` : 'Removed the assignee';
-    case 'link':
-      return `Linked ${a.title || 'a conversation'}`;
-    case 'unlink':
-      return `Unlinked ${a.title || 'a conversation'}`;
-  }
-}
-
-/** "Chatwoot conversation #3" from a conversation key. */
-export function conversationLabel(key: string): string {
-  const [helpdesk, ...rest] = key.split(':');
-  const id = decodeURIComponent(rest.at(-1) ?? '');
-  const name = helpdesk ? helpdesk[0]!.toUpperCase() + helpdesk.slice(1) : 'Helpdesk';
-  return `${name} #${id}`;
 }
