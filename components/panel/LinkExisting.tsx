@@ -1,16 +1,19 @@
-import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useModel } from '@preact/signals';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import { request } from '@/lib/client';
 import { formatTicketNumber } from '@/lib/model/domain';
 import { usePanel } from './context';
+import { TicketSearch } from './search';
 import { useAction } from '@/components/common/action';
 import { KindIcon, StateBadge, PANEL_WRITES } from './ui';
-import { useTicketSearch } from './useTicketSearch';
 
 /** "Link existing ticket": find a ticket by ID or title words and link it to this conversation. */
 export function LinkExisting() {
   const model = usePanel();
-  const [query, setQuery] = useState('');
-  const { results, error } = useTicketSearch({ text: query.trim() || undefined, limit: 50 }, [query, model.revision.value]);
+  const search = useModel(() => new TicketSearch(model.revision, 50));
+  const query = search.filters.value.text;
+  const results = search.results.value;
+  const error = search.error.value;
   const { run } = useAction(PANEL_WRITES);
   const input = useRef<HTMLInputElement>(null);
   const linkedIds = new Set(model.conversation.value?.linked.map((s) => s.ticket.id));
@@ -32,7 +35,7 @@ export function LinkExisting() {
         aria-label="Find ticket"
         placeholder="Ticket ID or words of the title"
         value={query}
-        onInput={(e) => setQuery(e.currentTarget.value)}
+        onInput={(e) => search.filter({ text: e.currentTarget.value })}
         onKeyDown={(e) => e.key === 'Escape' && model.navigate({ name: 'conversation' })}
       />
       <section aria-label="Matching tickets">

@@ -1,28 +1,19 @@
-import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useModel } from '@preact/signals';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import { usePanel } from './context';
+import { TicketSearch } from './search';
 import { TicketList } from './TicketList';
-import { useTicketSearch } from './useTicketSearch';
 
 /** The team's queue: every ticket, searchable and filtered by state, type and assignee. */
 export function Queue() {
   const model = usePanel();
   const catalog = model.catalog.value;
-  const [text, setText] = useState('');
-  const [stateId, setStateId] = useState('');
-  const [typeId, setTypeId] = useState('');
-  const [assignee, setAssignee] = useState('');
-  const search = useRef<HTMLInputElement>(null);
-  useLayoutEffect(() => search.current?.focus(), []);
-  const { results: items, error } = useTicketSearch(
-    {
-      text: text.trim() || undefined,
-      stateId: stateId || undefined,
-      typeId: typeId || undefined,
-      assigneeId: assignee === '' ? undefined : assignee === 'none' ? null : assignee,
-      limit: 200,
-    },
-    [text, stateId, typeId, assignee, model.revision.value],
-  );
+  const search = useModel(() => new TicketSearch(model.revision, 200));
+  const { text, stateId, typeId, assignee } = search.filters.value;
+  const items = search.results.value;
+  const error = search.error.value;
+  const input = useRef<HTMLInputElement>(null);
+  useLayoutEffect(() => input.current?.focus(), []);
 
   const states = new Map<string, string>();
   for (const t of catalog?.types ?? []) for (const s of t.states) states.set(s.id, s.label);
@@ -37,16 +28,16 @@ export function Queue() {
         <h1>All tickets</h1>
       </header>
       <input
-        ref={search}
+        ref={input}
         type="search"
         aria-label="Search tickets"
         placeholder="Ticket ID or words of the title"
         value={text}
-        onInput={(e) => setText(e.currentTarget.value)}
+        onInput={(e) => search.filter({ text: e.currentTarget.value })}
         onKeyDown={(e) => e.key === 'Escape' && model.navigate({ name: 'conversation' })}
       />
       <div class="filters" role="group" aria-label="Filters">
-        <select aria-label="Filter by state" value={stateId} onChange={(e) => setStateId(e.currentTarget.value)}>
+        <select aria-label="Filter by state" value={stateId} onChange={(e) => search.filter({ stateId: e.currentTarget.value })}>
           <option value="">Any state</option>
           {[...states].map(([id, label]) => (
             <option key={id} value={id}>
@@ -54,7 +45,7 @@ export function Queue() {
             </option>
           ))}
         </select>
-        <select aria-label="Filter by type" value={typeId} onChange={(e) => setTypeId(e.currentTarget.value)}>
+        <select aria-label="Filter by type" value={typeId} onChange={(e) => search.filter({ typeId: e.currentTarget.value })}>
           <option value="">Any type</option>
           {catalog?.types.map((t) => (
             <option key={t.id} value={t.id}>
@@ -62,7 +53,7 @@ export function Queue() {
             </option>
           ))}
         </select>
-        <select aria-label="Filter by assignee" value={assignee} onChange={(e) => setAssignee(e.currentTarget.value)}>
+        <select aria-label="Filter by assignee" value={assignee} onChange={(e) => search.filter({ assignee: e.currentTarget.value })}>
           <option value="">Anyone</option>
           <option value="none">Unassigned</option>
           {catalog?.teammates.map((t) => (

@@ -1,65 +1,25 @@
+import { useModel } from '@preact/signals';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { request } from '@/lib/client';
 import { formatAttribute, formatTicketNumber, SHARING_LABELS, type AttributeDef, type AttributeValue, type SharingBehavior, type StateDef, type Ticket } from '@/lib/model/domain';
-import { isBacklineError } from '@/lib/model/errors';
 import { isBlankRichText, sanitizeRichText } from '@/lib/model/rich-text';
-import type { StaleDetails, TicketChanges, TicketView as TicketViewData } from '@/lib/model/views';
+import type { TicketChanges } from '@/lib/model/views';
 import { ActivityTimeline } from './ActivityTimeline';
 import { AttributeInput, toInputValue } from './AttributeInput';
 import { usePanel } from './context';
-import { InlineEditor, type FieldConflict, type SaveOutcome } from './InlineEditor';
+import { InlineEditor, type SaveOutcome } from './InlineEditor';
 import { LazyRichTextEditor } from './LazyRichTextEditor';
 import { Links } from './Links';
 import { NoteComposer } from './NoteComposer';
 import { StateMenu } from './StateMenu';
 import { TrackerDialog } from './TrackerDialog';
-import { useAction } from '@/components/common/action';
-import { KindIcon, TimeAgo, PANEL_WRITES } from './ui';
-
-/** True when `a` is a later record of the same ticket than `b` (or the same). */
-function isNewer(a: Ticket, b: Ticket): boolean {
-  return a.version > b.version || (a.version === b.version && a.updatedAt >= b.updatedAt);
-}
-
-/**
- * Loads a ticket and re-reads it whenever the background reports a change. `apply` shows a
- * ticket a write returned (or a refusal reported) at once, without waiting for that re-read:
- * the re-read may be late, or fail when it meets a stopping service worker.
- */
-function useTicket(ticketId: string) {
-  const model = usePanel();
-  const [view, setView] = useState<TicketViewData | null>(null);
-  const [missing, setMissing] = useState('');
-  const reload = async () => {
-    try {
-      const next = await request('ui:ticketView', { ticketId });
-      // A re-read that began before a write the panel already applied must not undo it on screen.
-      setView((v) => (v && v.ticket.id === next.ticket.id && !isNewer(next.ticket, v.ticket) ? { ...next, ticket: v.ticket } : next));
-    } catch (e) {
-      if (isBacklineError(e) && e.code === 'not_found') setMissing(e.message);
-      else model.showError((e as Error).message);
-    }
-  };
-  const apply = (ticket: Ticket) => setView((v) => (v && v.ticket.id === ticket.id && isNewer(ticket, v.ticket) ? { ...v, ticket } : v));
-  useEffect(() => {
-    void reload();
-  }, [ticketId, model.revision.value]);
-  return { view, missing, reload, apply };
-}
-
-/** What a `stale` refusal says about `field`, when it carries the ticket as saved now. */
-function conflictOf(e: unknown, field: string): FieldConflict | null {
-  if (!isBacklineError(e) || e.code !== 'stale') return null;
-  const details = e.details as Partial<StaleDetails> | undefined;
-  if (!details?.ticket) return null;
-  const about = details.conflicts?.find((c) => c.field === field);
-  return { ticket: details.ticket, actorId: about?.actorId ?? null, at: about?.at ?? null, message: e.message };
-}
+import { TicketModel } from './ticket';
+import { KindIcon, TimeAgo } from './ui';
 
 export function TicketView({ ticketId }: { ticketId: string }) {
   const model = usePanel();
-  const { view, missing, reload, apply } = useTicket(ticketId);
-  const { run } = useAction(PANEL_WRITES);
+  const ticketModel = useModel(() => new TicketModel(model, ticketId));
+  const view = ticketModel.view.value;
+  const missing = ticketModel.missing.value;
   const [trackerTarget, setTrackerTarget] = useState<StateDef | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
 
@@ -80,51 +40,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
   if (!view) return <p class="muted view">Loading ticket…</p>;
   const { ticket, type } = view;
   const states = type?.states ?? [];
-
-  /**
-   * Saves an edit of `field` made against `baseVersion` and shows the saved ticket at once. A
-   * refusal because someone else changed the field comes back as a conflict for the editor to
-   * show. Other failures are shown as errors and thrown, so that `run` keeps the action's request
-   * id: saving the same edit again is the same action (the first attempt may have been saved).
-   */
-  const saveEdit = async (field: string, what: string, changes: TicketChanges, baseVersion: number, requestId: string): Promise<SaveOutcome> => {
-    try {
-      apply(await request('ui:updateTicket', { requestId, ticketId, baseVersion, changes }));
-      model.announce(`${what} saved.`);
-      return { ok: true };
-    } catch (e) {
-      const conflict = conflictOf(e, field);
-      if (conflict) {
-        apply(conflict.ticket);
-        return { ok: false, conflict };
-      }
-      model.showError((e as Error).message);
-      if (isBacklineError(e) && e.code === 'stale') await reload();
-      throw e;
-    }
-  };
-
-  /** A choice that saves at once (a select): made against the version on screen. */
-  const saveNow = (field: string, what: string, changes: TicketChanges) =>
-    run(`update ${ticketId} ${JSON.stringify(changes)}`, async (requestId) => {
-      const outcome = await saveEdit(field, what, changes, ticket.version, requestId);
-      // The select shows the saved value again; the agent is told why theirs was not saved.
-      if (!outcome.ok && outcome.conflict) model.showError(outcome.conflict.message);
-    }).catch(() => {
-      /* shown by saveEdit */
-    });
-
-  // The key leaves out the version: a first attempt that was saved after all has moved it on.
-  const changeState = (state: StateDef, propagation?: { conversationKey: string; note: boolean; reopen: boolean }[]) =>
-    run(`state ${ticketId} ${state.id} ${JSON.stringify(propagation ?? null)}`, async (requestId) => {
-      apply(await request('ui:changeState', { requestId, ticketId, baseVersion: ticket.version, stateId: state.id, propagation }));
-      model.announce(`State changed to ${state.label}.`);
-    }).catch(async (e: Error) => {
-      model.showError(e.message);
-      const conflict = conflictOf(e, 'stateId');
-      if (conflict) apply(conflict.ticket);
-      else if (isBacklineError(e) && e.code === 'stale') await reload();
-    });
+  const { saveEdit, saveNow, changeState } = ticketModel;
 
   const customAttributes = (type?.attributes ?? []).filter((a) => !a.archived);
   const teammates = model.catalog.value?.teammates ?? [];
