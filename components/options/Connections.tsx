@@ -10,8 +10,8 @@ import { type HelpdeskId } from '@/lib/model/helpdesk';
 import { LIMITS } from '@/lib/model/limits';
 import type { ConnectionTest } from '@/lib/protocol-admin';
 import { useOptions } from './context';
-import { ListEditing, ListEditor } from './ListEditor';
-import { Alert, Field, LockedHint, RemoveDialog, Section, type FieldControlProps, OPTIONS_WRITES } from './ui';
+import { EditorForm, ListEditing, ListEditor } from './ListEditor';
+import { Field, LockedHint, RemoveDialog, Section, type FieldControlProps, OPTIONS_WRITES } from './ui';
 
 /**
  * Asks the browser for access to a self-hosted helpdesk's origin. Must run inside the click or
@@ -296,14 +296,18 @@ function ConnectionForm(props: { connection: ConnectionView | null; supported: H
   useEffect(() => first.current?.focus(), []);
 
   return (
-    <form
-      class="editor"
-      onSubmit={(e) => {
-        e.preventDefault();
-        draft.save();
-      }}
-      noValidate
-      aria-label={c ? `Edit connection ${c.label}` : 'New connection'}
+    <EditorForm
+      label={c ? `Edit connection ${c.label}` : 'New connection'}
+      save="Save connection"
+      busy={busy}
+      error={result && !result.ok ? `The check failed: ${result.error}` : draft.error.value}
+      onSave={() => draft.save()}
+      onCancel={() => props.onClose()}
+      buttons={
+        <button type="button" disabled={busy} onClick={() => draft.check()}>
+          Check connection
+        </button>
+      }
     >
       <div class="grid-2">
         <label class="field">
@@ -377,19 +381,7 @@ function ConnectionForm(props: { connection: ConnectionView | null; supported: H
           Activity says so.
         </p>
       )}
-      <Alert message={result && !result.ok ? `The check failed: ${result.error}` : draft.error.value} />
-      <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>
-          Save connection
-        </button>
-        <button type="button" disabled={busy} onClick={() => draft.check()}>
-          Check connection
-        </button>
-        <button type="button" onClick={() => props.onClose()}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </EditorForm>
   );
 }
 

@@ -6,6 +6,7 @@
 import { createModel, effect, signal, type ReadonlySignal } from '@preact/signals';
 import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
+import { Alert } from './ui';
 
 /** The open editor: an item's (by key), or a new item's (key null; `mode` says which kind). */
 export interface Editing {
@@ -182,4 +183,44 @@ export function ListEditor<T>(props: ListEditorProps<T>) {
 /** Its children in a div of class `class`, or as they are without one. */
 function Box(props: { class?: string; children: ComponentChildren }) {
   return props.class ? <div class={props.class}>{props.children}</div> : <>{props.children}</>;
+}
+
+/**
+ * A list's editor: a form (named `label`) with its fields, what went wrong, and Save (disabled
+ * while saving), any other buttons, and Cancel.
+ */
+export function EditorForm(props: {
+  label: string;
+  save: string;
+  busy: boolean;
+  error: string;
+  onSave(): void;
+  onCancel(): void;
+  /** Buttons between Save and Cancel. */
+  buttons?: ComponentChildren;
+  children: ComponentChildren;
+}) {
+  return (
+    <form
+      class="editor"
+      aria-label={props.label}
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        props.onSave();
+      }}
+    >
+      {props.children}
+      <Alert message={props.error} />
+      <div class="actions">
+        <button type="submit" class="primary" disabled={props.busy}>
+          {props.save}
+        </button>
+        {props.buttons}
+        <button type="button" onClick={props.onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
 }

@@ -6,7 +6,7 @@ import type { Teammate } from '@/lib/model/records';
 import { LIMITS } from '@/lib/model/limits';
 import { TeammateInput } from '@/lib/model/schemas';
 import { useOptions } from './context';
-import { ListEditing, ListEditor } from './ListEditor';
+import { EditorForm, ListEditing, ListEditor } from './ListEditor';
 import { useAction } from '@/components/common/action';
 import { Alert, Field, LockedHint, RemoveDialog, Section, plural, OPTIONS_WRITES } from './ui';
 
@@ -92,8 +92,7 @@ function TeammateForm(props: { teammate?: Teammate; kind: Teammate['kind']; onCl
   const team = props.kind === 'team';
   useEffect(() => input.current?.focus(), []);
 
-  const submit = (e: Event) => {
-    e.preventDefault();
+  const submit = () => {
     const teammate = { id: props.teammate?.id, name, email: team ? '' : email, kind: props.kind };
     // The schema the background checks with too: a problem is said here, before sending.
     const check = v.safeParse(TeammateInput, teammate);
@@ -110,7 +109,14 @@ function TeammateForm(props: { teammate?: Teammate; kind: Teammate['kind']; onCl
   };
 
   return (
-    <form class="editor" onSubmit={submit} noValidate aria-label={props.teammate ? `Edit ${props.teammate.name}` : team ? 'New team' : 'New teammate'}>
+    <EditorForm
+      label={props.teammate ? `Edit ${props.teammate.name}` : team ? 'New team' : 'New teammate'}
+      save={team ? 'Save team' : 'Save teammate'}
+      busy={busy}
+      error={error}
+      onSave={submit}
+      onCancel={() => props.onClose()}
+    >
       <div class="grid-2">
         <label class="field">
           <span>{team ? 'Team name' : 'Teammate name'}</span>
@@ -123,16 +129,7 @@ function TeammateForm(props: { teammate?: Teammate; kind: Teammate['kind']; onCl
           </label>
         )}
       </div>
-      <Alert message={error} />
-      <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>
-          {team ? 'Save team' : 'Save teammate'}
-        </button>
-        <button type="button" onClick={() => props.onClose()}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </EditorForm>
   );
 }
 

@@ -8,7 +8,7 @@ import type { TypeUsage } from '@/lib/model/admin';
 import { ATTRIBUTE_TYPE_LABELS, DEFAULT_STATES, STATE_CATEGORIES, TICKET_KIND_LABELS, type AttributeDef, type AttributeType, type StateCategory, type TicketKind, type TicketType } from '@/lib/model/domain';
 import { LIMITS, safeColor } from '@/lib/model/limits';
 import { useOptions } from './context';
-import { ListEditing, ListEditor } from './ListEditor';
+import { EditorForm, ListEditing, ListEditor } from './ListEditor';
 import { TypeDraft } from './type-draft';
 import { Alert, ConfirmDialog, Field, plural } from './ui';
 
@@ -36,29 +36,19 @@ export function TypeEditor(props: { type?: TicketType; usage: TypeUsage; startWi
   }, []);
 
   return (
-    <form
-      class="editor"
-      aria-label={heading}
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (draft.save()) nameInput.current?.focus();
-      }}
+    <EditorForm
+      label={heading}
+      save="Save ticket type"
+      busy={draft.busy.value}
+      error={draft.error.value}
+      onSave={() => draft.save() && nameInput.current?.focus()}
+      onCancel={() => props.onClose()}
     >
       <h3>{heading}</h3>
       <TypeFields draft={draft} usage={props.usage} used={!!props.type && props.usage.tickets > 0} nameInput={nameInput} />
       <AttributesEditor draft={draft} usage={props.usage} />
       <StatesEditor draft={draft} usage={props.usage} />
-      <Alert message={draft.error.value} />
-      <div class="actions">
-        <button type="submit" class="primary" disabled={draft.busy.value}>
-          Save ticket type
-        </button>
-        <button type="button" onClick={() => props.onClose()}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </EditorForm>
   );
 }
 

@@ -1,11 +1,10 @@
 import { useModel } from '@preact/signals';
-import { useLayoutEffect, useRef } from 'preact/hooks';
 import { request } from '@/lib/client';
 import { formatTicketNumber } from '@/lib/model/domain';
 import { usePanel } from './context';
 import { TicketSearch } from './search';
 import { useAction } from '@/components/common/action';
-import { KindIcon, StateBadge, PANEL_WRITES } from './ui';
+import { KindIcon, PANEL_WRITES, SearchBox, StateBadge, ViewBar } from './ui';
 
 /** "Link existing ticket": find a ticket by ID or title words and link it to this conversation. */
 export function LinkExisting() {
@@ -15,29 +14,11 @@ export function LinkExisting() {
   const results = search.results.value;
   const error = search.error.value;
   const { run } = useAction(PANEL_WRITES);
-  const input = useRef<HTMLInputElement>(null);
   const linkedIds = new Set(model.conversation.value?.linked.map((s) => s.ticket.id));
-
-  useLayoutEffect(() => input.current?.focus(), []);
   return (
     <div class="view">
-      <header class="bar">
-        <button type="button" class="ghost" onClick={() => model.navigate({ name: 'conversation' })}>
-          <span aria-hidden="true">← </span>
-          Back
-        </button>
-        <h1>Link existing ticket</h1>
-      </header>
-      <input
-        ref={input}
-        type="search"
-        role="searchbox"
-        aria-label="Find ticket"
-        placeholder="Ticket ID or words of the title"
-        value={query}
-        onInput={(e) => search.filter({ text: e.currentTarget.value })}
-        onKeyDown={(e) => e.key === 'Escape' && model.navigate({ name: 'conversation' })}
-      />
+      <ViewBar title="Link existing ticket" />
+      <SearchBox label="Find ticket" role="searchbox" value={query} onInput={(text) => search.filter({ text })} />
       <section aria-label="Matching tickets">
         {error && (
           <p role="alert" class="field-error">

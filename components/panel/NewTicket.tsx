@@ -8,7 +8,7 @@ import { AttributeInput } from './AttributeInput';
 import { usePanel } from './context';
 import { LazyRichTextEditor } from './LazyRichTextEditor';
 import type { PanelModel } from './model';
-import { PANEL_WRITES } from './ui';
+import { PANEL_WRITES, ViewBar } from './ui';
 
 interface NewTicketFields {
   title: string;
@@ -122,13 +122,7 @@ export function NewTicket() {
 
   return (
     <form class="form" onSubmit={submit} aria-label="New back-office ticket" noValidate>
-      <header class="bar">
-        <button type="button" class="ghost" onClick={() => model.navigate({ name: 'conversation' })}>
-          <span aria-hidden="true">← </span>
-          Back
-        </button>
-        <h1>New back-office ticket</h1>
-      </header>
+      <ViewBar title="New back-office ticket" />
       <label class="field">
         <span>Title</span>
         <input

@@ -5,7 +5,7 @@ import { HELPDESK_NAMES } from '@/lib/helpdesks';
 import type { PreviewResult } from '@/lib/model/views';
 import { usePanel } from './context';
 import type { PanelModel, Route } from './model';
-import { CONVERSATION_STATUS_LABELS, TimeAgo } from './ui';
+import { CONVERSATION_STATUS_LABELS, TimeAgo, ViewBar } from './ui';
 
 const KIND_LABELS = { incoming: 'Customer', outgoing: 'Reply', note: 'Internal note', event: 'Event' } as const;
 
@@ -44,12 +44,7 @@ export function Preview({ conversationKey, from }: { conversationKey: string; fr
   const title = c ? `${HELPDESK_NAMES[c.helpdesk]} ${c.kind} #${c.conversationId}` : 'Conversation';
   return (
     <div class="view">
-      <header class="bar">
-        <button ref={back} type="button" class="ghost" onClick={() => model.navigate(from)} aria-keyshortcuts="Escape">
-          <span aria-hidden="true">← </span>
-          Back to ticket
-        </button>
-      </header>
+      <ViewBar back="Back to ticket" onBack={() => model.navigate(from)} backRef={back} escape />
       <section aria-label="Conversation preview" class="preview">
         <h1>{title}</h1>
         {c && (

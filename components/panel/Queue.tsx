@@ -1,8 +1,8 @@
 import { useModel } from '@preact/signals';
-import { useLayoutEffect, useRef } from 'preact/hooks';
 import { usePanel } from './context';
 import { TicketSearch } from './search';
 import { TicketList } from './TicketList';
+import { SearchBox, ViewBar } from './ui';
 
 /** The team's queue: every ticket, searchable and filtered by state, type and assignee. */
 export function Queue() {
@@ -12,30 +12,14 @@ export function Queue() {
   const { text, stateId, typeId, assignee } = search.filters.value;
   const items = search.results.value;
   const error = search.error.value;
-  const input = useRef<HTMLInputElement>(null);
-  useLayoutEffect(() => input.current?.focus(), []);
 
   const states = new Map<string, string>();
   for (const t of catalog?.types ?? []) for (const s of t.states) states.set(s.id, s.label);
 
   return (
     <div class="view">
-      <header class="bar">
-        <button type="button" class="ghost" onClick={() => model.navigate({ name: 'conversation' })}>
-          <span aria-hidden="true">← </span>
-          Back
-        </button>
-        <h1>All tickets</h1>
-      </header>
-      <input
-        ref={input}
-        type="search"
-        aria-label="Search tickets"
-        placeholder="Ticket ID or words of the title"
-        value={text}
-        onInput={(e) => search.filter({ text: e.currentTarget.value })}
-        onKeyDown={(e) => e.key === 'Escape' && model.navigate({ name: 'conversation' })}
-      />
+      <ViewBar title="All tickets" />
+      <SearchBox label="Search tickets" value={text} onInput={(text) => search.filter({ text })} />
       <div class="filters" role="group" aria-label="Filters">
         <select aria-label="Filter by state" value={stateId} onChange={(e) => search.filter({ stateId: e.currentTarget.value })}>
           <option value="">Any state</option>

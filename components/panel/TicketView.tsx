@@ -13,7 +13,7 @@ import { NoteComposer } from './NoteComposer';
 import { StateMenu } from './StateMenu';
 import { TrackerDialog } from './TrackerDialog';
 import { TicketModel } from './ticket';
-import { KindIcon, TimeAgo } from './ui';
+import { KindIcon, TimeAgo, ViewBar } from './ui';
 
 export function TicketView({ ticketId }: { ticketId: string }) {
   const model = usePanel();
@@ -47,17 +47,13 @@ export function TicketView({ ticketId }: { ticketId: string }) {
 
   return (
     <div class="view ticket-view">
-      <header class="bar">
-        <button type="button" class="ghost" onClick={() => model.navigate({ name: 'conversation' })} aria-keyshortcuts="Escape">
-          <span aria-hidden="true">← </span>
-          Back
-        </button>
+      <ViewBar escape>
         <StateMenu
           states={states}
           currentId={ticket.stateId}
           onChoose={(s) => (ticket.kind === 'tracker' ? setTrackerTarget(s) : void changeState(s))}
         />
-      </header>
+      </ViewBar>
       <div class="ticket-head">
         <KindIcon kind={ticket.kind} />
         <span class="muted small">{type?.name}</span>

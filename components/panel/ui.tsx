@@ -1,8 +1,10 @@
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, Ref } from 'preact';
 import { signal } from '@preact/signals';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import { TICKET_KIND_LABELS, type TicketKind } from '@/lib/model/domain';
 import type { ActionOptions } from '@/components/common/action';
 import type { ConversationStatus } from '@/lib/model/helpdesk';
+import { usePanel } from './context';
 import { dockAllowsAction } from './visibility';
 
 const KIND_GLYPHS: Record<TicketKind | 'conversation', preact.ComponentChildren> = {
@@ -72,6 +74,49 @@ export function TimeAgo({ at }: { at: number }) {
  * hides the docked panel (./visibility.ts), and a failure is thrown for the caller to show.
  */
 export const PANEL_WRITES: ActionOptions = { guard: dockAllowsAction, errors: 'throw' };
+
+/**
+ * A view's top bar: "← Back" (to the conversation, unless `onBack` says where), the view's
+ * heading, and whatever else the view puts there.
+ */
+export function ViewBar(props: { title?: string; back?: string; onBack?(): void; backRef?: Ref<HTMLButtonElement>; escape?: boolean; children?: ComponentChildren }) {
+  const model = usePanel();
+  return (
+    <header class="bar">
+      <button
+        ref={props.backRef}
+        type="button"
+        class="ghost"
+        onClick={() => (props.onBack ? props.onBack() : model.navigate({ name: 'conversation' }))}
+        aria-keyshortcuts={props.escape ? 'Escape' : undefined}
+      >
+        <span aria-hidden="true">← </span>
+        {props.back ?? 'Back'}
+      </button>
+      {props.title && <h1>{props.title}</h1>}
+      {props.children}
+    </header>
+  );
+}
+
+/** A view's search field: it has the focus when the view opens, and Escape goes back to the conversation. */
+export function SearchBox(props: { label: string; value: string; onInput(text: string): void; role?: 'searchbox' }) {
+  const model = usePanel();
+  const input = useRef<HTMLInputElement>(null);
+  useLayoutEffect(() => input.current?.focus(), []);
+  return (
+    <input
+      ref={input}
+      type="search"
+      role={props.role}
+      aria-label={props.label}
+      placeholder="Ticket ID or words of the title"
+      value={props.value}
+      onInput={(e) => props.onInput(e.currentTarget.value)}
+      onKeyDown={(e) => e.key === 'Escape' && model.navigate({ name: 'conversation' })}
+    />
+  );
+}
 
 export function Section({ label, children, class: cls }: { label: string; children: ComponentChildren; class?: string }) {
   return (
