@@ -3,7 +3,8 @@
  * It keeps the admin status and the workspace lists fresh: every change event from the
  * background (another options tab, a panel, an enterprise policy update) re-reads them.
  */
-import { computed, createModel, signal, type ReadonlySignal } from '@preact/signals';
+import { computed, createModel, signal, type ReadonlySignal, type Signal } from '@preact/signals';
+import { createAnnouncement } from '@/components/common/announcement';
 import { onBackgroundEvent, request } from '@/lib/client';
 import type { AdminStatus, Workspace } from '@/lib/protocol-admin';
 
@@ -11,25 +12,19 @@ export const OptionsModel = createModel(() => {
   const status = signal<AdminStatus | null>(null);
   const workspace = signal<Workspace | null>(null);
   const loadError = signal('');
-  const announcement = signal('');
+  const announcement = createAnnouncement();
 
-  async function refreshStatus() {
+  /** Reads what the page shows into `target`; a failure is shown until a read succeeds. */
+  async function load<T>(target: Signal<T>, read: () => Promise<T>) {
     try {
-      status.value = await request('opt:adminStatus', {});
+      target.value = await read();
       loadError.value = '';
     } catch (e) {
       loadError.value = (e as Error).message;
     }
   }
-
-  async function refreshWorkspace() {
-    try {
-      workspace.value = await request('opt:workspace', {});
-      loadError.value = '';
-    } catch (e) {
-      loadError.value = (e as Error).message;
-    }
-  }
+  const refreshStatus = () => load(status, () => request('opt:adminStatus', {}));
+  const refreshWorkspace = () => load(workspace, () => request('opt:workspace', {}));
 
   let pending: ReturnType<typeof setTimeout> | undefined;
   /** Change events come in bursts (an import touches everything): re-read once per burst. */
@@ -56,7 +51,7 @@ export const OptionsModel = createModel(() => {
     /** Admin settings unlocked on this browser: admin-only controls are enabled. */
     unlocked: computed(() => status.value?.unlocked === true),
     loadError: loadError as ReadonlySignal<string>,
-    announcement: announcement as ReadonlySignal<string>,
+    announcement: announcement.text,
     start,
     refreshStatus,
     refreshWorkspace,
@@ -64,10 +59,7 @@ export const OptionsModel = createModel(() => {
       status.value = next;
     },
     /** Says something politely to screen readers (and shows it in the status line). */
-    announce(message: string) {
-      announcement.value = '';
-      queueMicrotask(() => (announcement.value = message));
-    },
+    announce: announcement.announce,
   };
 });
 

@@ -1,7 +1,7 @@
 import { useModel } from '@preact/signals';
 import { usePanel } from './context';
 import { TicketSearch } from './search';
-import { TicketList } from './TicketList';
+import { SearchResults, TicketList } from './TicketList';
 import { SearchBox, ViewBar } from './ui';
 
 /** The team's queue: every ticket, searchable and filtered by state, type and assignee. */
@@ -10,8 +10,6 @@ export function Queue() {
   const catalog = model.catalog.value;
   const search = useModel(() => new TicketSearch(model.revision, 200));
   const { text, stateId, typeId, assignee } = search.filters.value;
-  const items = search.results.value;
-  const error = search.error.value;
 
   const states = new Map<string, string>();
   for (const t of catalog?.types ?? []) for (const s of t.states) states.set(s.id, s.label);
@@ -47,16 +45,9 @@ export function Queue() {
           ))}
         </select>
       </div>
-      <section aria-label="Tickets">
-        {error && (
-          <p role="alert" class="field-error">
-            {error}
-          </p>
-        )}
-        {items === null && !error && <p class="muted">Loading…</p>}
-        {items?.length === 0 && <p class="muted">No tickets match.</p>}
-        {items && items.length > 0 && <TicketList items={items} />}
-      </section>
+      <SearchResults label="Tickets" search={search} empty="No tickets match.">
+        {(items) => <TicketList items={items} />}
+      </SearchResults>
     </div>
   );
 }

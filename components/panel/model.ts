@@ -4,6 +4,7 @@
  * call changes is shown at once, together.
  */
 import { batch, createModel, signal, type ReadonlySignal } from '@preact/signals';
+import { createAnnouncement } from '@/components/common/announcement';
 import { onBackgroundEvent, request } from '@/lib/client';
 import type { PageContext } from '@/lib/model/helpdesk';
 import type { Catalog } from '@/lib/model/views';
@@ -30,7 +31,7 @@ export const PanelModel = createModel(() => {
   const error = signal<string>('');
   /** The panel could not connect (start failed): it shows why, and nothing that would mislead. */
   const unavailable = signal(false);
-  const status = signal<string>('');
+  const status = createAnnouncement();
   /** Bumped on every change event so that open views re-read what they show. */
   const revision = signal(0);
   /** The last change set, for views that only care about one conversation. */
@@ -120,16 +121,14 @@ export const PanelModel = createModel(() => {
     lastChange: lastChange as ReadonlySignal<ChangeSet | null>,
     error: error as ReadonlySignal<string>,
     unavailable: unavailable as ReadonlySignal<boolean>,
-    status: status as ReadonlySignal<string>,
+    /** What was last said to screen readers. */
+    status: status.text,
     start,
     navigate(to: Route) {
       route.value = to;
     },
     /** Says something politely to screen readers. */
-    announce(message: string) {
-      status.value = '';
-      queueMicrotask(() => (status.value = message));
-    },
+    announce: status.announce,
     showError(message: string) {
       error.value = message;
     },

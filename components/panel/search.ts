@@ -65,3 +65,5 @@ export const TicketSearch = createModel((revision: ReadonlySignal<number>, limit
     },
   };
 });
+
+export type TicketSearch = InstanceType<typeof TicketSearch>;
