@@ -1,4 +1,5 @@
 import { useModel } from '@preact/signals';
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatAttribute, formatTicketNumber, SHARING_LABELS, type AttributeDef, type AttributeValue, type SharingBehavior, type StateDef, type Ticket } from '@/lib/model/domain';
 import { isBlankRichText, sanitizeRichText } from '@/lib/model/rich-text';
@@ -58,32 +59,19 @@ export function TicketView({ ticketId }: { ticketId: string }) {
         <KindIcon kind={ticket.kind} />
         <span class="muted small">{type?.name}</span>
       </div>
-      <InlineEditor
+      <TextEditor
+        field="title"
         label="Title"
-        value={ticket.title}
-        version={ticket.version}
-        read={(t) => t.title}
+        ticket={ticket}
+        save={saveEdit}
         show={(v) => v}
-        normalize={(v) => v.trim()}
-        commitOnBlur
-        save={(title, base, requestId) => saveEdit('title', 'Title', { title }, base, requestId)}
+        inputClass="title-input"
         view={(edit) => (
           <h1 class="ticket-title-heading" ref={heading} tabIndex={-1}>
             <button type="button" class="editable" title="Click to edit the title" onClick={edit}>
               {ticket.title}
             </button>
           </h1>
-        )}
-        control={(c) => (
-          <input
-            class="title-input"
-            aria-label="Title"
-            value={c.draft}
-            autoFocus
-            onInput={(e) => c.setDraft(e.currentTarget.value)}
-            onBlur={c.onBlur}
-            onKeyDown={c.onKeyDown}
-          />
         )}
       />
       <div class="ticket-body">
@@ -183,26 +171,57 @@ function TextField(props: { label: string; field: 'user' | 'company'; ticket: Ti
     <div class="attr">
       <dt id={id}>{label}</dt>
       <dd>
-        <InlineEditor
+        <TextEditor
+          field={field}
           label={label}
-          value={ticket[field]}
-          version={ticket.version}
-          read={(t) => t[field]}
+          ticket={ticket}
+          save={props.save}
           show={(v) => v || <NotSet />}
-          normalize={(v) => v.trim()}
-          commitOnBlur
-          save={(value, base, requestId) => props.save(field, label, { [field]: value }, base, requestId)}
           view={(edit) => (
             <button type="button" class="editable" aria-labelledby={`${id} ${id}-v`} title={`Click to edit ${label}`} onClick={edit}>
               <span id={`${id}-v`}>{ticket[field] || <NotSet />}</span>
             </button>
           )}
-          control={(c) => (
-            <input aria-label={label} value={c.draft} autoFocus onInput={(e) => c.setDraft(e.currentTarget.value)} onBlur={c.onBlur} onKeyDown={c.onKeyDown} />
-          )}
         />
       </dd>
     </div>
+  );
+}
+
+/** A one-line text field of the ticket in the inline editor: trimmed, saved on Enter or when the focus leaves it. */
+function TextEditor(props: {
+  field: 'title' | 'user' | 'company';
+  label: string;
+  ticket: Ticket;
+  save: SaveEdit;
+  show(value: string): ComponentChildren;
+  view(edit: () => void): ComponentChildren;
+  inputClass?: string;
+}) {
+  const { field, label, ticket } = props;
+  return (
+    <InlineEditor
+      label={label}
+      value={ticket[field]}
+      version={ticket.version}
+      read={(t) => t[field]}
+      show={props.show}
+      normalize={(v) => v.trim()}
+      commitOnBlur
+      save={(value, base, requestId) => props.save(field, label, { [field]: value }, base, requestId)}
+      view={props.view}
+      control={(c) => (
+        <input
+          class={props.inputClass}
+          aria-label={label}
+          value={c.draft}
+          autoFocus
+          onInput={(e) => c.setDraft(e.currentTarget.value)}
+          onBlur={c.onBlur}
+          onKeyDown={c.onKeyDown}
+        />
+      )}
+    />
   );
 }
 
