@@ -1,13 +1,12 @@
 import { createModel, signal, useModel, type ReadonlySignal } from '@preact/signals';
 import { useRef } from 'preact/hooks';
 import { ActionModel } from '@/components/common/action';
+import { isMac, mod } from '@/components/common/shortcuts';
 import { request } from '@/lib/client';
 import { checkNote, MAX_NOTE_LENGTH } from '@/lib/model/domain';
 import { usePanel } from './context';
 import type { PanelModel } from './model';
 import { PANEL_WRITES } from './ui';
-
-const isMac = /Mac|iPhone|iPad/.test(navigator.platform);
 
 /** The note being written on a ticket, and what was wrong with the last attempt to post it. */
 const NoteDraft = createModel((panel: PanelModel, ticketId: string) => {
@@ -65,7 +64,6 @@ export function NoteComposer({ ticketId, linkCount }: { ticketId: string; linkCo
 
   const post = (crossPost: boolean) => void draft.post(crossPost, linkCount)?.finally(() => area.current?.focus());
 
-  const mod = isMac ? '⌘' : 'Ctrl';
   const near = body.length > MAX_NOTE_LENGTH * 0.9;
   return (
     <div class="composer">

@@ -1,11 +1,10 @@
 import { createModel, effect, signal, untracked, useModel, type ReadonlySignal } from '@preact/signals';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { request } from '@/lib/client';
-import { HELPDESK_NAMES } from '@/lib/helpdesks';
 import type { PreviewResult } from '@/lib/model/views';
 import { usePanel } from './context';
 import type { PanelModel, Route } from './model';
-import { CONVERSATION_STATUS_LABELS, TimeAgo, ViewBar } from './ui';
+import { CONVERSATION_STATUS_LABELS, conversationName, TimeAgo, ViewBar } from './ui';
 
 const KIND_LABELS = { incoming: 'Customer', outgoing: 'Reply', note: 'Internal note', event: 'Event' } as const;
 
@@ -41,7 +40,7 @@ export function Preview({ conversationKey, from }: { conversationKey: string; fr
   useLayoutEffect(() => back.current?.focus(), []);
 
   const c = data?.conversation;
-  const title = c ? `${HELPDESK_NAMES[c.helpdesk]} ${c.kind} #${c.conversationId}` : 'Conversation';
+  const title = c ? conversationName(c) : 'Conversation';
   return (
     <div class="view">
       <ViewBar back="Back to ticket" onBack={() => model.navigate(from)} backRef={back} escape />

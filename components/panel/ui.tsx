@@ -3,7 +3,8 @@ import { signal } from '@preact/signals';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { TICKET_KIND_LABELS, type TicketKind } from '@/lib/model/domain';
 import type { ActionOptions } from '@/components/common/action';
-import type { ConversationStatus } from '@/lib/model/helpdesk';
+import { HELPDESK_NAMES } from '@/lib/helpdesks';
+import type { ConversationStatus, PageContext } from '@/lib/model/helpdesk';
 import { usePanel } from './context';
 import { dockAllowsAction } from './visibility';
 
@@ -37,6 +38,11 @@ export const CONVERSATION_STATUS_LABELS: Record<ConversationStatus, string> = {
   closed: 'Closed',
   unknown: 'Unknown',
 };
+
+/** How the panel names a conversation or customer ticket: "Chatwoot conversation #3". */
+export function conversationName(c: Pick<PageContext, 'helpdesk' | 'kind' | 'conversationId'>): string {
+  return `${HELPDESK_NAMES[c.helpdesk]} ${c.kind} #${c.conversationId}`;
+}
 
 export function StateBadge({ label, category }: { label: string; category?: string }) {
   return <span class={`badge state-${category ?? 'other'}`}>{label}</span>;
