@@ -76,6 +76,8 @@ describe('a ticket type’s attributes and states', () => {
     await button('Save ticket type', form()).click();
     await expect.poll(() => form().count()).toBe(0);
     await expect.poll(() => options.getByRole('status').first().textContent()).toBe('Saved ticket type Bug report.');
+    // The closed editor leaves the focus on the button that adds another.
+    await expect.poll(() => options.evaluate(() => document.activeElement?.textContent)).toBe('Add ticket type');
     const attributes = options.getByRole('list', { name: 'Custom attributes of Bug report', exact: true }).getByRole('listitem');
     await expect.poll(() => attributes.allTextContents()).toEqual([
       'Severity — List, required: Low, Medium, High, Critical',
