@@ -3,7 +3,8 @@ import { checkNewPassphrase, describeWait } from '@/lib/model/passphrase';
 import { request } from '@/lib/client';
 import { isBacklineError } from '@/lib/model/errors';
 import { useOptions } from './context';
-import { Alert, Section, useAction } from './ui';
+import { useAction } from '@/components/common/action';
+import { Alert, Section, OPTIONS_WRITES } from './ui';
 
 /** Setting the first passphrase, unlocking with it, and locking again. */
 export function AdminAccess() {
@@ -24,7 +25,7 @@ function SetPassphrase() {
   const model = useOptions();
   const [passphrase, setPassphrase] = useState('');
   const [confirmation, setConfirmation] = useState('');
-  const { busy, error, setError, run } = useAction();
+  const { busy, error, setError, run } = useAction(OPTIONS_WRITES);
   const submit = (e: Event) => {
     e.preventDefault();
     const problem = checkNewPassphrase(passphrase, confirmation);
@@ -62,7 +63,7 @@ function SetPassphrase() {
 function Unlock() {
   const model = useOptions();
   const [passphrase, setPassphrase] = useState('');
-  const { busy, error, setError, run } = useAction();
+  const { busy, error, setError, run } = useAction(OPTIONS_WRITES);
   const [waitUntil, setWaitUntil] = useState(() => Date.now() + (model.status.value?.retryAfterMs ?? 0));
   const [now, setNow] = useState(Date.now());
   const input = useRef<HTMLInputElement>(null);
@@ -122,7 +123,7 @@ function Unlock() {
 
 function Unlocked() {
   const model = useOptions();
-  const { busy, error, run } = useAction();
+  const { busy, error, run } = useAction(OPTIONS_WRITES);
   const lock = () =>
     void run(async () => {
       model.setStatus(await request('opt:lock', {}));

@@ -1,5 +1,7 @@
+import { computed, createModel, signal, useModel, type ReadonlySignal } from '@preact/signals';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
+import { ActionModel } from '@/components/common/action';
 import { normalizeBaseUrl, permissionPatternFor } from '@/lib/helpdesks/base-url';
 import { type ConnectionView } from '@/lib/model/admin';
 import { request } from '@/lib/client';
@@ -8,9 +10,8 @@ import { type HelpdeskId } from '@/lib/model/helpdesk';
 import { LIMITS } from '@/lib/model/limits';
 import type { ConnectionTest } from '@/lib/protocol-admin';
 import { useOptions } from './context';
-import { Alert, Field, LockedHint, RemoveDialog, Section, useAction, type FieldControlProps } from './ui';
-
-type Editing = null | { connection: ConnectionView | null };
+import { EditorForm, ListEditing, ListEditor } from './ListEditor';
+import { Field, LockedHint, RemoveDialog, Section, type FieldControlProps, OPTIONS_WRITES } from './ui';
 
 /**
  * Asks the browser for access to a self-hosted helpdesk's origin. Must run inside the click or
@@ -45,14 +46,8 @@ export function Connections() {
   const model = useOptions();
   const ws = model.workspace.value;
   const unlocked = model.unlocked.value;
-  const [editing, setEditing] = useState<Editing>(null);
-  const [removing, setRemoving] = useState<ConnectionView | null>(null);
+  const list = useModel(() => new ListEditing(model));
   const [tests, setTests] = useState<Record<string, ConnectionTest | { pending: true }>>({});
-  const addButton = useRef<HTMLButtonElement>(null);
-
-  useEffect(() => {
-    if (!unlocked) setEditing(null);
-  }, [unlocked]);
 
   if (!ws) return null;
 
@@ -68,12 +63,6 @@ export function Connections() {
     }
   };
 
-  const close = (message?: string) => {
-    setEditing(null);
-    if (message) model.announce(message);
-    queueMicrotask(() => addButton.current?.focus());
-  };
-
   return (
     <Section id="connections" title="Connections">
       <p class="muted">
@@ -81,65 +70,61 @@ export function Connections() {
         in Backline’s background service: helpdesk pages and the panel never see it.
       </p>
       {!unlocked && <LockedHint what="add, check, edit or remove connections" />}
-      {ws.connections.length === 0 && !editing && <p class="muted">No connections yet.</p>}
-      <ul class="rows">
-        {ws.connections.map((c) => {
-          const test = tests[c.id];
-          return editing?.connection?.id === c.id ? (
-            <li key={c.id}>
-              <ConnectionForm connection={c} supported={ws.supportedHelpdesks} onClose={close} />
-            </li>
-          ) : (
-            <li key={c.id} class="row wrap">
-              <span class="row-main">
-                <strong>{c.label}</strong>
-                <span class="muted small">
-                  {' '}
-                  · {HELPDESK_NAMES[c.helpdesk]} · {c.baseUrl}
-                  {c.account && ` · account ${c.account}`}
-                  {Object.entries(c.secretHints).map(([key, hint]) => ` · ${secretLabel(c.helpdesk, key)} ${hint}`)}
-                  {c.selfHosted && ' · self-hosted'}
-                </span>
-                {c.selfHosted && <OriginAccess baseUrl={c.baseUrl} />}
-                {test && 'pending' in test && <span class="small muted"> · Checking…</span>}
-                {test && 'ok' in test && test.ok && (
-                  <span role="status" class="small ok">
-                    {' '}
-                    <span aria-hidden="true">✓ </span>
-                    {test.detail}
-                  </span>
-                )}
-                {test && 'ok' in test && !test.ok && (
-                  <span role="alert" class="small alert-inline">
-                    {' '}
-                    <span aria-hidden="true">✗ </span>
-                    {test.error}
-                  </span>
-                )}
-              </span>
-              <button type="button" class="small" disabled={!unlocked || !!editing} aria-label={`Check connection ${c.label}`} onClick={() => void check(c)}>
-                Check
-              </button>
-              <button type="button" class="small" disabled={!unlocked || !!editing} aria-label={`Edit connection ${c.label}`} onClick={() => setEditing({ connection: c })}>
-                Edit
-              </button>
-              <button type="button" class="small" disabled={!unlocked || !!editing} aria-label={`Remove connection ${c.label}`} onClick={() => setRemoving(c)}>
-                Remove
-              </button>
-            </li>
-          );
-        })}
-      </ul>
-      {editing?.connection === null && <ConnectionForm connection={null} supported={ws.supportedHelpdesks} onClose={close} />}
-      {!editing && (
-        <div class="actions">
-          <button ref={addButton} type="button" disabled={!unlocked} onClick={() => setEditing({ connection: null })}>
+      <ListEditor
+        list={list}
+        items={ws.connections}
+        keyOf={(c) => c.id}
+        nameOf={(c) => `connection ${c.label}`}
+        locked={!unlocked}
+        rowClass="row wrap"
+        empty={<p class="muted">No connections yet.</p>}
+        row={(c) => <ConnectionRow connection={c} test={tests[c.id]} />}
+        buttons={(c, _, disabled) => (
+          <button type="button" class="small" disabled={disabled} aria-label={`Check connection ${c.label}`} onClick={() => void check(c)}>
+            Check
+          </button>
+        )}
+        editor={(c) => <ConnectionForm connection={c} supported={ws.supportedHelpdesks} onClose={list.close} />}
+        confirmRemove={(c, close) => <RemoveConnection connection={c} onClose={close} />}
+        add={
+          <button type="button" disabled={!unlocked} onClick={() => list.open(null)}>
             Add connection
           </button>
-        </div>
-      )}
-      {removing && <RemoveConnection connection={removing} onClose={() => setRemoving(null)} />}
+        }
+      />
     </Section>
+  );
+}
+
+/** A saved connection: its name, helpdesk, address and secrets' hints, and what its last check said. */
+function ConnectionRow({ connection: c, test }: { connection: ConnectionView; test?: ConnectionTest | { pending: true } }) {
+  return (
+    <span class="row-main">
+      <strong>{c.label}</strong>
+      <span class="muted small">
+        {' '}
+        · {HELPDESK_NAMES[c.helpdesk]} · {c.baseUrl}
+        {c.account && ` · account ${c.account}`}
+        {Object.entries(c.secretHints).map(([key, hint]) => ` · ${secretLabel(c.helpdesk, key)} ${hint}`)}
+        {c.selfHosted && ' · self-hosted'}
+      </span>
+      {c.selfHosted && <OriginAccess baseUrl={c.baseUrl} />}
+      {test && 'pending' in test && <span class="small muted"> · Checking…</span>}
+      {test && 'ok' in test && test.ok && (
+        <span role="status" class="small ok">
+          {' '}
+          <span aria-hidden="true">✓ </span>
+          {test.detail}
+        </span>
+      )}
+      {test && 'ok' in test && !test.ok && (
+        <span role="alert" class="small alert-inline">
+          {' '}
+          <span aria-hidden="true">✗ </span>
+          {test.error}
+        </span>
+      )}
+    </span>
   );
 }
 
@@ -196,83 +181,138 @@ function SecretInput(props: { control: FieldControlProps; label: string; value: 
   );
 }
 
+/** What the connection form holds: the helpdesk's fields, as typed. */
+interface ConnectionFields {
+  helpdesk: HelpdeskId;
+  baseUrl: string;
+  account: string;
+  /** The helpdesk's credential fields by key; a secret is never filled from the saved value. */
+  credentials: Record<string, string>;
+  label: string;
+}
+
+/**
+ * The connection form's values, its check and its save. Asking the browser for access to a
+ * self-hosted helpdesk happens first in Check and Save, inside the click (see ensureOriginAccess).
+ */
+const ConnectionDraft = createModel((saved: ConnectionView | null, supported: HelpdeskId[], onClose: (message?: string) => void) => {
+  const start = saved?.helpdesk ?? supported[0] ?? 'chatwoot';
+  const fields = signal<ConnectionFields>({
+    helpdesk: start,
+    baseUrl: saved?.baseUrl ?? DESCRIPTORS[start].connection.defaultBaseUrl ?? '',
+    account: saved?.account ?? '',
+    // Non-secret fields start from what is saved; secrets never come back to a page.
+    credentials: { ...(saved?.fields ?? {}) },
+    label: saved?.label ?? '',
+  });
+  /** What the last Check said. */
+  const result = signal<ConnectionTest | null>(null);
+  const action = new ActionModel(OPTIONS_WRITES);
+  const form = computed(() => DESCRIPTORS[fields.value.helpdesk].connection);
+  // Saved secrets go only to the address they were given for: a changed Base URL needs them again.
+  const baseUrlChanged = computed(
+    () => !!saved && (fields.value.baseUrl.trim().replace(/\/+$/, '') !== saved.baseUrl || fields.value.helpdesk !== saved.helpdesk),
+  );
+
+  /** The connection as the background takes it. */
+  const value = () => {
+    const f = fields.value;
+    return {
+      id: saved?.id,
+      helpdesk: f.helpdesk,
+      baseUrl: f.baseUrl,
+      account: form.value.account.from === 'field' ? f.account : undefined,
+      credentials: Object.fromEntries(form.value.credentials.map((c) => [c.key, (f.credentials[c.key] ?? '').trim()]).filter(([, v]) => v)),
+      label: f.label || undefined,
+    };
+  };
+
+  return {
+    fields: fields as ReadonlySignal<ConnectionFields>,
+    result: result as ReadonlySignal<ConnectionTest | null>,
+    form,
+    busy: action.busy,
+    error: action.error,
+    set(change: Partial<Omit<ConnectionFields, 'helpdesk' | 'credentials'>>) {
+      fields.value = { ...fields.value, ...change };
+    },
+    setCredential(key: string, text: string) {
+      fields.value = { ...fields.value, credentials: { ...fields.value.credentials, [key]: text } };
+    },
+    chooseHelpdesk(next: HelpdeskId) {
+      const f = fields.value;
+      // A prefilled address of the previous helpdesk's API gives way to the new one's.
+      const previousDefault = DESCRIPTORS[f.helpdesk].connection.defaultBaseUrl;
+      const baseUrl = !f.baseUrl.trim() || f.baseUrl === previousDefault ? (DESCRIPTORS[next].connection.defaultBaseUrl ?? '') : f.baseUrl;
+      fields.value = { ...f, helpdesk: next, baseUrl, credentials: {} };
+    },
+    /** The hint under a secret field of a saved connection: kept, or to be entered again. */
+    secretHint(key: string): string | undefined {
+      if (!saved || saved.helpdesk !== fields.value.helpdesk) return undefined;
+      return baseUrlChanged.value
+        ? 'The Base URL changed, so enter it again: Backline sends a saved secret only to the address it was saved for.'
+        : `Saved (${saved.secretHints[key] ?? '••••'}). Leave empty to keep it.`;
+    },
+    /** Asks the helpdesk whose token this is (nothing is saved). */
+    check() {
+      result.value = null;
+      const access = ensureOriginAccess(fields.value.baseUrl); // first, inside the click
+      void action.run(async () => {
+        const denied = await access;
+        if (denied) throw new Error(denied);
+        result.value = await request('admin:testConnection', { connection: value() });
+      });
+    },
+    save() {
+      result.value = null;
+      const missing = form.value.credentials.find((c) => c.secret && !saved && !(fields.value.credentials[c.key] ?? '').trim());
+      if (missing) return action.setError(`Enter the ${missing.label}.`);
+      const access = ensureOriginAccess(fields.value.baseUrl); // first, inside the submit
+      const connection = value();
+      // Saving the same form again after a failure is the same action; an edited form is a new one.
+      void action.run(`save ${JSON.stringify(connection)}`, async (requestId) => {
+        const denied = await access;
+        if (denied) throw new Error(denied);
+        const r = await request('admin:saveConnection', { requestId, connection });
+        const notes = [
+          r.missingPermission ? `Backline may not read ${new URL(r.connection.baseUrl).origin} yet, so its pages are not recognised.` : '',
+          r.warning,
+        ].filter(Boolean);
+        onClose(`Saved connection ${r.connection.label}.${notes.length ? ` ${notes.join(' ')}` : ''}`);
+      });
+    },
+  };
+});
+
 /** The connection form, built from the chosen helpdesk's descriptor (its Base URL, account and credential fields). */
 function ConnectionForm(props: { connection: ConnectionView | null; supported: HelpdeskId[]; onClose(message?: string): void }) {
   const c = props.connection;
-  const [helpdesk, setHelpdesk] = useState<HelpdeskId>(c?.helpdesk ?? props.supported[0] ?? 'chatwoot');
-  const form = DESCRIPTORS[helpdesk].connection;
-  const [baseUrl, setBaseUrl] = useState(c?.baseUrl ?? form.defaultBaseUrl ?? '');
-  const [account, setAccount] = useState(c?.account ?? '');
-  // Non-secret fields start from what is saved; secrets never come back to a page.
-  const [credentials, setCredentials] = useState<Record<string, string>>(() => ({ ...(c?.fields ?? {}) }));
-  const [label, setLabel] = useState(c?.label ?? '');
-  const [result, setResult] = useState<ConnectionTest | null>(null);
-  const { busy, error, setError, run } = useAction();
+  const draft = useModel(() => new ConnectionDraft(c, props.supported, props.onClose));
+  const { helpdesk, baseUrl, account, credentials, label } = draft.fields.value;
+  const form = draft.form.value;
+  const result = draft.result.value;
+  const busy = draft.busy.value;
   const first = useRef<HTMLSelectElement>(null);
   useEffect(() => first.current?.focus(), []);
 
-  const chooseHelpdesk = (next: HelpdeskId) => {
-    // A prefilled address of the previous helpdesk's API gives way to the new one's.
-    const previousDefault = DESCRIPTORS[helpdesk].connection.defaultBaseUrl;
-    if (!baseUrl.trim() || baseUrl === previousDefault) setBaseUrl(DESCRIPTORS[next].connection.defaultBaseUrl ?? '');
-    setHelpdesk(next);
-    setCredentials({});
-  };
-
-  // Saved secrets go only to the address they were given for: a changed Base URL needs them again.
-  const baseUrlChanged = !!c && (baseUrl.trim().replace(/\/+$/, '') !== c.baseUrl || helpdesk !== c.helpdesk);
-  const secretHint = (key: string) =>
-    !c || c.helpdesk !== helpdesk
-      ? undefined
-      : baseUrlChanged
-        ? 'The Base URL changed, so enter it again: Backline sends a saved secret only to the address it was saved for.'
-        : `Saved (${c.secretHints[key] ?? '••••'}). Leave empty to keep it.`;
-  const values = () => Object.fromEntries(form.credentials.map((f) => [f.key, (credentials[f.key] ?? '').trim()]).filter(([, v]) => v));
-  const formValue = () => ({
-    id: c?.id,
-    helpdesk,
-    baseUrl,
-    account: form.account.from === 'field' ? account : undefined,
-    credentials: values(),
-    label: label || undefined,
-  });
-
-  const checkNow = () => {
-    setResult(null);
-    const access = ensureOriginAccess(baseUrl); // first, inside the click
-    void run(async () => {
-      const denied = await access;
-      if (denied) throw new Error(denied);
-      setResult(await request('admin:testConnection', { connection: formValue() }));
-    });
-  };
-
-  const submit = (e: Event) => {
-    e.preventDefault();
-    setResult(null);
-    const missing = form.credentials.find((f) => f.secret && !c && !(credentials[f.key] ?? '').trim());
-    if (missing) return setError(`Enter the ${missing.label}.`);
-    const access = ensureOriginAccess(baseUrl); // first, inside the submit
-    const connection = formValue();
-    // Saving the same form again after a failure is the same action; an edited form is a new one.
-    void run(`save ${JSON.stringify(connection)}`, async (requestId) => {
-      const denied = await access;
-      if (denied) throw new Error(denied);
-      const r = await request('admin:saveConnection', { requestId, connection });
-      const notes = [
-        r.missingPermission ? `Backline may not read ${new URL(r.connection.baseUrl).origin} yet, so its pages are not recognised.` : '',
-        r.warning,
-      ].filter(Boolean);
-      props.onClose(`Saved connection ${r.connection.label}.${notes.length ? ` ${notes.join(' ')}` : ''}`);
-    });
-  };
-
   return (
-    <form class="editor" onSubmit={submit} noValidate aria-label={c ? `Edit connection ${c.label}` : 'New connection'}>
+    <EditorForm
+      label={c ? `Edit connection ${c.label}` : 'New connection'}
+      save="Save connection"
+      busy={busy}
+      error={result && !result.ok ? `The check failed: ${result.error}` : draft.error.value}
+      onSave={() => draft.save()}
+      onCancel={() => props.onClose()}
+      buttons={
+        <button type="button" disabled={busy} onClick={() => draft.check()}>
+          Check connection
+        </button>
+      }
+    >
       <div class="grid-2">
         <label class="field">
           <span>Helpdesk</span>
-          <select ref={first} value={helpdesk} onChange={(e) => chooseHelpdesk(e.currentTarget.value as HelpdeskId)}>
+          <select ref={first} value={helpdesk} onChange={(e) => draft.chooseHelpdesk(e.currentTarget.value as HelpdeskId)}>
             {HELPDESKS.map((d) => (
               <option key={d.id} value={d.id}>
                 {d.name}
@@ -288,7 +328,7 @@ function ConnectionForm(props: { connection: ConnectionView | null; supported: H
               inputMode="url"
               placeholder={form.defaultBaseUrl ?? 'https://support.example.com'}
               value={baseUrl}
-              onInput={(e) => setBaseUrl(e.currentTarget.value)}
+              onInput={(e) => draft.set({ baseUrl: e.currentTarget.value })}
             />
           )}
         </Field>
@@ -301,16 +341,16 @@ function ConnectionForm(props: { connection: ConnectionView | null; supported: H
                 inputMode={form.account.from === 'field' ? form.account.field.inputMode : undefined}
                 autoComplete="off"
                 value={account}
-                onInput={(e) => setAccount(e.currentTarget.value)}
+                onInput={(e) => draft.set({ account: e.currentTarget.value })}
               />
             )}
           </Field>
         )}
         {form.credentials.map((f) => (
-          <Field key={`${helpdesk}-${f.key}`} label={f.label} hint={f.secret ? [secretHint(f.key), f.hint].filter(Boolean).join(' ') : f.hint}>
+          <Field key={`${helpdesk}-${f.key}`} label={f.label} hint={f.secret ? [draft.secretHint(f.key), f.hint].filter(Boolean).join(' ') : f.hint}>
             {(control) =>
               f.secret ? (
-                <SecretInput control={control} label={f.label} value={credentials[f.key] ?? ''} onInput={(v) => setCredentials({ ...credentials, [f.key]: v })} />
+                <SecretInput control={control} label={f.label} value={credentials[f.key] ?? ''} onInput={(v) => draft.setCredential(f.key, v)} />
               ) : (
                 <input
                   {...control}
@@ -318,7 +358,7 @@ function ConnectionForm(props: { connection: ConnectionView | null; supported: H
                   inputMode={f.inputMode}
                   autoComplete="off"
                   value={credentials[f.key] ?? ''}
-                  onInput={(e) => setCredentials({ ...credentials, [f.key]: e.currentTarget.value })}
+                  onInput={(e) => draft.setCredential(f.key, e.currentTarget.value)}
                 />
               )
             }
@@ -326,7 +366,7 @@ function ConnectionForm(props: { connection: ConnectionView | null; supported: H
         ))}
         <label class="field">
           <span>Connection name (optional)</span>
-          <input type="text" value={label} maxLength={LIMITS.connectionLabel} onInput={(e) => setLabel(e.currentTarget.value)} />
+          <input type="text" value={label} maxLength={LIMITS.connectionLabel} onInput={(e) => draft.set({ label: e.currentTarget.value })} />
         </label>
       </div>
       {result?.ok && (
@@ -341,19 +381,7 @@ function ConnectionForm(props: { connection: ConnectionView | null; supported: H
           Activity says so.
         </p>
       )}
-      <Alert message={result && !result.ok ? `The check failed: ${result.error}` : error} />
-      <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>
-          Save connection
-        </button>
-        <button type="button" disabled={busy} onClick={checkNow}>
-          Check connection
-        </button>
-        <button type="button" onClick={() => props.onClose()}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </EditorForm>
   );
 }
 

@@ -2,7 +2,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { exportFileName, type ImportSummary } from '@/lib/model/admin';
 import { request } from '@/lib/client';
 import { useOptions } from './context';
-import { Alert, ConfirmDialog, LockedHint, plural, Section, useAction } from './ui';
+import { useAction } from '@/components/common/action';
+import { Alert, ConfirmDialog, LockedHint, plural, Section, OPTIONS_WRITES } from './ui';
 
 function formatBytes(n: number): string {
   if (n < 1024) return `${n} bytes`;
@@ -30,9 +31,9 @@ interface StorageInfo {
 export function DataSection() {
   const model = useOptions();
   const unlocked = model.unlocked.value;
-  const exporter = useAction();
-  const importer = useAction();
-  const wiper = useAction();
+  const exporter = useAction(OPTIONS_WRITES);
+  const importer = useAction(OPTIONS_WRITES);
+  const wiper = useAction(OPTIONS_WRITES);
   const [pending, setPending] = useState<{ text: string; name: string; summary: ImportSummary } | null>(null);
   const [confirmWipe, setConfirmWipe] = useState(false);
   const [storage, setStorage] = useState<StorageInfo>({ usage: null, quota: null, persisted: null });

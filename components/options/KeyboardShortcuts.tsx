@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import { SHORTCUTS, ShortcutTable } from '@/components/panel/Shortcuts';
+import { SHORTCUTS, ShortcutTable } from '@/components/common/shortcuts';
 import { Alert, Section } from './ui';
 
 /** Where each browser lets people change an extension's keyboard shortcuts. */

@@ -2,13 +2,14 @@ import { useState } from 'preact/hooks';
 import { request } from '@/lib/client';
 import { SETTING_LABELS } from '@/lib/model/settings';
 import { useOptions } from './context';
-import { Alert, LockedHint, Section, useAction } from './ui';
+import { useAction } from '@/components/common/action';
+import { Alert, LockedHint, Section, OPTIONS_WRITES } from './ui';
 
 /** Helpdesk > Tickets > Ticket states: the workspace setting that stops state changes from reopening conversations. */
 export function SettingsSection() {
   const model = useOptions();
   const status = model.status.value;
-  const { busy, error, run } = useAction();
+  const { busy, error, run } = useAction(OPTIONS_WRITES);
   const byPolicy = !!status?.policyKeys.includes('preventReopen');
   const unlocked = model.unlocked.value;
   // Shown at once while the save runs; the stored value takes over when it is done (or failed).

@@ -1,3 +1,4 @@
+import { useModel } from '@preact/signals';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import * as v from 'valibot';
 import { request } from '@/lib/client';
@@ -5,22 +6,17 @@ import type { Teammate } from '@/lib/model/records';
 import { LIMITS } from '@/lib/model/limits';
 import { TeammateInput } from '@/lib/model/schemas';
 import { useOptions } from './context';
-import { Alert, Field, LockedHint, RemoveDialog, Section, plural, useAction } from './ui';
-
-type Editing = null | { id: string | null; kind: Teammate['kind'] };
+import { EditorForm, ListEditing, ListEditor } from './ListEditor';
+import { useAction } from '@/components/common/action';
+import { Alert, Field, LockedHint, RemoveDialog, Section, plural, OPTIONS_WRITES } from './ui';
 
 /** Teammates and teams (admins), and who "you" are on this browser (anyone). */
 export function Teammates() {
   const model = useOptions();
   const ws = model.workspace.value;
   const unlocked = model.unlocked.value;
-  const [editing, setEditing] = useState<Editing>(null);
-  const [removing, setRemoving] = useState<Teammate | null>(null);
-  const me = useAction();
-
-  useEffect(() => {
-    if (!unlocked) setEditing(null);
-  }, [unlocked]);
+  const list = useModel(() => new ListEditing(model));
+  const me = useAction(OPTIONS_WRITES);
 
   if (!ws) return null;
   const people = ws.teammates.filter((t) => t.kind === 'person');
@@ -32,27 +28,32 @@ export function Teammates() {
       model.announce(`On this browser you are now ${t.name}.`);
     });
 
-  const row = (t: Teammate) =>
-    editing?.id === t.id ? (
-      <li key={t.id}>
-        <TeammateForm teammate={t} kind={t.kind} onClose={() => setEditing(null)} />
-      </li>
-    ) : (
-      <li key={t.id} class="row">
+  /** People or teams: the same rows, each with its own Add button. */
+  const teammates = (items: Teammate[], kind: Teammate['kind'], add: string) => (
+    <ListEditor
+      list={list}
+      items={items}
+      keyOf={(t) => t.id}
+      nameOf={(t) => t.name}
+      locked={!unlocked}
+      newMode={kind}
+      row={(t) => (
         <span class="row-main">
           <strong>{t.name}</strong>
           {t.id === ws.me.id && <span class="badge you">you</span>}
           {t.email && <span class="muted small"> · {t.email}</span>}
           {(ws.usage.assignees[t.id] ?? 0) > 0 && <span class="muted small"> · {plural(ws.usage.assignees[t.id]!, 'assigned ticket')}</span>}
         </span>
-        <button type="button" class="small" disabled={!unlocked || !!editing} aria-label={`Edit ${t.name}`} onClick={() => setEditing({ id: t.id, kind: t.kind })}>
-          Edit
+      )}
+      editor={(t) => <TeammateForm teammate={t ?? undefined} kind={kind} onClose={list.close} />}
+      confirmRemove={(t, close) => <RemoveTeammate teammate={t} onClose={close} />}
+      add={
+        <button type="button" disabled={!unlocked} onClick={() => list.open(null, kind)}>
+          {add}
         </button>
-        <button type="button" class="small" disabled={!unlocked || !!editing} aria-label={`Remove ${t.name}`} onClick={() => setRemoving(t)}>
-          Remove
-        </button>
-      </li>
-    );
+      }
+    />
+  );
 
   return (
     <Section id="teammates" title="Teammates">
@@ -73,40 +74,25 @@ export function Teammates() {
       </Field>
       <Alert message={me.error} />
 
+      {!unlocked && <LockedHint what="add, rename or remove teammates" />}
       <h3>People</h3>
-      <ul class="rows">{people.map(row)}</ul>
+      {teammates(people, 'person', 'Add teammate')}
       <h3>Teams</h3>
       {teams.length === 0 && <p class="muted">No teams yet. Tickets can be assigned to a team as well as to a person.</p>}
-      <ul class="rows">{teams.map(row)}</ul>
-
-      {!unlocked && <LockedHint what="add, rename or remove teammates" />}
-      {editing?.id === null && <TeammateForm kind={editing.kind} onClose={() => setEditing(null)} />}
-      {!editing && (
-        <div class="actions">
-          <button type="button" disabled={!unlocked} onClick={() => setEditing({ id: null, kind: 'person' })}>
-            Add teammate
-          </button>
-          <button type="button" disabled={!unlocked} onClick={() => setEditing({ id: null, kind: 'team' })}>
-            Add team
-          </button>
-        </div>
-      )}
-      {removing && <RemoveTeammate teammate={removing} onClose={() => setRemoving(null)} />}
+      {teammates(teams, 'team', 'Add team')}
     </Section>
   );
 }
 
-function TeammateForm(props: { teammate?: Teammate; kind: Teammate['kind']; onClose(): void }) {
-  const model = useOptions();
+function TeammateForm(props: { teammate?: Teammate; kind: Teammate['kind']; onClose(message?: string): void }) {
   const [name, setName] = useState(props.teammate?.name ?? '');
   const [email, setEmail] = useState(props.teammate?.email ?? '');
-  const { busy, error, setError, run } = useAction();
+  const { busy, error, setError, run } = useAction(OPTIONS_WRITES);
   const input = useRef<HTMLInputElement>(null);
   const team = props.kind === 'team';
   useEffect(() => input.current?.focus(), []);
 
-  const submit = (e: Event) => {
-    e.preventDefault();
+  const submit = () => {
     const teammate = { id: props.teammate?.id, name, email: team ? '' : email, kind: props.kind };
     // The schema the background checks with too: a problem is said here, before sending.
     const check = v.safeParse(TeammateInput, teammate);
@@ -118,13 +104,19 @@ function TeammateForm(props: { teammate?: Teammate; kind: Teammate['kind']; onCl
     // Saving the same form again after a failure is the same action; an edited form is a new one.
     void run(`save ${JSON.stringify(teammate)}`, async (requestId) => {
       const t = await request('admin:saveTeammate', { requestId, teammate });
-      model.announce(`Saved ${t.name}.`);
-      props.onClose();
+      props.onClose(`Saved ${t.name}.`);
     });
   };
 
   return (
-    <form class="editor" onSubmit={submit} noValidate aria-label={props.teammate ? `Edit ${props.teammate.name}` : team ? 'New team' : 'New teammate'}>
+    <EditorForm
+      label={props.teammate ? `Edit ${props.teammate.name}` : team ? 'New team' : 'New teammate'}
+      save={team ? 'Save team' : 'Save teammate'}
+      busy={busy}
+      error={error}
+      onSave={submit}
+      onCancel={() => props.onClose()}
+    >
       <div class="grid-2">
         <label class="field">
           <span>{team ? 'Team name' : 'Teammate name'}</span>
@@ -137,16 +129,7 @@ function TeammateForm(props: { teammate?: Teammate; kind: Teammate['kind']; onCl
           </label>
         )}
       </div>
-      <Alert message={error} />
-      <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>
-          {team ? 'Save team' : 'Save teammate'}
-        </button>
-        <button type="button" onClick={props.onClose}>
-          Cancel
-        </button>
-      </div>
-    </form>
+    </EditorForm>
   );
 }
 

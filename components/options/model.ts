@@ -1,35 +1,30 @@
 /**
- * The options page's state: one model created at start-up and provided through context.
+ * The options page's state: one model (createModel) made at start-up and provided through context.
  * It keeps the admin status and the workspace lists fresh: every change event from the
  * background (another options tab, a panel, an enterprise policy update) re-reads them.
  */
-import { computed, signal } from '@preact/signals';
+import { computed, createModel, signal, type ReadonlySignal, type Signal } from '@preact/signals';
+import { createAnnouncement } from '@/components/common/announcement';
 import { onBackgroundEvent, request } from '@/lib/client';
 import type { AdminStatus, Workspace } from '@/lib/protocol-admin';
 
-export function createOptionsModel() {
+export const OptionsModel = createModel(() => {
   const status = signal<AdminStatus | null>(null);
   const workspace = signal<Workspace | null>(null);
   const loadError = signal('');
-  const announcement = signal('');
+  const announcement = createAnnouncement();
 
-  async function refreshStatus() {
+  /** Reads what the page shows into `target`; a failure is shown until a read succeeds. */
+  async function load<T>(target: Signal<T>, read: () => Promise<T>) {
     try {
-      status.value = await request('opt:adminStatus', {});
+      target.value = await read();
       loadError.value = '';
     } catch (e) {
       loadError.value = (e as Error).message;
     }
   }
-
-  async function refreshWorkspace() {
-    try {
-      workspace.value = await request('opt:workspace', {});
-      loadError.value = '';
-    } catch (e) {
-      loadError.value = (e as Error).message;
-    }
-  }
+  const refreshStatus = () => load(status, () => request('opt:adminStatus', {}));
+  const refreshWorkspace = () => load(workspace, () => request('opt:workspace', {}));
 
   let pending: ReturnType<typeof setTimeout> | undefined;
   /** Change events come in bursts (an import touches everything): re-read once per burst. */
@@ -51,12 +46,12 @@ export function createOptionsModel() {
   }
 
   return {
-    status: computed(() => status.value),
-    workspace: computed(() => workspace.value),
+    status: status as ReadonlySignal<AdminStatus | null>,
+    workspace: workspace as ReadonlySignal<Workspace | null>,
     /** Admin settings unlocked on this browser: admin-only controls are enabled. */
     unlocked: computed(() => status.value?.unlocked === true),
-    loadError: computed(() => loadError.value),
-    announcement: computed(() => announcement.value),
+    loadError: loadError as ReadonlySignal<string>,
+    announcement: announcement.text,
     start,
     refreshStatus,
     refreshWorkspace,
@@ -64,11 +59,8 @@ export function createOptionsModel() {
       status.value = next;
     },
     /** Says something politely to screen readers (and shows it in the status line). */
-    announce(message: string) {
-      announcement.value = '';
-      queueMicrotask(() => (announcement.value = message));
-    },
+    announce: announcement.announce,
   };
-}
+});
 
-export type OptionsModel = ReturnType<typeof createOptionsModel>;
+export type OptionsModel = InstanceType<typeof OptionsModel>;

@@ -1,47 +1,10 @@
 import type { ComponentChildren, VNode } from 'preact';
-import { useEffect, useId, useRef, useState } from 'preact/hooks';
-import { createActionIds } from '@/lib/client';
+import { useEffect, useId, useRef } from 'preact/hooks';
+import { useAction, type ActionOptions } from '@/components/common/action';
 import { useOptions } from './context';
 
-/**
- * Runs a user action's write with its request id, and guards against double submission. Errors
- * land in `error`, written for a person to read.
- *
- * `run(key, fn)`: `key` says what the action is (the form's values). When the action failed (the
- * form stays) and the admin does the same action again, it gets the same request id, so if the
- * first attempt was saved after all (the background stopped before it answered), the store
- * applies it once. A success, or another key, means a new id. `run(fn)`: an action that is never
- * "the same again"; a new id each time. Within one attempt, `request()` resends with the same id
- * when the background does not answer.
- */
-export function useAction() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState('');
-  const busyRef = useRef(false);
-  const [ids] = useState(createActionIds);
-  function run<T>(fn: (requestId: string) => Promise<T>): Promise<T | undefined>;
-  function run<T>(key: string, fn: (requestId: string) => Promise<T>): Promise<T | undefined>;
-  async function run<T>(keyOrFn: string | ((requestId: string) => Promise<T>), action?: (requestId: string) => Promise<T>): Promise<T | undefined> {
-    const [key, fn] = typeof keyOrFn === 'string' ? [keyOrFn, action!] : [undefined, keyOrFn];
-    if (busyRef.current) return undefined;
-    busyRef.current = true;
-    setBusy(true);
-    setError('');
-    const requestId = ids.begin(key);
-    try {
-      const result = await fn(requestId);
-      ids.succeeded(requestId);
-      return result;
-    } catch (e) {
-      setError((e as Error).message);
-      return undefined;
-    } finally {
-      busyRef.current = false;
-      setBusy(false);
-    }
-  }
-  return { busy, error, setError, run };
-}
+/** How the options page runs writes (../common/action.ts): a failure's message lands in `error`, written for a person to read. */
+export const OPTIONS_WRITES: ActionOptions = { errors: 'capture' };
 
 /** An error the admin must see; rendered only while there is one, so there is one alert at a time per place. */
 export function Alert({ message, id }: { message: string; id?: string }) {
@@ -155,7 +118,7 @@ export function RemoveDialog(props: {
   children: ComponentChildren;
 }) {
   const model = useOptions();
-  const { busy, error, run } = useAction();
+  const { busy, error, run } = useAction(OPTIONS_WRITES);
   return (
     <ConfirmDialog
       title={props.title}

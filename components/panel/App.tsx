@@ -75,7 +75,7 @@ export function App() {
         {route.name === 'link' && <LinkExisting />}
         {route.name === 'queue' && <Queue />}
         {route.name === 'ticket' && <TicketView key={route.ticketId} ticketId={route.ticketId} />}
-        {route.name === 'preview' && <Preview conversationKey={route.conversationKey} from={route.from} />}
+        {route.name === 'preview' && <Preview key={route.conversationKey} conversationKey={route.conversationKey} from={route.from} />}
       </main>
       <footer class="foot">
         <button type="button" class="link small" onClick={() => setHelp(true)} aria-keyshortcuts="?">

@@ -1,7 +1,6 @@
-import { HELPDESK_NAMES } from '@/lib/helpdesks';
 import { usePanel } from './context';
 import { TicketList } from './TicketList';
-import { CONVERSATION_STATUS_LABELS } from './ui';
+import { CONVERSATION_STATUS_LABELS, conversationName } from './ui';
 
 /** What the agent sees beside a conversation: its linked tickets and the ways to add one. */
 export function ConversationView() {
@@ -25,7 +24,7 @@ export function ConversationView() {
       <header class="bar">
         <div class="bar-main">
           <h1 class="conv-title">
-            {HELPDESK_NAMES[ctx.helpdesk]} {ctx.kind} #{ctx.conversationId}
+            {conversationName(ctx)}
           </h1>
           {conv && (
             <p class="muted small">

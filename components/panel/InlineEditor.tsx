@@ -9,10 +9,12 @@
  *   saved) and "Use saved value" (drop the edit).
  */
 import type { ComponentChildren } from 'preact';
+import { useSignal } from '@preact/signals';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Ticket } from '@/lib/model/domain';
 import { usePanel } from './context';
-import { TimeAgo, useAction } from './ui';
+import { useAction } from '@/components/common/action';
+import { TimeAgo, PANEL_WRITES } from './ui';
 
 /** What the background said about someone else's change to the same field. */
 export interface FieldConflict {
@@ -72,21 +74,16 @@ type Mode = 'view' | 'editing' | 'saving' | 'conflict';
 
 export function InlineEditor(props: InlineEditorProps) {
   const model = usePanel();
-  const { run } = useAction();
-  const [mode, setModeState] = useState<Mode>('view');
-  // Event handlers read the mode from a ref: the blur that closing the control causes arrives
-  // before the closed state renders, and must see that the editor is no longer editing.
-  const modeRef = useRef<Mode>('view');
-  const setMode = (m: Mode) => {
-    modeRef.current = m;
-    setModeState(m);
-  };
-  const [draft, setDraftState] = useState('');
-  const draftRef = useRef('');
-  const setDraft = (v: string) => {
-    draftRef.current = v;
-    setDraftState(v);
-  };
+  const { run } = useAction(PANEL_WRITES);
+  // Signals, not component state: event handlers read them as they are now. The blur that
+  // closing the control causes arrives before the closed editor renders, and must see that the
+  // editor is no longer editing.
+  const modeSignal = useSignal<Mode>('view');
+  const mode = modeSignal.value;
+  const draftSignal = useSignal('');
+  const draft = draftSignal.value;
+  const setMode = (m: Mode) => (modeSignal.value = m);
+  const setDraft = (v: string) => (draftSignal.value = v);
   /** The version and value shown when editing began. */
   const start = useRef({ version: props.version, value: props.value });
   const [conflict, setConflict] = useState<FieldConflict | null>(null);
@@ -125,20 +122,17 @@ export function InlineEditor(props: InlineEditorProps) {
     setMode('view');
   };
 
-  const cancel = () => {
-    // Set before the control unmounts, so its blur saves nothing.
-    modeRef.current = 'view';
-    close();
-  };
+  // The mode is 'view' at once (a signal), so the blur of the control as it unmounts saves nothing.
+  const cancel = close;
 
   const submit = async (value: string, baseVersion: number) => {
-    const from = modeRef.current;
+    const from = modeSignal.value;
     setMode('saving');
     // Saving the same value again after a failure is the same action (same request id).
     const outcome = await run(`${props.label} ${value}`, (requestId) => props.save(value, baseVersion, requestId)).catch(
       (): SaveOutcome => ({ ok: false }),
     );
-    if (modeRef.current !== 'saving') return; // cancelled meanwhile: the agent has moved on
+    if (modeSignal.value !== 'saving') return; // cancelled meanwhile: the agent has moved on
     if (outcome?.ok) close();
     else if (outcome?.conflict) {
       setConflict(outcome.conflict);
@@ -146,9 +140,9 @@ export function InlineEditor(props: InlineEditorProps) {
     } else setMode(from);
   };
 
-  const commit = (value = draftRef.current) => {
-    if (modeRef.current !== 'editing') return;
-    draftRef.current = value;
+  const commit = (value = draftSignal.value) => {
+    if (modeSignal.value !== 'editing') return;
+    setDraft(value);
     const next = normalize(value);
     // Nothing typed: nothing to save, even when someone else changed the field meanwhile.
     if (next === normalize(start.current.value)) return cancel();
@@ -156,8 +150,8 @@ export function InlineEditor(props: InlineEditorProps) {
   };
 
   const keepMine = () => {
-    if (modeRef.current !== 'conflict' || !conflict) return;
-    void submit(normalize(draftRef.current), conflict.ticket.version);
+    if (modeSignal.value !== 'conflict' || !conflict) return;
+    void submit(normalize(draftSignal.value), conflict.ticket.version);
   };
 
   const onKeyDown = (e: KeyboardEvent) => {
@@ -174,7 +168,7 @@ export function InlineEditor(props: InlineEditorProps) {
   };
 
   const onBlur = (e: FocusEvent) => {
-    if (!props.commitOnBlur || modeRef.current !== 'editing') return;
+    if (!props.commitOnBlur || modeSignal.value !== 'editing') return;
     if (box.current && e.relatedTarget instanceof Node && box.current.contains(e.relatedTarget)) return;
     commit();
   };

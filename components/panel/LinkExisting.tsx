@@ -1,83 +1,55 @@
-import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useModel } from '@preact/signals';
 import { request } from '@/lib/client';
 import { formatTicketNumber } from '@/lib/model/domain';
 import { usePanel } from './context';
-import { KindIcon, StateBadge, useAction } from './ui';
-import { useTicketSearch } from './useTicketSearch';
+import { TicketSearch } from './search';
+import { useAction } from '@/components/common/action';
+import { SearchResults, TicketItem } from './TicketList';
+import { PANEL_WRITES, SearchBox, ViewBar } from './ui';
 
 /** "Link existing ticket": find a ticket by ID or title words and link it to this conversation. */
 export function LinkExisting() {
   const model = usePanel();
-  const [query, setQuery] = useState('');
-  const { results, error } = useTicketSearch({ text: query.trim() || undefined, limit: 50 }, [query, model.revision.value]);
-  const { run } = useAction();
-  const input = useRef<HTMLInputElement>(null);
+  const search = useModel(() => new TicketSearch(model.revision, 50));
+  const query = search.filters.value.text;
+  const { run } = useAction(PANEL_WRITES);
   const linkedIds = new Set(model.conversation.value?.linked.map((s) => s.ticket.id));
-
-  useLayoutEffect(() => input.current?.focus(), []);
   return (
     <div class="view">
-      <header class="bar">
-        <button type="button" class="ghost" onClick={() => model.navigate({ name: 'conversation' })}>
-          <span aria-hidden="true">← </span>
-          Back
-        </button>
-        <h1>Link existing ticket</h1>
-      </header>
-      <input
-        ref={input}
-        type="search"
-        role="searchbox"
-        aria-label="Find ticket"
-        placeholder="Ticket ID or words of the title"
-        value={query}
-        onInput={(e) => setQuery(e.currentTarget.value)}
-        onKeyDown={(e) => e.key === 'Escape' && model.navigate({ name: 'conversation' })}
-      />
-      <section aria-label="Matching tickets">
-        {error && (
-          <p role="alert" class="field-error">
-            {error}
-          </p>
+      <ViewBar title="Link existing ticket" />
+      <SearchBox label="Find ticket" role="searchbox" value={query} onInput={(text) => search.filter({ text })} />
+      <SearchResults label="Matching tickets" search={search} empty={<>No ticket matches “{query}”.</>}>
+        {(results) => (
+          <ul class="tickets">
+            {results.map((s) => (
+              <TicketItem key={s.ticket.id} summary={s}>
+                {linkedIds.has(s.ticket.id) ? (
+                  <span class="muted small">Linked</span>
+                ) : (
+                  <button
+                    type="button"
+                    aria-label="Link"
+                    aria-description={`Link ${formatTicketNumber(s.ticket.number)} ${s.ticket.title}`}
+                    onClick={() => {
+                      const key = model.conversationKey.value;
+                      if (!key) return;
+                      // Pressing Link again after a failure is the same action.
+                      run(`link ${s.ticket.id} ${key}`, async (requestId) => {
+                        await request('ui:link', { requestId, ticketId: s.ticket.id, conversation: { key } });
+                        await model.refreshConversation();
+                        model.announce(`Linked ${formatTicketNumber(s.ticket.number)} to this conversation.`);
+                        model.navigate({ name: 'conversation' });
+                      }).catch((e: Error) => model.showError(e.message));
+                    }}
+                  >
+                    Link
+                  </button>
+                )}
+              </TicketItem>
+            ))}
+          </ul>
         )}
-        {results && results.length === 0 && <p class="muted">No ticket matches “{query}”.</p>}
-        <ul class="tickets">
-          {results?.map((s) => (
-            <li key={s.ticket.id} class="ticket-item">
-              <KindIcon kind={s.ticket.kind} />
-              <div class="ticket-main">
-                <div class="ticket-line">
-                  <span class="ticket-id">{formatTicketNumber(s.ticket.number)}</span>
-                  <span class="ticket-title">{s.ticket.title}</span>
-                  <StateBadge label={s.stateLabel} />
-                </div>
-              </div>
-              {linkedIds.has(s.ticket.id) ? (
-                <span class="muted small">Linked</span>
-              ) : (
-                <button
-                  type="button"
-                  aria-label="Link"
-                  aria-description={`Link ${formatTicketNumber(s.ticket.number)} ${s.ticket.title}`}
-                  onClick={() => {
-                    const key = model.conversationKey.value;
-                    if (!key) return;
-                    // Pressing Link again after a failure is the same action.
-                    run(`link ${s.ticket.id} ${key}`, async (requestId) => {
-                      await request('ui:link', { requestId, ticketId: s.ticket.id, conversation: { key } });
-                      await model.refreshConversation();
-                      model.announce(`Linked ${formatTicketNumber(s.ticket.number)} to this conversation.`);
-                      model.navigate({ name: 'conversation' });
-                    }).catch((e: Error) => model.showError(e.message));
-                  }}
-                >
-                  Link
-                </button>
-              )}
-            </li>
-          ))}
-        </ul>
-      </section>
+      </SearchResults>
     </div>
   );
 }

@@ -1,21 +1,21 @@
 import { request } from '@/lib/client';
-import { HELPDESK_NAMES } from '@/lib/helpdesks';
 import type { Ticket } from '@/lib/model/domain';
 import type { LinkView } from '@/lib/model/views';
 import { usePanel } from './context';
-import { CONVERSATION_STATUS_LABELS, KindIcon, useAction } from './ui';
+import { useAction } from '@/components/common/action';
+import { CONVERSATION_STATUS_LABELS, conversationName, KindIcon, PANEL_WRITES } from './ui';
 
 /** Linked conversations and customer tickets, with their last known status and a preview. */
 export function Links({ ticket, links }: { ticket: Ticket; links: LinkView[] }) {
   const model = usePanel();
-  const { run } = useAction();
+  const { run } = useAction(PANEL_WRITES);
   return (
     <section aria-label="Links" class="links">
       <h2 class="section-title">Links</h2>
       {links.length === 0 && <p class="muted small">Not linked to any conversation.</p>}
       <ul>
         {links.map(({ link, conversation: c }) => {
-          const name = c ? `${HELPDESK_NAMES[c.helpdesk]} ${c.kind} #${c.conversationId}` : link.conversationKey;
+          const name = c ? conversationName(c) : link.conversationKey;
           const status = CONVERSATION_STATUS_LABELS[c?.status ?? 'unknown'];
           return (
             <li key={link.id} class="link-item" data-conversation-key={link.conversationKey}>

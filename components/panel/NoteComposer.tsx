@@ -1,10 +1,54 @@
-import { useRef, useState } from 'preact/hooks';
+import { createModel, signal, useModel, type ReadonlySignal } from '@preact/signals';
+import { useRef } from 'preact/hooks';
+import { ActionModel } from '@/components/common/action';
+import { isMac, mod } from '@/components/common/shortcuts';
 import { request } from '@/lib/client';
 import { checkNote, MAX_NOTE_LENGTH } from '@/lib/model/domain';
 import { usePanel } from './context';
-import { useAction } from './ui';
+import type { PanelModel } from './model';
+import { PANEL_WRITES } from './ui';
 
-const isMac = /Mac|iPhone|iPad/.test(navigator.platform);
+/** The note being written on a ticket, and what was wrong with the last attempt to post it. */
+const NoteDraft = createModel((panel: PanelModel, ticketId: string) => {
+  const body = signal('');
+  const problem = signal('');
+  const action = new ActionModel(PANEL_WRITES);
+  return {
+    body: body as ReadonlySignal<string>,
+    problem: problem as ReadonlySignal<string>,
+    /** A note in flight: another waits (no double posting). */
+    busy: action.busy,
+    write(text: string) {
+      body.value = text;
+      problem.value = '';
+    },
+    /**
+     * Posts the note, cross-posted to the `linkCount` linked conversations or not; it is cleared
+     * once saved. Null when the note was refused before sending (the problem says why).
+     */
+    post(crossPost: boolean, linkCount: number): Promise<void> | null {
+      const check = checkNote(body.value);
+      if (!check.ok) {
+        problem.value = check.error;
+        return null;
+      }
+      problem.value = '';
+      // The same note posted the same way is the same action: after a failure (the note stays in
+      // the box) posting it again reuses the request id; an edited note is a new action.
+      const note = { ticketId, body: check.body, crossPost };
+      return action
+        .run(JSON.stringify(note), async (requestId) => {
+          await request('ui:addNote', { requestId, ...note });
+          body.value = '';
+          panel.announce(crossPost ? `Note cross-posted to ${linkCount} linked conversation${linkCount === 1 ? '' : 's'}.` : 'Note added.');
+        })
+        .then(
+          () => undefined,
+          (e: Error) => void (problem.value = e.message),
+        );
+    },
+  };
+});
 
 /**
  * Internal notes. Ctrl/Cmd+Enter adds, Ctrl/Cmd+Shift+Enter cross-posts. A held key (repeat)
@@ -12,31 +56,14 @@ const isMac = /Mac|iPhone|iPad/.test(navigator.platform);
  */
 export function NoteComposer({ ticketId, linkCount }: { ticketId: string; linkCount: number }) {
   const model = usePanel();
-  const [body, setBody] = useState('');
-  const [problem, setProblem] = useState('');
-  const { busy, run } = useAction();
+  const draft = useModel(() => new NoteDraft(model, ticketId));
+  const body = draft.body.value;
+  const problem = draft.problem.value;
+  const busy = draft.busy.value;
   const area = useRef<HTMLTextAreaElement>(null);
 
-  const post = (crossPost: boolean) => {
-    const check = checkNote(body);
-    if (!check.ok) {
-      setProblem(check.error);
-      return;
-    }
-    setProblem('');
-    // The same note posted the same way is the same action: after a failure (the note stays in
-    // the box) posting it again reuses the request id; an edited note is a new action.
-    const note = { ticketId, body: check.body, crossPost };
-    void run(JSON.stringify(note), async (requestId) => {
-      await request('ui:addNote', { requestId, ...note });
-      setBody('');
-      model.announce(crossPost ? `Note cross-posted to ${linkCount} linked conversation${linkCount === 1 ? '' : 's'}.` : 'Note added.');
-    })
-      .catch((e: Error) => setProblem(e.message))
-      .finally(() => area.current?.focus());
-  };
+  const post = (crossPost: boolean) => void draft.post(crossPost, linkCount)?.finally(() => area.current?.focus());
 
-  const mod = isMac ? '⌘' : 'Ctrl';
   const near = body.length > MAX_NOTE_LENGTH * 0.9;
   return (
     <div class="composer">
@@ -53,10 +80,7 @@ export function NoteComposer({ ticketId, linkCount }: { ticketId: string; linkCo
         placeholder="Internal note — never visible to the customer"
         rows={3}
         value={body}
-        onInput={(e) => {
-          setBody(e.currentTarget.value);
-          if (problem) setProblem('');
-        }}
+        onInput={(e) => draft.write(e.currentTarget.value)}
         onKeyDown={(e) => {
           if (e.key !== 'Enter' || !(isMac ? e.metaKey : e.ctrlKey)) return;
           e.preventDefault();

@@ -1,47 +1,49 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { createModel, effect, signal, untracked, useModel, type ReadonlySignal } from '@preact/signals';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import { request } from '@/lib/client';
-import { HELPDESK_NAMES } from '@/lib/helpdesks';
 import type { PreviewResult } from '@/lib/model/views';
 import { usePanel } from './context';
-import type { Route } from './model';
-import { CONVERSATION_STATUS_LABELS, TimeAgo } from './ui';
+import type { PanelModel, Route } from './model';
+import { CONVERSATION_STATUS_LABELS, conversationName, TimeAgo, ViewBar } from './ui';
 
 const KIND_LABELS = { incoming: 'Customer', outgoing: 'Reply', note: 'Internal note', event: 'Event' } as const;
+
+/** A conversation as the helpdesk shows it, read again only when a change touched it. */
+const ConversationPreview = createModel((panel: PanelModel, conversationKey: string) => {
+  const data = signal<PreviewResult | null>(null);
+  const problem = signal('');
+  let latest = 0;
+  const read = () => {
+    // Only the latest reading is shown: an earlier one may answer after it.
+    const reading = ++latest;
+    request('ui:preview', { conversationKey }).then(
+      (r) => reading === latest && (data.value = r),
+      (e: Error) => reading === latest && (problem.value = e.message),
+    );
+  };
+  let first = true;
+  effect(() => {
+    const change = panel.lastChange.value;
+    if (first || change?.conversationKeys.includes(conversationKey)) untracked(read);
+    first = false;
+  });
+  return { data: data as ReadonlySignal<PreviewResult | null>, problem: problem as ReadonlySignal<string> };
+});
 
 /** A linked conversation's messages, notes and events, without leaving the ticket. */
 export function Preview({ conversationKey, from }: { conversationKey: string; from: Route }) {
   const model = usePanel();
-  const [data, setData] = useState<PreviewResult | null>(null);
-  const [problem, setProblem] = useState('');
+  const preview = useModel(() => new ConversationPreview(model, conversationKey));
+  const data = preview.data.value;
+  const problem = preview.problem.value;
   const back = useRef<HTMLButtonElement>(null);
-
-  // Re-read the helpdesk only when something touched this conversation.
-  const [touched, setTouched] = useState(0);
-  const change = model.lastChange.value;
-  useEffect(() => {
-    if (change?.conversationKeys.includes(conversationKey)) setTouched((n) => n + 1);
-  }, [change]);
-  useEffect(() => {
-    let cancelled = false;
-    request('ui:preview', { conversationKey })
-      .then((r) => !cancelled && setData(r))
-      .catch((e: Error) => !cancelled && setProblem(e.message));
-    return () => {
-      cancelled = true;
-    };
-  }, [conversationKey, touched]);
   useLayoutEffect(() => back.current?.focus(), []);
 
   const c = data?.conversation;
-  const title = c ? `${HELPDESK_NAMES[c.helpdesk]} ${c.kind} #${c.conversationId}` : 'Conversation';
+  const title = c ? conversationName(c) : 'Conversation';
   return (
     <div class="view">
-      <header class="bar">
-        <button ref={back} type="button" class="ghost" onClick={() => model.navigate(from)} aria-keyshortcuts="Escape">
-          <span aria-hidden="true">← </span>
-          Back to ticket
-        </button>
-      </header>
+      <ViewBar back="Back to ticket" onBack={() => model.navigate(from)} backRef={back} escape />
       <section aria-label="Conversation preview" class="preview">
         <h1>{title}</h1>
         {c && (

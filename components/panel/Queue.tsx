@@ -1,52 +1,25 @@
-import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useModel } from '@preact/signals';
 import { usePanel } from './context';
-import { TicketList } from './TicketList';
-import { useTicketSearch } from './useTicketSearch';
+import { TicketSearch } from './search';
+import { SearchResults, TicketList } from './TicketList';
+import { SearchBox, ViewBar } from './ui';
 
 /** The team's queue: every ticket, searchable and filtered by state, type and assignee. */
 export function Queue() {
   const model = usePanel();
   const catalog = model.catalog.value;
-  const [text, setText] = useState('');
-  const [stateId, setStateId] = useState('');
-  const [typeId, setTypeId] = useState('');
-  const [assignee, setAssignee] = useState('');
-  const search = useRef<HTMLInputElement>(null);
-  useLayoutEffect(() => search.current?.focus(), []);
-  const { results: items, error } = useTicketSearch(
-    {
-      text: text.trim() || undefined,
-      stateId: stateId || undefined,
-      typeId: typeId || undefined,
-      assigneeId: assignee === '' ? undefined : assignee === 'none' ? null : assignee,
-      limit: 200,
-    },
-    [text, stateId, typeId, assignee, model.revision.value],
-  );
+  const search = useModel(() => new TicketSearch(model.revision, 200));
+  const { text, stateId, typeId, assignee } = search.filters.value;
 
   const states = new Map<string, string>();
   for (const t of catalog?.types ?? []) for (const s of t.states) states.set(s.id, s.label);
 
   return (
     <div class="view">
-      <header class="bar">
-        <button type="button" class="ghost" onClick={() => model.navigate({ name: 'conversation' })}>
-          <span aria-hidden="true">← </span>
-          Back
-        </button>
-        <h1>All tickets</h1>
-      </header>
-      <input
-        ref={search}
-        type="search"
-        aria-label="Search tickets"
-        placeholder="Ticket ID or words of the title"
-        value={text}
-        onInput={(e) => setText(e.currentTarget.value)}
-        onKeyDown={(e) => e.key === 'Escape' && model.navigate({ name: 'conversation' })}
-      />
+      <ViewBar title="All tickets" />
+      <SearchBox label="Search tickets" value={text} onInput={(text) => search.filter({ text })} />
       <div class="filters" role="group" aria-label="Filters">
-        <select aria-label="Filter by state" value={stateId} onChange={(e) => setStateId(e.currentTarget.value)}>
+        <select aria-label="Filter by state" value={stateId} onChange={(e) => search.filter({ stateId: e.currentTarget.value })}>
           <option value="">Any state</option>
           {[...states].map(([id, label]) => (
             <option key={id} value={id}>
@@ -54,7 +27,7 @@ export function Queue() {
             </option>
           ))}
         </select>
-        <select aria-label="Filter by type" value={typeId} onChange={(e) => setTypeId(e.currentTarget.value)}>
+        <select aria-label="Filter by type" value={typeId} onChange={(e) => search.filter({ typeId: e.currentTarget.value })}>
           <option value="">Any type</option>
           {catalog?.types.map((t) => (
             <option key={t.id} value={t.id}>
@@ -62,7 +35,7 @@ export function Queue() {
             </option>
           ))}
         </select>
-        <select aria-label="Filter by assignee" value={assignee} onChange={(e) => setAssignee(e.currentTarget.value)}>
+        <select aria-label="Filter by assignee" value={assignee} onChange={(e) => search.filter({ assignee: e.currentTarget.value })}>
           <option value="">Anyone</option>
           <option value="none">Unassigned</option>
           {catalog?.teammates.map((t) => (
@@ -72,16 +45,9 @@ export function Queue() {
           ))}
         </select>
       </div>
-      <section aria-label="Tickets">
-        {error && (
-          <p role="alert" class="field-error">
-            {error}
-          </p>
-        )}
-        {items === null && !error && <p class="muted">Loading…</p>}
-        {items?.length === 0 && <p class="muted">No tickets match.</p>}
-        {items && items.length > 0 && <TicketList items={items} />}
-      </section>
+      <SearchResults label="Tickets" search={search} empty="No tickets match.">
+        {(items) => <TicketList items={items} />}
+      </SearchResults>
     </div>
   );
 }

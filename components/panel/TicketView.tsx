@@ -1,65 +1,26 @@
+import { useModel } from '@preact/signals';
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { request } from '@/lib/client';
-import type { ActivityRecord, OutboxRecord } from '@/lib/model/records';
 import { formatAttribute, formatTicketNumber, SHARING_LABELS, type AttributeDef, type AttributeValue, type SharingBehavior, type StateDef, type Ticket } from '@/lib/model/domain';
-import { ALREADY_OPEN, isRetryable } from '@/lib/model/activity';
-import { isBacklineError } from '@/lib/model/errors';
 import { isBlankRichText, sanitizeRichText } from '@/lib/model/rich-text';
-import type { StaleDetails, TicketChanges, TicketView as TicketViewData } from '@/lib/model/views';
+import type { TicketChanges } from '@/lib/model/views';
+import { ActivityTimeline } from './ActivityTimeline';
 import { AttributeInput, toInputValue } from './AttributeInput';
 import { usePanel } from './context';
-import { InlineEditor, type FieldConflict, type SaveOutcome } from './InlineEditor';
+import { InlineEditor, type SaveOutcome } from './InlineEditor';
 import { LazyRichTextEditor } from './LazyRichTextEditor';
 import { Links } from './Links';
 import { NoteComposer } from './NoteComposer';
 import { StateMenu } from './StateMenu';
 import { TrackerDialog } from './TrackerDialog';
-import { KindIcon, TimeAgo, useAction } from './ui';
-
-/** True when `a` is a later record of the same ticket than `b` (or the same). */
-function isNewer(a: Ticket, b: Ticket): boolean {
-  return a.version > b.version || (a.version === b.version && a.updatedAt >= b.updatedAt);
-}
-
-/**
- * Loads a ticket and re-reads it whenever the background reports a change. `apply` shows a
- * ticket a write returned (or a refusal reported) at once, without waiting for that re-read:
- * the re-read may be late, or fail when it meets a stopping service worker.
- */
-function useTicket(ticketId: string) {
-  const model = usePanel();
-  const [view, setView] = useState<TicketViewData | null>(null);
-  const [missing, setMissing] = useState('');
-  const reload = async () => {
-    try {
-      const next = await request('ui:ticketView', { ticketId });
-      // A re-read that began before a write the panel already applied must not undo it on screen.
-      setView((v) => (v && v.ticket.id === next.ticket.id && !isNewer(next.ticket, v.ticket) ? { ...next, ticket: v.ticket } : next));
-    } catch (e) {
-      if (isBacklineError(e) && e.code === 'not_found') setMissing(e.message);
-      else model.showError((e as Error).message);
-    }
-  };
-  const apply = (ticket: Ticket) => setView((v) => (v && v.ticket.id === ticket.id && isNewer(ticket, v.ticket) ? { ...v, ticket } : v));
-  useEffect(() => {
-    void reload();
-  }, [ticketId, model.revision.value]);
-  return { view, missing, reload, apply };
-}
-
-/** What a `stale` refusal says about `field`, when it carries the ticket as saved now. */
-function conflictOf(e: unknown, field: string): FieldConflict | null {
-  if (!isBacklineError(e) || e.code !== 'stale') return null;
-  const details = e.details as Partial<StaleDetails> | undefined;
-  if (!details?.ticket) return null;
-  const about = details.conflicts?.find((c) => c.field === field);
-  return { ticket: details.ticket, actorId: about?.actorId ?? null, at: about?.at ?? null, message: e.message };
-}
+import { TicketModel } from './ticket';
+import { KindIcon, TimeAgo, ViewBar } from './ui';
 
 export function TicketView({ ticketId }: { ticketId: string }) {
   const model = usePanel();
-  const { view, missing, reload, apply } = useTicket(ticketId);
-  const { run } = useAction();
+  const ticketModel = useModel(() => new TicketModel(model, ticketId));
+  const view = ticketModel.view.value;
+  const missing = ticketModel.missing.value;
   const [trackerTarget, setTrackerTarget] = useState<StateDef | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
 
@@ -80,98 +41,37 @@ export function TicketView({ ticketId }: { ticketId: string }) {
   if (!view) return <p class="muted view">Loading ticket…</p>;
   const { ticket, type } = view;
   const states = type?.states ?? [];
-
-  /**
-   * Saves an edit of `field` made against `baseVersion` and shows the saved ticket at once. A
-   * refusal because someone else changed the field comes back as a conflict for the editor to
-   * show. Other failures are shown as errors and thrown, so that `run` keeps the action's request
-   * id: saving the same edit again is the same action (the first attempt may have been saved).
-   */
-  const saveEdit = async (field: string, what: string, changes: TicketChanges, baseVersion: number, requestId: string): Promise<SaveOutcome> => {
-    try {
-      apply(await request('ui:updateTicket', { requestId, ticketId, baseVersion, changes }));
-      model.announce(`${what} saved.`);
-      return { ok: true };
-    } catch (e) {
-      const conflict = conflictOf(e, field);
-      if (conflict) {
-        apply(conflict.ticket);
-        return { ok: false, conflict };
-      }
-      model.showError((e as Error).message);
-      if (isBacklineError(e) && e.code === 'stale') await reload();
-      throw e;
-    }
-  };
-
-  /** A choice that saves at once (a select): made against the version on screen. */
-  const saveNow = (field: string, what: string, changes: TicketChanges) =>
-    run(`update ${ticketId} ${JSON.stringify(changes)}`, async (requestId) => {
-      const outcome = await saveEdit(field, what, changes, ticket.version, requestId);
-      // The select shows the saved value again; the agent is told why theirs was not saved.
-      if (!outcome.ok && outcome.conflict) model.showError(outcome.conflict.message);
-    }).catch(() => {
-      /* shown by saveEdit */
-    });
-
-  // The key leaves out the version: a first attempt that was saved after all has moved it on.
-  const changeState = (state: StateDef, propagation?: { conversationKey: string; note: boolean; reopen: boolean }[]) =>
-    run(`state ${ticketId} ${state.id} ${JSON.stringify(propagation ?? null)}`, async (requestId) => {
-      apply(await request('ui:changeState', { requestId, ticketId, baseVersion: ticket.version, stateId: state.id, propagation }));
-      model.announce(`State changed to ${state.label}.`);
-    }).catch(async (e: Error) => {
-      model.showError(e.message);
-      const conflict = conflictOf(e, 'stateId');
-      if (conflict) apply(conflict.ticket);
-      else if (isBacklineError(e) && e.code === 'stale') await reload();
-    });
+  const { saveEdit, saveNow, changeState } = ticketModel;
 
   const customAttributes = (type?.attributes ?? []).filter((a) => !a.archived);
   const teammates = model.catalog.value?.teammates ?? [];
 
   return (
     <div class="view ticket-view">
-      <header class="bar">
-        <button type="button" class="ghost" onClick={() => model.navigate({ name: 'conversation' })} aria-keyshortcuts="Escape">
-          <span aria-hidden="true">← </span>
-          Back
-        </button>
+      <ViewBar escape>
         <StateMenu
           states={states}
           currentId={ticket.stateId}
           onChoose={(s) => (ticket.kind === 'tracker' ? setTrackerTarget(s) : void changeState(s))}
         />
-      </header>
+      </ViewBar>
       <div class="ticket-head">
         <KindIcon kind={ticket.kind} />
         <span class="muted small">{type?.name}</span>
       </div>
-      <InlineEditor
+      <TextEditor
+        field="title"
         label="Title"
-        value={ticket.title}
-        version={ticket.version}
-        read={(t) => t.title}
+        ticket={ticket}
+        save={saveEdit}
         show={(v) => v}
-        normalize={(v) => v.trim()}
-        commitOnBlur
-        save={(title, base, requestId) => saveEdit('title', 'Title', { title }, base, requestId)}
+        inputClass="title-input"
         view={(edit) => (
           <h1 class="ticket-title-heading" ref={heading} tabIndex={-1}>
             <button type="button" class="editable" title="Click to edit the title" onClick={edit}>
               {ticket.title}
             </button>
           </h1>
-        )}
-        control={(c) => (
-          <input
-            class="title-input"
-            aria-label="Title"
-            value={c.draft}
-            autoFocus
-            onInput={(e) => c.setDraft(e.currentTarget.value)}
-            onBlur={c.onBlur}
-            onKeyDown={c.onKeyDown}
-          />
         )}
       />
       <div class="ticket-body">
@@ -235,7 +135,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
             </section>
           )}
           <NoteComposer ticketId={ticket.id} linkCount={view.links.length} />
-          <Activity activity={view.activity} effects={view.effects} states={states} />
+          <ActivityTimeline activity={view.activity} effects={view.effects} type={type} />
         </div>
         <aside class="ticket-side" aria-label="Details">
           <Links ticket={ticket} links={view.links} />
@@ -271,26 +171,57 @@ function TextField(props: { label: string; field: 'user' | 'company'; ticket: Ti
     <div class="attr">
       <dt id={id}>{label}</dt>
       <dd>
-        <InlineEditor
+        <TextEditor
+          field={field}
           label={label}
-          value={ticket[field]}
-          version={ticket.version}
-          read={(t) => t[field]}
+          ticket={ticket}
+          save={props.save}
           show={(v) => v || <NotSet />}
-          normalize={(v) => v.trim()}
-          commitOnBlur
-          save={(value, base, requestId) => props.save(field, label, { [field]: value }, base, requestId)}
           view={(edit) => (
             <button type="button" class="editable" aria-labelledby={`${id} ${id}-v`} title={`Click to edit ${label}`} onClick={edit}>
               <span id={`${id}-v`}>{ticket[field] || <NotSet />}</span>
             </button>
           )}
-          control={(c) => (
-            <input aria-label={label} value={c.draft} autoFocus onInput={(e) => c.setDraft(e.currentTarget.value)} onBlur={c.onBlur} onKeyDown={c.onKeyDown} />
-          )}
         />
       </dd>
     </div>
+  );
+}
+
+/** A one-line text field of the ticket in the inline editor: trimmed, saved on Enter or when the focus leaves it. */
+function TextEditor(props: {
+  field: 'title' | 'user' | 'company';
+  label: string;
+  ticket: Ticket;
+  save: SaveEdit;
+  show(value: string): ComponentChildren;
+  view(edit: () => void): ComponentChildren;
+  inputClass?: string;
+}) {
+  const { field, label, ticket } = props;
+  return (
+    <InlineEditor
+      label={label}
+      value={ticket[field]}
+      version={ticket.version}
+      read={(t) => t[field]}
+      show={props.show}
+      normalize={(v) => v.trim()}
+      commitOnBlur
+      save={(value, base, requestId) => props.save(field, label, { [field]: value }, base, requestId)}
+      view={props.view}
+      control={(c) => (
+        <input
+          class={props.inputClass}
+          aria-label={label}
+          value={c.draft}
+          autoFocus
+          onInput={(e) => c.setDraft(e.currentTarget.value)}
+          onBlur={c.onBlur}
+          onKeyDown={c.onKeyDown}
+        />
+      )}
+    />
   );
 }
 
@@ -393,109 +324,4 @@ function Description(props: { ticket: Ticket; save: SaveEdit }) {
       />
     </div>
   );
-}
-
-const EFFECT_OUTCOME_LABELS: Record<OutboxRecord['status'], string> = {
-  queued: 'Queued',
-  delivered: 'Delivered',
-  failed: 'Failed',
-  skipped: 'Not sent',
-};
-
-/** Notes, state changes, edits and what happened in the linked conversations, newest first. */
-function Activity(props: { activity: ActivityRecord[]; effects: OutboxRecord[]; states: StateDef[] }) {
-  const model = usePanel();
-  const people = new Map(model.catalog.value?.teammates.map((t) => [t.id, t.name]));
-  const label = (id: string) => props.states.find((s) => s.id === id)?.label ?? id;
-  const effectsBySource = new Map<string, OutboxRecord[]>();
-  for (const e of props.effects) effectsBySource.set(e.sourceActivityId, [...(effectsBySource.get(e.sourceActivityId) ?? []), e]);
-  const items = [...props.activity].sort((a, b) => b.id.localeCompare(a.id));
-  const { run } = useAction();
-
-  return (
-    <section aria-label="Activity" class="activity">
-      <h2 class="section-title">Activity</h2>
-      <ol class="activity-list">
-        {items.flatMap((a) => {
-          const who = people.get(a.actorId) ?? 'Someone';
-          const effectItems = (effectsBySource.get(a.id) ?? []).map((e) => (
-            <li key={e.id} class={`activity-item effect effect-${e.status}`}>
-              <span class="muted small">
-                {e.kind === 'note' ? 'Internal note' : 'Reopen'} in {conversationLabel(e.conversationKey)}:{' '}
-              </span>
-              {e.lastError === ALREADY_OPEN ? (
-                <strong>Not needed, already open</strong>
-              ) : (
-                <>
-                  <strong>{EFFECT_OUTCOME_LABELS[e.status]}</strong>
-                  {e.lastError && <span class="small"> — {e.lastError}</span>}
-                </>
-              )}
-              {isRetryable(e) && (
-                <button
-                  type="button"
-                  class="small"
-                  onClick={() =>
-                    run(async () => {
-                      await request('ui:retryEffect', { effectId: e.id }).catch((err: Error) => model.showError(err.message));
-                    })
-                  }
-                >
-                  Retry
-                </button>
-              )}
-            </li>
-          ));
-          return [
-            <li key={a.id} class={`activity-item activity-${a.type}`}>
-              <div class="activity-meta muted small">
-                <strong>{who}</strong> · <TimeAgo at={a.at} />
-                {a.type === 'note' && a.crossPosted && <span class="badge cross">Cross-posted</span>}
-              </div>
-              <div class="activity-text">{describe(a, label, people)}</div>
-            </li>,
-            ...effectItems,
-          ];
-        })}
-      </ol>
-    </section>
-  );
-}
-
-function describe(a: ActivityRecord, label: (id: string) => string, people: Map<string, string>) {
-  switch (a.type) {
-    case 'created':
-      return 'Created the ticket';
-    case 'note':
-      return <p class="note-body">{a.body}</p>;
-    case 'state':
-      return (
-        <>
-          Changed state from <strong>{label(a.from)}</strong> to <strong>{label(a.to)}</strong>
-          {!a.reopens && ' (linked conversations not reopened)'}
-        </>
-      );
-    case 'attribute':
-      return a.field === 'description' ? (
-        'Edited the description'
-      ) : (
-        <>
-          Changed {a.label} {a.from && a.from !== '—' ? <>from “{a.from}” </> : null}to “{a.to || '—'}”
-        </>
-      );
-    case 'assignment':
-      return a.to ? `Assigned to ${people.get(a.to) ?? 'someone'}` : 'Removed the assignee';
-    case 'link':
-      return `Linked ${a.title || 'a conversation'}`;
-    case 'unlink':
-      return `Unlinked ${a.title || 'a conversation'}`;
-  }
-}
-
-/** "Chatwoot conversation #3" from a conversation key. */
-export function conversationLabel(key: string): string {
-  const [helpdesk, ...rest] = key.split(':');
-  const id = decodeURIComponent(rest.at(-1) ?? '');
-  const name = helpdesk ? helpdesk[0]!.toUpperCase() + helpdesk.slice(1) : 'Helpdesk';
-  return `${name} #${id}`;
 }

@@ -1,8 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { HELPDESK_NAMES } from '@/lib/helpdesks';
 import type { StateDef } from '@/lib/model/domain';
 import type { LinkView } from '@/lib/model/views';
-import { CONVERSATION_STATUS_LABELS } from './ui';
+import { CONVERSATION_STATUS_LABELS, conversationName } from './ui';
 
 type Choice = { conversationKey: string; note: boolean; reopen: boolean };
 
@@ -31,7 +30,7 @@ export function TrackerDialog(props: { target: StateDef; from?: StateDef; links:
       {props.links.length === 0 && <p class="muted">No linked conversations: only the tracker ticket changes.</p>}
       <ul class="tracker-choices">
         {props.links.map(({ link, conversation: c }, i) => {
-          const name = c ? `${HELPDESK_NAMES[c.helpdesk]} ${c.kind} #${c.conversationId}` : link.conversationKey;
+          const name = c ? conversationName(c) : link.conversationKey;
           return (
             <li key={link.id}>
               <div>

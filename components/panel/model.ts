@@ -1,8 +1,10 @@
 /**
- * The panel's state: one model created at start-up and provided through context. Signals
- * stay private; views read computed values and call actions.
+ * The panel's state: one model (createModel) made at start-up and provided through context.
+ * Views read its signals (read-only to them) and call its methods, which are actions: what one
+ * call changes is shown at once, together.
  */
-import { batch, computed, signal } from '@preact/signals';
+import { batch, createModel, signal, type ReadonlySignal } from '@preact/signals';
+import { createAnnouncement } from '@/components/common/announcement';
 import { onBackgroundEvent, request } from '@/lib/client';
 import type { PageContext } from '@/lib/model/helpdesk';
 import type { Catalog } from '@/lib/model/views';
@@ -19,7 +21,7 @@ export type Route =
 
 export type ConversationView = ResponseMap['ui:conversationView'];
 
-export function createPanelModel() {
+export const PanelModel = createModel(() => {
   const context = signal<PageContext | null>(null);
   const conversationKey = signal<string | null>(null);
   const tabId = signal<number | null>(null);
@@ -29,7 +31,7 @@ export function createPanelModel() {
   const error = signal<string>('');
   /** The panel could not connect (start failed): it shows why, and nothing that would mislead. */
   const unavailable = signal(false);
-  const status = signal<string>('');
+  const status = createAnnouncement();
   /** Bumped on every change event so that open views re-read what they show. */
   const revision = signal(0);
   /** The last change set, for views that only care about one conversation. */
@@ -108,41 +110,38 @@ export function createPanelModel() {
   }
 
   return {
-    context: computed(() => context.value),
-    conversationKey: computed(() => conversationKey.value),
+    context: context as ReadonlySignal<PageContext | null>,
+    conversationKey: conversationKey as ReadonlySignal<string | null>,
     /** The tab the panel belongs to (its own, or the active one in the side panel). */
-    tabId: computed(() => tabId.value),
-    conversation: computed(() => conversation.value),
-    catalog: computed(() => catalog.value),
-    route: computed(() => route.value),
-    revision: computed(() => revision.value),
-    lastChange: computed(() => lastChange.value),
-    error: computed(() => error.value),
-    unavailable: computed(() => unavailable.value),
-    status: computed(() => status.value),
+    tabId: tabId as ReadonlySignal<number | null>,
+    conversation: conversation as ReadonlySignal<ConversationView | null>,
+    catalog: catalog as ReadonlySignal<Catalog | null>,
+    route: route as ReadonlySignal<Route>,
+    revision: revision as ReadonlySignal<number>,
+    lastChange: lastChange as ReadonlySignal<ChangeSet | null>,
+    error: error as ReadonlySignal<string>,
+    unavailable: unavailable as ReadonlySignal<boolean>,
+    /** What was last said to screen readers. */
+    status: status.text,
     start,
     navigate(to: Route) {
       route.value = to;
     },
-    announce(message: string) {
-      status.value = '';
-      queueMicrotask(() => (status.value = message));
-    },
+    /** Says something politely to screen readers. */
+    announce: status.announce,
     showError(message: string) {
       error.value = message;
     },
     /** Start failed: the panel cannot work, so it shows only the reason. */
     showStartError(message: string) {
-      batch(() => {
-        error.value = message;
-        unavailable.value = true;
-      });
+      error.value = message;
+      unavailable.value = true;
     },
     clearError() {
       error.value = '';
     },
     refreshConversation,
   };
-}
+});
 
-export type PanelModel = ReturnType<typeof createPanelModel>;
+export type PanelModel = InstanceType<typeof PanelModel>;

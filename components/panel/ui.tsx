@@ -1,9 +1,11 @@
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, Ref } from 'preact';
 import { signal } from '@preact/signals';
-import { useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import { TICKET_KIND_LABELS, type TicketKind } from '@/lib/model/domain';
-import { createActionIds } from '@/lib/client';
-import type { ConversationStatus } from '@/lib/model/helpdesk';
+import type { ActionOptions } from '@/components/common/action';
+import { HELPDESK_NAMES } from '@/lib/helpdesks';
+import type { ConversationStatus, PageContext } from '@/lib/model/helpdesk';
+import { usePanel } from './context';
 import { dockAllowsAction } from './visibility';
 
 const KIND_GLYPHS: Record<TicketKind | 'conversation', preact.ComponentChildren> = {
@@ -37,6 +39,11 @@ export const CONVERSATION_STATUS_LABELS: Record<ConversationStatus, string> = {
   unknown: 'Unknown',
 };
 
+/** How the panel names a conversation or customer ticket: "Chatwoot conversation #3". */
+export function conversationName(c: Pick<PageContext, 'helpdesk' | 'kind' | 'conversationId'>): string {
+  return `${HELPDESK_NAMES[c.helpdesk]} ${c.kind} #${c.conversationId}`;
+}
+
 export function StateBadge({ label, category }: { label: string; category?: string }) {
   return <span class={`badge state-${category ?? 'other'}`}>{label}</span>;
 }
@@ -69,39 +76,52 @@ export function TimeAgo({ at }: { at: number }) {
 }
 
 /**
- * Runs a user action's write with its request id, and guards against double submission.
- *
- * `run(key, fn)`: `key` says what the action is (what the agent typed and chose). When the action
- * failed (`fn` threw; the input stays on screen) and the agent does the same action again, it
- * gets the same request id, so if the first attempt was saved after all (the background stopped
- * before it answered), the store applies it once. A success, or another key, means a new id.
- * `run(fn)`: an action that is never "the same again"; a new id each time. Within one attempt,
- * `request()` resends with the same id when the background does not answer.
+ * How the panel runs writes (../common/action.ts): nothing is written while the page covers or
+ * hides the docked panel (./visibility.ts), and a failure is thrown for the caller to show.
  */
-export function useAction() {
-  const [busy, setBusy] = useState(false);
-  const busyRef = useRef(false);
-  const [ids] = useState(createActionIds);
-  function run<T>(fn: (requestId: string) => Promise<T>): Promise<T | undefined>;
-  function run<T>(key: string, fn: (requestId: string) => Promise<T>): Promise<T | undefined>;
-  async function run<T>(keyOrFn: string | ((requestId: string) => Promise<T>), action?: (requestId: string) => Promise<T>): Promise<T | undefined> {
-    const [key, fn] = typeof keyOrFn === 'string' ? [keyOrFn, action!] : [undefined, keyOrFn];
-    if (busyRef.current) return undefined;
-    busyRef.current = true;
-    setBusy(true);
-    const requestId = ids.begin(key);
-    try {
-      // Nothing is written while the page covers or hides the docked panel (./visibility.ts).
-      if (!(await dockAllowsAction())) return undefined;
-      const result = await fn(requestId);
-      ids.succeeded(requestId);
-      return result;
-    } finally {
-      busyRef.current = false;
-      setBusy(false);
-    }
-  }
-  return { busy, run };
+export const PANEL_WRITES: ActionOptions = { guard: dockAllowsAction, errors: 'throw' };
+
+/**
+ * A view's top bar: "← Back" (to the conversation, unless `onBack` says where), the view's
+ * heading, and whatever else the view puts there.
+ */
+export function ViewBar(props: { title?: string; back?: string; onBack?(): void; backRef?: Ref<HTMLButtonElement>; escape?: boolean; children?: ComponentChildren }) {
+  const model = usePanel();
+  return (
+    <header class="bar">
+      <button
+        ref={props.backRef}
+        type="button"
+        class="ghost"
+        onClick={() => (props.onBack ? props.onBack() : model.navigate({ name: 'conversation' }))}
+        aria-keyshortcuts={props.escape ? 'Escape' : undefined}
+      >
+        <span aria-hidden="true">← </span>
+        {props.back ?? 'Back'}
+      </button>
+      {props.title && <h1>{props.title}</h1>}
+      {props.children}
+    </header>
+  );
+}
+
+/** A view's search field: it has the focus when the view opens, and Escape goes back to the conversation. */
+export function SearchBox(props: { label: string; value: string; onInput(text: string): void; role?: 'searchbox' }) {
+  const model = usePanel();
+  const input = useRef<HTMLInputElement>(null);
+  useLayoutEffect(() => input.current?.focus(), []);
+  return (
+    <input
+      ref={input}
+      type="search"
+      role={props.role}
+      aria-label={props.label}
+      placeholder="Ticket ID or words of the title"
+      value={props.value}
+      onInput={(e) => props.onInput(e.currentTarget.value)}
+      onKeyDown={(e) => e.key === 'Escape' && model.navigate({ name: 'conversation' })}
+    />
+  );
 }
 
 export function Section({ label, children, class: cls }: { label: string; children: ComponentChildren; class?: string }) {

@@ -1,8 +1,8 @@
 /**
  * Clickjacking guard for the panel docked in a helpdesk page: a page that hides the panel
  * (opacity, filters) or draws something over it could make the agent click Backline without
- * seeing it. Every write the panel sends goes through `useAction` (./ui.tsx), which asks
- * `dockAllowsAction` first; while the panel is not visibly on top, the write is refused and
+ * seeing it. Every write the panel sends runs with PANEL_WRITES (./ui.tsx), whose guard is
+ * `dockAllowsAction`; while the panel is not visibly on top, the write is refused and
  * the agent is told why.
  *
  * What the panel knows:

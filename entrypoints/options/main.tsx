@@ -1,11 +1,11 @@
 import { render } from 'preact';
 import { App } from '@/components/options/App';
 import { OptionsContext } from '@/components/options/context';
-import { createOptionsModel } from '@/components/options/model';
+import { OptionsModel } from '@/components/options/model';
 import '@/components/theme.css';
 import '@/components/options/options.css';
 
-const model = createOptionsModel();
+const model = new OptionsModel();
 const controller = new AbortController();
 addEventListener('pagehide', () => controller.abort(), { once: true });
 render(

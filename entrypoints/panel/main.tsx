@@ -1,14 +1,14 @@
 import { render } from 'preact';
 import { App } from '@/components/panel/App';
 import { PanelContext } from '@/components/panel/context';
-import { createPanelModel } from '@/components/panel/model';
+import { PanelModel } from '@/components/panel/model';
 import { contextFromParams } from '@/components/panel/params';
 import { watchFocusTheft } from '@/components/panel/focus-guard';
 import { watchDockVisibility } from '@/components/panel/visibility';
 import '@/components/theme.css';
 import '@/components/panel/panel.css';
 
-const model = createPanelModel();
+const model = new PanelModel();
 const controller = new AbortController();
 addEventListener('pagehide', () => controller.abort(), { once: true });
 render(

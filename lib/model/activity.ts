@@ -1,6 +1,7 @@
 /**
- * How a ticket's activity reads to agents: one line per activity item (the queue's "last
- * update"), and the outcomes of outbox effects. Shared by the store, the outbox and the panel.
+ * How a ticket's activity reads to agents: one describer for every activity item, as one line
+ * (the lists' "last update") or as the ticket's Activity timeline shows it, and the outcomes of
+ * outbox effects. Shared by the store, the outbox and the panel.
  */
 import { findState, type TicketType } from './domain';
 import type { ActivityRecord, OutboxRecord } from './records';
@@ -24,23 +25,59 @@ export function interruptedSendTime(e: Pick<OutboxRecord, 'attemptId' | 'attempt
   return e.attemptStartedAt ?? e.updatedAt;
 }
 
-/** One line describing an activity item, for "last update" in lists. */
-export function describeActivity(a: ActivityRecord, type: TicketType | undefined, people: Map<string, string>): string {
+/**
+ * A piece of an activity item's description: plain text, a value the timeline stresses (a state
+ * label), or a note's own words (the timeline shows them as a paragraph).
+ */
+export type ActivityPart = string | { strong: string } | { note: string };
+
+/**
+ * Where a description is read: 'line' is one line in a list of tickets, naming who did it;
+ * 'timeline' is an item of the ticket's Activity, under a heading that already names who and when.
+ */
+export type ActivityVariant = 'line' | 'timeline';
+
+/** Describes an activity item in parts (see ActivityPart); `people` names teammates by id. */
+export function describeActivityParts(
+  a: ActivityRecord,
+  type: Pick<TicketType, 'states'> | null | undefined,
+  people: Map<string, string>,
+  variant: ActivityVariant,
+): ActivityPart[] {
+  const line = variant === 'line';
   const who = people.get(a.actorId) ?? 'Someone';
+  const state = (id: string) => ({ strong: findState(type ?? undefined, id)?.label ?? id });
   switch (a.type) {
     case 'created':
-      return `Created by ${who}`;
+      return [line ? `Created by ${who}` : 'Created the ticket'];
     case 'note':
-      return `${a.crossPosted ? 'Cross-posted note' : 'Note'}: ${a.body.slice(0, 140)}`;
+      return line ? [`${a.crossPosted ? 'Cross-posted note' : 'Note'}: ${a.body.slice(0, 140)}`] : [{ note: a.body }];
     case 'state':
-      return `${who} changed state to ${findState(type, a.to)?.label ?? a.to}`;
+      return line
+        ? [`${who} changed state to `, state(a.to)]
+        : ['Changed state from ', state(a.from), ' to ', state(a.to), ...(a.reopens ? [] : [' (linked conversations not reopened)'])];
     case 'attribute':
-      return `${who} changed ${a.label}`;
-    case 'assignment':
-      return a.to ? `${who} assigned ${people.get(a.to) ?? 'someone'}` : `${who} removed the assignee`;
+      if (line) return [`${who} changed ${a.label}`];
+      if (a.field === 'description') return ['Edited the description'];
+      return [`Changed ${a.label} `, ...(a.from && a.from !== '—' ? [`from “${a.from}” `] : []), `to “${a.to || '—'}”`];
+    case 'assignment': {
+      const assignee = a.to ? (people.get(a.to) ?? 'someone') : null;
+      if (line) return [assignee ? `${who} assigned ${assignee}` : `${who} removed the assignee`];
+      return [assignee ? `Assigned to ${assignee}` : 'Removed the assignee'];
+    }
     case 'link':
-      return `Linked to ${a.title || 'a conversation'}`;
+      return [`Linked ${line ? 'to ' : ''}${a.title || 'a conversation'}`];
     case 'unlink':
-      return `Unlinked from ${a.title || 'a conversation'}`;
+      return [`Unlinked ${line ? 'from ' : ''}${a.title || 'a conversation'}`];
   }
+}
+
+/** The parts of a description as plain text. */
+export function activityText(parts: ActivityPart[]): string {
+  return parts.map((p) => (typeof p === 'string' ? p : 'strong' in p ? p.strong : p.note)).join('');
+}
+
+/** One line describing an activity item, for "last update" in lists. */
+export function describeActivity(a: ActivityRecord, type: TicketType | undefined, people: Map<string, string>): string {
+  return activityText(describeActivityParts(a, type, people, 'line'));
 }

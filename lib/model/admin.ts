@@ -4,11 +4,12 @@
  * teammates, connections as pages see them (never a token), usage counts, and the export file.
  */
 import * as v from 'valibot';
-import { DEFAULT_STATES, type AttributeDef, type StateDef, type Ticket, type TicketType } from './domain';
+import { DEFAULT_STATES, type AttributeDef, type AttributeType, type StateDef, type Ticket, type TicketType } from './domain';
 import { BacklineError } from './errors';
 import type { HelpdeskId } from './helpdesk';
+import { uuidv7 } from './ids';
 import type { ActivityRecord, ConversationRecord, LinkRecord, OutboxRecord, Teammate } from './records';
-import { TicketTypeInput as TicketTypeInputSchema, ticketTypeProblem } from './schemas';
+import { AttributeDefInput, TicketTypeInput as TicketTypeInputSchema, ticketTypeProblem, ticketTypeProblems, type Problem } from './schemas';
 import type { WorkspaceSettings } from './settings';
 
 /** How many tickets use a type, each of its states and each of its attributes. */
@@ -60,6 +61,58 @@ export function normalizeTicketType(input: TicketTypeInput): Omit<TicketType, 'i
   });
   const states: StateDef[] = t.states.map((s) => ({ id: s.id, label: s.label, category: s.category }));
   return { name: t.name, category: t.category, icon: t.icon, color: t.color, attributes, states, ...(t.archived ? { archived: true } : {}) };
+}
+
+/** One attribute as the options page's attribute form holds it (inside the ticket type form). */
+export interface AttributeForm {
+  name: string;
+  type: AttributeType;
+  required: boolean;
+  /** A list attribute's items, one a line. */
+  items: string;
+}
+
+/** The attributes with the form's attribute in them, or what is wrong with it (and which field to fix). */
+export type PlacedAttribute = { ok: true; attributes: AttributeDef[] } | { ok: false; message: string; field: 'name' | 'type' | 'items' };
+
+/**
+ * Puts the attribute form's attribute into a type's attributes: in place of the one at `index`
+ * (an edit, keeping its id) or at the end (a new one). It must keep the rules a saved type keeps
+ * as far as they concern it (AttributeDefInput, ticketTypeProblems), and an attribute that
+ * tickets hold values for (`valuesHeld` of them) keeps its type. Blank and repeated list items
+ * are dropped. Problems are worded for the form, where the admin edits this one attribute.
+ */
+export function placeAttribute(attributes: readonly AttributeDef[], index: number | null, form: AttributeForm, valuesHeld = 0): PlacedAttribute {
+  const previous = index === null ? undefined : attributes[index];
+  const items = [...new Set(form.items.split('\n').map((s) => s.trim()).filter(Boolean))];
+  const candidate = { id: previous?.id ?? uuidv7(), name: form.name, type: form.type, required: form.required, ...(form.type === 'list' ? { options: items } : {}) };
+  const parsed = v.safeParse(AttributeDefInput, candidate);
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    const field = issue.path?.[0]?.key === 'options' ? 'items' : 'name';
+    const unnamed = field === 'name' && issue.type === 'min_length';
+    return { ok: false, message: unnamed ? 'Give the attribute a name.' : issue.message, field };
+  }
+  const def: AttributeDef = parsed.output;
+  const at = index ?? attributes.length;
+  const next = [...attributes];
+  next[at] = def;
+  const about = (path: Problem['path'] | undefined) => path?.[0] === 'attributes' && path[1] === at;
+  const problem = ticketTypeProblems({ attributes: next, states: [] }).find((p) => about(p.path) || about(p.other));
+  if (problem) {
+    if (problem.rule === 'duplicate-name') {
+      const clash = next[Number(about(problem.path) ? problem.other![1] : problem.path[1])]!;
+      return { ok: false, message: `There is already an attribute called “${clash.name}”.`, field: 'name' };
+    }
+    if (problem.rule === 'no-list-items') return { ok: false, message: `Add at least one list item to “${def.name}” (one per line).`, field: 'items' };
+    return { ok: false, message: problem.message, field: problem.path[2] === 'options' ? 'items' : 'name' };
+  }
+  if (previous && valuesHeld && previous.type !== def.type) {
+    const n = valuesHeld;
+    const message = `${n.toLocaleString('en')} ${n === 1 ? 'ticket has' : 'tickets have'} a value for “${previous.name}”, so its type cannot change. Add a new attribute instead.`;
+    return { ok: false, message, field: 'type' };
+  }
+  return { ok: true, attributes: next };
 }
 
 export interface SaveTypeResult {

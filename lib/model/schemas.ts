@@ -99,10 +99,17 @@ export const TicketTypeInput = v.strictObject(
 /** A ticket type as stored (and exported). */
 export const TicketTypeSchema = v.looseObject({ id: IdSchema, ...ticketTypeEntries(AttributeDefSchema, StateDefSchema) }, 'expected an object');
 
+/** A rule between the fields of one ticket type (see ticketTypeProblems). */
+export type TypeRule = 'duplicate-id' | 'built-in-name' | 'duplicate-name' | 'no-list-items' | 'duplicate-list-item' | 'states' | 'duplicate-state-label';
+
 /** Where a record breaks a rule, and why (path as in the record: ['attributes', 2, 'name']). */
 export interface Problem {
   path: (string | number)[];
   message: string;
+  /** The rule it breaks, for a form that says it in its own words. */
+  rule?: TypeRule;
+  /** For a name or label taken twice: where the record that has it first is. */
+  other?: (string | number)[];
 }
 
 /** Labels of the fields every ticket has; a custom attribute must not take one (the panel labels fields by name). */
@@ -114,40 +121,61 @@ type TicketTypeFields = v.InferOutput<typeof TicketTypeInput>;
  * The rules between the fields of one ticket type that no field schema sees: attribute ids and
  * names unique (archived attributes may share a name), no attribute named like a built-in field,
  * list attributes with distinct items, at least one state of every category, state labels unique.
- * For a type that passed its schema; null when it keeps every rule.
+ * For a type that passed its schema: every problem, in the order of the type's fields (the second
+ * of two records that clash is the one with the problem).
  */
-export function ticketTypeProblem(t: Pick<TicketTypeFields, 'attributes' | 'states'>): Problem | null {
+export function ticketTypeProblems(t: Pick<TicketTypeFields, 'attributes' | 'states'>): Problem[] {
+  const problems: Problem[] = [];
   const ids = new Set<string>();
-  const names = new Set<string>();
+  /** The first active attribute of each name (lower case). */
+  const names = new Map<string, number>();
   for (const [j, a] of t.attributes.entries()) {
-    if (ids.has(a.id)) return { path: ['attributes', j, 'id'], message: `Two attributes share the id “${a.id}”.` };
+    if (ids.has(a.id)) problems.push({ path: ['attributes', j, 'id'], message: `Two attributes share the id “${a.id}”.`, rule: 'duplicate-id' });
     ids.add(a.id);
     const builtIn = BUILT_IN_ATTRIBUTE_NAMES.find((b) => b.toLowerCase() === a.name.toLowerCase());
-    if (builtIn) return { path: ['attributes', j, 'name'], message: `“${builtIn}” is already a field of every ticket; give the attribute another name.` };
+    if (builtIn) {
+      const message = `“${builtIn}” is already a field of every ticket; give the attribute another name.`;
+      problems.push({ path: ['attributes', j, 'name'], message, rule: 'built-in-name' });
+    }
     if (!a.archived) {
       const key = a.name.toLowerCase();
-      if (names.has(key)) return { path: ['attributes', j, 'name'], message: `Two attributes are called “${a.name}”; give each a different name.` };
-      names.add(key);
+      const first = names.get(key);
+      if (first === undefined) names.set(key, j);
+      else {
+        const message = `Two attributes are called “${a.name}”; give each a different name.`;
+        problems.push({ path: ['attributes', j, 'name'], message, rule: 'duplicate-name', other: ['attributes', first, 'name'] });
+      }
     }
     if (a.type === 'list') {
       const options = a.options ?? [];
-      if (!options.length) return { path: ['attributes', j, 'options'], message: `Add at least one list item to “${a.name}”.` };
+      if (!options.length) problems.push({ path: ['attributes', j, 'options'], message: `Add at least one list item to “${a.name}”.`, rule: 'no-list-items' });
       const seen = new Set<string>();
       for (const [k, o] of options.entries()) {
-        if (seen.has(o)) return { path: ['attributes', j, 'options', k], message: `“${o}” is in the list of “${a.name}” twice.` };
+        if (seen.has(o)) {
+          problems.push({ path: ['attributes', j, 'options', k], message: `“${o}” is in the list of “${a.name}” twice.`, rule: 'duplicate-list-item' });
+          break;
+        }
         seen.add(o);
       }
     }
   }
-  const states = validateStates(t.states);
-  if (states.length) return { path: ['states'], message: states[0]! };
-  const labels = new Set<string>();
+  for (const message of validateStates(t.states)) problems.push({ path: ['states'], message, rule: 'states' });
+  const labels = new Map<string, number>();
   for (const [k, s] of t.states.entries()) {
     const key = s.label.toLowerCase();
-    if (labels.has(key)) return { path: ['states', k, 'label'], message: `Two states are called “${s.label}”; give each a different label.` };
-    labels.add(key);
+    const first = labels.get(key);
+    if (first === undefined) labels.set(key, k);
+    else {
+      const message = `Two states are called “${s.label}”; give each a different label.`;
+      problems.push({ path: ['states', k, 'label'], message, rule: 'duplicate-state-label', other: ['states', first, 'label'] });
+    }
   }
-  return null;
+  return problems;
+}
+
+/** The first of ticketTypeProblems, or null when the type keeps every rule. */
+export function ticketTypeProblem(t: Pick<TicketTypeFields, 'attributes' | 'states'>): Problem | null {
+  return ticketTypeProblems(t)[0] ?? null;
 }
 
 // ----- teammates ---------------------------------------------------------------------------
