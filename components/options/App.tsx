@@ -6,9 +6,11 @@ import { KeyboardShortcuts } from './KeyboardShortcuts';
 import { SettingsSection } from './SettingsSection';
 import { Teammates } from './Teammates';
 import { TicketTypes } from './TicketTypes';
+import { WorkspaceSection } from './WorkspaceSection';
 
 const SECTIONS = [
   ['admin', 'Admin access'],
+  ['workspace', 'Workspace'],
   ['ticket-states', 'Ticket states'],
   ['types', 'Ticket types'],
   ['teammates', 'Teammates'],
@@ -44,6 +46,7 @@ export function App() {
       )}
       <main>
         <AdminAccess />
+        <WorkspaceSection />
         <SettingsSection />
         <TicketTypes />
         <Teammates />

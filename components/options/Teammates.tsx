@@ -14,7 +14,7 @@ import { Alert, Field, LockedHint, RemoveDialog, Section, plural, OPTIONS_WRITES
 export function Teammates() {
   const model = useOptions();
   const ws = model.workspace.value;
-  const unlocked = model.unlocked.value;
+  const unlocked = model.sharedEditable.value;
   const list = useModel(() => new ListEditing(model));
   const me = useAction(OPTIONS_WRITES);
 

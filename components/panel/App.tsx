@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { describeSyncStatus } from '@/lib/model/workspace-docs';
 import { usePanel } from './context';
 import { ConversationView } from './ConversationView';
 import { LinkExisting } from './LinkExisting';
@@ -78,6 +79,11 @@ export function App() {
         {route.name === 'preview' && <Preview key={route.conversationKey} conversationKey={route.conversationKey} from={route.from} />}
       </main>
       <footer class="foot">
+        {model.workspace.value && (
+          <p role="status" class="small muted sync-status">
+            {describeSyncStatus(model.workspace.value, (at) => new Date(at).toLocaleTimeString(undefined, { timeStyle: 'short' }))}
+          </p>
+        )}
         <button type="button" class="link small" onClick={() => setHelp(true)} aria-keyshortcuts="?">
           Keyboard shortcuts (?)
         </button>

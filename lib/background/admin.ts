@@ -18,6 +18,7 @@ import type { AdminResponseMap, AdminStatus } from '../protocol-admin';
 import type { RequestOf } from '../protocol';
 import type { Store } from '../store';
 import type { BackgroundEnv, SenderInfo } from './env';
+import { workspaceRules } from './workspace-rules';
 
 type AdminHandlers = {
   [K in keyof AdminResponseMap]: (payload: RequestOf<K>, sender: SenderInfo) => Promise<AdminResponseMap[K]>;
@@ -142,6 +143,27 @@ export function createAdminHandlers(env: BackgroundEnv): AdminHandlers {
       // Agents may export: the file holds nothing the panel does not already show them, and no
       // secrets (no tokens, no passphrase hash). It is also the way back if the passphrase is lost.
       return (await env.store()).exportAll();
+    },
+
+    async 'opt:workspaceStatus'() {
+      if (!env.workspace) return { joined: false, localTickets: 0 };
+      return env.workspace.status();
+    },
+
+    async 'opt:joinWorkspace'(p) {
+      if (!env.workspace) throw new BacklineError('invalid', 'The team workspace is not available here.');
+      return env.workspace.join(p);
+    },
+
+    async 'opt:leaveWorkspace'() {
+      if (!env.workspace) throw new BacklineError('invalid', 'The team workspace is not available here.');
+      await env.workspace.leave();
+      return env.workspace.status();
+    },
+
+    async 'admin:setUpWorkspace'() {
+      if (!env.workspace) throw new BacklineError('invalid', 'The team workspace is not available here.');
+      return { message: await env.workspace.setUp(workspaceRules()) };
     },
 
     async 'admin:saveSettings'(p) {

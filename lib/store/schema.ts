@@ -6,6 +6,7 @@ import { openDB, type DBSchema, type IDBPCursorWithValue, type IDBPDatabase, typ
 import { DEFAULT_TICKET_TYPES, type Ticket, type TicketType } from '../model/domain';
 import { BacklineError } from '../model/errors';
 import type { HelpdeskId } from '../model/helpdesk';
+import type { SyncQueueEntry } from './sync';
 import type { ActivityRecord, ConnectionRecord, ConversationRecord, LinkRecord, OutboxRecord, Teammate } from '../model/records';
 
 export interface RequestRecord {
@@ -66,10 +67,16 @@ export interface BacklineDB extends DBSchema {
     value: ConnectionRecord;
     indexes: { byBaseUrl: string };
   };
+  /** Shared records changed here and not yet copied out to the team workspace (./sync.ts). */
+  syncQueue: {
+    key: string;
+    value: SyncQueueEntry;
+    indexes: { byAt: number };
+  };
 }
 
 export const DB_NAME = 'backline';
-export const DB_VERSION = 4;
+export const DB_VERSION = 6;
 export type BacklineDatabase = IDBPDatabase<BacklineDB>;
 
 export interface OpenOptions {
@@ -229,6 +236,10 @@ function openWithMigrations(name: string, callbacks: OpenCallbacks): Promise<Bac
         // v4: connections of any helpdesk: its account and the credential fields its descriptor
         // names, instead of Chatwoot's account id and token.
         void migrateConnectionsToV4(tx.objectStore('connections'));
+      }
+      if (oldVersion < 6) {
+        // v6: the team workspace's outbound queue (empty until this browser joins one).
+        db.createObjectStore('syncQueue', { keyPath: 'docId' }).createIndex('byAt', 'at');
       }
     },
   });
