@@ -23,8 +23,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function launch(): Promise<Harness> {
-  const sandbox = await startSandbox({ port: 0 });
+/** A fresh browser profile with Backline; `sandbox` shares one sandbox helpdesk between profiles (not closed with this one). */
+export async function launch(options: { sandbox?: Harness['sandbox'] } = {}): Promise<Harness> {
+  const ownSandbox = !options.sandbox;
+  const sandbox = options.sandbox ?? (await startSandbox({ port: 0 }));
   const browser = await launchWithExtension();
   const { context, extensionId } = browser;
   return {
@@ -59,7 +61,7 @@ export async function launch(): Promise<Harness> {
     },
     async close() {
       await browser.close();
-      await sandbox.close().catch(() => {});
+      if (ownSandbox) await sandbox.close().catch(() => {});
     },
   };
 }
