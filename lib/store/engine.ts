@@ -10,7 +10,7 @@ import { BacklineError } from '../model/errors';
 import type { WorkspaceSettings } from '../model/settings';
 import type { ChangeSet } from '../model/views';
 import type { BacklineDB, BacklineDatabase } from './schema';
-import { capturingTx } from './sync';
+import { capturingTx } from './capture';
 
 export type Tx<Mode extends IDBTransactionMode> = IDBPTransaction<BacklineDB, StoreNames<BacklineDB>[], Mode>;
 export type StoreName = StoreNames<BacklineDB>;

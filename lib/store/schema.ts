@@ -6,13 +6,21 @@ import { openDB, type DBSchema, type IDBPCursorWithValue, type IDBPDatabase, typ
 import { DEFAULT_TICKET_TYPES, type Ticket, type TicketType } from '../model/domain';
 import { BacklineError } from '../model/errors';
 import type { HelpdeskId } from '../model/helpdesk';
-import type { SyncQueueEntry } from './sync';
 import type { ActivityRecord, ConnectionRecord, ConversationRecord, LinkRecord, OutboxRecord, Teammate } from '../model/records';
 
 export interface RequestRecord {
   requestId: string;
   at: number;
   result: unknown;
+}
+
+/** A shared record changed here and not yet copied out to the team workspace (./sync.ts). */
+export interface SyncQueueEntry {
+  docId: string;
+  /** Where the record lives here, and its key (for a deletion, the record is gone). */
+  store: 'tickets' | 'activity' | 'links' | 'ticketTypes' | 'teammates' | 'meta';
+  key: string;
+  at: number;
 }
 
 export interface MetaRecord {

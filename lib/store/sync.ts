@@ -16,19 +16,9 @@ import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../model/settings';
 import type { ChangeSet } from '../model/views';
 import { docIdFor, parseDocId as kindOfDocId, type DocKind, type Membership } from '../model/workspace-docs';
 import type { StoreEngine, StoreName, Tx } from './engine';
+import { capturingTx, docIdOf, SHARED_STORES, ticketOf, type SyncQueueEntry } from './capture';
+export { SHARED_STORES, type SyncQueueEntry } from './capture';
 import { getMeta, putMeta, readMeta, writeMeta } from './meta';
-
-/** The stores whose records the workspace shares (settings are the `meta` entry 'settings'). */
-export const SHARED_STORES = ['tickets', 'activity', 'links', 'ticketTypes', 'teammates'] as const satisfies readonly StoreName[];
-export type SharedStore = (typeof SHARED_STORES)[number];
-
-export interface SyncQueueEntry {
-  docId: string;
-  /** Where the record lives here, and its key (for a deletion, the record is gone). */
-  store: SharedStore | 'meta';
-  key: string;
-  at: number;
-}
 
 /** A workspace document as PouchDB holds it (see lib/model/workspace-rules.ts). */
 export interface WorkspaceDoc {
@@ -41,83 +31,6 @@ export interface WorkspaceDoc {
   /** A link carries its conversation, which the other browsers have not seen. */
   conversation?: ConversationRecord;
   author?: string;
-}
-
-/** The document id of a shared record, or null when the record is not shared. */
-export function docIdOf(store: SharedStore | 'meta', record: unknown): string | null {
-  const r = record as Record<string, string>;
-  switch (store) {
-    case 'tickets':
-      return docIdFor('ticket', r.id);
-    case 'activity':
-      return docIdFor('activity', r.ticketId, r.id);
-    case 'links':
-      return docIdFor('link', r.ticketId, r.conversationKey);
-    case 'ticketTypes':
-      return docIdFor('type', r.id);
-    case 'teammates':
-      return docIdFor('teammate', r.id);
-    case 'meta':
-      return r.key === 'settings' ? docIdFor('settings') : null;
-  }
-}
-
-/** The ticket a shared record belongs to (tickets kept local are not shared), if any. */
-function ticketOf(store: SharedStore | 'meta', record: unknown): string | null {
-  const r = record as Record<string, string>;
-  if (store === 'tickets') return r.id;
-  if (store === 'activity' || store === 'links') return r.ticketId;
-  return null;
-}
-
-/**
- * Wraps a write's transaction so that puts, adds and deletes of shared records queue their
- * document ids in `syncQueue` (which the transaction must include). Cursors are not wrapped:
- * commands write shared records through the object stores only.
- */
-export function capturingTx(tx: Tx<'readwrite'>, keepLocal: ReadonlySet<string>): Tx<'readwrite'> {
-  const queue = async (store: SharedStore | 'meta', record: unknown, key: string) => {
-    const docId = docIdOf(store, record);
-    const ticketId = ticketOf(store, record);
-    if (!docId || (ticketId && keepLocal.has(ticketId))) return;
-    await tx.objectStore('syncQueue').put({ docId, store, key, at: Date.now() });
-  };
-  const shared = new Set<string>([...SHARED_STORES, 'meta']);
-  return new Proxy(tx, {
-    get(target, prop, receiver) {
-      if (prop !== 'objectStore') {
-        const v = Reflect.get(target, prop, receiver) as unknown;
-        // Native methods must run on the real transaction, not on this proxy.
-        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-      }
-      return (name: StoreName) => {
-        const os = target.objectStore(name);
-        if (!shared.has(name)) return os;
-        const store = name as SharedStore | 'meta';
-        const keyPath = os.keyPath as string;
-        return new Proxy(os, {
-          get(o, p, r) {
-            if (p === 'put' || p === 'add') {
-              return async (value: Record<string, unknown>) => {
-                const key = await (o[p] as (v: unknown) => Promise<IDBValidKey>)(value);
-                await queue(store, value, String(value[keyPath] ?? key));
-                return key;
-              };
-            }
-            if (p === 'delete') {
-              return async (key: string) => {
-                const before = await o.get(key as never);
-                await o.delete(key as never);
-                if (before) await queue(store, before, key);
-              };
-            }
-            const v = Reflect.get(o, p, r) as unknown;
-            return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(o) : v;
-          },
-        });
-      };
-    },
-  }) as Tx<'readwrite'>;
 }
 
 /** The queued changes, oldest first (up to `limit`). */
