@@ -142,7 +142,7 @@ describe.each(implementations)('workspace rules: %s', (_label, validate) => {
   });
 
   it('lets a member delete a losing revision of a ticket in conflict, in his own name', () => {
-    const loser = { ...ticket('alice'), _rev: '2-loser' };
+    const loser = { ...ticket('alice'), kind: 'ticket' as const, _rev: '2-loser' };
     expect(check(conflictLoserDeletion(loser, 'bob'), loser, bob)).toBeNull();
     expect(check(conflictLoserDeletion(loser, 'alice'), loser, bob)).toBe(
       `Removing a conflicting revision of "ticket:${T}" must name the signed-in user ("bob") as its author, not "alice".`,
@@ -150,8 +150,8 @@ describe.each(implementations)('workspace rules: %s', (_label, validate) => {
     expect(check({ ...conflictLoserDeletion(loser, 'bob'), resolvesConflict: 'yes' }, loser, bob)).toMatch(/resolve it instead/);
     expect(check({ ...conflictLoserDeletion(loser, 'bob'), kind: 'link' }, loser, bob)).toMatch(/must have kind "ticket"/);
     // Activity never conflicts and never goes, whatever the deletion says.
-    const item = { ...activity(), _rev: '1-a' };
-    expect(check(conflictLoserDeletion({ ...item, kind: 'activity' }, 'bob'), item, bob)).toMatch(/never deleted/);
+    const item = { ...activity(), kind: 'activity' as const, _rev: '1-a' };
+    expect(check(conflictLoserDeletion(item, 'bob'), item, bob)).toMatch(/never deleted/);
   });
 
   it('lets members link and unlink conversations', () => {
