@@ -132,13 +132,18 @@ export async function startWorkspaceServer({ port = 0, dir, host = '127.0.0.1' }
   app.use(extensionCors);
   app.use(couch);
   const server = createServer(app);
-  await new Promise((done, fail) => {
-    server.once('error', fail);
-    server.listen(port, host, () => {
-      server.off('error', fail);
-      done(undefined);
+  try {
+    await new Promise((done, fail) => {
+      server.once('error', fail);
+      server.listen(port, host, () => {
+        server.off('error', fail);
+        done(undefined);
+      });
     });
-  });
+  } catch (error) {
+    rmSync(scratch, { recursive: true, force: true });
+    throw error;
+  }
   const address = /** @type {import('node:net').AddressInfo} */ (server.address());
   const url = `http://${host}:${address.port}`;
   const dbUrl = `${url}/${WORKSPACE_DB}`;

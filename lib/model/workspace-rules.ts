@@ -210,10 +210,33 @@ export function validateWorkspaceDoc(newDoc: any, oldDoc: any, userCtx: UserCtx,
     if (oldDoc && oldDoc._deleted !== true) {
       throw { forbidden: 'Activity items are never changed once written (' + id + ').' };
     }
-  } else if (kind === 'ticket') {
-    if (deleting && !isAdmin) throw { forbidden: 'Only a workspace admin may delete a ticket; resolve it instead.' };
+  } else if (kind === 'ticket' && deleting && !isAdmin) {
+    // Resolving a conflict means deleting the losing revisions, and a member may do that. The
+    // rules cannot see a document's other revisions (CouchDB passes only the one being
+    // replaced), so such a deletion must say what it is and who made it.
+    if (newDoc.resolvesConflict !== true) {
+      throw { forbidden: 'Only a workspace admin may delete a ticket; resolve it instead.' };
+    }
+    if (newDoc.author !== name) {
+      throw {
+        forbidden:
+          'Removing a conflicting revision of "' + id + '" must name the signed-in user ("' + name + '") as its author, not ' + JSON.stringify(newDoc.author) + '.',
+      };
+    }
   }
   // Links: any member may link and unlink.
+}
+
+/**
+ * The deletion that removes a losing revision of a document in conflict (CouchDB keeps every
+ * revision until the losers are deleted). A member may delete a ticket's revision only this way,
+ * and the deletion records who resolved it. Send it together with the kept revision.
+ */
+export function conflictLoserDeletion(
+  loser: { _id: string; _rev: string; kind: WorkspaceDocKind },
+  author: string,
+): { _id: string; _rev: string; _deleted: true; kind: WorkspaceDocKind; author: string; resolvesConflict: true } {
+  return { _id: loser._id, _rev: loser._rev, _deleted: true, kind: loser.kind, author, resolvesConflict: true };
 }
 
 /** `_id` of the design document that carries the workspace rules. */

@@ -7,6 +7,7 @@ import { parse } from 'acorn';
 import { transformWithEsbuild } from 'vite';
 import { describe, expect, it } from 'vitest';
 import {
+  conflictLoserDeletion,
   DOC_KINDS,
   docIdFor,
   kindOfDocId,
@@ -138,6 +139,19 @@ describe.each(implementations)('workspace rules: %s', (_label, validate) => {
     expect(check(deletion(docIdFor.ticket(T)), ticket(), bob)).toBe('Only a workspace admin may delete a ticket; resolve it instead.');
     expect(check(deletion(docIdFor.ticket(T), { kind: 'ticket', author: 'bob' }), ticket(), bob)).toMatch(/resolve it instead/);
     expect(check(deletion(docIdFor.ticket(T)), ticket(), alice)).toBeNull();
+  });
+
+  it('lets a member delete a losing revision of a ticket in conflict, in his own name', () => {
+    const loser = { ...ticket('alice'), kind: 'ticket' as const, _rev: '2-loser' };
+    expect(check(conflictLoserDeletion(loser, 'bob'), loser, bob)).toBeNull();
+    expect(check(conflictLoserDeletion(loser, 'alice'), loser, bob)).toBe(
+      `Removing a conflicting revision of "ticket:${T}" must name the signed-in user ("bob") as its author, not "alice".`,
+    );
+    expect(check({ ...conflictLoserDeletion(loser, 'bob'), resolvesConflict: 'yes' }, loser, bob)).toMatch(/resolve it instead/);
+    expect(check({ ...conflictLoserDeletion(loser, 'bob'), kind: 'link' }, loser, bob)).toMatch(/must have kind "ticket"/);
+    // Activity never conflicts and never goes, whatever the deletion says.
+    const item = { ...activity(), kind: 'activity' as const, _rev: '1-a' };
+    expect(check(conflictLoserDeletion(item, 'bob'), item, bob)).toMatch(/never deleted/);
   });
 
   it('lets members link and unlink conversations', () => {

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docIdFor, WORKSPACE_DESIGN_DOC_ID, WORKSPACE_RULES_VERSION } from '@/lib/model/workspace-rules';
+import { conflictLoserDeletion, docIdFor, WORKSPACE_DESIGN_DOC_ID, WORKSPACE_RULES_VERSION } from '@/lib/model/workspace-rules';
 import { startWorkspaceServer, type WorkspaceServer } from '../../scripts/workspace-server.mjs';
 
 // The development server speaks CouchDB's HTTP API; these tests talk to it over real HTTP, as the
@@ -168,6 +168,40 @@ describe('workspace server: the rules', () => {
     expect(removal.status).toBe(403);
     expect(removal.body.reason).toBe('Only a workspace admin may delete a ticket; resolve it instead.');
     expect((await request('GET', '/' + docIdFor.ticket(t), as.bob())).status).toBe(200);
+  });
+});
+
+describe('workspace server: conflicts', () => {
+  it('lets a member resolve a ticket conflict by deleting the losing revision, and nothing else', async () => {
+    const t = fresh();
+    const id = docIdFor.ticket(t);
+    const created = await request('PUT', '/' + id, as.bob(), ticketDoc(t, 'bob'));
+    const [, root] = String(created.body.rev).split('-');
+    // Two browsers changed the title while apart; both edits reach the server.
+    const edits = ['a'.repeat(32), 'b'.repeat(32)].map((hash, i) => ({
+      _id: id,
+      _rev: `2-${hash}`,
+      _revisions: { start: 2, ids: [hash, root] },
+      ...ticketDoc(t, i ? 'alice' : 'bob', i ? 'Refund (alice)' : 'Refund (bob)'),
+    }));
+    await request('POST', '/_bulk_docs', as.server(), { docs: edits, new_edits: false });
+    const both = await request('GET', `/${id}?conflicts=true`, as.bob());
+    expect(both.body._conflicts).toHaveLength(1);
+    const loser = both.body._conflicts[0];
+
+    const plain = await request('DELETE', `/${id}?rev=${loser}`, as.bob());
+    expect(plain.status).toBe(403);
+    const resolved = await request('POST', '/_bulk_docs', as.bob(), { docs: [conflictLoserDeletion({ _id: id, _rev: loser, kind: 'ticket' }, 'bob')] });
+    expect(resolved.body).toEqual([expect.objectContaining({ ok: true, id })]);
+    const after = await request('GET', `/${id}?conflicts=true`, as.alice());
+    expect(after.status).toBe(200);
+    expect(after.body._conflicts).toBeUndefined();
+    expect(after.body._rev).toBe(both.body._rev);
+
+    // Deleting the one revision left would delete the ticket: refused to a member.
+    const last = await request('DELETE', `/${id}?rev=${after.body._rev}`, as.bob());
+    expect(last.status).toBe(403);
+    expect(last.body.reason).toBe('Only a workspace admin may delete a ticket; resolve it instead.');
   });
 });
 
