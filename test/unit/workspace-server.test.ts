@@ -171,6 +171,17 @@ describe('workspace server: the rules', () => {
   });
 });
 
+describe('workspace server: seeding', () => {
+  it('puts many documents in the workspace at once, for every member to read and follow', async () => {
+    const since = (await request('GET', '', as.bob())).body.update_seq;
+    const ids = Array.from({ length: 1200 }, () => fresh());
+    await ws.seed(ids.map((id) => ({ _id: docIdFor.ticket(id), ...ticketDoc(id, 'alice') })));
+    const changes = await request('GET', `/_changes?since=${since}`, as.bob());
+    expect(changes.body.results.map((r: { id: string }) => r.id)).toEqual(ids.map((id) => docIdFor.ticket(id)));
+    expect((await request('GET', '/' + docIdFor.ticket(ids[1199]!), as.bob())).body.record.id).toBe(ids[1199]);
+  });
+});
+
 describe('workspace server: conflicts', () => {
   it('lets a member resolve a ticket conflict by deleting the losing revision, and nothing else', async () => {
     const t = fresh();
