@@ -10,6 +10,8 @@ export interface WorkspaceServer {
   dbUrl: string;
   /** `admin`: alice, a workspace admin (`backline-admin`); `member`: bob (`backline-member`). */
   users: { admin: WorkspaceCredentials; member: WorkspaceCredentials };
+  /** Where the databases are: `memory`, or the folder given as `dir`. */
+  storage: string;
   /** The CouchDB server admin (`_admin`), with a password made up at each start. */
   serverAdmin: WorkspaceCredentials;
   /**
@@ -26,4 +28,4 @@ export const WORKSPACE_USERS: {
   member: WorkspaceCredentials & { roles: string[] };
 };
 export function startWorkspaceServer(options?: { port?: number; dir?: string; host?: string }): Promise<WorkspaceServer>;
-export function describeWorkspace(workspace: Pick<WorkspaceServer, 'dbUrl' | 'users' | 'serverAdmin'>): string;
+export function describeWorkspace(workspace: Pick<WorkspaceServer, 'dbUrl' | 'storage' | 'users' | 'serverAdmin'>): string;

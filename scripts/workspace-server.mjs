@@ -207,6 +207,7 @@ export async function startWorkspaceServer({ port = 0, dir, host = '127.0.0.1' }
     url,
     dbUrl,
     seed,
+    storage: dir ? resolve(dir) : 'memory',
     users: {
       admin: { name: WORKSPACE_USERS.admin.name, password: WORKSPACE_USERS.admin.password },
       member: { name: WORKSPACE_USERS.member.name, password: WORKSPACE_USERS.member.password },
@@ -241,12 +242,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
 
 /**
  * How to join the workspace a server holds, for the console.
- * @param {{ dbUrl: string, users: { admin: { name: string, password: string }, member: { name: string, password: string } }, serverAdmin: { name: string, password: string } }} workspace
+ * @param {{ dbUrl: string, storage: string, users: { admin: { name: string, password: string }, member: { name: string, password: string } }, serverAdmin: { name: string, password: string } }} workspace
  */
 export function describeWorkspace(workspace) {
   const { admin, member } = workspace.users;
   return [
-    `Team workspace (pouchdb-server, in ${process.env.WORKSPACE_DIR ? process.env.WORKSPACE_DIR : 'memory'}): ${workspace.dbUrl}`,
+    `Team workspace (pouchdb-server, in ${workspace.storage}): ${workspace.dbUrl}`,
     `  workspace admin: ${admin.name} / ${admin.password}    member: ${member.name} / ${member.password}`,
     `  server admin: ${workspace.serverAdmin.name} / ${workspace.serverAdmin.password}`,
   ].join('\n');
