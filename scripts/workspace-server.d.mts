@@ -10,8 +10,15 @@ export interface WorkspaceServer {
   dbUrl: string;
   /** `admin`: alice, a workspace admin (`backline-admin`); `member`: bob (`backline-member`). */
   users: { admin: WorkspaceCredentials; member: WorkspaceCredentials };
+  /** Where the databases are: `memory`, or the folder given as `dir`. */
+  storage: string;
   /** The CouchDB server admin (`_admin`), with a password made up at each start. */
   serverAdmin: WorkspaceCredentials;
+  /**
+   * Writes documents straight into the workspace database, unchecked by the rules (as a server
+   * admin's write would be), in batches: for benchmarks that need tens of thousands.
+   */
+  seed(docs: object[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -21,4 +28,4 @@ export const WORKSPACE_USERS: {
   member: WorkspaceCredentials & { roles: string[] };
 };
 export function startWorkspaceServer(options?: { port?: number; dir?: string; host?: string }): Promise<WorkspaceServer>;
-export function describeWorkspace(workspace: Pick<WorkspaceServer, 'dbUrl' | 'users' | 'serverAdmin'>): string;
+export function describeWorkspace(workspace: Pick<WorkspaceServer, 'dbUrl' | 'storage' | 'users' | 'serverAdmin'>): string;

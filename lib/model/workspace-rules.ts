@@ -254,6 +254,15 @@ export interface WorkspaceDesignDoc {
 }
 
 /**
+ * The rules' source as CouchDB takes a validation function: `function (newDoc, …) {…}`, without
+ * a name. CouchDB evaluates the text and needs a function as its value; a named function is a
+ * declaration, whose value is nothing (CouchDB 3 turns only anonymous ones into expressions).
+ */
+export function workspaceRulesSource(): string {
+  return validateWorkspaceDoc.toString().replace(/^function\s*[\w$]*\s*\(/, 'function (');
+}
+
+/**
  * Builds the design document to `PUT` at `WORKSPACE_DESIGN_DOC_ID`; pass the installed one's
  * `_rev` to upgrade it in place.
  */
@@ -263,7 +272,7 @@ export function WORKSPACE_DESIGN_DOC(rev?: string): WorkspaceDesignDoc {
     ...(rev ? { _rev: rev } : {}),
     language: 'javascript',
     version: WORKSPACE_RULES_VERSION,
-    validate_doc_update: validateWorkspaceDoc.toString(),
+    validate_doc_update: workspaceRulesSource(),
   };
 }
 

@@ -229,6 +229,10 @@ describe('workspace design document', () => {
     const ddoc = WORKSPACE_DESIGN_DOC();
     expect(ddoc).toMatchObject({ _id: WORKSPACE_DESIGN_DOC_ID, language: 'javascript', version: WORKSPACE_RULES_VERSION });
     expect(() => parse('(' + ddoc.validate_doc_update + ')', { ecmaVersion: 5 })).not.toThrow();
+    // Anonymous, as CouchDB needs it: a named function would be a declaration, not a value.
+    expect(ddoc.validate_doc_update).toMatch(/^function \(newDoc, oldDoc, userCtx, secObj\) \{/);
+    const fromDoc = eval('(' + ddoc.validate_doc_update + ')') as Validate;
+    expect(verdict(fromDoc, settings('bob'), null, bob)).toBe('Only a workspace admin may change workspace settings.');
     expect(WORKSPACE_DESIGN_DOC('3-abc')._rev).toBe('3-abc');
   });
 
@@ -242,6 +246,7 @@ describe('workspace design document', () => {
       writeFileSync(join(dir, 'rules.mjs'), code);
       const built = (await import(/* @vite-ignore */ pathToFileURL(join(dir, 'rules.mjs')).href)) as { WORKSPACE_DESIGN_DOC(): { validate_doc_update: string } };
       const text = built.WORKSPACE_DESIGN_DOC().validate_doc_update;
+      expect(text).toMatch(/^function \(\w+,\w+,\w+,\w+\)\{/);
       expect(text.length).toBeLessThan(validateWorkspaceDoc.toString().length);
       expect(() => parse('(' + text + ')', { ecmaVersion: 5 })).not.toThrow();
       const minified = eval('(' + text + ')') as Validate;

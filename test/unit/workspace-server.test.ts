@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conflictLoserDeletion, docIdFor, WORKSPACE_DESIGN_DOC_ID, WORKSPACE_RULES_VERSION } from '@/lib/model/workspace-rules';
+import { conflictLoserDeletion, docIdFor, WORKSPACE_DESIGN_DOC, WORKSPACE_DESIGN_DOC_ID, WORKSPACE_RULES_VERSION } from '@/lib/model/workspace-rules';
 import { startWorkspaceServer, type WorkspaceServer } from '../../scripts/workspace-server.mjs';
 
 // The development server speaks CouchDB's HTTP API; these tests talk to it over real HTTP, as the
@@ -79,6 +79,20 @@ describe('workspace server: access', () => {
       admins: { names: [], roles: ['backline-admin'] },
       members: { names: [], roles: ['backline-member', 'backline-admin'] },
     });
+  });
+
+  it('lets the workspace admin, not the member, install the rules and the security object again', async () => {
+    const installed = await request('GET', '/' + WORKSPACE_DESIGN_DOC_ID, as.alice());
+    const bobs = await request('PUT', '/' + WORKSPACE_DESIGN_DOC_ID, as.bob(), WORKSPACE_DESIGN_DOC(installed.body._rev));
+    // pouchdb-server answers 401 here, CouchDB 403 ("You are not a db or server admin").
+    expect([401, 403]).toContain(bobs.status);
+    const security = { admins: { names: [], roles: ['backline-admin'] }, members: { names: [], roles: ['backline-member', 'backline-admin'] } };
+    expect([401, 403]).toContain((await request('PUT', '/_security', as.bob(), { ...security, members: { names: ['bob'], roles: [] } })).status);
+    const upgrade = await request('PUT', '/' + WORKSPACE_DESIGN_DOC_ID, as.alice(), WORKSPACE_DESIGN_DOC(installed.body._rev));
+    expect(upgrade.status).toBe(201);
+    expect((await request('PUT', '/_security', as.alice(), security)).status).toBe(200);
+    // The rules still hold after the upgrade.
+    expect((await request('PUT', '/settings', as.bob(), { kind: 'settings', record: {}, author: 'bob' })).status).toBe(403);
   });
 
   it('answers extension origins with CORS headers that allow credentials', async () => {
@@ -168,6 +182,17 @@ describe('workspace server: the rules', () => {
     expect(removal.status).toBe(403);
     expect(removal.body.reason).toBe('Only a workspace admin may delete a ticket; resolve it instead.');
     expect((await request('GET', '/' + docIdFor.ticket(t), as.bob())).status).toBe(200);
+  });
+});
+
+describe('workspace server: seeding', () => {
+  it('puts many documents in the workspace at once, for every member to read and follow', async () => {
+    const since = (await request('GET', '', as.bob())).body.update_seq;
+    const ids = Array.from({ length: 1200 }, () => fresh());
+    await ws.seed(ids.map((id) => ({ _id: docIdFor.ticket(id), ...ticketDoc(id, 'alice') })));
+    const changes = await request('GET', `/_changes?since=${since}`, as.bob());
+    expect(changes.body.results.map((r: { id: string }) => r.id)).toEqual(ids.map((id) => docIdFor.ticket(id)));
+    expect((await request('GET', '/' + docIdFor.ticket(ids[1199]!), as.bob())).body.record.id).toBe(ids[1199]);
   });
 });
 
