@@ -12,7 +12,7 @@ import type { Ticket } from '../model/domain';
 import type { ChangeSet } from '../model/views';
 import { docIdFor, parseDocId, WORKSPACE_ROLES, type ConflictVersion, type Membership, type SyncState, type WorkspaceStatus } from '../model/workspace-docs';
 import type { Store } from '../store';
-import { applyRemoteDocs, clearQueue, dequeue, localTicketIds, queuedChanges, queuedCount, queuedRecord, queueEverything, type WorkspaceDoc } from '../store/sync';
+import { applyRemoteDocs, clearQueue, clearSent, localTicketIds, markMirrored, markSent, queuedCount, queuedRecord, queueEverything, unmirrored, type SyncQueueEntry, type WorkspaceDoc } from '../store/sync';
 
 type Pouch = PouchDB.Database<WorkspaceDoc>;
 
@@ -72,6 +72,8 @@ export function createWorkspace(deps: WorkspaceDeps) {
   let problem = '';
   /** The server refused a change this session (its rules): shown until the browser leaves. */
   let refused = false;
+  /** Replication stopped for good (the server no longer accepts this login). */
+  let fatal = false;
   let started: Promise<void> | null = null;
   let pushing: Promise<void> | null = null;
   let pushAgain = false;
@@ -104,6 +106,8 @@ export function createWorkspace(deps: WorkspaceDeps) {
   }
 
   function setState(next: SyncState, why = '') {
+    // A refused change or a refused login stays on screen until the browser leaves.
+    if ((refused || fatal) && next !== 'error') return;
     if (next === state && why === problem) return;
     state = next;
     problem = why;
@@ -145,19 +149,37 @@ export function createWorkspace(deps: WorkspaceDeps) {
           // PouchDB's own back-off grows to 10 minutes; a team waits at most 5 s after an outage.
           back_off_function: (delay: number) => (delay === 0 ? 500 : Math.min(delay * 2, 5000)),
         } as PouchDB.Replication.SyncOptions)
-        .on('active', () => setState('syncing'))
-        .on('paused', (err) => {
-          if (err) setState('offline', 'The workspace server cannot be reached; changes wait here and go out when it can.');
-          else {
-            void markSynced();
-          }
+        .on('change', (info) => {
+          // What went out is no longer waiting.
+          if (info.direction !== 'push') return;
+          const sent = (info.change.docs as { _id: string; _rev: string }[]).map((d) => ({ id: d._id, rev: d._rev }));
+          void deps.store().then((store) => markSent(store, sent)).then(() => deps.notify({ workspace: true }));
         })
         .on('denied', (err) => {
           refused = true;
           const msg = (err as { message?: string } | undefined)?.message ?? 'not allowed';
           setState('error', `The workspace server refused a change: ${msg}`);
         })
-        .on('error', (err) => setState('error', describeRemoteError(err)));
+        .on('error', (err) => {
+          setState('error', describeRemoteError(err));
+          fatal = true;
+        });
+      // Each direction says for itself whether it is working, waiting for changes or failing
+      // (the two-way object reports "paused" only when both are).
+      const directions = { push: 'active', pull: 'active' } as Record<'push' | 'pull', 'active' | 'idle' | 'offline'>;
+      const settle = () => {
+        const states = Object.values(directions);
+        if (states.includes('offline')) setState('offline', 'The workspace server cannot be reached; changes wait here and go out when it can.');
+        else if (states.includes('active')) setState('syncing');
+        else void deps.store().then(clearSent).then(markSynced);
+      };
+      for (const dir of ['push', 'pull'] as const) {
+        const replication = (sync as unknown as Record<typeof dir, PouchDB.Replication.Replication<WorkspaceDoc>>)[dir];
+        replication
+          .on('active', () => ((directions[dir] = 'active'), settle()))
+          .on('paused', (err) => ((directions[dir] = err ? 'offline' : 'idle'), settle()))
+          .on('requestError' as 'error', () => ((directions[dir] = 'offline'), settle()));
+      }
     })().catch((e) => {
       started = null;
       throw e;
@@ -168,9 +190,8 @@ export function createWorkspace(deps: WorkspaceDeps) {
     if (!membership) return;
     membership = { ...membership, lastSyncedAt: now() };
     await deps.saveMembership(membership);
-    // A refused change stays on screen: it was not shared, and will not be by retrying.
-    if (!refused) setState('synced');
-    else deps.notify({ workspace: true });
+    setState('synced');
+    deps.notify({ workspace: true });
   }
 
   function describeRemoteError(err: unknown): string {
@@ -219,20 +240,27 @@ export function createWorkspace(deps: WorkspaceDeps) {
         const m = membership;
         if (!m || !local) return;
         const store = await deps.store();
-        const entries = await queuedChanges(store);
+        const entries = await unmirrored(store);
         if (!entries.length) break;
+        const done: { entry: SyncQueueEntry; rev: string | null }[] = [];
         for (const entry of entries) {
           const current = await queuedRecord(store, entry);
           const existing = await local.get(entry.docId).catch(() => null);
           const parsed = parseDocId(entry.docId);
-          if (!parsed) continue;
+          if (!parsed) {
+            done.push({ entry, rev: null });
+            continue;
+          }
           if (!current) {
-            if (existing && !existing._deleted) await local.remove(existing as PouchDB.Core.RemoveDocument).catch(ignoreConflict);
+            const removed = existing && !existing._deleted ? await local.remove(existing as PouchDB.Core.RemoveDocument).catch(ignoreConflict) : null;
+            done.push({ entry, rev: removed?.rev ?? null });
             continue;
           }
           // Activity is append-only: once out, never written again.
-          if (existing && parsed.kind === 'activity') continue;
-          if (existing && JSON.stringify(existing.record) === JSON.stringify(current.record)) continue;
+          if (existing && (parsed.kind === 'activity' || JSON.stringify(existing.record) === JSON.stringify(current.record))) {
+            done.push({ entry, rev: null });
+            continue;
+          }
           const doc: WorkspaceDoc = { _id: entry.docId, kind: parsed.kind, record: current.record, author: m.username };
           if (current.conversation) doc.conversation = current.conversation;
           if (existing) {
@@ -240,9 +268,10 @@ export function createWorkspace(deps: WorkspaceDeps) {
             const resolved = (existing as { resolvedRevs?: string[] }).resolvedRevs;
             if (resolved) (doc as { resolvedRevs?: string[] }).resolvedRevs = resolved;
           }
-          await local.put(doc).catch(ignoreConflict);
+          const put = await local.put(doc).catch(ignoreConflict);
+          done.push({ entry, rev: put?.rev ?? null });
         }
-        await dequeue(store, entries);
+        await markMirrored(store, done);
         deps.notify({ workspace: true });
       } while (pushAgain);
     })().finally(() => {
@@ -251,9 +280,10 @@ export function createWorkspace(deps: WorkspaceDeps) {
     return pushing;
   }
 
-  function ignoreConflict(e: { status?: number }) {
+  function ignoreConflict(e: { status?: number }): null {
     // A concurrent put for the same document (the record is queued again and goes out next).
     if (e?.status !== 409) throw e;
+    return null;
   }
 
   async function stop() {
@@ -338,6 +368,7 @@ export function createWorkspace(deps: WorkspaceDeps) {
       local = null;
       membership = null;
       refused = false;
+      fatal = false;
       await deps.saveMembership(null);
       deps.notify({ workspace: true });
     },

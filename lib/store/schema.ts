@@ -21,6 +21,11 @@ export interface SyncQueueEntry {
   store: 'tickets' | 'activity' | 'links' | 'ticketTypes' | 'teammates' | 'meta';
   key: string;
   at: number;
+  /**
+   * The PouchDB revision the record was copied out as; the entry stays (counted as waiting)
+   * until replication has sent that revision to the server.
+   */
+  mirroredRev?: string;
 }
 
 export interface MetaRecord {

@@ -63,16 +63,51 @@ async function readMetaSettings(s: StoreEngine): Promise<WorkspaceSettings> {
 }
 
 /**
- * Drops queue entries that were copied out, unless the record was queued again since (a newer
- * local change, which goes out next time).
+ * Marks queue entries as copied out (to PouchDB) as the given revisions, unless the record was
+ * queued again since (a newer local change, which goes out next time).
  */
-export async function dequeue(s: StoreEngine, sent: readonly SyncQueueEntry[]): Promise<void> {
+export async function markMirrored(s: StoreEngine, mirrored: readonly { entry: SyncQueueEntry; rev: string | null }[]): Promise<void> {
   const tx = s.db.transaction('syncQueue', 'readwrite');
-  for (const e of sent) {
-    const now = await tx.store.get(e.docId);
-    if (now && now.at === e.at) await tx.store.delete(e.docId);
+  for (const { entry, rev } of mirrored) {
+    const now = await tx.store.get(entry.docId);
+    if (!now || now.at !== entry.at) continue;
+    // Nothing to send (the copy out found it there already): not waiting any more.
+    if (rev === null) await tx.store.delete(entry.docId);
+    else await tx.store.put({ ...now, mirroredRev: rev });
   }
   await tx.done;
+}
+
+/** Replication sent these revisions to the server: their entries are no longer waiting. */
+export async function markSent(s: StoreEngine, sent: readonly { id: string; rev: string }[]): Promise<void> {
+  const tx = s.db.transaction('syncQueue', 'readwrite');
+  for (const { id, rev } of sent) {
+    const now = await tx.store.get(id);
+    if (now?.mirroredRev === rev) await tx.store.delete(id);
+  }
+  await tx.done;
+}
+
+/** Replication caught up with the server: everything copied out has been sent. */
+export async function clearSent(s: StoreEngine): Promise<void> {
+  const tx = s.db.transaction('syncQueue', 'readwrite');
+  let cursor = await tx.store.openCursor();
+  while (cursor) {
+    if (cursor.value.mirroredRev) await cursor.delete();
+    cursor = await cursor.continue();
+  }
+  await tx.done;
+}
+
+/** Entries not yet copied out (the rest wait for replication only). */
+export async function unmirrored(s: StoreEngine, limit = 500): Promise<SyncQueueEntry[]> {
+  const out: SyncQueueEntry[] = [];
+  let cursor = await s.db.transaction('syncQueue').store.index('byAt').openCursor();
+  while (cursor && out.length < limit) {
+    if (!cursor.value.mirroredRev) out.push(cursor.value);
+    cursor = await cursor.continue();
+  }
+  return out;
 }
 
 /**
@@ -114,7 +149,7 @@ export async function localTicketIds(s: StoreEngine): Promise<string[]> {
 
 /**
  * Applies documents received from the workspace in one transaction, and returns what changed
- * for open pages. A document with a local change still queued is skipped (the local change is
+ * for open pages. A document with a local change not yet copied out is skipped (the local change is
  * newer here and goes out next; the server keeps both if they clash). A ticket whose number
  * another ticket here already has is shown with the next free number: two browsers that created
  * tickets at the same time offline gave out the same number.
@@ -126,7 +161,10 @@ export async function applyRemoteDocs(s: StoreEngine, docs: readonly WorkspaceDo
   const tx = capturingTx(raw, keepLocal);
   const touchTicket = (id: string) => void (changes.ticketIds.includes(id) || changes.ticketIds.push(id));
   for (const doc of docs) {
-    if (await raw.objectStore('syncQueue').get(doc._id)) continue;
+    // A local change not yet copied out is newer here; one already copied out is part of what
+    // PouchDB merged into this document (its winner, and any conflict), so this applies.
+    const queued = await raw.objectStore('syncQueue').get(doc._id);
+    if (queued && !queued.mirroredRev) continue;
     const parsed = kindOfDocId(doc._id);
     if (!parsed) continue;
     if (doc._deleted) {

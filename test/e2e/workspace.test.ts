@@ -5,6 +5,9 @@
  * neither through the options page nor by talking to the server directly; a ticket changed in
  * two places at once shows both versions until someone keeps one.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import { startWorkspaceServer, type WorkspaceServer } from '../../scripts/workspace-server.mjs';
@@ -12,6 +15,7 @@ import { startSandbox } from '../sandbox/server.mjs';
 import { launch, type Harness } from './harness';
 
 let server: WorkspaceServer;
+let serverDir: string;
 let sandbox: Awaited<ReturnType<typeof startSandbox>>;
 let alice: Harness;
 let bob: Harness;
@@ -24,7 +28,9 @@ const SLOW = { timeout: 30_000, interval: 200 };
 const TITLE = 'Refund the duplicate charge on order 1042';
 
 beforeAll(async () => {
-  server = await startWorkspaceServer({ port: 0 });
+  // On disk, so that the server can be stopped and started again with its data (server down).
+  serverDir = mkdtempSync(join(tmpdir(), 'backline-ws-e2e-'));
+  server = await startWorkspaceServer({ port: 0, dir: serverDir });
   sandbox = await startSandbox({ port: 0 });
   [alice, bob] = await Promise.all([launch({ sandbox }), launch({ sandbox })]);
   aliceOptions = await alice.openExtensionPage('options.html');
@@ -34,6 +40,7 @@ afterAll(async () => {
   await Promise.all([alice?.close(), bob?.close()]);
   await sandbox?.close();
   await server?.close();
+  rmSync(serverDir, { recursive: true, force: true });
 });
 
 const region = (p: Page) => p.getByRole('region', { name: 'Workspace', exact: true });
@@ -126,60 +133,52 @@ describe('working together', () => {
     expect(((await res.json()) as { reason: string }).reason).toContain('Only a workspace admin may change ticket types');
   });
 
-  it('a ticket changed on two browsers at once shows both versions with who and when, and Keep this settles it everywhere', async () => {
-    // Carol's browser was offline and edited the same version of the ticket's title as Alice
-    // did: her revision arrives at the server beside Alice's (as CouchDB replication delivers it).
-    await alicePage.page.bringToFront();
-    await alicePage.panel.getByRole('button', { name: TITLE, exact: true }).click();
-    await alicePage.panel.getByRole('textbox', { name: 'Title', exact: true }).fill('Refund approved by the bank');
-    await alicePage.panel.getByRole('textbox', { name: 'Title', exact: true }).press('Enter');
-    const admin = 'Basic ' + Buffer.from(`${server.serverAdmin.name}:${server.serverAdmin.password}`).toString('base64');
-    const ids = (await (await fetch(`${server.dbUrl}/_all_docs?startkey="ticket:"&endkey="ticket:\uffff"`, { headers: { authorization: admin } })).json()) as { rows: { id: string }[] };
-    const docId = ids.rows[0]!.id;
-    await expect
-      .poll(async () => {
-        const doc = (await (await fetch(`${server.dbUrl}/${docId}`, { headers: { authorization: admin } })).json()) as { record: { title: string } };
-        return doc.record.title;
-      }, SLOW)
-      .toBe('Refund approved by the bank');
-    const current = (await (await fetch(`${server.dbUrl}/${docId}?revs=true`, { headers: { authorization: admin } })).json()) as {
-      _rev: string;
-      _revisions: { start: number; ids: string[] };
-      record: { title: string; version: number; updatedAt: number };
+  it('both change the title while the server is down: the changes wait, go out when it is back, and the conflict is shown on both and settled by Keep this', async () => {
+    const port = Number(new URL(server.url).port);
+    await server.close();
+    const edit = async (who: { page: Page; panel: Frame }, title: string) => {
+      await who.page.bringToFront();
+      const heading = who.panel.getByRole('heading', { level: 1 });
+      await heading.getByRole('button').click();
+      await who.panel.getByRole('textbox', { name: 'Title', exact: true }).fill(title);
+      await who.panel.getByRole('textbox', { name: 'Title', exact: true }).press('Enter');
+      await expect.poll(() => who.panel.getByRole('heading', { name: title, exact: true }).count(), SLOW).toBe(1);
     };
-    const parent = current._revisions;
-    const carols = {
-      ...current,
-      _rev: `${parent.start}-ffffffffffffffffffffffffffffffff`,
-      _revisions: { start: parent.start, ids: ['ffffffffffffffffffffffffffffffff', ...parent.ids.slice(1)] },
-      author: 'carol',
-      record: { ...current.record, title: 'Refund refused: card expired', updatedAt: current.record.updatedAt + 1 },
-    };
-    const put = await fetch(`${server.dbUrl}/_bulk_docs`, {
-      method: 'POST',
-      headers: { authorization: admin, 'content-type': 'application/json' },
-      body: JSON.stringify({ docs: [carols], new_edits: false }),
-    });
-    expect(put.ok).toBe(true);
+    await edit(alicePage, 'Refund approved by the bank');
+    await edit(bobPage, 'Refund refused: card expired');
+    // Each browser says it is offline and that its change waits (the ticket and its activity item).
+    await aliceOptions.bringToFront();
+    await expect.poll(() => syncStatus(aliceOptions).textContent(), SLOW).toMatch(/^Offline.*2 local changes waiting/);
 
-    for (const panel of [alicePage.panel, bobPage.panel]) {
-      const conflicts = panel.getByRole('region', { name: 'Conflicting changes', exact: true });
-      await expect.poll(() => conflicts.count(), SLOW).toBe(1);
+    server = await startWorkspaceServer({ port, dir: serverDir });
+    await expect.poll(() => syncStatus(aliceOptions).textContent(), { timeout: 60_000, interval: 250 }).toMatch(/^Synced.*nothing waiting/);
+
+    for (const who of [alicePage, bobPage]) {
+      await who.page.bringToFront();
+      const conflicts = who.panel.getByRole('region', { name: 'Conflicting changes', exact: true });
+      await expect.poll(() => conflicts.count(), { timeout: 60_000, interval: 250 }).toBe(1);
       await expect
         .poll(() => conflicts.getByRole('listitem').allTextContents(), SLOW)
-        .toEqual(expect.arrayContaining([expect.stringContaining('Refund refused: card expired'), expect.stringContaining('Refund approved by the bank')]));
+        .toEqual(expect.arrayContaining([expect.stringMatching(/Refund refused: card expired.*bob/), expect.stringMatching(/Refund approved by the bank.*alice/)]));
     }
-    const aliceConflicts = alicePage.panel.getByRole('region', { name: 'Conflicting changes', exact: true });
-    expect(await aliceConflicts.getByRole('listitem').filter({ hasText: 'carol' }).count()).toBe(1);
-    await aliceConflicts
+    await alicePage.page.bringToFront();
+    await alicePage.panel
+      .getByRole('region', { name: 'Conflicting changes', exact: true })
       .getByRole('listitem')
       .filter({ hasText: 'Refund approved by the bank' })
       .getByRole('button', { name: 'Keep this', exact: true })
       .click();
 
-    for (const panel of [alicePage.panel, bobPage.panel]) {
-      await expect.poll(() => panel.getByRole('region', { name: 'Conflicting changes', exact: true }).count(), SLOW).toBe(0);
-      await expect.poll(() => panel.getByRole('heading', { name: 'Refund approved by the bank', exact: true }).count(), SLOW).toBe(1);
+    for (const who of [alicePage, bobPage]) {
+      await who.page.bringToFront();
+      await expect.poll(() => who.panel.getByRole('region', { name: 'Conflicting changes', exact: true }).count(), SLOW).toBe(0);
+      await expect.poll(() => who.panel.getByRole('heading', { name: 'Refund approved by the bank', exact: true }).count(), SLOW).toBe(1);
+    }
+    // Nothing lost: both title changes are in the ticket's activity on both browsers.
+    for (const who of [alicePage, bobPage]) {
+      const activity = who.panel.getByRole('region', { name: 'Activity', exact: true }).getByRole('listitem');
+      await expect.poll(() => activity.filter({ hasText: 'Refund refused: card expired' }).count(), SLOW).toBeGreaterThan(0);
+      await expect.poll(() => activity.filter({ hasText: 'Refund approved by the bank' }).count(), SLOW).toBeGreaterThan(0);
     }
   });
 
