@@ -157,6 +157,8 @@ export async function startFrontStandin({ port = 0 } = {}) {
       return error(status, status === 429 ? 'Rate limit exceeded. Please retry in a few seconds.' : 'Something went wrong.', headers);
     }
 
+    // Not the API (an agent page, when a test puts the stand-in on app.frontapp.com too).
+    if (path !== '/me' && !path.startsWith('/conversations/')) return error(404, 'Resource not found.');
     if (entry.authorization !== `Bearer ${FRONT_TOKEN}`) return error(401, 'Your token is invalid.');
     const base = origin();
     if (path === '/me' && req.method === 'GET') return send(200, { _links: { self: `${base}/me` }, ...state.company });

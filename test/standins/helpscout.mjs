@@ -192,6 +192,8 @@ export async function startHelpScoutStandin({ port = 0 } = {}) {
       return send(200, { token_type: 'bearer', access_token: token, expires_in: state.tokenLifetime }, { 'content-type': 'application/json' });
     }
 
+    // Not the API (an agent page, when a test puts the stand-in on secure.helpscout.net too).
+    if (!path.startsWith('/v2/')) return error(404, 'Not found');
     const bearer = /^Bearer (\S+)$/.exec(entry.authorization)?.[1] ?? '';
     const tok = state.tokens[bearer];
     if (!tok || tok.revoked || Date.now() >= tok.expiresAt) return error(401, 'Unauthorized');
