@@ -53,7 +53,7 @@ export interface HsFailPlan {
   count: number;
   status?: number;
   match?: string;
-  /** Seconds, sent as Retry-After and X-RateLimit-Retry-After. */
+  /** Seconds, sent as X-RateLimit-Retry-After (Help Scout's documented header). */
   retryAfter?: number;
   /** Raw answer body (e.g. malformed JSON). */
   body?: string;

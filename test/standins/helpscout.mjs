@@ -18,7 +18,7 @@
  *
  * Test control (no auth):
  *   POST /__standin/fail    {count=1, status=500, match?, retryAfter?, body?, hang?}: the next
- *        `count` requests whose path contains `match` get `status` (with Retry-After and
+ *        `count` requests whose path contains `match` get `status` (with Help Scout's
  *        X-RateLimit-Retry-After when `retryAfter` is given, `body` as the raw answer when given,
  *        no answer at all with `hang`) and change nothing.
  *   POST /__standin/revoke-tokens   every issued token is refused from now on.
@@ -169,9 +169,11 @@ export async function startHelpScoutStandin({ port = 0 } = {}) {
       }
       /** @type {Record<string, string>} */
       const headers = {};
-      if (plan.retryAfter !== undefined) {
-        headers['retry-after'] = String(plan.retryAfter);
-        headers['x-ratelimit-retry-after'] = String(plan.retryAfter);
+      // Help Scout documents its own header for this, not Retry-After.
+      if (plan.retryAfter !== undefined) headers['x-ratelimit-retry-after'] = String(plan.retryAfter);
+      if (plan.status === 429) {
+        headers['x-ratelimit-limit-minute'] = '200';
+        headers['x-ratelimit-remaining-minute'] = '0';
       }
       if (plan.body !== undefined) return send(plan.status ?? 200, plan.body, headers);
       const status = plan.status ?? 500;

@@ -203,7 +203,7 @@ describe('errors', () => {
     expect(e.message).toContain('mailbox');
   });
 
-  it('maps 429 to rate_limited with the delay Help Scout asked for', async () => {
+  it('maps 429 to rate_limited with the delay Help Scout asked for in X-RateLimit-Retry-After', async () => {
     await fail({ status: 429, retryAfter: 12, match: '/notes' });
     const e = await rejection(hs().postInternalNote(ACTIVE, 'x', { idempotencyKey: 'k' }));
     expect(e).toMatchObject({ kind: 'rate_limited', permanent: false, status: 429, retryAfterMs: 12_000, outcomeUnknown: false });
@@ -270,5 +270,8 @@ describe('connection', () => {
     const conversation = { helpdesk: 'helpscout' as const, origin: 'https://secure.helpscout.net', account: '' };
     expect(findConnection(conversation, [rec()])?.id).toBe('h1');
     expect(findConnection({ ...conversation, origin: 'https://secure.helpscout.net.evil.example' }, [rec()])).toBeNull();
+    // A conversation stored before the empty account was kept has none at all.
+    const { account: _none, ...stored } = conversation;
+    expect(findConnection(stored as typeof conversation, [rec()])?.id).toBe('h1');
   });
 });
