@@ -90,6 +90,12 @@ export class FrontConnector implements Connector {
       credentialHint: "Check the connection's API token on the options page.",
       baseUrlHint: 'it should be https://api2.frontapp.com',
       errorDetail: frontErrorDetail,
+      // Front answers a merged conversation with a redirect to the one it was merged into; the
+      // redirect is not followed (it would carry the token), and the Base URL is not at fault.
+      explainRedirect: (what) =>
+        what.startsWith('conversation ')
+          ? { kind: 'not_found', message: `Front merged ${what} into another conversation. Link the ticket from the conversation it was merged into.` }
+          : undefined,
       explain: (status, what) => {
         if (status === 401) {
           return { kind: 'unauthorized', message: "Front refused the API token (401). Check the connection's API token on the options page." };

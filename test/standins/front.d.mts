@@ -53,6 +53,8 @@ export interface FrConversation {
   scheduled_reminders: { scheduled_at: number; [k: string]: unknown }[];
   messages: FrMessage[];
   comments: FrComment[];
+  /** Merged into this conversation: every request about this one answers 301 to it. */
+  mergedInto?: string;
 }
 
 export interface FrRequest {

@@ -9,6 +9,7 @@
  *   GET   /conversations/:id/messages          ?limit=&page_token=  newest first, `_pagination.next`
  *   GET   /conversations/:id/comments          newest first
  *   POST  /conversations/:id/comments          {body, author_id?}                      → 201 comment
+ *   A conversation with `mergedInto` set answers 301 to the one it was merged into, as Front does.
  *
  * Every request needs `Authorization: Bearer <FRONT_TOKEN>`. Errors use Front's body
  * (`{"_error": {status, title, message}}`).
@@ -167,6 +168,8 @@ export async function startFrontStandin({ port = 0 } = {}) {
     if (!m) return error(404, 'Resource not found.');
     const conv = state.conversations.find((c) => c.id === m[1]);
     if (!conv) return error(404, 'Conversation not found.');
+    // "If the conversation has been merged, the response redirects you to the merged conversation."
+    if (conv.mergedInto) return send(301, undefined, { location: `${base}/conversations/${conv.mergedInto}${m[2] ?? ''}` });
     const sub = m[2] ?? '';
 
     if (sub === '' && req.method === 'GET') {

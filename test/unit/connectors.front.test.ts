@@ -168,6 +168,15 @@ describe('errors', () => {
     expect(e).toMatchObject({ kind: 'timeout', outcomeUnknown: true, mayApplyLater: true });
   });
 
+  it('a merged conversation (Front answers 301) is a clear permanent error, and the redirect is not followed', async () => {
+    conv(ARCHIVED).mergedInto = OPEN;
+    const e = await rejection(fr().postInternalNote(ARCHIVED, 'x', { idempotencyKey: 'k' }));
+    expect(e).toMatchObject({ kind: 'not_found', permanent: true, status: 301 });
+    expect(e.message).toBe(`Front merged conversation ${ARCHIVED} into another conversation. Link the ticket from the conversation it was merged into.`);
+    expect(standin.state.requests.map((r) => r.path)).toEqual([`/conversations/${ARCHIVED}/comments`]);
+    expect(conv(OPEN).comments).toHaveLength(0);
+  });
+
   it('checks conversation ids before sending anything', async () => {
     expect(await rejection(fr().readStatus('42'))).toMatchObject({ kind: 'invalid', permanent: true });
     expect(await rejection(fr().reopen('cnv_1/../../me'))).toMatchObject({ kind: 'invalid', permanent: true });
