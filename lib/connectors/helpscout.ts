@@ -313,7 +313,8 @@ export class HelpScoutConnector implements Connector {
       query: page > 1 ? { page } : undefined,
       what: `conversation ${conversationId}`,
     });
-    const threads = r._embedded?.threads ?? (r._embedded ? [] : null);
+    // HAL leaves `_embedded` out when there is nothing to embed; the page object still says so.
+    const threads = r._embedded?.threads ?? (r._embedded || r.page ? [] : null);
     if (!Array.isArray(threads)) throw this.http.notApi();
     const total = r.page?.totalPages ?? 1;
     return { threads, more: page < total && threads.length > 0 };
