@@ -7,16 +7,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
+import { chooseState, crossPost, effectItems as effectsOf, failNext, previewText, raiseAndLink, setPreventReopen as setPrevent, SLOW } from './connector-flow';
 import { panelFrame } from './harness';
 import { launchWithHelpdesks, type HelpdeskHarness } from './helpdesk-host';
-import { cnv, FRONT_TOKEN, startFrontStandin, type FrFailPlan, type FrontStandin } from '../standins/front.mjs';
+import { cnv, FRONT_TOKEN, startFrontStandin, type FrontStandin } from '../standins/front.mjs';
 
 const SNOOZED = cnv(117421069338);
 const ARCHIVED = cnv(120537545061);
 const PAGE = (id: string) => `https://app.frontapp.com/open/${id}`;
 const PASS = 'front admin passphrase';
-const SWITCH = 'Prevent state changes from reopening linked conversations';
-const SLOW = { timeout: 30_000, interval: 250 };
 
 let standin: FrontStandin;
 let h: HelpdeskHarness;
@@ -37,28 +36,12 @@ const conv = (id: string) => standin.state.conversations.find((c) => c.id === id
 /** Comments (Front's internal notes) in a conversation whose text contains `text`. */
 const notes = (id: string, text: string) => conv(id).comments.filter((c) => c.body.includes(text));
 const writes = (method: string) => standin.state.requests.filter((r) => r.method === method && r.path.startsWith('/conversations/'));
-const effectItems = () => panel.getByRole('region', { name: 'Activity', exact: true }).getByRole('listitem').filter({ hasText: /^(Internal note|Reopen) in / });
-const fail = (plan: Partial<FrFailPlan>) => fetch(`${standin.url}/__standin/fail`, { method: 'POST', body: JSON.stringify(plan) });
-
-async function setPreventReopen(on: boolean): Promise<void> {
-  const toggle = options.getByRole('switch', { name: SWITCH, exact: true });
-  await options.bringToFront();
-  await (on ? toggle.check() : toggle.uncheck());
-  await expect.poll(() => toggle.isChecked()).toBe(on);
-  await page.bringToFront();
-}
-
-async function chooseState(label: string) {
-  await panel.getByRole('button', { name: /^Ticket state/ }).click();
-  await panel.getByRole('menuitemradio', { name: label, exact: true }).click();
-  await expect.poll(() => panel.getByRole('button', { name: /^Ticket state/ }).textContent()).toContain(label);
-}
-
-async function crossPost(text: string) {
-  await panel.getByRole('textbox', { name: 'Note', exact: true }).fill(text);
-  await panel.getByRole('button', { name: 'Cross-post note', exact: true }).click();
-  await expect.poll(() => panel.getByRole('region', { name: 'Activity', exact: true }).getByRole('listitem').filter({ hasText: text }).count()).toBe(1);
-}
+const effectItems = () => effectsOf(panel);
+const setPreventReopen = (on: boolean) => setPrevent(options, page, on);
+const open = async (url: string, p: Page) => {
+  await p.goto(url);
+  return { page: p, panel: await panelFrame(p) };
+};
 
 /** The saved connection's API token replaced (the contract names no control to edit one alone). */
 async function setToken(token: string): Promise<void> {
@@ -115,26 +98,10 @@ describe('Front', () => {
 
   it('a state change posts one comment in each linked conversation and reopens the snoozed and the archived one', async () => {
     ({ page, panel } = await h.openHelpdeskPage(PAGE(SNOOZED)));
-    await panel.getByRole('button', { name: 'New back-office ticket', exact: true }).click();
-    await panel.getByRole('textbox', { name: 'Title', exact: true }).fill('Nightly export stuck');
-    await panel.getByRole('combobox', { name: 'Ticket type', exact: true }).selectOption({ label: 'General back-office' });
-    await panel.getByRole('button', { name: 'Create ticket', exact: true }).click();
-    await expect.poll(() => panel.getByRole('heading', { name: 'Nightly export stuck', exact: true }).count()).toBe(1);
+    // Raised here; the agent moves on to the archived conversation and links the ticket there.
+    ({ page, panel } = await raiseAndLink({ page, panel }, 'Nightly export stuck', PAGE(ARCHIVED), open));
 
-    // The agent moves on to the archived conversation and links the ticket there.
-    await page.goto(PAGE(ARCHIVED));
-    panel = await panelFrame(page);
-    await panel.getByRole('button', { name: 'Link existing ticket', exact: true }).click();
-    await panel.getByRole('searchbox', { name: 'Find ticket', exact: true }).fill('Nightly export stuck');
-    const match = panel.getByRole('listitem').filter({ hasText: 'Nightly export stuck' });
-    await expect.poll(() => match.count()).toBe(1);
-    await match.getByRole('button', { name: 'Link', exact: true }).click();
-    const linked = panel.getByRole('region', { name: 'Linked tickets', exact: true }).getByRole('listitem').filter({ hasText: 'Nightly export stuck' });
-    await expect.poll(() => linked.count()).toBe(1);
-    await linked.getByRole('button', { name: 'Nightly export stuck', exact: true }).click();
-    await expect.poll(() => panel.getByRole('region', { name: 'Links', exact: true }).getByRole('listitem').count()).toBe(2);
-
-    await chooseState('In progress');
+    await chooseState(panel, 'In progress');
     const event = 'moved from Submitted to In progress';
     await expect.poll(() => [notes(SNOOZED, event).length, notes(ARCHIVED, event).length, conv(SNOOZED).status, conv(ARCHIVED).status], SLOW).toEqual([1, 1, 'assigned', 'assigned']);
     expect(conv(SNOOZED).scheduled_reminders).toEqual([]);
@@ -153,7 +120,7 @@ describe('Front', () => {
     await setPreventReopen(true);
     conv(ARCHIVED).status = 'archived'; // an agent archived it again in Front
     const before = writes('PATCH').length;
-    await chooseState('Waiting on customer');
+    await chooseState(panel, 'Waiting on customer');
     const event = 'moved from In progress to Waiting on customer';
     await expect.poll(() => [notes(SNOOZED, event).length, notes(ARCHIVED, event).length], SLOW).toEqual([1, 1]);
     await expect.poll(() => effectItems().filter({ hasText: 'Delivered' }).count(), SLOW).toBe(6);
@@ -163,7 +130,7 @@ describe('Front', () => {
   });
 
   it('a cross-posted note lands once in each conversation, as a comment (never a message to the customer)', async () => {
-    await crossPost('Engineering deployed the export fix at 14:05.');
+    await crossPost(panel, 'Engineering deployed the export fix at 14:05.');
     await expect.poll(() => [notes(SNOOZED, 'deployed the export fix').length, notes(ARCHIVED, 'deployed the export fix').length], SLOW).toEqual([1, 1]);
     const sent = standin.state.requests.filter((r) => r.method === 'POST');
     expect(sent.every((r) => r.path.endsWith('/comments'))).toBe(true);
@@ -171,13 +138,13 @@ describe('Front', () => {
   });
 
   it('a 429 with Retry-After, and a run of 500s, are retried to exactly one note each', async () => {
-    await fail({ status: 429, retryAfter: 1, count: 2, match: '/comments' });
-    await crossPost('Rate limited, then delivered.');
+    await failNext(standin.url, { status: 429, retryAfter: 1, count: 2, match: '/comments' });
+    await crossPost(panel, 'Rate limited, then delivered.');
     await expect.poll(() => [notes(SNOOZED, 'Rate limited, then').length, notes(ARCHIVED, 'Rate limited, then').length], SLOW).toEqual([1, 1]);
     expect(standin.state.requests.filter((r) => r.injected && r.status === 429)).toHaveLength(2);
 
-    await fail({ status: 500, count: 3, match: '/comments' });
-    await crossPost('Customer data re-exported successfully.');
+    await failNext(standin.url, { status: 500, count: 3, match: '/comments' });
+    await crossPost(panel, 'Customer data re-exported successfully.');
     await expect.poll(() => [notes(SNOOZED, 're-exported successfully').length, notes(ARCHIVED, 're-exported successfully').length], SLOW).toEqual([1, 1]);
     expect(standin.state.requests.filter((r) => r.injected && r.status === 500)).toHaveLength(3);
     await expect.poll(() => effectItems().filter({ hasText: 'Delivered' }).count(), SLOW).toBe(12);
@@ -186,24 +153,17 @@ describe('Front', () => {
   }, 90_000);
 
   it('the Conversation preview shows the Front conversation’s messages and comments as text', async () => {
-    const link = panel.getByRole('region', { name: 'Links', exact: true }).getByRole('listitem').filter({ hasText: `#${SNOOZED}` });
-    await link.getByRole('button', { name: 'Open', exact: true }).click();
-    const preview = panel.getByRole('region', { name: 'Conversation preview', exact: true });
-    await expect.poll(() => preview.textContent(), SLOW).toContain('My export exp_88213 has been stuck for a day.');
-    const text = (await preview.textContent())!;
+    const text = await previewText(panel, `#${SNOOZED}`, 'My export exp_88213 has been stuck for a day.');
     expect(text).toContain('Asked engineering to look at exp_88213.'); // a teammate's comment
     expect(text).toContain('Engineering deployed the export fix at 14:05.'); // Backline's note
     expect(text).toContain('Grace Hopper');
     expect(text).not.toContain('Backline ref');
     expect(text).not.toContain('<br>');
-    expect(await preview.getByRole('status').count()).toBe(0); // read from Front, no fallback notice
-    await panel.getByRole('button', { name: 'Back to ticket', exact: true }).click();
-    await expect.poll(() => panel.getByRole('region', { name: 'Activity', exact: true }).count()).toBe(1);
   });
 
   it('a wrong API token shows a clear failure in Activity', async () => {
     await setToken('not-the-token');
-    await crossPost('Please confirm the export arrived.');
+    await crossPost(panel, 'Please confirm the export arrived.');
     const failed = effectItems().filter({ hasText: 'Failed' });
     await expect.poll(() => failed.count(), SLOW).toBe(2);
     expect(await failed.first().textContent()).toContain("Front refused the API token (401). Check the connection's API token on the options page.");

@@ -8,16 +8,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
+import { chooseState, crossPost, effectItems as effectsOf, failNext, previewText, raiseAndLink, setPreventReopen as setPrevent, SLOW } from './connector-flow';
 import { panelFrame } from './harness';
 import { launchWithHelpdesks, type HelpdeskHarness } from './helpdesk-host';
-import { HELPSCOUT_APP_ID, HELPSCOUT_APP_SECRET, startHelpScoutStandin, type HelpScoutStandin, type HsFailPlan } from '../standins/helpscout.mjs';
+import { HELPSCOUT_APP_ID, HELPSCOUT_APP_SECRET, startHelpScoutStandin, type HelpScoutStandin } from '../standins/helpscout.mjs';
 
 const SNOOZED = 2199011258;
 const CLOSED = 3002667039;
 const PAGE = (id: number, n: number) => `https://secure.helpscout.net/conversation/${id}/${n}/`;
 const PASS = 'help scout admin passphrase';
-const SWITCH = 'Prevent state changes from reopening linked conversations';
-const SLOW = { timeout: 30_000, interval: 250 };
 
 let standin: HelpScoutStandin;
 let h: HelpdeskHarness;
@@ -38,28 +37,12 @@ const conv = (id: number) => standin.state.conversations.find((c) => c.id === id
 /** Note threads in a conversation whose text contains `text`. */
 const notes = (id: number, text: string) => conv(id).threads.filter((t) => t.type === 'note' && t.body.includes(text));
 const writes = (method: string) => standin.state.requests.filter((r) => r.method === method && r.path.startsWith('/v2/conversations/'));
-const effectItems = () => panel.getByRole('region', { name: 'Activity', exact: true }).getByRole('listitem').filter({ hasText: /^(Internal note|Reopen) in / });
-const fail = (plan: Partial<HsFailPlan>) => fetch(`${standin.url}/__standin/fail`, { method: 'POST', body: JSON.stringify(plan) });
-
-async function setPreventReopen(on: boolean): Promise<void> {
-  const toggle = options.getByRole('switch', { name: SWITCH, exact: true });
-  await options.bringToFront();
-  await (on ? toggle.check() : toggle.uncheck());
-  await expect.poll(() => toggle.isChecked()).toBe(on);
-  await page.bringToFront();
-}
-
-async function chooseState(label: string) {
-  await panel.getByRole('button', { name: /^Ticket state/ }).click();
-  await panel.getByRole('menuitemradio', { name: label, exact: true }).click();
-  await expect.poll(() => panel.getByRole('button', { name: /^Ticket state/ }).textContent()).toContain(label);
-}
-
-async function crossPost(text: string) {
-  await panel.getByRole('textbox', { name: 'Note', exact: true }).fill(text);
-  await panel.getByRole('button', { name: 'Cross-post note', exact: true }).click();
-  await expect.poll(() => panel.getByRole('region', { name: 'Activity', exact: true }).getByRole('listitem').filter({ hasText: text }).count()).toBe(1);
-}
+const effectItems = () => effectsOf(panel);
+const setPreventReopen = (on: boolean) => setPrevent(options, page, on);
+const open = async (url: string, p: Page) => {
+  await p.goto(url);
+  return { page: p, panel: await panelFrame(p) };
+};
 
 /** The saved connection's App secret replaced (the contract names no control to edit one alone). */
 async function setAppSecret(secret: string): Promise<void> {
@@ -118,26 +101,10 @@ describe('Help Scout', () => {
 
   it('a state change posts one internal note in each linked conversation and reopens the snoozed and the closed one', async () => {
     ({ page, panel } = await h.openHelpdeskPage(PAGE(SNOOZED, 891142)));
-    await panel.getByRole('button', { name: 'New back-office ticket', exact: true }).click();
-    await panel.getByRole('textbox', { name: 'Title', exact: true }).fill('Nightly export stuck');
-    await panel.getByRole('combobox', { name: 'Ticket type', exact: true }).selectOption({ label: 'General back-office' });
-    await panel.getByRole('button', { name: 'Create ticket', exact: true }).click();
-    await expect.poll(() => panel.getByRole('heading', { name: 'Nightly export stuck', exact: true }).count()).toBe(1);
+    // Raised here; the agent moves on to the closed conversation and links the ticket there.
+    ({ page, panel } = await raiseAndLink({ page, panel }, 'Nightly export stuck', PAGE(CLOSED, 22184), open));
 
-    // The agent moves on to the closed conversation and links the ticket there.
-    await page.goto(PAGE(CLOSED, 22184));
-    panel = await panelFrame(page);
-    await panel.getByRole('button', { name: 'Link existing ticket', exact: true }).click();
-    await panel.getByRole('searchbox', { name: 'Find ticket', exact: true }).fill('Nightly export stuck');
-    const match = panel.getByRole('listitem').filter({ hasText: 'Nightly export stuck' });
-    await expect.poll(() => match.count()).toBe(1);
-    await match.getByRole('button', { name: 'Link', exact: true }).click();
-    const linked = panel.getByRole('region', { name: 'Linked tickets', exact: true }).getByRole('listitem').filter({ hasText: 'Nightly export stuck' });
-    await expect.poll(() => linked.count()).toBe(1);
-    await linked.getByRole('button', { name: 'Nightly export stuck', exact: true }).click();
-    await expect.poll(() => panel.getByRole('region', { name: 'Links', exact: true }).getByRole('listitem').count()).toBe(2);
-
-    await chooseState('In progress');
+    await chooseState(panel, 'In progress');
     const event = 'moved from Submitted to In progress';
     await expect.poll(() => [notes(SNOOZED, event).length, notes(CLOSED, event).length, conv(SNOOZED).snooze, conv(CLOSED).status], SLOW).toEqual([1, 1, null, 'active']);
     // Unsnoozed by deleting the snooze; the closed one set back to active.
@@ -153,7 +120,7 @@ describe('Help Scout', () => {
     await setPreventReopen(true);
     conv(CLOSED).status = 'closed'; // an agent closed it again in Help Scout
     const before = writes('PATCH').length + writes('DELETE').length;
-    await chooseState('Waiting on customer');
+    await chooseState(panel, 'Waiting on customer');
     const event = 'moved from In progress to Waiting on customer';
     await expect.poll(() => [notes(SNOOZED, event).length, notes(CLOSED, event).length], SLOW).toEqual([1, 1]);
     await expect.poll(() => effectItems().filter({ hasText: 'Delivered' }).count(), SLOW).toBe(6);
@@ -163,20 +130,20 @@ describe('Help Scout', () => {
   });
 
   it('a cross-posted note lands once in each conversation, as a note (never a reply)', async () => {
-    await crossPost('Engineering deployed the export fix at 14:05.');
+    await crossPost(panel, 'Engineering deployed the export fix at 14:05.');
     await expect.poll(() => [notes(SNOOZED, 'deployed the export fix').length, notes(CLOSED, 'deployed the export fix').length], SLOW).toEqual([1, 1]);
     const sent = standin.state.requests.filter((r) => r.method === 'POST' && r.path.startsWith('/v2/conversations/'));
     expect(sent.every((r) => r.path.endsWith('/notes'))).toBe(true);
   });
 
   it('a 429 with Retry-After, and a run of 500s, are retried to exactly one note each', async () => {
-    await fail({ status: 429, retryAfter: 1, count: 2, match: '/notes' });
-    await crossPost('Rate limited, then delivered.');
+    await failNext(standin.url, { status: 429, retryAfter: 1, count: 2, match: '/notes' });
+    await crossPost(panel, 'Rate limited, then delivered.');
     await expect.poll(() => [notes(SNOOZED, 'Rate limited, then').length, notes(CLOSED, 'Rate limited, then').length], SLOW).toEqual([1, 1]);
     expect(standin.state.requests.filter((r) => r.injected && r.status === 429)).toHaveLength(2);
 
-    await fail({ status: 500, count: 3, match: '/notes' });
-    await crossPost('Customer data re-exported successfully.');
+    await failNext(standin.url, { status: 500, count: 3, match: '/notes' });
+    await crossPost(panel, 'Customer data re-exported successfully.');
     await expect.poll(() => [notes(SNOOZED, 're-exported successfully').length, notes(CLOSED, 're-exported successfully').length], SLOW).toEqual([1, 1]);
     expect(standin.state.requests.filter((r) => r.injected && r.status === 500)).toHaveLength(3);
     await expect.poll(() => effectItems().filter({ hasText: 'Delivered' }).count(), SLOW).toBe(12);
@@ -185,25 +152,18 @@ describe('Help Scout', () => {
   }, 90_000);
 
   it('the Conversation preview shows the Help Scout conversation’s threads as text', async () => {
-    const link = panel.getByRole('region', { name: 'Links', exact: true }).getByRole('listitem').filter({ hasText: `#${SNOOZED}` });
-    await link.getByRole('button', { name: 'Open', exact: true }).click();
-    const preview = panel.getByRole('region', { name: 'Conversation preview', exact: true });
-    await expect.poll(() => preview.textContent(), SLOW).toContain('My export exp_88213 has been stuck for a day.');
-    const text = (await preview.textContent())!;
+    const text = await previewText(panel, `#${SNOOZED}`, 'My export exp_88213 has been stuck for a day.');
     expect(text).toContain('Asked engineering to look at exp_88213.'); // an agent's note
     expect(text).toContain('Priya snoozed the conversation'); // an event
     expect(text).toContain('Engineering deployed the export fix at 14:05.'); // Backline's note
     expect(text).toContain('Grace Hopper');
     expect(text).not.toContain('Backline ref');
     expect(text).not.toContain('<br>');
-    expect(await preview.getByRole('status').count()).toBe(0); // read from Help Scout, no fallback notice
-    await panel.getByRole('button', { name: 'Back to ticket', exact: true }).click();
-    await expect.poll(() => panel.getByRole('region', { name: 'Activity', exact: true }).count()).toBe(1);
   });
 
   it('a wrong App secret shows a clear failure in Activity', async () => {
     await setAppSecret('not-the-secret');
-    await crossPost('Please confirm the export arrived.');
+    await crossPost(panel, 'Please confirm the export arrived.');
     const failed = effectItems().filter({ hasText: 'Failed' });
     await expect.poll(() => failed.count(), SLOW).toBe(2);
     expect(await failed.first().textContent()).toContain('Help Scout refused the App ID and App secret (401)');
