@@ -39,6 +39,11 @@ export interface HttpOptions extends ConnectorOptions {
   errorDetail?(body: string): string;
   /** Headers whose value is a delay or a time to retry at, in order of preference (after Retry-After). */
   retryAfterHeaders?: string[];
+  /**
+   * What a redirect means at this helpdesk, where it means something other than a wrong Base URL
+   * (Front redirects a merged conversation to the one it was merged into).
+   */
+  explainRedirect?(what: string): { kind: 'not_found' | 'invalid'; message: string } | undefined;
 }
 
 export interface RequestOptions extends CallOptions {
@@ -131,6 +136,8 @@ export class HttpClient {
     }
 
     if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400)) {
+      const own = this.options.explainRedirect?.(opts.what);
+      if (own) throw new ConnectorError(own.kind, own.message, { status: res.status || null });
       throw new ConnectorError(
         'invalid',
         `${this.name} at ${this.root} redirected the request elsewhere. Use the address it redirects to (for example https:// instead of http://) as the connection's Base URL.`,

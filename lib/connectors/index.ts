@@ -7,6 +7,8 @@ import { DESCRIPTORS, HELPDESK_NAMES } from '../helpdesks';
 import { HELPDESK_IDS, type HelpdeskId } from '../model/helpdesk';
 import type { ConnectionRecord, ConversationRecord } from '../model/records';
 import { ChatwootConnector } from './chatwoot';
+import { FrontConnector } from './front';
+import { HelpScoutConnector } from './helpscout';
 import { ConnectorError, type Connector, type ConnectorOptions, type FetchLike } from './types';
 
 export * from './types';
@@ -23,8 +25,8 @@ const CONNECTORS: { readonly [K in HelpdeskId]: ConnectorFactory | null } = {
   intercom: null,
   zendesk: null,
   freshdesk: null,
-  helpscout: null,
-  front: null,
+  helpscout: (c, options) => new HelpScoutConnector({ baseUrl: c.baseUrl, appId: c.credentials.appId ?? '', appSecret: c.credentials.appSecret ?? '' }, options),
+  front: (c, options) => new FrontConnector({ baseUrl: c.baseUrl, token: c.credentials.token ?? '' }, options),
   zammad: null,
   freescout: null,
   hubspot: null,
@@ -64,7 +66,8 @@ function originOf(url: string): string | null {
  * hosts.
  */
 export function serves(c: Pick<ConnectionRecord, 'helpdesk' | 'baseUrl' | 'account'>, conversation: Pick<ConversationRecord, 'helpdesk' | 'origin' | 'account'>): boolean {
-  if (c.helpdesk !== conversation.helpdesk || c.account.trim() !== conversation.account) return false;
+  // Records saved before the empty account was kept have none: the same as ''.
+  if (c.helpdesk !== conversation.helpdesk || c.account.trim() !== (conversation.account ?? '')) return false;
   const origin = originOf(conversation.origin);
   if (!origin) return false;
   if (originOf(c.baseUrl) === origin) return true;

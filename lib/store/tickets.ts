@@ -392,6 +392,9 @@ async function upsertConversation(
   const store = tx.objectStore('conversations');
   const existing = await store.get(input.key);
   const rec: ConversationRecord = {
+    // Where the URL names no account (Help Scout, Front), the empty one is kept, not dropped
+    // with the other empty values: connections are matched on it.
+    account: '',
     title: '',
     customerName: '',
     customerEmail: '',

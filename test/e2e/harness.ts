@@ -23,11 +23,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** A fresh browser profile with Backline; `sandbox` shares one sandbox helpdesk between profiles (not closed with this one). */
-export async function launch(options: { sandbox?: Harness['sandbox'] } = {}): Promise<Harness> {
+/**
+ * A fresh browser profile with Backline. `sandbox` shares one sandbox helpdesk between profiles
+ * (not closed with this one); `args`: extra Chromium command-line flags (see helpdesk-host.ts).
+ */
+export async function launch(options: { sandbox?: Harness['sandbox']; args?: string[] } = {}): Promise<Harness> {
   const ownSandbox = !options.sandbox;
   const sandbox = options.sandbox ?? (await startSandbox({ port: 0 }));
-  const browser = await launchWithExtension();
+  const browser = await launchWithExtension({ args: options.args });
   const { context, extensionId } = browser;
   return {
     context,
