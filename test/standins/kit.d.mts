@@ -17,7 +17,8 @@ export interface LoggedRequest {
 }
 export interface StandinControls {
   requests: LoggedRequest[];
-  fail: { remaining: number; status: number; match: string | null; retryAfter: number | null; body?: unknown } | null;
+  /** failure plans, used up in turn */
+  fail: { remaining: number; status: number; match: string | null; retryAfter: number | null; body?: unknown }[];
   drop: { remaining: number; match: string | null } | null;
 }
 export interface StandinHandle<S> {

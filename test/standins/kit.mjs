@@ -7,7 +7,8 @@
  * Test controls (no auth), on every stand-in:
  *   POST   /__standin/fail   {count=1, status=500, match?, retryAfter?, body?}  the next `count` API
  *          requests whose path contains `match` are answered with `status` (and a Retry-After
- *          header of `retryAfter` seconds when given) and change nothing.
+ *          header of `retryAfter` seconds when given) and change nothing. Plans add up (each
+ *          request meets the first that fits); `count: 0` drops them all.
  *   POST   /__standin/drop   {count=1, match?}  the next `count` matching requests are applied,
  *          then the connection is dropped without an answer (a write whose outcome is unknown).
  *   GET    /__standin/state  the in-memory state as JSON.
@@ -53,7 +54,8 @@ import http from 'node:http';
  */
 export async function serveStandin({ state, routes, authorize, errorBody, pages = [], port = 0 }) {
   state.requests = [];
-  state.fail = null;
+  /** Failure plans, each used up in turn; a request meets the first whose `match` fits it. */
+  state.fail = [];
   state.drop = null;
   let seq = 0;
 
@@ -90,7 +92,8 @@ export async function serveStandin({ state, routes, authorize, errorBody, pages 
       if (url.pathname.startsWith('/__standin/')) {
         const b = body && typeof body === 'object' ? body : {};
         if (url.pathname === '/__standin/fail' && method === 'POST') {
-          state.fail = { remaining: b.count ?? 1, status: b.status ?? 500, match: b.match ?? null, retryAfter: b.retryAfter ?? null, body: b.body };
+          if ((b.count ?? 1) === 0) state.fail = [];
+          else state.fail.push({ remaining: b.count ?? 1, status: b.status ?? 500, match: b.match ?? null, retryAfter: b.retryAfter ?? null, body: b.body });
           return send(res, { status: 200, body: { ok: true } });
         }
         if (url.pathname === '/__standin/drop' && method === 'POST') {
@@ -123,8 +126,8 @@ export async function serveStandin({ state, routes, authorize, errorBody, pages 
       const entry = { seq: ++seq, method, path: url.pathname, query: url.search.replace(/^\?/, ''), headers: { ...req.headers }, body, authorized: false, status: 0, injected: false };
       state.requests.push(entry);
 
-      const fail = state.fail;
-      if (fail && fail.remaining > 0 && (!fail.match || url.pathname.includes(fail.match))) {
+      const fail = state.fail.find((/** @type {any} */ f) => f.remaining > 0 && (!f.match || url.pathname.includes(f.match)));
+      if (fail) {
         fail.remaining--;
         entry.status = fail.status;
         entry.injected = true;
