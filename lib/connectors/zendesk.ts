@@ -203,8 +203,9 @@ export class ZendeskConnector implements Connector {
     const r = await this.call<ZdCommentsPage>('GET', `${this.ticketPath(conversationId)}/comments`, {
       ...opts,
       what: `ticket ${conversationId}`,
-      // Cursor pagination (Zendesk's "Pagination" and "List Comments" docs): newest first.
-      query: { include: 'users,organizations', sort_order: opts.newestFirst ? 'desc' : 'asc', 'page[size]': opts.size, 'page[after]': opts.after ?? undefined },
+      // Cursor pagination, newest first: with cursor pagination the order is `sort`
+      // (created_at | -created_at); `sort_order` is for offset pagination only (List Comments).
+      query: { include: 'users,organizations', sort: opts.newestFirst ? '-created_at' : 'created_at', 'page[size]': opts.size, 'page[after]': opts.after ?? undefined },
     });
     if (!Array.isArray(r.comments)) throw this.http.notApi();
     return r;

@@ -6,7 +6,7 @@
  *   GET /api/v2/users/me
  *   GET /api/v2/tickets/:id
  *   PUT /api/v2/tickets/:id                 {ticket: {comment: {body, public}, status}}; Idempotency-Key
- *   GET /api/v2/tickets/:id/comments        ?include=users,organizations&sort_order=&page[size]=&page[after]=
+ *   GET /api/v2/tickets/:id/comments        ?include=users,organizations&sort=-created_at&page[size]=&page[after]=
  *
  * Auth: HTTP Basic `agent@acme.test/token:zendesk-token` (ZENDESK_EMAIL, ZENDESK_TOKEN).
  * Closed tickets refuse every change (422), as Zendesk's do. A repeated Idempotency-Key with
@@ -99,7 +99,11 @@ export async function startZendeskStandin({ port = 0 } = {}) {
           const t = ticket(params.id ?? '');
           if (!t) return notFound;
           const size = Math.min(100, Number(query.get('page[size]') ?? 100));
-          const list = query.get('sort_order') === 'desc' ? [...t.comments].reverse() : [...t.comments];
+          // As Zendesk documents it: cursor pagination (page[size]) orders by `sort`
+          // (created_at | -created_at), offset pagination by `sort_order` (asc | desc).
+          const cursor = query.has('page[size]') || query.has('page[after]');
+          const desc = cursor ? query.get('sort') === '-created_at' : query.get('sort_order') === 'desc';
+          const list = desc ? [...t.comments].reverse() : [...t.comments];
           const after = query.get('page[after]');
           const start = after ? list.findIndex((/** @type {any} */ c) => String(c.id) === after) + 1 : 0;
           const page = list.slice(start, start + size);

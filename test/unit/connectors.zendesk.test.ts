@@ -37,6 +37,19 @@ describe('Zendesk connector', () => {
     expect(await make().findNote('101', 'ffffffffffff', { since: before })).toBeNull();
   });
 
+  it('reads comments newest first and pages back with the cursor to find an older note', async () => {
+    const { messageId } = await make().postInternalNote('105', 'early note', { idempotencyKey: 'early0000001' });
+    const t = ticket(105);
+    const base = t.comments.at(-1)!;
+    for (let i = 0; i < 150; i++) t.comments.push({ ...base, id: 50000 + i, body: `later ${i}`, plain_body: `later ${i}`, public: true });
+    expect(await make().findNote('105', 'early0000001', { since: 0 })).toEqual({ messageId });
+    const lists = zd.state.requests.filter((r) => r.path.endsWith('/comments'));
+    expect(lists).toHaveLength(2);
+    expect(new URLSearchParams(lists[1]!.query).get('page[after]')).toBe('50050');
+    const snap = await make().readConversation('105', { limit: 10 });
+    expect(snap.messages.map((m) => m.text)).toEqual(Array.from({ length: 10 }, (_, i) => `later ${140 + i}`));
+  });
+
   it('a repeated note request with the same Idempotency-Key does not add a second comment', async () => {
     await make().postInternalNote('101', 'Once only', { idempotencyKey: 'k00000000001' });
     await make().postInternalNote('101', 'Once only', { idempotencyKey: 'k00000000001' });

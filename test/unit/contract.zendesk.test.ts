@@ -16,14 +16,14 @@ const BASIC = `Basic ${Buffer.from(`${ZENDESK_EMAIL}/token:${ZENDESK_TOKEN}`).to
 const checker = openApiChecker(spec, {
   credentialsOk: (scheme, headers) => scheme.type === 'http' && scheme.scheme === 'basic' && headers.get('authorization') === BASIC,
   /**
-   * What Zendesk documents in prose (developer.zendesk.com, "Pagination" and "List Comments")
-   * but the description's ListTicketComments leaves out: cursor pagination (`page[size]` up to
-   * 100, `page[after]`) and `sort_order` (asc|desc), without which the newest comments of a long
-   * ticket could not be read first.
+   * What ListTicketComments documents in its own description text ("Pagination", "Sorting") but
+   * not as parameters: cursor pagination (`page[size]` up to 100, `page[after]`) and, with it,
+   * `sort` (created_at | -created_at), without which the newest comments of a long ticket could
+   * not be read first.
    */
   undocumentedQuery: {
     'GET /api/v2/tickets/{ticket_id}/comments': {
-      sort_order: { type: 'string', enum: ['asc', 'desc'] },
+      sort: { type: 'string', enum: ['created_at', '-created_at'] },
       'page[size]': { type: 'integer' },
       'page[after]': { type: 'string' },
     },
@@ -67,6 +67,8 @@ describe('Zendesk contract', () => {
   it('every request conforms to the API description, and the stand-in accepted each', () => {
     expect(captured.flatMap((c) => checker.violations(c))).toEqual([]);
     expect(zd.state.requests.filter((r) => r.status >= 400)).toEqual([]);
+    // The list is read newest first, the way cursor pagination sorts.
+    expect(captured.filter((c) => c.url.pathname.endsWith('/comments')).every((c) => c.url.searchParams.get('sort') === '-created_at')).toBe(true);
   });
 
   it('notes are private comments (public: false) sent with an Idempotency-Key; reopen is status open', () => {
@@ -88,6 +90,7 @@ describe('Zendesk contract', () => {
     expect(checker.violations(req('PUT', '/api/v2/tickets/1', { ticket: { comment: { body: 'x', private: true } } }))).toHaveLength(1);
     expect(checker.violations(req('POST', '/api/v2/tickets/1/comments', { body: 'x' }))).toHaveLength(1);
     expect(checker.violations(req('GET', '/api/v2/tickets/1/comments?sort=desc'))).toHaveLength(1);
+    expect(checker.violations(req('GET', '/api/v2/tickets/1/comments?page[size]=100&sort_order=desc'))).toHaveLength(1);
     expect(checker.violations(req('GET', '/api/v2/users/me', undefined, new Headers({ authorization: 'Bearer x' })))).toHaveLength(1);
   });
 
