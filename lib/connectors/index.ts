@@ -70,7 +70,8 @@ function originOf(url: string): string | null {
  * hosts.
  */
 export function serves(c: Pick<ConnectionRecord, 'helpdesk' | 'baseUrl' | 'account'>, conversation: Pick<ConversationRecord, 'helpdesk' | 'origin' | 'account'>): boolean {
-  if (c.helpdesk !== conversation.helpdesk || c.account.trim() !== conversation.account) return false;
+  // A record stored without an account (older Backline dropped '') has the empty account.
+  if (c.helpdesk !== conversation.helpdesk || c.account.trim() !== (conversation.account ?? '')) return false;
   const origin = originOf(conversation.origin);
   if (!origin) return false;
   if (originOf(c.baseUrl) === origin) return true;

@@ -20,6 +20,8 @@ export interface StandinControls {
   /** failure plans, used up in turn */
   fail: { remaining: number; status: number; match: string | null; retryAfter: number | null; body?: unknown }[];
   drop: { remaining: number; match: string | null } | null;
+  /** POST /__standin/ratelimit: requests per fixed window, and how many were refused with 429 */
+  rateLimit: { max: number; windowMs: number; windowStart: number; used: number; refused: number } | null;
 }
 export interface StandinHandle<S> {
   /** http://127.0.0.1:<port> */

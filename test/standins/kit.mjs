@@ -11,6 +11,9 @@
  *          request meets the first that fits); `count: 0` drops them all.
  *   POST   /__standin/drop   {count=1, match?}  the next `count` matching requests are applied,
  *          then the connection is dropped without an answer (a write whose outcome is unknown).
+ *   POST   /__standin/ratelimit {max, windowMs}  from then on at most `max` API requests per
+ *          window of `windowMs` (fixed windows, as helpdesks count them); the rest are answered 429
+ *          with Retry-After (whole seconds until the window ends) and change nothing. `max: 0` ends it.
  *   GET    /__standin/state  the in-memory state as JSON.
  *   DELETE /__standin/requests  clears the request log.
  */
@@ -57,6 +60,7 @@ export async function serveStandin({ state, routes, authorize, errorBody, pages 
   /** Failure plans, each used up in turn; a request meets the first whose `match` fits it. */
   state.fail = [];
   state.drop = null;
+  state.rateLimit = null;
   let seq = 0;
 
   /** @param {http.ServerResponse} res @param {Answer} a */
@@ -100,6 +104,10 @@ export async function serveStandin({ state, routes, authorize, errorBody, pages 
           state.drop = { remaining: b.count ?? 1, match: b.match ?? null };
           return send(res, { status: 200, body: { ok: true } });
         }
+        if (url.pathname === '/__standin/ratelimit' && method === 'POST') {
+          state.rateLimit = b.max ? { max: b.max, windowMs: b.windowMs ?? 60_000, windowStart: Date.now(), used: 0, refused: 0 } : null;
+          return send(res, { status: 200, body: { ok: true } });
+        }
         if (url.pathname === '/__standin/state' && method === 'GET') return send(res, { status: 200, body: state });
         if (url.pathname === '/__standin/requests' && method === 'DELETE') {
           state.requests.length = 0;
@@ -133,6 +141,20 @@ export async function serveStandin({ state, routes, authorize, errorBody, pages 
         entry.injected = true;
         const headers = fail.retryAfter !== null && fail.retryAfter !== undefined ? { 'retry-after': String(fail.retryAfter) } : undefined;
         return send(res, { status: fail.status, body: fail.body ?? errorBody(fail.status), headers });
+      }
+      const limit = state.rateLimit;
+      if (limit) {
+        const now = Date.now();
+        if (now - limit.windowStart >= limit.windowMs) {
+          limit.windowStart = now;
+          limit.used = 0;
+        }
+        if (++limit.used > limit.max) {
+          limit.refused++;
+          entry.status = 429;
+          const wait = Math.max(1, Math.ceil((limit.windowStart + limit.windowMs - now) / 1000));
+          return send(res, { status: 429, body: errorBody(429), headers: { 'retry-after': String(wait) } });
+        }
       }
       const denied = authorize(req.headers);
       if (denied) {
