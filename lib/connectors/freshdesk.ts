@@ -9,6 +9,7 @@
  *   there is never anything to unsnooze.
  * - Auth is HTTP Basic with the API key as user name and `X` as password; cookies never sent.
  */
+import { DESCRIPTORS } from '../helpdesks';
 import type { ConversationStatus } from '../model/helpdesk';
 import type { PreviewMessage } from '../model/views';
 import { noteMarker } from './chatwoot';
@@ -21,8 +22,8 @@ export interface FreshdeskConfig {
   apiKey: string;
 }
 
-/** Freshdesk's built-in ticket statuses; custom ones (6 and up) are unknown to Backline. */
-const STATUSES: Record<number, ConversationStatus> = { 2: 'open', 3: 'pending', 4: 'resolved', 5: 'closed' };
+/** Freshdesk's built-in ticket statuses (the descriptor's mapping); custom ones (6 and up) are unknown. */
+const STATUSES: Readonly<Record<string, ConversationStatus>> = DESCRIPTORS.freshdesk.statuses;
 const OPEN = 2;
 
 /** Freshdesk answers at most 100 conversations a page, oldest first. */
@@ -167,7 +168,7 @@ function statusOf(ticket: FdTicket): StatusSnapshot {
   if (!ticket || typeof ticket !== 'object' || typeof ticket.status !== 'number') {
     throw new ConnectorError('invalid', "Freshdesk's answer had no ticket status.");
   }
-  return { status: STATUSES[ticket.status] ?? 'unknown', snoozedUntil: null };
+  return { status: STATUSES[String(ticket.status)] ?? 'unknown', snoozedUntil: null };
 }
 
 /** Freshdesk's error bodies: `{description, errors: [{field, message, code}]}` or `{code, message}`. */

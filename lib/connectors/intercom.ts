@@ -10,6 +10,7 @@
  *   app.intercom.com/a/inbox/<id>/…, so the connection serves that workspace's pages.
  * - Auth is `Authorization: Bearer`, with the `Intercom-Version` header; cookies never sent.
  */
+import { DESCRIPTORS } from '../helpdesks';
 import type { ConversationStatus } from '../model/helpdesk';
 import type { PreviewMessage } from '../model/views';
 import { noteMarker } from './chatwoot';
@@ -25,7 +26,8 @@ export interface IntercomConfig {
 /** The API version Backline is written and contract-tested against. */
 export const INTERCOM_VERSION = '2.16';
 
-const STATES: Record<string, ConversationStatus> = { open: 'open', snoozed: 'snoozed', closed: 'closed' };
+/** Intercom's conversation states in Backline's terms: the descriptor's mapping. */
+const STATES: Readonly<Record<string, ConversationStatus>> = DESCRIPTORS.intercom.statuses;
 const MARKER_AT_END = /\s*\(Backline ref [0-9a-zA-Z_-]+\)\s*(<\/p>)?\s*$/;
 
 interface IcAuthor {

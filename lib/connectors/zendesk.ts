@@ -11,6 +11,7 @@
  *   a follow-up ticket can be made): Backline says so instead of retrying.
  * - Auth is HTTP Basic `{email}/token:{api_token}`; cookies are never sent.
  */
+import { DESCRIPTORS } from '../helpdesks';
 import type { ConversationStatus } from '../model/helpdesk';
 import type { PreviewMessage } from '../model/views';
 import { noteMarker } from './chatwoot';
@@ -24,14 +25,8 @@ export interface ZendeskConfig {
   token: string;
 }
 
-const STATUSES: Record<string, ConversationStatus> = {
-  new: 'open',
-  open: 'open',
-  pending: 'pending',
-  hold: 'pending',
-  solved: 'resolved',
-  closed: 'closed',
-};
+/** Zendesk's status words in Backline's terms: the descriptor's mapping (one place for both). */
+const STATUSES: Readonly<Record<string, ConversationStatus>> = DESCRIPTORS.zendesk.statuses;
 
 /** Zendesk answers at most 100 comments a page; the finder reads newest first. */
 const PAGE_SIZE = 100;
