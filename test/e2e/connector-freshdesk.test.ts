@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { FRESHDESK_API_KEY, startFreshdeskStandin } from '../standins/freshdesk.mjs';
-import { addConnection, chooseState, crossPost, effectItems, failNext, previewText, raiseAndLink, setPreventReopen, SLOW, type AgentTab } from './connector-flow';
+import { addConnection, chooseState, crossPost, effectItems, failNext, previewText, raiseAndLink, setCredential, setPreventReopen, SLOW, type AgentTab } from './connector-flow';
 import { launchWithHelpdesks, type HelpdeskHarness } from './helpdesk-host';
 
 let fd: Awaited<ReturnType<typeof startFreshdeskStandin>>;
@@ -87,13 +87,19 @@ describe('Freshdesk connector in the extension', () => {
     expect(text).not.toContain('Backline ref');
   });
 
-  it('a refused API key shows a clear failure in Activity', async () => {
-    await failNext(fd.url, { count: 100, status: 401 });
+  it('a wrong API key shows a clear failure in Activity, and Retry delivers once it is fixed', async () => {
+    await setCredential(h, 'apiKey', 'revoked-credential');
     await crossPost(tab.panel, 'Please confirm the new invoice.');
     const failed = effectItems(tab.panel).filter({ hasText: 'Failed' });
     await expect.poll(() => failed.count(), SLOW).toBe(2);
     expect(await failed.first().textContent()).toContain("Freshdesk refused the credentials (401). Check the connection's API key on the options page");
     expect(privateNotes(202, 'Please confirm the new invoice.')).toHaveLength(0);
-    await failNext(fd.url, { count: 0, status: 401 });
+    // Fixed: Retry delivers each once.
+    await setCredential(h, 'apiKey', FRESHDESK_API_KEY);
+    for (let i = 0; i < 2; i++) {
+      await failed.first().getByRole('button', { name: 'Retry', exact: true }).click();
+      await expect.poll(() => failed.count(), SLOW).toBe(1 - i);
+    }
+    await expect.poll(() => [privateNotes(202, 'Please confirm the new invoice.').length, privateNotes(203, 'Please confirm the new invoice.').length], SLOW).toEqual([1, 1]);
   });
 });

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { INTERCOM_TOKEN, INTERCOM_WORKSPACE, startIntercomStandin } from '../standins/intercom.mjs';
-import { addConnection, chooseState, crossPost, effectItems, failNext, previewText, raiseAndLink, setPreventReopen, SLOW, type AgentTab } from './connector-flow';
+import { addConnection, chooseState, crossPost, effectItems, failNext, previewText, raiseAndLink, setCredential, setPreventReopen, SLOW, type AgentTab } from './connector-flow';
 import { launchWithHelpdesks, type HelpdeskHarness } from './helpdesk-host';
 
 let ic: Awaited<ReturnType<typeof startIntercomStandin>>;
@@ -91,13 +91,19 @@ describe('Intercom connector in the extension', () => {
     expect(text).not.toContain('Backline ref');
   });
 
-  it('a refused token shows a clear failure in Activity', async () => {
-    await failNext(ic.url, { count: 100, status: 401 });
+  it('a wrong token shows a clear failure in Activity, and Retry delivers once it is fixed', async () => {
+    await setCredential(h, 'token', 'revoked-credential');
     await crossPost(tab.panel, 'Please try the export again.');
     const failed = effectItems(tab.panel).filter({ hasText: 'Failed' });
     await expect.poll(() => failed.count(), SLOW).toBe(2);
     expect(await failed.first().textContent()).toContain("Intercom refused the credentials (401). Check the connection's Access token on the options page");
     expect(notes('1002', 'Please try the export again.')).toHaveLength(0);
-    await failNext(ic.url, { count: 0, status: 401 });
+    // Fixed: Retry delivers each once.
+    await setCredential(h, 'token', INTERCOM_TOKEN);
+    for (let i = 0; i < 2; i++) {
+      await failed.first().getByRole('button', { name: 'Retry', exact: true }).click();
+      await expect.poll(() => failed.count(), SLOW).toBe(1 - i);
+    }
+    await expect.poll(() => [notes('1002', 'Please try the export again.').length, notes('1003', 'Please try the export again.').length], SLOW).toEqual([1, 1]);
   });
 });

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startZendeskStandin, ZENDESK_EMAIL, ZENDESK_TOKEN } from '../standins/zendesk.mjs';
-import { addConnection, chooseState, crossPost, effectItems, failNext, previewText, raiseAndLink, setPreventReopen, SLOW, type AgentTab } from './connector-flow';
+import { addConnection, chooseState, crossPost, effectItems, failNext, previewText, raiseAndLink, setCredential, setPreventReopen, SLOW, type AgentTab } from './connector-flow';
 import { launchWithHelpdesks, type HelpdeskHarness } from './helpdesk-host';
 
 let zd: Awaited<ReturnType<typeof startZendeskStandin>>;
@@ -92,13 +92,19 @@ describe('Zendesk connector in the extension', () => {
     expect(text).not.toContain('Backline ref');
   });
 
-  it('a refused token shows a clear failure in Activity', async () => {
-    await failNext(zd.url, { count: 100, status: 401 });
+  it('a wrong token shows a clear failure in Activity, and Retry delivers once it is fixed', async () => {
+    await setCredential(h, 'token', 'revoked-credential');
     await crossPost(tab.panel, 'Please confirm receipt.');
     const failed = effectItems(tab.panel).filter({ hasText: 'Failed' });
     await expect.poll(() => failed.count(), SLOW).toBe(2);
     expect(await failed.first().textContent()).toContain("Zendesk refused the credentials (401). Check the connection's Email and API token on the options page");
     expect(privateNotes(102, 'Please confirm receipt.')).toHaveLength(0);
-    await failNext(zd.url, { count: 0, status: 401 });
+    // Fixed: Retry delivers each once.
+    await setCredential(h, 'token', ZENDESK_TOKEN);
+    for (let i = 0; i < 2; i++) {
+      await failed.first().getByRole('button', { name: 'Retry', exact: true }).click();
+      await expect.poll(() => failed.count(), SLOW).toBe(1 - i);
+    }
+    await expect.poll(() => [privateNotes(102, 'Please confirm receipt.').length, privateNotes(104, 'Please confirm receipt.').length], SLOW).toEqual([1, 1]);
   });
 });
