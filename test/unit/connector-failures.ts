@@ -22,6 +22,8 @@ export interface FailureSetup {
   writeMatch: string;
   /** Injects failures in the stand-in (its /__standin/fail control). */
   fail(plan: { count?: number; status: number; retryAfter?: number; match?: string }): Promise<void>;
+  /** Makes the stand-in apply its next matching request, then drop the connection unanswered. */
+  drop(plan: { count?: number; match?: string }): Promise<void>;
   /** Notes in the conversation whose text includes `text`. */
   notesWith(text: string): number;
 }
@@ -113,6 +115,15 @@ export function describeFailures(s: FailureSetup): void {
       expect(e).toMatchObject({ kind: 'invalid', permanent: true });
       expect(e.message).toContain(`is not ${s.name}'s API`);
       expect(e.message).toContain('Base URL');
+    });
+
+    it('a note applied but never answered (connection dropped): outcome unknown, and findNote finds it', async () => {
+      await s.drop({ match: s.writeMatch });
+      const c = s.make(s.url());
+      const e = await rejection(c.postInternalNote(s.id, 'applied but unanswered', { idempotencyKey: 'dropped00001' }));
+      expect(e).toMatchObject({ kind: 'unreachable', outcomeUnknown: true, mayApplyLater: true });
+      expect(s.notesWith('applied but unanswered')).toBe(1);
+      expect(await s.make(s.url()).findNote(s.id, 'dropped00001', { since: Date.now() - 60_000 })).not.toBeNull();
     });
 
     it('a dropped connection after the request left: outcome unknown', async () => {

@@ -95,5 +95,8 @@ describeFailures({
   fail: async (plan) => {
     await fetch(`${fd.url}/__standin/fail`, { method: 'POST', body: JSON.stringify(plan) });
   },
+  drop: async (plan) => {
+    await fetch(`${fd.url}/__standin/drop`, { method: 'POST', body: JSON.stringify(plan) });
+  },
   notesWith: (text) => ticket(201).conversations.filter((c) => c.body.includes(text)).length,
 });

@@ -87,5 +87,8 @@ describeFailures({
   fail: async (plan) => {
     await fetch(`${ic.url}/__standin/fail`, { method: 'POST', body: JSON.stringify(plan) });
   },
+  drop: async (plan) => {
+    await fetch(`${ic.url}/__standin/drop`, { method: 'POST', body: JSON.stringify(plan) });
+  },
   notesWith: (text) => conv('1001').parts.filter((p) => (p.body ?? '').includes(text)).length,
 });

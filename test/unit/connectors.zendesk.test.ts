@@ -102,5 +102,8 @@ describeFailures({
   fail: async (plan) => {
     await fetch(`${zd.url}/__standin/fail`, { method: 'POST', body: JSON.stringify(plan) });
   },
+  drop: async (plan) => {
+    await fetch(`${zd.url}/__standin/drop`, { method: 'POST', body: JSON.stringify(plan) });
+  },
   notesWith: (text) => ticket(101).comments.filter((c) => c.body.includes(text)).length,
 });
