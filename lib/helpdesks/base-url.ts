@@ -5,7 +5,7 @@
  */
 import type { ConnectionRecord } from '../model/records';
 import type { CustomHost, HelpdeskId } from '../model/helpdesk';
-import { API_HOST_PATTERNS, HELPDESK_NAMES, HOST_MATCH_PATTERNS, originMatchPattern } from './index';
+import { API_HOST_PATTERNS, DESCRIPTORS, HELPDESK_NAMES, HOST_MATCH_PATTERNS, originMatchPattern } from './index';
 
 /** Storage key in `storage.local` read by the content script (token-free). */
 export const CUSTOM_HOSTS_KEY = 'customHosts';
@@ -92,6 +92,22 @@ export function defaultLabel(helpdesk: HelpdeskId, baseUrl: string): string {
 }
 
 /**
+ * Whether a connection's Base URL is where its helpdesk's agent pages are too. Not for the
+ * helpdesks whose API has its own public address (Intercom's api.intercom.io, the descriptor's
+ * `defaultBaseUrl`): their pages are on the cloud hosts, never on the API's origin, which needs
+ * a host permission for the API calls but is no helpdesk page to recognise.
+ */
+export function servesPagesAtBaseUrl(helpdesk: HelpdeskId): boolean {
+  return !DESCRIPTORS[helpdesk].connection.defaultBaseUrl;
+}
+
+/** A self-hosted helpdesk (or a custom domain): pages at a Base URL the manifest does not cover. */
+export function isSelfHosted(c: Pick<ConnectionRecord, 'helpdesk' | 'baseUrl'>): boolean {
+  const origin = baseUrlOrigin(c.baseUrl);
+  return servesPagesAtBaseUrl(c.helpdesk) && !isBuiltInOrigin(origin) && !isCloudApiOrigin(origin);
+}
+
+/**
  * The self-hosted origins the content script must recognise, from all connections: one entry
  * per origin (the most recently saved connection decides its helpdesk), built-in origins left
  * out because the manifest already covers them and their adapters know their accounts.
@@ -105,7 +121,7 @@ export function customHostsFor(connections: readonly ConnectionRecord[]): Custom
     } catch {
       continue;
     }
-    if (!isBuiltInOrigin(origin) && !isCloudApiOrigin(origin)) byOrigin.set(origin, c);
+    if (servesPagesAtBaseUrl(c.helpdesk) && !isBuiltInOrigin(origin) && !isCloudApiOrigin(origin)) byOrigin.set(origin, c);
   }
   return [...byOrigin.entries()]
     .map(([origin, c]) => ({ origin, helpdesk: c.helpdesk }))

@@ -392,8 +392,8 @@ async function upsertConversation(
   const store = tx.objectStore('conversations');
   const existing = await store.get(input.key);
   const rec: ConversationRecord = {
-    // Where the URL names no account (Help Scout, Front), the empty one is kept, not dropped
-    // with the other empty values: connections are matched on it.
+    // '' is a real account value (helpdesks whose pages carry none, custom domains): stripEmpty
+    // below drops it from the input, so it must be the default here, or the record has none.
     account: '',
     title: '',
     customerName: '',

@@ -111,3 +111,33 @@ export async function previewText(panel: Frame, linkText: string, expected: stri
 export async function failNext(standinUrl: string, plan: { count: number; status: number; match?: string; retryAfter?: number }): Promise<void> {
   await fetch(`${standinUrl}/__standin/fail`, { method: 'POST', body: JSON.stringify(plan) });
 }
+
+/**
+ * Replaces one credential of every saved connection, straight in the background's IndexedDB
+ * (the UI contract names no control to edit a saved secret in place): a token that has been
+ * revoked or mistyped, as the helpdesk then sees it.
+ */
+export async function setCredential(h: Harness, key: string, value: string): Promise<void> {
+  await h.worker.evaluate(
+    async ([key, value]) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const r = indexedDB.open('backline');
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      const tx = db.transaction('connections', 'readwrite');
+      const store = tx.objectStore('connections');
+      const all = await new Promise<{ credentials: Record<string, string>; updatedAt: number }[]>((resolve) => {
+        const q = store.getAll();
+        q.onsuccess = () => resolve(q.result);
+      });
+      for (const c of all) store.put({ ...c, credentials: { ...c.credentials, [key!]: value! }, updatedAt: Date.now() });
+      await new Promise((resolve, reject) => {
+        tx.oncomplete = resolve;
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+    },
+    [key, value],
+  );
+}

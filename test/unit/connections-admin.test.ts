@@ -66,6 +66,13 @@ describe('base URLs and origins', () => {
     ]);
     expect(hosts).toEqual([{ origin: 'https://support.acme.com', helpdesk: 'zammad' }]);
   });
+
+  it('an API address of its own (Intercom) is neither self-hosted nor a page origin to recognise, though the browser must allow it', () => {
+    const intercom = conn({ helpdesk: 'intercom', baseUrl: 'https://api.intercom.io', account: 'abc123', credentials: { token: 'secret-token-5678' } });
+    expect(toConnectionView(intercom).selfHosted).toBe(false);
+    expect(customHostsFor([intercom, conn({ id: 'z', helpdesk: 'zendesk', baseUrl: 'https://help.acme.com', account: '' })])).toEqual([{ origin: 'https://help.acme.com', helpdesk: 'zendesk' }]);
+    expect(permissionPatternFor('https://api.intercom.io')).toBe('https://api.intercom.io/*');
+  });
 });
 
 describe('syncCustomHosts', () => {
