@@ -67,11 +67,13 @@ describe('base URLs and origins', () => {
     expect(hosts).toEqual([{ origin: 'https://support.acme.com', helpdesk: 'zammad' }]);
   });
 
-  it('an API address of its own (Intercom) is neither self-hosted nor a page origin to recognise, though the browser must allow it', () => {
+  it('an API address of its own (Intercom) is neither self-hosted nor a page origin to recognise, and the manifest already allows it (no prompt)', () => {
     const intercom = conn({ helpdesk: 'intercom', baseUrl: 'https://api.intercom.io', account: 'abc123', credentials: { token: 'secret-token-5678' } });
     expect(toConnectionView(intercom).selfHosted).toBe(false);
     expect(customHostsFor([intercom, conn({ id: 'z', helpdesk: 'zendesk', baseUrl: 'https://help.acme.com', account: '' })])).toEqual([{ origin: 'https://help.acme.com', helpdesk: 'zendesk' }]);
-    expect(permissionPatternFor('https://api.intercom.io')).toBe('https://api.intercom.io/*');
+    expect(permissionPatternFor('https://api.intercom.io')).toBeNull();
+    // A stand-in or proxy address for the same API is asked for like any other origin.
+    expect(permissionPatternFor('https://intercom-proxy.acme.com')).toBe('https://intercom-proxy.acme.com/*');
   });
 });
 
