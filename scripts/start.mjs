@@ -60,26 +60,33 @@ if (!chrome) {
 } else if (!hasDisplay) {
   console.log(`\nNo display here (DISPLAY is not set), so no browser window can open. The servers keep running.${manual}`);
 } else {
-  const profile = resolve(root, '.cache/chromium-profile');
-  mkdirSync(profile, { recursive: true });
-  console.log(`Opening ${chrome} with Backline on ${inbox}`);
-  const browser = spawn(
-    chrome,
-    [
-      `--user-data-dir=${profile}`,
-      `--disable-extensions-except=${extensionDir}`,
-      `--load-extension=${extensionDir}`,
-      '--no-first-run',
-      '--no-default-browser-check',
-      inbox,
-    ],
-    { stdio: 'ignore' },
-  );
-  browser.on('exit', async () => {
-    console.log('Chromium closed; stopping the sandbox and the workspace server.');
-    await stopServers();
-    process.exit(0);
-  });
+  // `npm start -- --two`: a second browser profile beside the first, for a second agent (bob)
+  // joining the same workspace: two people sharing one ticket on one machine.
+  const profiles = process.argv.includes('--two') ? ['chromium-profile', 'chromium-profile-bob'] : ['chromium-profile'];
+  let open = profiles.length;
+  for (const name of profiles) {
+    const profile = resolve(root, '.cache', name);
+    mkdirSync(profile, { recursive: true });
+    console.log(`Opening ${chrome} (profile ${name}) with Backline on ${inbox}`);
+    const browser = spawn(
+      chrome,
+      [
+        `--user-data-dir=${profile}`,
+        `--disable-extensions-except=${extensionDir}`,
+        `--load-extension=${extensionDir}`,
+        '--no-first-run',
+        '--no-default-browser-check',
+        inbox,
+      ],
+      { stdio: 'ignore' },
+    );
+    browser.on('exit', async () => {
+      if (--open > 0) return;
+      console.log('Chromium closed; stopping the sandbox and the workspace server.');
+      await stopServers();
+      process.exit(0);
+    });
+  }
 }
 
 for (const signal of ['SIGINT', 'SIGTERM']) {

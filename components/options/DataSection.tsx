@@ -110,6 +110,13 @@ export function DataSection() {
 
   return (
     <Section id="data" title="Data">
+      {model.membership.value?.joined && (
+        <p class="hint">
+          This browser is in a team workspace. <strong>Export</strong> writes this browser’s copy of the workspace’s tickets, types, teammates and
+          settings (the server keeps the team’s). <strong>Import</strong> and <strong>Delete all data</strong> would replace or remove the team’s
+          records, so they are refused until you leave the workspace; leaving keeps every ticket on this browser.
+        </p>
+      )}
       <h3>Storage</h3>
       <p>
         {storage.usage === null
