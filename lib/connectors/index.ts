@@ -7,10 +7,12 @@ import { DESCRIPTORS, HELPDESK_NAMES } from '../helpdesks';
 import { HELPDESK_IDS, type HelpdeskId } from '../model/helpdesk';
 import type { ConnectionRecord, ConversationRecord } from '../model/records';
 import { ChatwootConnector } from './chatwoot';
+import { ZammadConnector } from './zammad';
 import { ConnectorError, type Connector, type ConnectorOptions, type FetchLike } from './types';
 
 export * from './types';
 export { ChatwootConnector, noteMarker } from './chatwoot';
+export { ZammadConnector } from './zammad';
 
 /** What a connector needs of a connection (a saved record or a form being tested). */
 export type ConnectionConfig = Pick<ConnectionRecord, 'helpdesk' | 'baseUrl' | 'account' | 'credentials'>;
@@ -25,7 +27,7 @@ const CONNECTORS: { readonly [K in HelpdeskId]: ConnectorFactory | null } = {
   freshdesk: null,
   helpscout: null,
   front: null,
-  zammad: null,
+  zammad: (c, options) => new ZammadConnector({ baseUrl: c.baseUrl, token: c.credentials.token ?? '' }, options),
   freescout: null,
   hubspot: null,
   gorgias: null,
