@@ -7,11 +7,13 @@ import { DESCRIPTORS, HELPDESK_NAMES } from '../helpdesks';
 import { HELPDESK_IDS, type HelpdeskId } from '../model/helpdesk';
 import type { ConnectionRecord, ConversationRecord } from '../model/records';
 import { ChatwootConnector } from './chatwoot';
+import { FreeScoutConnector } from './freescout';
 import { ZammadConnector } from './zammad';
 import { ConnectorError, type Connector, type ConnectorOptions, type FetchLike } from './types';
 
 export * from './types';
 export { ChatwootConnector, noteMarker } from './chatwoot';
+export { FreeScoutConnector } from './freescout';
 export { ZammadConnector } from './zammad';
 
 /** What a connector needs of a connection (a saved record or a form being tested). */
@@ -28,7 +30,7 @@ const CONNECTORS: { readonly [K in HelpdeskId]: ConnectorFactory | null } = {
   helpscout: null,
   front: null,
   zammad: (c, options) => new ZammadConnector({ baseUrl: c.baseUrl, token: c.credentials.token ?? '' }, options),
-  freescout: null,
+  freescout: (c, options) => new FreeScoutConnector({ baseUrl: c.baseUrl, apiKey: c.credentials.apiKey ?? '' }, options),
   hubspot: null,
   gorgias: null,
 };
