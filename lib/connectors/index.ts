@@ -68,7 +68,8 @@ function originOf(url: string): string | null {
  * hosts.
  */
 export function serves(c: Pick<ConnectionRecord, 'helpdesk' | 'baseUrl' | 'account'>, conversation: Pick<ConversationRecord, 'helpdesk' | 'origin' | 'account'>): boolean {
-  if (c.helpdesk !== conversation.helpdesk || c.account.trim() !== conversation.account) return false;
+  // Records saved before the account was always kept lack it where it was ''.
+  if (c.helpdesk !== conversation.helpdesk || c.account.trim() !== (conversation.account ?? '')) return false;
   const origin = originOf(conversation.origin);
   if (!origin) return false;
   if (originOf(c.baseUrl) === origin) return true;

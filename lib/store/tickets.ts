@@ -400,6 +400,9 @@ async function upsertConversation(
     statusCheckedAt: null,
     ...existing,
     ...stripEmpty(input),
+    // The account is part of the conversation's identity (its key): '' is a value there (a page
+    // URL without an account: FreeScout, self-hosted Zammad), not a gap to fill.
+    account: input.account ?? existing?.account ?? '',
     updatedAt: Date.now(),
   } as ConversationRecord;
   await store.put(rec);
