@@ -23,9 +23,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function launch(): Promise<Harness> {
+/** `args`: extra Chromium command-line flags (see helpdesk-host.ts). */
+export async function launch(options: { args?: string[] } = {}): Promise<Harness> {
   const sandbox = await startSandbox({ port: 0 });
-  const browser = await launchWithExtension();
+  const browser = await launchWithExtension({ args: options.args });
   const { context, extensionId } = browser;
   return {
     context,
