@@ -8,12 +8,14 @@ import { HELPDESK_IDS, type HelpdeskId } from '../model/helpdesk';
 import type { ConnectionRecord, ConversationRecord } from '../model/records';
 import { ChatwootConnector } from './chatwoot';
 import { FreeScoutConnector } from './freescout';
+import { GorgiasConnector } from './gorgias';
 import { ZammadConnector } from './zammad';
 import { ConnectorError, type Connector, type ConnectorOptions, type FetchLike } from './types';
 
 export * from './types';
 export { ChatwootConnector, noteMarker } from './chatwoot';
 export { FreeScoutConnector } from './freescout';
+export { GorgiasConnector, resetGorgiasPacing } from './gorgias';
 export { ZammadConnector } from './zammad';
 
 /** What a connector needs of a connection (a saved record or a form being tested). */
@@ -32,7 +34,7 @@ const CONNECTORS: { readonly [K in HelpdeskId]: ConnectorFactory | null } = {
   zammad: (c, options) => new ZammadConnector({ baseUrl: c.baseUrl, token: c.credentials.token ?? '' }, options),
   freescout: (c, options) => new FreeScoutConnector({ baseUrl: c.baseUrl, apiKey: c.credentials.apiKey ?? '' }, options),
   hubspot: null,
-  gorgias: null,
+  gorgias: (c, options) => new GorgiasConnector({ baseUrl: c.baseUrl, email: c.credentials.email ?? '', apiKey: c.credentials.apiKey ?? '' }, options),
 };
 
 /** Helpdesks Backline can update through their API today. */
