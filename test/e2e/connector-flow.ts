@@ -11,11 +11,17 @@ import type { BrowserContext, Frame, Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchWithExtension, panelFrame } from '../../scripts/browser.mjs';
 import type { StandinHandle } from '../standins/standin-server.mjs';
+import { startHelpdeskFront, type HelpdeskFront } from './helpdesk-host';
 
 export interface ConnectorStory<S> {
   /** The Helpdesk option's name. */
   helpdesk: string;
   start(): Promise<StandinHandle<S>>;
+  /**
+   * Cloud helpdesks: the host names the stand-in answers for over HTTPS (helpdesk-host.ts), so
+   * that the agent pages and the API are on the helpdesk's real hosts.
+   */
+  hosts?: readonly string[];
   /** Base URL to enter (default: the stand-in's URL). */
   baseUrl?(standin: StandinHandle<S>): string;
   /** [accessible name, value] of each credential field. */
@@ -50,18 +56,21 @@ export function connectorStory<S>(story: ConnectorStory<S>): void {
   let context: BrowserContext;
   let worker: Worker;
   let standin: StandinHandle<S>;
+  let front: HelpdeskFront | undefined;
   let options: Page;
   let page: Page;
   let panel: Frame;
 
   beforeAll(async () => {
     standin = await story.start();
-    browser = await launchWithExtension();
+    if (story.hosts) front = await startHelpdeskFront(Object.fromEntries(story.hosts.map((h) => [h, standin])));
+    browser = await launchWithExtension({ args: front?.chromiumArgs ?? [] });
     context = browser.context;
     worker = browser.worker;
   });
   afterAll(async () => {
     await browser?.close();
+    await front?.close();
     await standin?.close();
   });
 
