@@ -12,7 +12,7 @@ import { isPassphraseRecord, toThrottleState } from '../store/meta';
 import { policyKeys } from '../model/settings';
 import { buildExport, importExport, parseExportText, wipeAll } from '../store/transfer';
 import { computeUsage, listConnections, removeConnection, removeTeammate, removeTicketType, resolveConnection, saveConnection, saveTeammate, saveTicketType, setMe } from '../store/workspace';
-import { SUPPORTED_HELPDESKS, testConnection } from '../connectors';
+import { accountFromApi, SUPPORTED_HELPDESKS, testConnection } from '../connectors';
 import { BacklineError } from '../model/errors';
 import type { AdminResponseMap, AdminStatus } from '../protocol-admin';
 import type { RequestOf } from '../protocol';
@@ -165,7 +165,11 @@ export function createAdminHandlers(env: BackgroundEnv): AdminHandlers {
     },
 
     async 'admin:saveConnection'(p) {
-      const connection = await saveConnection(await env.store(), p.requestId, p.connection);
+      const store = await env.store();
+      // Where the helpdesk's API names the account (HubSpot's portal), it is asked before saving:
+      // the account decides which pages the connection serves.
+      const account = await accountFromApi(await resolveConnection(store, p.connection));
+      const connection = await saveConnection(store, p.requestId, account === null ? p.connection : { ...p.connection, account });
       const { result, warning } = await syncHosts();
       const missingPermission = connection.selfHosted && result.missingPermission.includes(baseUrlOrigin(connection.baseUrl));
       return { connection, missingPermission, warning };

@@ -9,6 +9,7 @@ import type { ConnectionRecord, ConversationRecord } from '../model/records';
 import { ChatwootConnector } from './chatwoot';
 import { FreeScoutConnector } from './freescout';
 import { GorgiasConnector } from './gorgias';
+import { HubSpotConnector } from './hubspot';
 import { ZammadConnector } from './zammad';
 import { ConnectorError, type Connector, type ConnectorOptions, type FetchLike } from './types';
 
@@ -16,6 +17,7 @@ export * from './types';
 export { ChatwootConnector, noteMarker } from './chatwoot';
 export { FreeScoutConnector } from './freescout';
 export { GorgiasConnector, resetGorgiasPacing } from './gorgias';
+export { HubSpotConnector } from './hubspot';
 export { ZammadConnector } from './zammad';
 
 /** What a connector needs of a connection (a saved record or a form being tested). */
@@ -33,7 +35,7 @@ const CONNECTORS: { readonly [K in HelpdeskId]: ConnectorFactory | null } = {
   front: null,
   zammad: (c, options) => new ZammadConnector({ baseUrl: c.baseUrl, token: c.credentials.token ?? '' }, options),
   freescout: (c, options) => new FreeScoutConnector({ baseUrl: c.baseUrl, apiKey: c.credentials.apiKey ?? '' }, options),
-  hubspot: null,
+  hubspot: (c, options) => new HubSpotConnector({ baseUrl: c.baseUrl, token: c.credentials.token ?? '' }, options),
   gorgias: (c, options) => new GorgiasConnector({ baseUrl: c.baseUrl, email: c.credentials.email ?? '', apiKey: c.credentials.apiKey ?? '' }, options),
 };
 
@@ -108,4 +110,16 @@ export async function testConnection(conn: ConnectionConfig, fetchImpl?: FetchLi
     if (e instanceof ConnectorError) return { ok: false, code: e.kind, error: e.message };
     return { ok: false, code: 'internal', error: `The connection test failed: ${e instanceof Error ? e.message : String(e)}` };
   }
+}
+
+/**
+ * The account the helpdesk's API names for a connection's credentials, where its descriptor takes
+ * the account from the API (HubSpot's portal); null for the others. Throws a ConnectorError when
+ * the helpdesk cannot be asked or refuses.
+ */
+export async function accountFromApi(conn: ConnectionConfig, fetchImpl?: FetchLike, options: Omit<ConnectorOptions, 'fetch'> = {}): Promise<string | null> {
+  if (DESCRIPTORS[conn.helpdesk].connection.account.from !== 'api') return null;
+  const connector = connectorFor(conn, fetchImpl, options);
+  if (!connector.apiAccount) return null;
+  return connector.apiAccount();
 }

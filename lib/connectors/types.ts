@@ -77,6 +77,12 @@ export interface Connector {
   unsnooze(conversationId: string, opts?: CallOptions): Promise<StatusSnapshot>;
   /** Checks the credentials and the account; resolves with a line for the admin to read. */
   verify(opts?: CallOptions): Promise<string>;
+  /**
+   * The account the helpdesk's API names for these credentials, for helpdesks whose descriptor
+   * takes the account from the API (`connection.account.from === 'api'`): the account in the
+   * addresses of the pages the connection serves.
+   */
+  apiAccount?(opts?: CallOptions): Promise<string>;
 }
 
 export type ConnectorErrorKind = 'unauthorized' | 'not_found' | 'rate_limited' | 'unreachable' | 'timeout' | 'invalid' | 'server';

@@ -56,6 +56,8 @@ export interface Captured {
   method: string;
   path: string;
   query: Record<string, string>;
+  /** The raw query string (repeated parameters and all). */
+  search: string;
   headers: Record<string, string>;
   body: unknown;
 }
@@ -70,6 +72,7 @@ export function capturingFetch(): { fetch: FetchLike; seen: Captured[] } {
       method: init.method ?? 'GET',
       path: u.pathname,
       query: Object.fromEntries(u.searchParams),
+      search: u.search,
       headers,
       body: typeof init.body === 'string' ? JSON.parse(init.body) : null,
     });
