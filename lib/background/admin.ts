@@ -12,12 +12,26 @@ import { isPassphraseRecord, toThrottleState } from '../store/meta';
 import { policyKeys } from '../model/settings';
 import { buildExport, importExport, parseExportText, wipeAll } from '../store/transfer';
 import { computeUsage, listConnections, removeConnection, removeTeammate, removeTicketType, resolveConnection, saveConnection, saveTeammate, saveTicketType, setMe } from '../store/workspace';
-import { accountFromApi, SUPPORTED_HELPDESKS, testConnection } from '../connectors';
+import { accountFromApi, ConnectorError, SUPPORTED_HELPDESKS, testConnection, type ConnectionConfig } from '../connectors';
+import { DESCRIPTORS, HELPDESK_NAMES } from '../helpdesks';
 import { BacklineError } from '../model/errors';
 import type { AdminResponseMap, AdminStatus } from '../protocol-admin';
 import type { RequestOf } from '../protocol';
 import type { Store } from '../store';
 import type { BackgroundEnv, SenderInfo } from './env';
+
+/**
+ * The account a connection's helpdesk API names for its credentials (Intercom's workspace), or
+ * an error that says the connection was not saved and why.
+ */
+async function accountFromApiOrExplain(conn: ConnectionConfig): Promise<string> {
+  try {
+    return (await accountFromApi(conn)) ?? '';
+  } catch (e) {
+    if (!(e instanceof ConnectorError)) throw e;
+    throw new BacklineError(e.code, `Not saved: Backline asks ${HELPDESK_NAMES[conn.helpdesk]} which account the connection belongs to, and that failed. ${e.message}`);
+  }
+}
 
 type AdminHandlers = {
   [K in keyof AdminResponseMap]: (payload: RequestOf<K>, sender: SenderInfo) => Promise<AdminResponseMap[K]>;
@@ -166,10 +180,14 @@ export function createAdminHandlers(env: BackgroundEnv): AdminHandlers {
 
     async 'admin:saveConnection'(p) {
       const store = await env.store();
-      // Where the helpdesk's API names the account (HubSpot's portal), it is asked before saving:
-      // the account decides which pages the connection serves.
-      const account = await accountFromApi(await resolveConnection(store, p.connection));
-      const connection = await saveConnection(store, p.requestId, account === null ? p.connection : { ...p.connection, account });
+      let input = p.connection;
+      // Where the helpdesk's API names the account (Intercom's workspace), ask it now: the
+      // account decides which pages the connection serves, and a wrong token is refused here.
+      if (DESCRIPTORS[input.helpdesk]?.connection.account.from === 'api') {
+        const account = await accountFromApiOrExplain(await resolveConnection(store, input));
+        input = { ...input, account };
+      }
+      const connection = await saveConnection(store, p.requestId, input);
       const { result, warning } = await syncHosts();
       const missingPermission = connection.selfHosted && result.missingPermission.includes(baseUrlOrigin(connection.baseUrl));
       return { connection, missingPermission, warning };

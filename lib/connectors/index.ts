@@ -91,7 +91,20 @@ export function findConnection(
   return matches[0] ?? null;
 }
 
-export type ConnectionTestResult = { ok: true; detail: string } | { ok: false; error: string; code: string };
+export type ConnectionTestResult = { ok: true; detail: string; account?: string } | { ok: false; error: string; code: string };
+
+/**
+ * The account a connection belongs to where the helpdesk's API names it (descriptor
+ * `account: { from: 'api' }`, e.g. Intercom's workspace from `GET /me`); null for helpdesks
+ * whose account comes from the form or the Base URL. Throws a ConnectorError when the API
+ * cannot say.
+ */
+export async function accountFromApi(conn: ConnectionConfig, fetchImpl?: FetchLike, options: Omit<ConnectorOptions, 'fetch'> = {}): Promise<string | null> {
+  if (DESCRIPTORS[conn.helpdesk].connection.account.from !== 'api') return null;
+  const connector = connectorFor(conn, fetchImpl, options);
+  if (!connector.apiAccount) throw new ConnectorError('invalid', `Backline cannot tell which ${HELPDESK_NAMES[conn.helpdesk]} account these credentials belong to yet.`);
+  return connector.apiAccount();
+}
 
 /**
  * Tries a connection's credentials against the helpdesk (for the options page's "Check
@@ -104,22 +117,13 @@ export async function testConnection(conn: ConnectionConfig, fetchImpl?: FetchLi
   const missing = DESCRIPTORS[conn.helpdesk].connection.credentials.find((f) => !(conn.credentials[f.key] ?? '').trim());
   if (missing) return { ok: false, code: 'invalid', error: `Enter the ${missing.label}.` };
   try {
-    const detail = await connectorFor(conn, fetchImpl, options).verify();
-    return { ok: true, detail };
+    const connector = connectorFor(conn, fetchImpl, options);
+    const detail = await connector.verify();
+    // Where the API names the account, the check says which one the connection will serve.
+    const account = DESCRIPTORS[conn.helpdesk].connection.account.from === 'api' && connector.apiAccount ? await connector.apiAccount() : undefined;
+    return account === undefined ? { ok: true, detail } : { ok: true, detail, account };
   } catch (e) {
     if (e instanceof ConnectorError) return { ok: false, code: e.kind, error: e.message };
     return { ok: false, code: 'internal', error: `The connection test failed: ${e instanceof Error ? e.message : String(e)}` };
   }
-}
-
-/**
- * The account the helpdesk's API names for a connection's credentials, where its descriptor takes
- * the account from the API (HubSpot's portal); null for the others. Throws a ConnectorError when
- * the helpdesk cannot be asked or refuses.
- */
-export async function accountFromApi(conn: ConnectionConfig, fetchImpl?: FetchLike, options: Omit<ConnectorOptions, 'fetch'> = {}): Promise<string | null> {
-  if (DESCRIPTORS[conn.helpdesk].connection.account.from !== 'api') return null;
-  const connector = connectorFor(conn, fetchImpl, options);
-  if (!connector.apiAccount) return null;
-  return connector.apiAccount();
 }

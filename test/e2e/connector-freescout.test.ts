@@ -5,7 +5,7 @@
  */
 import { panelFrame } from '../../scripts/browser.mjs';
 import { FREESCOUT_API_KEY, startFreeScoutStandin, type FreeScoutState } from '../standins/freescout.mjs';
-import { connectorStory } from './connector-flow';
+import { connectorStory } from './connector-story';
 
 const threads = (s: FreeScoutState, id: string, text: string, note: boolean) =>
   s.conversations.find((c) => c.id === Number(id))!.threads.filter((t) => (t.type === 'note') === note && t.body.includes(text)).length;

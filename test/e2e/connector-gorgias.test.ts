@@ -5,7 +5,7 @@
  */
 import { panelFrame } from '../../scripts/browser.mjs';
 import { GORGIAS_API_KEY, GORGIAS_EMAIL, startGorgiasStandin, type GorgiasState } from '../standins/gorgias.mjs';
-import { connectorStory } from './connector-flow';
+import { connectorStory } from './connector-story';
 
 const messages = (s: GorgiasState, id: string, text: string, note: boolean) =>
   s.tickets.find((t) => t.id === Number(id))!.messages.filter((m) => (m.channel === 'internal-note') === note && (m.body_text ?? '').includes(text)).length;

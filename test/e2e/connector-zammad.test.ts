@@ -5,7 +5,7 @@
  */
 import { panelFrame } from '../../scripts/browser.mjs';
 import { startZammadStandin, ZAMMAD_TOKEN, type ZammadState } from '../standins/zammad.mjs';
-import { connectorStory } from './connector-flow';
+import { connectorStory } from './connector-story';
 
 const notes = (s: ZammadState, id: string, text: string, internal: boolean) =>
   s.articles.filter((a) => a.ticket_id === Number(id) && a.internal === internal && a.body.includes(text)).length;
