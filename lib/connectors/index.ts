@@ -72,7 +72,7 @@ function originOf(url: string): string | null {
  * hosts.
  */
 export function serves(c: Pick<ConnectionRecord, 'helpdesk' | 'baseUrl' | 'account'>, conversation: Pick<ConversationRecord, 'helpdesk' | 'origin' | 'account'>): boolean {
-  // Records saved before the account was always kept lack it where it was ''.
+  // Records saved before the empty account was kept have none: the same as ''.
   if (c.helpdesk !== conversation.helpdesk || c.account.trim() !== (conversation.account ?? '')) return false;
   const origin = originOf(conversation.origin);
   if (!origin) return false;

@@ -392,6 +392,9 @@ async function upsertConversation(
   const store = tx.objectStore('conversations');
   const existing = await store.get(input.key);
   const rec: ConversationRecord = {
+    // Where the URL names no account (Help Scout, Front), the empty one is kept, not dropped
+    // with the other empty values: connections are matched on it.
+    account: '',
     title: '',
     customerName: '',
     customerEmail: '',
@@ -400,9 +403,6 @@ async function upsertConversation(
     statusCheckedAt: null,
     ...existing,
     ...stripEmpty(input),
-    // The account is part of the conversation's identity (its key): '' is a value there (a page
-    // URL without an account: FreeScout, self-hosted Zammad), not a gap to fill.
-    account: input.account ?? existing?.account ?? '',
     updatedAt: Date.now(),
   } as ConversationRecord;
   await store.put(rec);

@@ -109,7 +109,9 @@ export function connectorStory<S>(story: ConnectorStory<S>): void {
       await options.getByRole('textbox', { name: 'Base URL', exact: true }).fill(story.baseUrl?.(standin) ?? standin.url);
       for (const [label, value] of story.credentials) await options.getByLabel(label, { exact: true }).fill(value);
       await options.getByRole('button', { name: 'Check connection', exact: true }).click();
-      await expect.poll(() => options.getByRole('status').filter({ hasText: story.checkSays }).count(), SLOW).toBe(1);
+      // What the page says (an alert when the check failed), for a failure message that explains itself.
+      const said = async () => ((await options.getByRole('status').filter({ hasText: story.checkSays }).count()) ? 'ok' : (await options.getByRole('alert').allTextContents()).join(' | '));
+      await expect.poll(said, SLOW).toBe('ok');
       await options.getByRole('button', { name: 'Save connection', exact: true }).click();
       // The saved connection is listed under its default label, "Zammad · 127.0.0.1:1234".
       const label = `${story.helpdesk} · ${new URL(story.baseUrl?.(standin) ?? standin.url).host}`;
