@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CUSTOM_SCRIPT_PREFIX, syncCustomHosts, type HostSyncApi } from '../../lib/background/custom-hosts';
-import { customHostsFor, isBuiltInOrigin, normalizeBaseUrl, permissionPatternFor } from '../../lib/helpdesks/base-url';
+import { customHostsFor, isBuiltInOrigin, isCloudApiOrigin, normalizeBaseUrl, permissionPatternFor } from '../../lib/helpdesks/base-url';
 import { maskToken, toConnectionView } from '../../lib/store/workspace';
 import type { ConnectionRecord } from '../../lib/model/records';
 import type { CustomHost } from '../../lib/model/helpdesk';
@@ -36,6 +36,18 @@ describe('base URLs and origins', () => {
     expect(isBuiltInOrigin('https://zendesk.com.evil.example')).toBe(false);
     expect(permissionPatternFor('https://support.acme.com:8443/chatwoot')).toBe('https://support.acme.com/*');
     expect(permissionPatternFor('https://app.chatwoot.com')).toBeNull();
+  });
+
+  it('treats the cloud helpdesks’ public API addresses as granted, never as self-hosted pages', () => {
+    for (const api of ['https://api.helpscout.net', 'https://api2.frontapp.com', 'https://api.intercom.io']) {
+      expect(isCloudApiOrigin(api), api).toBe(true);
+      expect(isBuiltInOrigin(api), api).toBe(false); // no panel docks on an API host
+      expect(permissionPatternFor(api), api).toBeNull();
+    }
+    expect(isCloudApiOrigin('https://api.helpscout.net.evil.example')).toBe(false);
+    expect(isCloudApiOrigin('http://api.helpscout.net')).toBe(false);
+    expect(permissionPatternFor('https://helpscout-proxy.acme.com')).toBe('https://helpscout-proxy.acme.com/*');
+    expect(customHostsFor([conn({ helpdesk: 'helpscout', baseUrl: 'https://api.helpscout.net' })])).toEqual([]);
   });
 
   it('masks tokens and lists self-hosted origins once, without tokens', () => {
