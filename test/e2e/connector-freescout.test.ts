@@ -27,4 +27,5 @@ connectorStory<FreeScoutState>({
   close: (s, id) => void (s.state.conversations.find((c) => c.id === Number(id))!.status = 'closed'),
   reopens: (s) => s.state.requests.filter((r) => r.method === 'PUT' && r.body?.status === 'active').length,
   previewShows: ['We were charged twice for invoice INV-3.', 'Stripe shows two captures.', 'Grace Hopper'],
+  refused: { credentials: { apiKey: 'revoked-key' }, says: "FreeScout refused the credentials (401). Check the connection's API key" },
 });

@@ -32,4 +32,5 @@ connectorStory<GorgiasState>({
   close: (s, id) => void (s.state.tickets.find((t) => t.id === Number(id))!.status = 'closed'),
   reopens: (s) => s.state.requests.filter((r) => r.method === 'PUT' && r.body?.status === 'open').length,
   previewShows: ['We were charged twice for invoice INV-3.', 'Stripe shows two captures.', 'Grace Hopper'],
+  refused: { credentials: { apiKey: 'revoked-key' }, says: "Gorgias refused the credentials (401). Check the connection's Email and API key" },
 });

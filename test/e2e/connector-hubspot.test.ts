@@ -31,4 +31,5 @@ connectorStory<HubSpotState>({
   close: (s, id) => void (s.state.tickets.find((t) => t.id === id)!.properties.hs_pipeline_stage = '4'),
   reopens: (s) => s.state.requests.filter((r) => r.method === 'PATCH').length,
   previewShows: ['We were charged twice for invoice INV-3.', 'Stripe shows two captures.', 'Looping in finance.'],
+  refused: { credentials: { token: 'pat-revoked' }, says: "HubSpot refused the credentials (401). Check the connection's Access token" },
 });

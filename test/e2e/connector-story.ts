@@ -45,6 +45,36 @@ export interface ConnectorStory<S> {
   reopens(standin: StandinHandle<S>): number;
   /** Text the preview of `raiseFrom` shows from the helpdesk. */
   previewShows: string[];
+  /** Credentials the helpdesk refuses, and what Activity then says (the connector's 401 message, in part). */
+  refused: { credentials: Record<string, string>; says: string };
+}
+
+/**
+ * Replaces the saved connection's credentials in the background's database (the UI contract
+ * names no control that edits a saved secret in place) and returns the ones it had.
+ */
+async function setCredentials(worker: Worker, credentials: Record<string, string> | null): Promise<Record<string, string>> {
+  return worker.evaluate(async (next) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const r = indexedDB.open('backline');
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    const tx = db.transaction('connections', 'readwrite');
+    const store = tx.objectStore('connections');
+    const all = await new Promise<{ credentials: Record<string, string>; updatedAt: number }[]>((resolve) => {
+      const q = store.getAll();
+      q.onsuccess = () => resolve(q.result);
+    });
+    const before = all[0]!.credentials;
+    if (next) for (const c of all) store.put({ ...c, credentials: { ...c.credentials, ...next }, updatedAt: Date.now() });
+    await new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+    db.close();
+    return before;
+  }, credentials);
 }
 
 const PASS = 'connector admin passphrase';
@@ -184,7 +214,26 @@ export function connectorStory<S>(story: ConnectorStory<S>): void {
       expect(shown).toContain('Finance released the refund at 14:05.');
       expect(shown).not.toContain('Backline ref');
       expect(await preview.getByRole('status').count()).toBe(0); // read from the helpdesk, no fallback notice
-      expect(worker.url()).toContain(browser.extensionId);
+      await panel.getByRole('button', { name: 'Back to ticket', exact: true }).click();
+      await expect.poll(() => panel.getByRole('region', { name: 'Activity', exact: true }).count()).toBe(1);
+    });
+
+    it('refused credentials show a clear failure in Activity and send nothing; Retry delivers once they are fixed', async () => {
+      const good = await setCredentials(worker, story.refused.credentials);
+      const text = 'Please confirm the refund arrived.';
+      await panel.getByRole('textbox', { name: 'Note', exact: true }).fill(text);
+      await panel.getByRole('button', { name: 'Cross-post note', exact: true }).click();
+      const failed = effects().filter({ hasText: 'Failed' });
+      await expect.poll(() => failed.count(), SLOW).toBe(2);
+      expect(await failed.first().textContent()).toContain(story.refused.says);
+      expect(both(text)).toEqual([0, 0]);
+
+      await setCredentials(worker, good);
+      for (const left of [1, 0]) {
+        await failed.first().getByRole('button', { name: 'Retry', exact: true }).click();
+        await expect.poll(() => failed.count(), SLOW).toBe(left);
+      }
+      await expect.poll(() => both(text), SLOW).toEqual([1, 1]);
     });
   });
 }

@@ -27,4 +27,5 @@ connectorStory<ZammadState>({
   close: (s, id) => void (s.state.tickets.find((t) => t.id === Number(id))!.state = 'closed'),
   reopens: (s) => s.state.requests.filter((r) => r.method === 'PUT' && r.body?.state === 'open').length,
   previewShows: ['We were charged twice for invoice INV-3.', 'Stripe shows two captures.', 'Grace Hopper'],
+  refused: { credentials: { token: 'revoked-token' }, says: "Zammad refused the credentials (401). Check the connection's Access token" },
 });
