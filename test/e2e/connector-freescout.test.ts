@@ -3,7 +3,6 @@
  * and a minimal agent page at /conversation/{id}, which Backline recognises as a FreeScout
  * conversation on a loopback host, so the real content script docks its panel there.
  */
-import { panelFrame } from '../../scripts/browser.mjs';
 import { FREESCOUT_API_KEY, startFreeScoutStandin, type FreeScoutState } from '../standins/freescout.mjs';
 import { connectorStory } from './connector-story';
 
@@ -13,12 +12,9 @@ const threads = (s: FreeScoutState, id: string, text: string, note: boolean) =>
 connectorStory<FreeScoutState>({
   helpdesk: 'FreeScout',
   start: () => startFreeScoutStandin(),
-  credentials: [['API key', FREESCOUT_API_KEY]],
+  credentials: { 'API key': FREESCOUT_API_KEY },
   checkSays: 'notes are posted as Priya Shah (priya@acme.example)',
-  async open({ standin }, id, page) {
-    await page.goto(`${standin.url}/conversation/${id}`);
-    return panelFrame(page);
-  },
+  url: (s, id) => `${s.url}/conversation/${id}`,
   raiseFrom: '15',
   linkFrom: '16',
   notes: (s, id, text) => threads(s.state, id, text, true),
@@ -27,5 +23,5 @@ connectorStory<FreeScoutState>({
   close: (s, id) => void (s.state.conversations.find((c) => c.id === Number(id))!.status = 'closed'),
   reopens: (s) => s.state.requests.filter((r) => r.method === 'PUT' && r.body?.status === 'active').length,
   previewShows: ['We were charged twice for invoice INV-3.', 'Stripe shows two captures.', 'Grace Hopper'],
-  refused: { credentials: { apiKey: 'revoked-key' }, says: "FreeScout refused the credentials (401). Check the connection's API key" },
+  refused: { key: 'apiKey', label: 'API key', value: 'revoked-key', says: "FreeScout refused the credentials (401). Check the connection's API key" },
 });

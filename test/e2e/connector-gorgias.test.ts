@@ -3,7 +3,6 @@
  * over HTTPS (helpdesk-host.ts), so the content script docks on https://acme.gorgias.com/app/ticket/…
  * and the connection's API calls to that origin reach the stand-in.
  */
-import { panelFrame } from '../../scripts/browser.mjs';
 import { GORGIAS_API_KEY, GORGIAS_EMAIL, startGorgiasStandin, type GorgiasState } from '../standins/gorgias.mjs';
 import { connectorStory } from './connector-story';
 
@@ -15,15 +14,9 @@ connectorStory<GorgiasState>({
   start: () => startGorgiasStandin(),
   hosts: ['acme.gorgias.com'],
   baseUrl: () => 'https://acme.gorgias.com',
-  credentials: [
-    ['Email', GORGIAS_EMAIL],
-    ['API key', GORGIAS_API_KEY],
-  ],
+  credentials: { Email: GORGIAS_EMAIL, 'API key': GORGIAS_API_KEY },
   checkSays: `Connected to Gorgias account acme at https://acme.gorgias.com as ${GORGIAS_EMAIL}.`,
-  async open(_ctx, id, page) {
-    await page.goto(`https://acme.gorgias.com/app/ticket/${id}`);
-    return panelFrame(page);
-  },
+  url: (_s, id) => `https://acme.gorgias.com/app/ticket/${id}`,
   raiseFrom: '63091193',
   linkFrom: '63091194',
   notes: (s, id, text) => messages(s.state, id, text, true),
@@ -32,5 +25,5 @@ connectorStory<GorgiasState>({
   close: (s, id) => void (s.state.tickets.find((t) => t.id === Number(id))!.status = 'closed'),
   reopens: (s) => s.state.requests.filter((r) => r.method === 'PUT' && r.body?.status === 'open').length,
   previewShows: ['We were charged twice for invoice INV-3.', 'Stripe shows two captures.', 'Grace Hopper'],
-  refused: { credentials: { apiKey: 'revoked-key' }, says: "Gorgias refused the credentials (401). Check the connection's Email and API key" },
+  refused: { key: 'apiKey', label: 'API key', value: 'revoked-key', says: "Gorgias refused the credentials (401). Check the connection's Email and API key" },
 });

@@ -4,7 +4,6 @@
  * HTTPS (helpdesk-host.ts). Saving the connection asks the API which portal the token belongs to;
  * the help desk pages of that portal (/help-desk/<portal>/…/ticket/<id>) are then served.
  */
-import { panelFrame } from '../../scripts/browser.mjs';
 import { HUBSPOT_PORTAL, HUBSPOT_TOKEN, startHubSpotStandin, type HubSpotState } from '../standins/hubspot.mjs';
 import { connectorStory } from './connector-story';
 
@@ -16,12 +15,9 @@ connectorStory<HubSpotState>({
   start: () => startHubSpotStandin(),
   hosts: ['app.hubspot.com', 'api.hubapi.com'],
   baseUrl: () => 'https://api.hubapi.com',
-  credentials: [['Access token', HUBSPOT_TOKEN]],
+  credentials: { 'Access token': HUBSPOT_TOKEN },
   checkSays: `Connected to HubSpot account ${HUBSPOT_PORTAL} (app.hubspot.com)`,
-  async open(_ctx, id, page) {
-    await page.goto(`https://app.hubspot.com/help-desk/${HUBSPOT_PORTAL}/view/95291824/ticket/${id}`);
-    return panelFrame(page);
-  },
+  url: (_s, id) => `https://app.hubspot.com/help-desk/${HUBSPOT_PORTAL}/view/95291824/ticket/${id}`,
   raiseFrom: '29859078751',
   linkFrom: '29859078752',
   notes: (s, id, text) => notes(s.state, id, text),
@@ -31,5 +27,5 @@ connectorStory<HubSpotState>({
   close: (s, id) => void (s.state.tickets.find((t) => t.id === id)!.properties.hs_pipeline_stage = '4'),
   reopens: (s) => s.state.requests.filter((r) => r.method === 'PATCH').length,
   previewShows: ['We were charged twice for invoice INV-3.', 'Stripe shows two captures.', 'Looping in finance.'],
-  refused: { credentials: { token: 'pat-revoked' }, says: "HubSpot refused the credentials (401). Check the connection's Access token" },
+  refused: { key: 'token', label: 'Access token', value: 'pat-revoked', says: "HubSpot refused the credentials (401). Check the connection's Access token" },
 });

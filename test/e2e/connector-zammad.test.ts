@@ -3,7 +3,6 @@
  * at /desktop/tickets/{id}, which Backline recognises as a Zammad ticket on a loopback host, so
  * the real content script docks its panel there.
  */
-import { panelFrame } from '../../scripts/browser.mjs';
 import { startZammadStandin, ZAMMAD_TOKEN, type ZammadState } from '../standins/zammad.mjs';
 import { connectorStory } from './connector-story';
 
@@ -13,12 +12,9 @@ const notes = (s: ZammadState, id: string, text: string, internal: boolean) =>
 connectorStory<ZammadState>({
   helpdesk: 'Zammad',
   start: () => startZammadStandin(),
-  credentials: [['Access token', ZAMMAD_TOKEN]],
+  credentials: { 'Access token': ZAMMAD_TOKEN },
   checkSays: 'as Priya Shah (priya@acme.example)',
-  async open({ standin }, id, page) {
-    await page.goto(`${standin.url}/desktop/tickets/${id}`);
-    return panelFrame(page);
-  },
+  url: (s, id) => `${s.url}/desktop/tickets/${id}`,
   raiseFrom: '1',
   linkFrom: '3',
   notes: (s, id, text) => notes(s.state, id, text, true),
@@ -27,5 +23,5 @@ connectorStory<ZammadState>({
   close: (s, id) => void (s.state.tickets.find((t) => t.id === Number(id))!.state = 'closed'),
   reopens: (s) => s.state.requests.filter((r) => r.method === 'PUT' && r.body?.state === 'open').length,
   previewShows: ['We were charged twice for invoice INV-3.', 'Stripe shows two captures.', 'Grace Hopper'],
-  refused: { credentials: { token: 'revoked-token' }, says: "Zammad refused the credentials (401). Check the connection's Access token" },
+  refused: { key: 'token', label: 'Access token', value: 'revoked-token', says: "Zammad refused the credentials (401). Check the connection's Access token" },
 });
