@@ -13,8 +13,8 @@
 import type { ConversationStatus } from '../model/helpdesk';
 import type { PreviewMessage } from '../model/views';
 import { noteMarker } from './chatwoot';
-import { HttpClient, jsonErrorDetail, type Method } from './http';
-import { htmlToText, textToHtml, withoutMarker } from './html-text';
+import { basicAuth, htmlToText, HttpClient, jsonErrorDetail, textToHtml, type Method } from './http';
+import { withoutMarker } from './note-text';
 import {
   ConnectorError,
   formatDelay,
@@ -100,7 +100,7 @@ export class GorgiasConnector implements Connector {
       ...options,
       name: 'Gorgias',
       root: config.baseUrl,
-      auth: () => ({ authorization: `Basic ${base64(`${config.email}:${config.apiKey}`)}` }),
+      auth: () => basicAuth(config.email, config.apiKey),
       credentialHint: "Check the connection's Email and API key on the options page (Gorgias: Settings → REST API).",
       baseUrlHint: 'it should be https://<your account>.gorgias.com',
       // {"error": {"msg": "...", "data": {"field": ["..."]}}}
@@ -246,10 +246,3 @@ function toPreview(m: GgMessage, customerName: string): PreviewMessage {
   return { id: String(m.id), kind, author, text: withoutMarker(textOf(m)), at: toMs(m.created_datetime) };
 }
 
-/** btoa over UTF-8 (an email or key with non-ASCII characters would make btoa throw). */
-function base64(s: string): string {
-  const bytes = new TextEncoder().encode(s);
-  let bin = '';
-  for (const b of bytes) bin += String.fromCharCode(b);
-  return btoa(bin);
-}

@@ -12,8 +12,8 @@
 import type { ConversationStatus } from '../model/helpdesk';
 import type { PreviewMessage } from '../model/views';
 import { noteMarker } from './chatwoot';
-import { HttpClient, jsonErrorDetail, type Method } from './http';
-import { htmlToText, parseAddress, withoutMarker } from './html-text';
+import { htmlToText, HttpClient, jsonErrorDetail, type Method } from './http';
+import { parseAddress, withoutMarker } from './note-text';
 import { ConnectorError, type CallOptions, type Connector, type ConnectorOptions, type ConversationSnapshot, type StatusSnapshot } from './types';
 
 export interface ZammadConfig {

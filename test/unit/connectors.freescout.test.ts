@@ -52,7 +52,7 @@ describe('writing', () => {
     const t = conv(16).threads.at(-1)!;
     expect(String(t.id)).toBe(messageId);
     expect(t).toMatchObject({ type: 'note', createdBy: { id: 1 } });
-    expect(t.body).toBe(`Refund &lt;approved&gt; &amp; logged<br>by finance.<br><br>${noteMarker('key123')}`);
+    expect(t.body).toBe(`<p>Refund &lt;approved&gt; &amp; logged<br>by finance.</p><p>${noteMarker('key123')}</p>`);
     const post = freescout.state.requests.find((r) => r.method === 'POST')!;
     expect(post.body).toMatchObject({ type: 'note', user: 1 });
     expect(post.body).not.toHaveProperty('status'); // a note changes no status

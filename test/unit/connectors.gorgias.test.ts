@@ -47,7 +47,7 @@ describe('writing', () => {
     expect(String(m.id)).toBe(messageId);
     expect(m).toMatchObject({ channel: 'internal-note', public: false, from_agent: true, sender: { email: GORGIAS_EMAIL } });
     expect(m.body_text).toBe(`Refund <approved>.\n\n${noteMarker('key123')}`);
-    expect(m.body_html).toBe(`Refund &lt;approved&gt;.<br><br>${noteMarker('key123')}`);
+    expect(m.body_html).toBe(`<p>Refund &lt;approved&gt;.</p><p>${noteMarker('key123')}</p>`);
     expect(ticket(63091194).status).toBe('closed');
     expect(await gg().findNote('63091194', 'key123', { since: before })).toEqual({ messageId });
     expect(await gg().findNote('63091194', 'other', { since: before })).toBeNull();

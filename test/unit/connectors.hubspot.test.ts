@@ -51,7 +51,7 @@ describe('writing', () => {
     const { messageId } = await hs().postInternalNote('29859078752', 'Refund <approved>.', { idempotencyKey: 'key123' });
     const note = notesOf('29859078752').at(-1)!;
     expect(note.id).toBe(messageId);
-    expect(note.properties.hs_note_body).toBe(`Refund &lt;approved&gt;.<br><br>${noteMarker('key123')}`);
+    expect(note.properties.hs_note_body).toBe(`<p>Refund &lt;approved&gt;.</p><p>${noteMarker('key123')}</p>`);
     expect(Date.parse(note.properties.hs_timestamp!)).toBeGreaterThanOrEqual(before - 1000);
     expect(ticket('29859078752').properties.hs_pipeline_stage).toBe('4'); // a note reopens nothing
     expect(await hs().findNote('29859078752', 'key123', { since: before })).toEqual({ messageId });
