@@ -5,8 +5,8 @@
  * ticket from an open conversation and links it from a closed one, changes its state (one internal
  * note per conversation, the closed one reopened), changes it again with "Prevent state changes
  * from reopening" on (notes, no reopen), cross-posts a note, opens the preview, and meets refused
- * credentials (a clear failure, nothing sent, Retry delivers once fixed). Outcomes are read from
- * the stand-in's state.
+ * credentials (a clear failure, nothing sent, Retry delivers once fixed) and a rate limit (429 with
+ * Retry-After, waited out, delivered once). Outcomes are read from the stand-in's state.
  *
  * Self-hosted helpdesks run on the stand-in's own origin (127.0.0.1, where Backline tries the
  * self-hostable helpdesks' routes); cloud helpdesks on their real host names (helpdesk-host.ts).
@@ -146,6 +146,17 @@ export function connectorStory<S>(story: ConnectorStory<S>): void {
         await expect.poll(() => failed.count(), SLOW).toBe(left);
       }
       await expect.poll(() => both(text), SLOW).toEqual([1, 1]);
+      await expect.poll(delivered, SLOW).toBe(9);
+    });
+
+    it('a 429 with Retry-After is waited out: the note lands once in each conversation, nothing fails', async () => {
+      standin.fail({ count: 2, status: 429, headers: { 'retry-after': '1' }, body: '{"message":"Too many requests"}' });
+      const text = 'Bank confirmed the transfer.';
+      await crossPost(tab.panel, text);
+      await expect.poll(() => both(text), SLOW).toEqual([1, 1]);
+      await expect.poll(delivered, SLOW).toBe(11);
+      expect(standin.state.requests.filter((r) => r.injected && r.status === 429)).toHaveLength(2);
+      expect(await effectItems(tab.panel).filter({ hasText: 'Failed' }).count()).toBe(0);
     });
   });
 }
