@@ -88,7 +88,7 @@ export class HubSpotConnector implements Connector {
         status === 403
           ? {
               kind: 'unauthorized',
-              message: `HubSpot did not allow this token to access ${what} (403). Give the private app the scopes tickets, conversations.read and conversations.write.`,
+              message: `HubSpot did not allow this token to access ${what} (403). Give the private app the scopes tickets, conversations.read, conversations.write, crm.objects.contacts.read and crm.objects.contacts.write (HubSpot files notes under contacts' scopes).`,
             }
           : undefined,
     });

@@ -150,6 +150,18 @@ describe('HubSpot requests match its OpenAPI descriptions', () => {
     expect(problems).toEqual([]);
   });
 
+  it('the scopes the admin is told to give the private app cover every operation Backline calls', async () => {
+    const { hubspot } = await import('../../lib/helpdesks/hubspot');
+    const hint = hubspot.connection.credentials[0]!.hint;
+    const needed = new Set<string>();
+    for (const req of seen) {
+      const found = operationFor(req)!;
+      for (const s of found.op.security ?? []) for (const scope of s.oauth2 ?? []) if (scope !== 'oauth') needed.add(scope); // `oauth`: every app has it
+    }
+    expect([...needed].sort()).toEqual(['conversations.read', 'conversations.write', 'crm.objects.contacts.read', 'crm.objects.contacts.write', 'tickets']);
+    for (const scope of needed) expect(hint).toContain(scope);
+  });
+
   it('array query parameters are sent exploded, one value each, as declared (style form, explode)', () => {
     const get = seen.find((r) => r.method === 'GET' && r.path.startsWith('/crm/v3/objects/tickets/'))!;
     expect(new URLSearchParams(get.search).getAll('properties')).toEqual(['subject', 'hs_pipeline', 'hs_pipeline_stage']);
