@@ -58,6 +58,8 @@ interface FsUser extends FsPerson {
   role?: string;
 }
 
+/** Pages of users read to find the first administrator (100 each). */
+const MAX_USER_PAGES = 10;
 /** Clock skew between this browser and the helpdesk that a note search tolerates. */
 const FIND_SKEW_MS = 10 * 60 * 1000;
 
@@ -108,14 +110,23 @@ export class FreeScoutConnector implements Connector {
 
   /** The FreeScout user Backline's notes and status changes are made by (see the module comment). */
   private user(opts: CallOptions): Promise<FsUser> {
-    this.actor ??= this.call<{ _embedded?: { users?: FsUser[] } }>('GET', '/api/users', { ...opts, query: { pageSize: 100 }, what: 'the users' }).then((r) => {
-      const users = r?._embedded?.users;
-      if (!Array.isArray(users)) throw this.http.notApi();
-      const sorted = [...users].sort((a, b) => a.id - b.id);
+    this.actor ??= (async () => {
+      const users: FsUser[] = [];
+      for (let page = 1; page <= MAX_USER_PAGES; page++) {
+        const r = await this.call<{ _embedded?: { users?: FsUser[] }; page?: { totalPages?: number } }>('GET', '/api/users', {
+          ...opts,
+          query: { page, pageSize: 100 },
+          what: 'the users',
+        });
+        if (!Array.isArray(r?._embedded?.users)) throw this.http.notApi();
+        users.push(...r._embedded.users);
+        if (page >= (r.page?.totalPages ?? 1)) break;
+      }
+      const sorted = users.sort((a, b) => a.id - b.id);
       const chosen = sorted.find((u) => u.role === 'admin') ?? sorted[0];
       if (!chosen) throw new ConnectorError('invalid', 'FreeScout has no users to post notes as. Add an administrator in FreeScout.');
       return chosen;
-    });
+    })();
     this.actor.catch(() => (this.actor = null));
     return this.actor;
   }

@@ -91,8 +91,10 @@ export async function startFreeScoutStandin({ port = 0 } = {}) {
     },
     route: ({ method, path, url, body, state, send }) => {
       if (method === 'GET' && path === '/api/users') {
-        const users = state.users;
-        return send(200, { _embedded: { users }, page: { size: 50, totalElements: users.length, totalPages: 1, number: 1 } }), true;
+        const size = Number(url.searchParams.get('pageSize') ?? 50);
+        const number = Number(url.searchParams.get('page') ?? 1);
+        const users = state.users.slice((number - 1) * size, number * size);
+        return send(200, { _embedded: { users }, page: { size, totalElements: state.users.length, totalPages: Math.max(1, Math.ceil(state.users.length / size)), number } }), true;
       }
       let m = /^\/api\/conversations\/([0-9]+)$/.exec(path);
       if (m) {

@@ -40,6 +40,16 @@ describe('reading', () => {
     expect(await fs().readStatus('16')).toEqual({ status: 'closed', snoozedUntil: null });
   });
 
+  it('finds the first administrator on a later page of users', async () => {
+    const admin = freescout.state.users.find((u) => u.role === 'admin')!;
+    freescout.state.users = [
+      ...Array.from({ length: 150 }, (_, i) => ({ id: 1000 + i, firstName: 'Agent', lastName: String(i), email: `a${i}@acme.example`, role: 'user' })),
+      { ...admin, id: 2000 },
+    ];
+    expect(await fs().verify()).toContain('posted as Priya Shah (priya@acme.example)');
+    expect(freescout.state.requests.filter((r) => r.path === '/api/users').map((r) => r.query.page)).toEqual(['1', '2']);
+  });
+
   it('says who Backline acts as: the first administrator', async () => {
     expect(await fs().verify()).toBe(`Connected to FreeScout at ${freescout.url}. The API key is the install's; Backline's notes are posted as Priya Shah (priya@acme.example).`);
   });
