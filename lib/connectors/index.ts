@@ -12,6 +12,10 @@ import { HelpScoutConnector } from './helpscout';
 import { FreshdeskConnector } from './freshdesk';
 import { IntercomConnector } from './intercom';
 import { ZendeskConnector } from './zendesk';
+import { FreeScoutConnector } from './freescout';
+import { GorgiasConnector } from './gorgias';
+import { HubSpotConnector } from './hubspot';
+import { ZammadConnector } from './zammad';
 import { ConnectorError, type Connector, type ConnectorOptions, type FetchLike } from './types';
 
 export * from './types';
@@ -19,6 +23,10 @@ export { ChatwootConnector, noteMarker } from './chatwoot';
 export { FreshdeskConnector } from './freshdesk';
 export { IntercomConnector } from './intercom';
 export { ZendeskConnector } from './zendesk';
+export { FreeScoutConnector } from './freescout';
+export { GorgiasConnector, resetGorgiasPacing } from './gorgias';
+export { HubSpotConnector } from './hubspot';
+export { ZammadConnector } from './zammad';
 
 /** What a connector needs of a connection (a saved record or a form being tested). */
 export type ConnectionConfig = Pick<ConnectionRecord, 'helpdesk' | 'baseUrl' | 'account' | 'credentials'>;
@@ -33,10 +41,10 @@ const CONNECTORS: { readonly [K in HelpdeskId]: ConnectorFactory | null } = {
   freshdesk: (c, options) => new FreshdeskConnector({ baseUrl: c.baseUrl, apiKey: c.credentials.apiKey ?? '' }, options),
   helpscout: (c, options) => new HelpScoutConnector({ baseUrl: c.baseUrl, appId: c.credentials.appId ?? '', appSecret: c.credentials.appSecret ?? '' }, options),
   front: (c, options) => new FrontConnector({ baseUrl: c.baseUrl, token: c.credentials.token ?? '' }, options),
-  zammad: null,
-  freescout: null,
-  hubspot: null,
-  gorgias: null,
+  zammad: (c, options) => new ZammadConnector({ baseUrl: c.baseUrl, token: c.credentials.token ?? '' }, options),
+  freescout: (c, options) => new FreeScoutConnector({ baseUrl: c.baseUrl, apiKey: c.credentials.apiKey ?? '' }, options),
+  hubspot: (c, options) => new HubSpotConnector({ baseUrl: c.baseUrl, token: c.credentials.token ?? '' }, options),
+  gorgias: (c, options) => new GorgiasConnector({ baseUrl: c.baseUrl, email: c.credentials.email ?? '', apiKey: c.credentials.apiKey ?? '' }, options),
 };
 
 /** Helpdesks Backline can update through their API today. */
