@@ -140,7 +140,7 @@ export function createWorkspace(deps: WorkspaceDeps) {
           if (change.doc) pending.push(change.doc);
           const seq = change.seq;
           clearTimeout(flushTimer);
-          flushTimer = setTimeout(() => void flush(seq), pending.length >= 200 ? 0 : 30);
+          flushTimer = setTimeout(() => void flush(seq), pending.length >= 500 ? 0 : 30);
         })
         .on('error', (e) => setState('error', `Backline could not read its copy of the workspace (${(e as Error).message}).`));
       setState('syncing');
@@ -148,7 +148,7 @@ export function createWorkspace(deps: WorkspaceDeps) {
         .sync(remoteDb(m), {
           live: true,
           retry: true,
-          batch_size: 200,
+          batch_size: 500,
           // PouchDB's own back-off grows to 10 minutes; a team waits at most 5 s after an outage.
           back_off_function: (delay: number) => (delay === 0 ? 500 : Math.min(delay * 2, 5000)),
         } as PouchDB.Replication.SyncOptions)
