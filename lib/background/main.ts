@@ -14,7 +14,7 @@ import type { BackgroundEvent, ContentScriptMessage } from '../protocol';
 import { Store } from '../store';
 import { loadMembership, saveMembership } from '../store/sync';
 import { createWorkspace } from './workspace';
-import PouchDB from 'pouchdb-browser';
+import { WorkspacePouchDB } from './pouchdb';
 
 /** Starts Backline's background in this service worker (entrypoints/background.ts). */
 export function startBackground(): void {
@@ -90,7 +90,7 @@ export function startBackground(): void {
   // alarm wakes a stopped worker to sync when no page keeps it running.
   const workspace = createWorkspace({
     store: () => env.store(),
-    PouchDB,
+    PouchDB: WorkspacePouchDB,
     fetch: (input, init) => fetch(input, init),
     loadMembership: async () => loadMembership(await env.store()),
     saveMembership: async (m) => saveMembership(await env.store(), m),
