@@ -54,6 +54,7 @@ export const requestSchemas = {
     typeId: v.optional(id),
     assigneeId: v.optional(v.nullable(id)),
     limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(500))),
+    before: v.optional(v.strictObject({ updatedAt: v.pipe(v.number(), v.finite()), id })),
   }),
   'ui:catalog': v.strictObject({}),
   'ui:createTicket': v.strictObject({

@@ -59,6 +59,8 @@ export interface TicketQuery {
   typeId?: string;
   assigneeId?: string | null;
   limit?: number;
+  /** The next page: tickets updated before this one (the last ticket of the page before). */
+  before?: { updatedAt: number; id: string };
 }
 
 export interface TicketChanges {

@@ -53,7 +53,10 @@ export class StoreEngine {
     apply: (tx: Tx<'readwrite'>) => Promise<{ result: T; changes: ChangeSet }>,
   ): Promise<T> {
     if (!requestId) throw new BacklineError('invalid', 'A write needs a request id.');
-    const tx = this.db.transaction([...new Set<StoreName>([...stores, 'requests'])], 'readwrite') as Tx<'readwrite'>;
+    // A write that touches tickets also writes their search index (./ticket-index.ts).
+    const all = new Set<StoreName>([...stores, 'requests']);
+    if (all.has('tickets')) all.add('ticketWords');
+    const tx = this.db.transaction([...all], 'readwrite') as Tx<'readwrite'>;
     let outcome: { result: T; changes: ChangeSet } | undefined;
     let replay: T | undefined;
     let replayed = false;

@@ -13,6 +13,8 @@ import type { ChangeSet, ConversationInput, FieldConflict, LinkView, PreviewMess
 import type { BacklineDB } from './schema';
 import type { StoreEngine, StoreName, Tx } from './engine';
 import { getSettings } from './settings';
+import { filterTerm, parseSearchText } from '../model/search-words';
+import { findTicketIds } from './ticket-index';
 
 export async function listTypes(s: StoreEngine, includeArchived = false): Promise<TicketType[]> {
   const types = await s.db.getAll('ticketTypes');
@@ -108,31 +110,42 @@ export async function linkedTickets(s: StoreEngine, conversationKey: string): Pr
   return summarize(s, tickets);
 }
 
-/** The queue: search by number or title words, filter by state, type and assignee. */
+/**
+ * The queue: search by number, words (of titles, users, companies and attribute values; the last
+ * word a prefix) and filters by state, type and assignee, most recently updated first, `limit`
+ * at a time (`before`: the last ticket of the previous page). Reads the search index
+ * (./ticket-index.ts) and the page's tickets, never every ticket.
+ */
 export async function queryTickets(s: StoreEngine, q: TicketQuery): Promise<TicketSummary[]> {
   const limit = Math.min(q.limit ?? 100, 500);
   const number = q.text ? parseTicketNumber(q.text) : null;
   if (number !== null) {
+    if (q.before) return [];
     const t = await s.db.getFromIndex('tickets', 'byNumber', number);
     return t ? summarize(s, [t]) : [];
   }
-  const words = (q.text ?? '').toLowerCase().split(/\s+/).filter(Boolean);
-  const matches: Ticket[] = [];
-  let cursor = await s.db.transaction('tickets').store.index('byUpdated').openCursor(null, 'prev');
-  while (cursor && matches.length < limit) {
-    const t = cursor.value;
-    const title = t.title.toLowerCase();
-    if (
-      (!q.stateId || t.stateId === q.stateId) &&
-      (!q.typeId || t.typeId === q.typeId) &&
-      (q.assigneeId === undefined || t.assigneeId === q.assigneeId) &&
-      words.every((w) => title.includes(w))
-    ) {
-      matches.push(t);
+  const { words, prefix } = parseSearchText(q.text ?? '');
+  const terms = [...words];
+  if (q.stateId) terms.push(filterTerm.state(q.stateId));
+  if (q.typeId) terms.push(filterTerm.type(q.typeId));
+  if (q.assigneeId !== undefined) terms.push(filterTerm.assignee(q.assigneeId));
+  const before: [number, string] | undefined = q.before ? [q.before.updatedAt, q.before.id] : undefined;
+  const tx = s.db.transaction(['ticketWords', 'tickets']);
+  let ids: string[];
+  if (terms.length || prefix) {
+    ids = (await findTicketIds(tx, terms, prefix, limit, before)).ids;
+  } else {
+    // No words, no filters: the newest page of the index's own keys.
+    ids = [];
+    let cursor = await tx.objectStore('ticketWords').openKeyCursor(before ? IDBKeyRange.upperBound(before, true) : null, 'prev');
+    while (cursor && ids.length < limit) {
+      ids.push(cursor.primaryKey[1]);
+      cursor = await cursor.continue();
     }
-    cursor = await cursor.continue();
   }
-  return summarize(s, matches);
+  const tickets = (await Promise.all(ids.map((id) => tx.objectStore('tickets').get(id)))).filter((t): t is Ticket => !!t);
+  await tx.done;
+  return summarize(s, tickets);
 }
 
 /** What Backline sent (or will send) to a conversation: the preview when no helpdesk can be read. */

@@ -4,6 +4,7 @@
  */
 import { openDB, type DBSchema, type IDBPCursorWithValue, type IDBPDatabase, type StoreNames } from 'idb';
 import { DEFAULT_TICKET_TYPES, type Ticket, type TicketType } from '../model/domain';
+import { ticketTerms } from '../model/search-words';
 import { BacklineError } from '../model/errors';
 import type { HelpdeskId } from '../model/helpdesk';
 import type { ActivityRecord, ConnectionRecord, ConversationRecord, LinkRecord, OutboxRecord, Teammate } from '../model/records';
@@ -17,6 +18,18 @@ export interface RequestRecord {
 export interface MetaRecord {
   key: string;
   value: unknown;
+}
+
+/**
+ * The queue's search index: one record per ticket with the terms it is found by
+ * (lib/model/search-words.ts), keyed by [updatedAt, ticketId] so that the primary keys an index
+ * lookup returns are already in the queue's order (last update). Written with the ticket, in the
+ * same transaction (./ticket-index.ts); built for existing tickets by the v5 migration.
+ */
+export interface TicketWordsRecord {
+  ticketId: string;
+  updatedAt: number;
+  terms: string[];
 }
 
 export interface BacklineDB extends DBSchema {
@@ -66,10 +79,15 @@ export interface BacklineDB extends DBSchema {
     value: ConnectionRecord;
     indexes: { byBaseUrl: string };
   };
+  ticketWords: {
+    key: [number, string];
+    value: TicketWordsRecord;
+    indexes: { byWord: string; byTicket: string };
+  };
 }
 
 export const DB_NAME = 'backline';
-export const DB_VERSION = 4;
+export const DB_VERSION = 5;
 export type BacklineDatabase = IDBPDatabase<BacklineDB>;
 
 export interface OpenOptions {
@@ -164,6 +182,11 @@ function currentVersion(name: string): Promise<number | null> {
   });
 }
 
+/** The search-index record of a ticket as it is now. */
+export function ticketWordsRecord(t: Ticket): TicketWordsRecord {
+  return { ticketId: t.id, updatedAt: t.updatedAt, terms: ticketTerms(t) };
+}
+
 /** A connection as versions 3 wrote it (Chatwoot's shape). */
 interface ConnectionRecordV3 {
   id: string;
@@ -185,6 +208,18 @@ async function migrateConnectionsToV4(store: { openCursor(): Promise<IDBPCursorW
       const { accountId, token, ...rest } = old as ConnectionRecordV3;
       await cursor.update({ ...rest, account: String(accountId ?? '').trim(), credentials: token ? { token } : {} });
     }
+    cursor = await cursor.continue();
+  }
+}
+
+/** v5: one search-index record per stored ticket. */
+async function buildTicketWords(
+  tickets: { openCursor(): Promise<IDBPCursorWithValue<BacklineDB, StoreNames<BacklineDB>[], 'tickets', unknown, 'versionchange'> | null> },
+  words: { put(value: TicketWordsRecord): Promise<unknown> },
+): Promise<void> {
+  let cursor = await tickets.openCursor();
+  while (cursor) {
+    void words.put(ticketWordsRecord(cursor.value));
     cursor = await cursor.continue();
   }
 }
@@ -229,6 +264,14 @@ function openWithMigrations(name: string, callbacks: OpenCallbacks): Promise<Bac
         // v4: connections of any helpdesk: its account and the credential fields its descriptor
         // names, instead of Chatwoot's account id and token.
         void migrateConnectionsToV4(tx.objectStore('connections'));
+      }
+      if (oldVersion < 5) {
+        // v5: the queue's search index (words of titles, #numbers, attribute values, filters),
+        // built here for the tickets already stored; every ticket write keeps it from now on.
+        const words = db.createObjectStore('ticketWords', { keyPath: ['updatedAt', 'ticketId'] });
+        words.createIndex('byWord', 'terms', { multiEntry: true });
+        words.createIndex('byTicket', 'ticketId', { unique: true });
+        void buildTicketWords(tx.objectStore('tickets'), words);
       }
     },
   });

@@ -18,6 +18,7 @@ import type { StoreEngine, StoreName, Tx } from './engine';
 import { getSettings } from './settings';
 import { getTicket } from './queries';
 import { crossPostNote, queueEffect, stateChangeNote } from './propagation';
+import { saveTicket } from './ticket-index';
 
 /** Records a conversation the agent has open (from the content script's page context). */
 export async function rememberConversation(s: StoreEngine, input: ConversationInput): Promise<ConversationRecord> {
@@ -80,7 +81,7 @@ export async function createTicket(s: StoreEngine, input: {
         createdBy: input.actorId,
         version: 1,
       };
-      await tx.objectStore('tickets').add(ticket);
+      await saveTicket(tx, ticket, 'add');
       await tx.objectStore('activity').add({ id: uuidv7(), ticketId: ticket.id, at: now, actorId: input.actorId, type: 'created' });
       if (conv) {
         await tx.objectStore('links').add({ id: uuidv7(), ticketId: ticket.id, conversationKey: conv.key, createdAt: now, createdBy: input.actorId });
@@ -168,7 +169,7 @@ export async function updateTicket(s: StoreEngine, input: {
     await refuseConflicts(tx, ticket, input, log.map((a) => ({ field: changedField(a)!, label: changedLabel(a) })));
     next.updatedAt = now;
     next.version = version;
-    await tx.objectStore('tickets').put(next);
+    await saveTicket(tx, next);
     for (const a of log) await tx.objectStore('activity').add(a);
     return { result: next, changes: { ticketIds: [ticket.id], conversationKeys: await linkedKeys(tx, ticket.id) } };
   });
@@ -234,7 +235,7 @@ export async function changeState(s: StoreEngine, input: {
         if (choice.reopen) await queueEffect(tx, ticket.id, activity.id, choice.conversationKey, 'reopen', '', now);
       }
       const next: Ticket = { ...ticket, stateId: to.id, updatedAt: now, version: ticket.version + 1 };
-      await tx.objectStore('tickets').put(next);
+      await saveTicket(tx, next);
       return { result: next, changes: { ticketIds: [ticket.id], conversationKeys: links.map((l) => l.conversationKey) } };
     },
   );
@@ -265,7 +266,7 @@ export async function addNote(s: StoreEngine, input: { requestId: string; actorI
       for (const key of keys) await queueEffect(tx, ticket.id, note.id, key, 'note', body, now);
     }
     // A note is an update: it moves the ticket up the queue without bumping its version.
-    await tx.objectStore('tickets').put({ ...ticket, updatedAt: now });
+    await saveTicket(tx, { ...ticket, updatedAt: now });
     return { result: note, changes: { ticketIds: [ticket.id], conversationKeys: keys } };
   });
 }
@@ -281,7 +282,7 @@ export async function link(s: StoreEngine, input: { requestId: string; actorId: 
     const link: LinkRecord = { id: uuidv7(), ticketId: ticket.id, conversationKey: conv.key, createdAt: now, createdBy: input.actorId };
     await tx.objectStore('links').add(link);
     await tx.objectStore('activity').add({ id: uuidv7(), ticketId: ticket.id, at: now, actorId: input.actorId, type: 'link', conversationKey: conv.key, title: conv.title });
-    await tx.objectStore('tickets').put({ ...ticket, updatedAt: now });
+    await saveTicket(tx, { ...ticket, updatedAt: now });
     return { result: link, changes: { ticketIds: [ticket.id], conversationKeys: [conv.key] } };
   });
 }
@@ -294,7 +295,7 @@ export async function unlink(s: StoreEngine, input: { requestId: string; actorId
     if (!existing) return { result: false, changes: { ticketIds: [], conversationKeys: [] } };
     const conv = await tx.objectStore('conversations').get(input.conversationKey);
     await tx.objectStore('links').delete(existing.id);
-    await tx.objectStore('tickets').put({ ...ticket, updatedAt: Date.now() });
+    await saveTicket(tx, { ...ticket, updatedAt: Date.now() });
     await tx.objectStore('activity').add({
       id: uuidv7(),
       ticketId: input.ticketId,

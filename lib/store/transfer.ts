@@ -11,7 +11,7 @@
  */
 import * as v from 'valibot';
 import type { ActivityRecord, ConversationRecord, LinkRecord, OutboxRecord, Teammate } from '../model/records';
-import type { BacklineDatabase } from './schema';
+import { ticketWordsRecord, type BacklineDatabase } from './schema';
 import { DEFAULT_TICKET_TYPES, type Ticket, type TicketType } from '../model/domain';
 import { interruptedSendTime } from '../model/activity';
 import { BacklineError } from '../model/errors';
@@ -361,7 +361,7 @@ async function replaceAll(store: StoreEngine, requestId: string, next: ReplaceWi
   await store.write(requestId, [...DATA_STORES], async (tx) => {
     const oldTicketIds = (await tx.objectStore('tickets').getAllKeys()) as string[];
     const oldKeys = (await tx.objectStore('links').getAll()).map((l) => l.conversationKey);
-    for (const name of ['tickets', 'links', 'activity', 'conversations', 'ticketTypes', 'teammates', 'outbox', 'requests'] as const) {
+    for (const name of ['tickets', 'ticketWords', 'links', 'activity', 'conversations', 'ticketTypes', 'teammates', 'outbox', 'requests'] as const) {
       await tx.objectStore(name).clear();
     }
     for (const key of DATA_META_KEYS) await deleteMeta(tx, key);
@@ -369,7 +369,10 @@ async function replaceAll(store: StoreEngine, requestId: string, next: ReplaceWi
     for (const t of next.ticketTypes) await tx.objectStore('ticketTypes').add(t);
     for (const t of next.teammates) await tx.objectStore('teammates').add(t);
     for (const c of next.conversations) await tx.objectStore('conversations').add(c);
-    for (const t of next.tickets) await tx.objectStore('tickets').add(t);
+    for (const t of next.tickets) {
+      await tx.objectStore('tickets').add(t);
+      await tx.objectStore('ticketWords').add(ticketWordsRecord(t));
+    }
     for (const l of next.links) await tx.objectStore('links').add(l);
     for (const a of next.activity) await tx.objectStore('activity').add(a);
     for (const o of next.outbox) await tx.objectStore('outbox').add(o);

@@ -845,6 +845,58 @@ describe('queryTickets', () => {
     expect(ids(await store.queryTickets({ text: 'refund', stateId: 'submitted' }))).toEqual([refund.id]);
   });
 
+  it('finds by the start of the last word as it is typed, by attribute values, user and company, and by #number prefix with words', async () => {
+    const { store } = await setup();
+    const { refund, crash, late } = await seed(store);
+    expect(ids(await store.queryTickets({ text: 'ref' }))).toEqual([refund.id, late.id].sort());
+    expect(ids(await store.queryTickets({ text: 'refund dup' }))).toEqual([refund.id]);
+    // Only the last word is a prefix: "ref" alone is no whole word of any title.
+    expect(await store.queryTickets({ text: 'ref duplicate' })).toEqual([]);
+    expect(ids(await store.queryTickets({ text: 'high' }))).toEqual([crash.id]);
+    expect(ids(await store.queryTickets({ text: 'login #2' }))).toEqual([crash.id]);
+    const withUser = await create(store, { title: 'Invoice copy', user: 'Zoë Ångström', company: 'Initech' });
+    expect(ids(await store.queryTickets({ text: 'zoe angstr' }))).toEqual([withUser.id]);
+    expect(ids(await store.queryTickets({ text: 'INITECH' }))).toEqual([withUser.id]);
+  });
+
+  it('stays right after edits, state changes, notes and links: old words no longer find the ticket', async () => {
+    const { store } = await setup();
+    const { crash } = await seed(store);
+    await store.updateTicket({ requestId: rid(), actorId: ALICE.id, ticketId: crash.id, baseVersion: 1, changes: { title: 'Signup form freezes', attributes: { 'attr-severity': 'Low' } } });
+    expect(await store.queryTickets({ text: 'login' })).toEqual([]);
+    expect(await store.queryTickets({ text: 'high' })).toEqual([]);
+    expect(ids(await store.queryTickets({ text: 'signup freezes' }))).toEqual([crash.id]);
+    expect(ids(await store.queryTickets({ text: 'low' }))).toEqual([crash.id]);
+    await store.changeState({ requestId: rid(), actorId: ALICE.id, ticketId: crash.id, baseVersion: 2, stateId: 'resolved' });
+    expect(ids(await store.queryTickets({ text: 'signup', stateId: 'resolved' }))).toEqual([crash.id]);
+    expect(await store.queryTickets({ text: 'signup', stateId: 'submitted' })).toEqual([]);
+    await store.updateTicket({ requestId: rid(), actorId: ALICE.id, ticketId: crash.id, baseVersion: 3, changes: { assigneeId: BOB.id } });
+    expect(ids(await store.queryTickets({ assigneeId: BOB.id, text: 'sign' }))).toContain(crash.id);
+    await store.link({ requestId: rid(), actorId: ALICE.id, ticketId: crash.id, conversation: conv('77') });
+    await store.addNote({ requestId: rid(), actorId: ALICE.id, ticketId: crash.id, body: 'bump', crossPost: false });
+    // One index record per ticket, whatever was written.
+    expect(await store.db.count('ticketWords')).toBe(await store.db.count('tickets'));
+    const [first] = await store.queryTickets({ text: 'signup' });
+    expect(first!.ticket).toEqual(await store.getTicket(crash.id));
+  });
+
+  it('pages by last update: the next page starts after the last ticket of the previous one', async () => {
+    const { store } = await setup();
+    const made: Ticket[] = [];
+    for (let i = 0; i < 7; i++) made.push(await create(store, { title: `Printer jam ${i}` }));
+    const newestFirst = made.map((t) => t.id).reverse();
+    for (const text of [undefined, 'printer']) {
+      const seen: string[] = [];
+      let page = await store.queryTickets({ text, limit: 3 });
+      while (page.length) {
+        seen.push(...page.map((s) => s.ticket.id));
+        const last = page[page.length - 1]!.ticket;
+        page = await store.queryTickets({ text, limit: 3, before: { updatedAt: last.updatedAt, id: last.id } });
+      }
+      expect(seen).toEqual(newestFirst);
+    }
+  });
+
   it('lists the most recently updated first and honours the limit', async () => {
     const { store } = await setup();
     const { refund, late } = await seed(store);

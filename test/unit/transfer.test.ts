@@ -395,6 +395,23 @@ describe('importExport and wipeAll', () => {
     expect(next.number).toBe(3);
   });
 
+  it('the queue search finds imported tickets and no longer finds wiped or replaced ones', async () => {
+    const src = await populated();
+    const text = JSON.stringify(await buildExport(src.db));
+    const dst = await fresh();
+    const other = await dst.store.me();
+    await dst.store.createTicket({ requestId: uuidv7(), actorId: other.id, title: 'Local only', typeId: 'type-general' });
+    await importExport(dst.store, uuidv7(), text);
+    const titles = async (q: string) => (await dst.store.queryTickets({ text: q })).map((s) => s.ticket.title);
+    expect(await titles('local')).toEqual([]);
+    expect(await titles('crash')).toEqual(['Crash on login']);
+    expect(await titles('#2')).toHaveLength(1);
+    expect(await dst.db.count('ticketWords')).toBe(2);
+    await wipeAll(dst.store, uuidv7());
+    expect(await titles('crash')).toEqual([]);
+    expect(await dst.db.count('ticketWords')).toBe(0);
+  });
+
   it('imports into another browser’s store, replacing what was there', async () => {
     const src = await populated();
     const text = JSON.stringify(await buildExport(src.db));
