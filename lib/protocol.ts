@@ -7,7 +7,7 @@
  * message at runtime and the TypeScript types are derived from the same schemas.
  */
 import * as v from 'valibot';
-import type { ConversationRecord } from './model/records';
+import type { ActivityRecord, ConversationRecord } from './model/records';
 import type { Ticket, TicketType } from './model/domain';
 import type { WireError } from './model/errors';
 import type { PageContext } from './model/helpdesk';
@@ -120,7 +120,8 @@ export interface ResponseMap extends AdminResponseMap {
   'ui:createTicket': Ticket;
   'ui:updateTicket': Ticket;
   'ui:changeState': Ticket;
-  'ui:addNote': { id: string };
+  /** The note as saved, so the panel shows it at once. */
+  'ui:addNote': { id: string; note: ActivityRecord };
   'ui:link': { id: string };
   'ui:unlink': { removed: boolean };
   'ui:preview': PreviewResult;

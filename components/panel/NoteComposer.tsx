@@ -4,12 +4,13 @@ import { ActionModel } from '@/components/common/action';
 import { isMac, mod } from '@/components/common/shortcuts';
 import { request } from '@/lib/client';
 import { checkNote, MAX_NOTE_LENGTH } from '@/lib/model/domain';
+import type { ActivityRecord } from '@/lib/model/records';
 import { usePanel } from './context';
 import type { PanelModel } from './model';
 import { PANEL_WRITES } from './ui';
 
 /** The note being written on a ticket, and what was wrong with the last attempt to post it. */
-const NoteDraft = createModel((panel: PanelModel, ticketId: string) => {
+const NoteDraft = createModel((panel: PanelModel, ticketId: string, onPosted: (note: ActivityRecord) => void) => {
   const body = signal('');
   const problem = signal('');
   const action = new ActionModel(PANEL_WRITES);
@@ -38,7 +39,8 @@ const NoteDraft = createModel((panel: PanelModel, ticketId: string) => {
       const note = { ticketId, body: check.body, crossPost };
       return action
         .run(JSON.stringify(note), async (requestId) => {
-          await request('ui:addNote', { requestId, ...note });
+          const saved = await request('ui:addNote', { requestId, ...note });
+          onPosted(saved.note);
           body.value = '';
           panel.announce(crossPost ? `Note cross-posted to ${linkCount} linked conversation${linkCount === 1 ? '' : 's'}.` : 'Note added.');
         })
@@ -54,9 +56,9 @@ const NoteDraft = createModel((panel: PanelModel, ticketId: string) => {
  * Internal notes. Ctrl/Cmd+Enter adds, Ctrl/Cmd+Shift+Enter cross-posts. A held key (repeat)
  * and IME composition never post, and a note in flight blocks a second one.
  */
-export function NoteComposer({ ticketId, linkCount }: { ticketId: string; linkCount: number }) {
+export function NoteComposer({ ticketId, linkCount, onPosted }: { ticketId: string; linkCount: number; onPosted(note: ActivityRecord): void }) {
   const model = usePanel();
-  const draft = useModel(() => new NoteDraft(model, ticketId));
+  const draft = useModel(() => new NoteDraft(model, ticketId, (note) => onPosted(note)));
   const body = draft.body.value;
   const problem = draft.problem.value;
   const busy = draft.busy.value;

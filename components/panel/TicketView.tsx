@@ -134,7 +134,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
               </dl>
             </section>
           )}
-          <NoteComposer ticketId={ticket.id} linkCount={view.links.length} />
+          <NoteComposer ticketId={ticket.id} linkCount={view.links.length} onPosted={ticketModel.showNote} />
           <ActivityTimeline activity={view.activity} effects={view.effects} type={type} />
         </div>
         <aside class="ticket-side" aria-label="Details">

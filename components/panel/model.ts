@@ -10,6 +10,7 @@ import type { PageContext } from '@/lib/model/helpdesk';
 import type { Catalog } from '@/lib/model/views';
 import type { ResponseMap } from '@/lib/protocol';
 import type { ChangeSet } from '@/lib/model/views';
+import { mergeChanges, onlyEffects } from './changes';
 
 export type Route =
   | { name: 'conversation' }
@@ -32,10 +33,18 @@ export const PanelModel = createModel(() => {
   /** The panel could not connect (start failed): it shows why, and nothing that would mislead. */
   const unavailable = signal(false);
   const status = createAnnouncement();
-  /** Bumped on every change event so that open views re-read what they show. */
+  /**
+   * Bumped once per frame of change events that may change lists of tickets (not for delivery
+   * progress alone), and after a reconnect: searches run again.
+   */
   const revision = signal(0);
-  /** The last change set, for views that only care about one conversation. */
+  /** The change events of the last frame, merged (./changes.ts); views apply what they show. */
   const lastChange = signal<ChangeSet | null>(null);
+  /** Bumped when events may have been lost (the worker stopped): views re-read everything. */
+  const resync = signal(0);
+  /** Change events not applied yet: applied together at the next animation frame. */
+  let pending: ChangeSet | null = null;
+  let frame: { raf: number; timer: ReturnType<typeof setTimeout> } | null = null;
   let followsActiveTab = false;
 
   async function refreshConversation() {
@@ -77,6 +86,40 @@ export const PanelModel = createModel(() => {
     setContext(hello);
   }
 
+  function receive(changes: ChangeSet) {
+    pending = pending ? mergeChanges(pending, changes) : changes;
+    if (frame) return;
+    // The next frame, or soon when the page is hidden (no frames are drawn then).
+    const run = () => {
+      if (!frame) return;
+      cancelAnimationFrame(frame.raf);
+      clearTimeout(frame.timer);
+      frame = null;
+      flush();
+    };
+    frame = { raf: requestAnimationFrame(run), timer: setTimeout(run, 100) };
+  }
+
+  function flush() {
+    const changes = pending;
+    pending = null;
+    if (!changes) return;
+    batch(() => {
+      lastChange.value = changes;
+      if (!onlyEffects(changes)) revision.value++;
+    });
+    if (changes.types || changes.teammates || changes.settings) void refreshCatalog();
+    const key = conversationKey.value;
+    if (!key) return;
+    // The conversation's list shows its tickets' titles, states and last updates: read it again
+    // when one of them changed, not for their deliveries' progress.
+    const covered = new Set(changes.deltas?.filter((d) => d.ticket || d.activity?.length).map((d) => d.ticketId));
+    const delivered = new Set(changes.deltas?.map((d) => d.ticketId));
+    const linked = new Set(conversation.value?.linked.map((s) => s.ticket.id));
+    const touched = changes.ticketIds.some((id) => linked.has(id) && (covered.has(id) || !delivered.has(id)));
+    if (changes.conversationKeys.includes(key) || touched) void refreshConversation();
+  }
+
   /** Connects to the background; ends listening when `signal` aborts. */
   async function start(signal: AbortSignal, explicit: PageContext | null) {
     onBackgroundEvent(
@@ -86,21 +129,16 @@ export const PanelModel = createModel(() => {
           tabId.value = event.tabId;
           setContext(event);
         }
-        if (event.type === 'bg:changed') {
-          batch(() => {
-            revision.value++;
-            lastChange.value = event.changes;
-          });
-          if (event.changes.types || event.changes.teammates || event.changes.settings) void refreshCatalog();
-          const key = conversationKey.value;
-          if (key && (event.changes.conversationKeys.includes(key) || event.changes.ticketIds.length)) void refreshConversation();
-        }
+        if (event.type === 'bg:changed') receive(event.changes);
       },
       signal,
       {
         // The worker stopped and events may have been lost meanwhile: read everything shown again.
         onReconnect() {
-          revision.value++;
+          batch(() => {
+            revision.value++;
+            resync.value++;
+          });
           void refreshConversation();
           hello(explicit).catch((e: Error) => (error.value = e.message));
         },
@@ -119,6 +157,7 @@ export const PanelModel = createModel(() => {
     route: route as ReadonlySignal<Route>,
     revision: revision as ReadonlySignal<number>,
     lastChange: lastChange as ReadonlySignal<ChangeSet | null>,
+    resync: resync as ReadonlySignal<number>,
     error: error as ReadonlySignal<string>,
     unavailable: unavailable as ReadonlySignal<boolean>,
     /** What was last said to screen readers. */

@@ -1,16 +1,19 @@
 /**
  * The ticket view's state: the ticket on screen (with its type, links, activity and effects)
- * and the writes made from it. It re-reads the ticket whenever the background reports a change;
- * a ticket a write returned (or a refusal reported) is shown at once, without waiting for that
- * re-read: the re-read may be late, or fail when it meets a stopping service worker.
+ * and the writes made from it. Change events that say what changed (ChangeSet.deltas) are applied
+ * to it; the ticket is read again only for a change they do not describe (links, an import) or
+ * after events may have been lost. A ticket a write returned (or a refusal reported) is shown at
+ * once, without waiting for the event.
  */
 import { createModel, effect, signal, untracked, type ReadonlySignal } from '@preact/signals';
 import { ActionModel } from '@/components/common/action';
 import { request } from '@/lib/client';
 import type { StateDef, Ticket } from '@/lib/model/domain';
 import { isBacklineError } from '@/lib/model/errors';
-import type { StaleDetails, TicketChanges, TicketView } from '@/lib/model/views';
+import type { ActivityRecord } from '@/lib/model/records';
+import type { ChangeSet, StaleDetails, TicketChanges, TicketView } from '@/lib/model/views';
 import type { FieldConflict, SaveOutcome } from './InlineEditor';
+import { applyChange } from './changes';
 import type { PanelModel } from './model';
 import { PANEL_WRITES } from './ui';
 
@@ -37,15 +40,26 @@ export const TicketModel = createModel((panel: PanelModel, ticketId: string) => 
   /** The choices that save at once (selects, the state menu): one at a time. */
   const action = new ActionModel(PANEL_WRITES);
 
+  /** Changes applied while a re-read is on its way: applied again to what it brings (it may predate them). */
+  let sinceRead: ChangeSet[] | null = null;
+
   async function reload() {
+    const seen: ChangeSet[] = [];
+    sinceRead = seen;
     try {
-      const next = await request('ui:ticketView', { ticketId });
+      let next = await request('ui:ticketView', { ticketId });
+      for (const c of seen) {
+        const applied = applyChange(next, c);
+        if (applied !== 'reread') next = applied;
+      }
       const v = view.value;
       // A re-read that began before a write the panel already applied must not undo it on screen.
       view.value = v && v.ticket.id === next.ticket.id && !isNewer(next.ticket, v.ticket) ? { ...next, ticket: v.ticket } : next;
     } catch (e) {
       if (isBacklineError(e) && e.code === 'not_found') missing.value = e.message;
       else panel.showError((e as Error).message);
+    } finally {
+      if (sinceRead === seen) sinceRead = null;
     }
   }
 
@@ -54,9 +68,23 @@ export const TicketModel = createModel((panel: PanelModel, ticketId: string) => 
     if (v && v.ticket.id === ticket.id && isNewer(ticket, v.ticket)) view.value = { ...v, ticket };
   }
 
+  // Read once, and again whenever events may have been lost.
   effect(() => {
-    void panel.revision.value; // every change event
+    void panel.resync.value;
     untracked(() => void reload());
+  });
+  // Each frame's changes: applied to what is shown; read again only what they do not say.
+  effect(() => {
+    const change = panel.lastChange.value;
+    if (!change) return;
+    untracked(() => {
+      sinceRead?.push(change);
+      const v = view.value;
+      if (!v) return void (change.ticketIds.includes(ticketId) && reload());
+      const next = applyChange(v, change);
+      if (next === 'reread') void reload();
+      else if (next !== v) view.value = next;
+    });
   });
 
   /**
@@ -89,6 +117,15 @@ export const TicketModel = createModel((panel: PanelModel, ticketId: string) => 
     /** Why the ticket cannot be shown (it was deleted); '' otherwise. */
     missing: missing as ReadonlySignal<string>,
     saveEdit,
+    /** Shows a note the agent just added (the write's reply), without waiting for its event. */
+    showNote(note: ActivityRecord) {
+      const v = view.value;
+      if (!v || note.ticketId !== ticketId) return;
+      const change: ChangeSet = { ticketIds: [ticketId], conversationKeys: [], deltas: [{ ticketId, activity: [note] }] };
+      sinceRead?.push(change);
+      const next = applyChange(v, change);
+      if (next !== 'reread') view.value = next;
+    },
     /** A choice that saves at once (a select): made against the version on screen. */
     async saveNow(field: string, what: string, changes: TicketChanges) {
       const ticket = view.value?.ticket;

@@ -135,7 +135,7 @@ export function createHandlers(env: BackgroundEnv): Handlers {
       const store = await env.store();
       const note = await store.addNote({ ...p, actorId: await actor() });
       if (p.crossPost) env.kickOutbox?.();
-      return { id: note.id };
+      return { id: note.id, note };
     },
 
     async 'ui:link'(p) {

@@ -7,10 +7,21 @@ import type { ConversationStatus } from './helpdesk';
 import type { ActivityRecord, ConversationRecord, LinkRecord, OutboxRecord, Teammate } from './records';
 import type { WorkspaceSettings } from './settings';
 
-/** What a write touched, so open panels can refresh just that. */
+/**
+ * What a write touched, so open pages refresh just that. Pages apply `deltas` and
+ * `conversations` where given, and re-read what they show of a ticket or conversation that
+ * changed without them. New fields are optional: a page that does not know one re-reads.
+ */
 export interface ChangeSet {
   ticketIds: string[];
   conversationKeys: string[];
+  /**
+   * Per ticket of `ticketIds`: everything that changed on it but its links (a link change has no
+   * delta, so it is re-read). A ticket without a delta here is re-read by pages showing it.
+   */
+  deltas?: TicketDelta[];
+  /** Conversations of `conversationKeys` as saved now (their helpdesk status, customer, title). */
+  conversations?: ConversationRecord[];
   settings?: boolean;
   types?: boolean;
   teammates?: boolean;
@@ -18,6 +29,17 @@ export interface ChangeSet {
   connections?: boolean;
   /** Admin access changed: passphrase set, unlocked or locked (options page). */
   admin?: boolean;
+}
+
+/** What one write changed on one ticket: its new record, activity items added, effects added or updated. */
+export interface TicketDelta {
+  ticketId: string;
+  /** The ticket as saved now (fields, state, version, last update). */
+  ticket?: Ticket;
+  /** Activity items the write added. */
+  activity?: ActivityRecord[];
+  /** Effects queued or whose outcome changed, as saved now. */
+  effects?: OutboxRecord[];
 }
 
 export type ConversationInput = Omit<ConversationRecord, 'status' | 'statusCheckedAt' | 'updatedAt'> & {

@@ -82,10 +82,12 @@ export async function createTicket(s: StoreEngine, input: {
         version: 1,
       };
       await saveTicket(tx, ticket, 'add');
-      await tx.objectStore('activity').add({ id: uuidv7(), ticketId: ticket.id, at: now, actorId: input.actorId, type: 'created' });
+      const created: ActivityRecord = { id: uuidv7(), ticketId: ticket.id, at: now, actorId: input.actorId, type: 'created' };
+      await tx.objectStore('activity').add(created);
       if (conv) {
         await tx.objectStore('links').add({ id: uuidv7(), ticketId: ticket.id, conversationKey: conv.key, createdAt: now, createdBy: input.actorId });
       }
+      // A new ticket with a link: pages showing it (none yet) would re-read; the conversation's list does.
       return { result: ticket, changes: { ticketIds: [ticket.id], conversationKeys: conv ? [conv.key] : [] } };
     },
   );
@@ -171,7 +173,10 @@ export async function updateTicket(s: StoreEngine, input: {
     next.version = version;
     await saveTicket(tx, next);
     for (const a of log) await tx.objectStore('activity').add(a);
-    return { result: next, changes: { ticketIds: [ticket.id], conversationKeys: await linkedKeys(tx, ticket.id) } };
+    return {
+      result: next,
+      changes: { ticketIds: [ticket.id], conversationKeys: await linkedKeys(tx, ticket.id), deltas: [{ ticketId: ticket.id, ticket: next, activity: log }] },
+    };
   });
 }
 
@@ -230,13 +235,21 @@ export async function changeState(s: StoreEngine, input: {
       };
       await tx.objectStore('activity').add(activity);
       const text = stateChangeNote(ticket, from?.label ?? ticket.stateId, to.label, actor?.name ?? null);
+      const effects: OutboxRecord[] = [];
       for (const choice of choices) {
-        if (choice.note) await queueEffect(tx, ticket.id, activity.id, choice.conversationKey, 'note', text, now);
-        if (choice.reopen) await queueEffect(tx, ticket.id, activity.id, choice.conversationKey, 'reopen', '', now);
+        if (choice.note) effects.push(await queueEffect(tx, ticket.id, activity.id, choice.conversationKey, 'note', text, now));
+        if (choice.reopen) effects.push(await queueEffect(tx, ticket.id, activity.id, choice.conversationKey, 'reopen', '', now));
       }
       const next: Ticket = { ...ticket, stateId: to.id, updatedAt: now, version: ticket.version + 1 };
       await saveTicket(tx, next);
-      return { result: next, changes: { ticketIds: [ticket.id], conversationKeys: links.map((l) => l.conversationKey) } };
+      return {
+        result: next,
+        changes: {
+          ticketIds: [ticket.id],
+          conversationKeys: links.map((l) => l.conversationKey),
+          deltas: [{ ticketId: ticket.id, ticket: next, activity: [activity], effects }],
+        },
+      };
     },
   );
 }
@@ -260,14 +273,19 @@ export async function addNote(s: StoreEngine, input: { requestId: string; actorI
     };
     await tx.objectStore('activity').add(note);
     const keys = await linkedKeys(tx, ticket.id);
+    const effects: OutboxRecord[] = [];
     if (input.crossPost) {
       const actor = await tx.objectStore('teammates').get(input.actorId);
       const body = crossPostNote(ticket, actor?.name ?? null, check.body);
-      for (const key of keys) await queueEffect(tx, ticket.id, note.id, key, 'note', body, now);
+      for (const key of keys) effects.push(await queueEffect(tx, ticket.id, note.id, key, 'note', body, now));
     }
     // A note is an update: it moves the ticket up the queue without bumping its version.
-    await saveTicket(tx, { ...ticket, updatedAt: now });
-    return { result: note, changes: { ticketIds: [ticket.id], conversationKeys: keys } };
+    const next: Ticket = { ...ticket, updatedAt: now };
+    await saveTicket(tx, next);
+    return {
+      result: note,
+      changes: { ticketIds: [ticket.id], conversationKeys: keys, deltas: [{ ticketId: ticket.id, ticket: next, activity: [note], effects }] },
+    };
   });
 }
 
