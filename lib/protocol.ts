@@ -14,7 +14,7 @@ import type { PageContext } from './model/helpdesk';
 import { adminRequestSchemas, type AdminResponseMap } from './protocol-admin';
 import { PageContextSchema } from './protocol-events';
 import { AttributeValuesSchema, DescriptionSchema, NoteBodySchema, TicketFieldSchema, TitleSchema } from './model/schemas';
-import type { Catalog, LinkView, PreviewResult, TicketSummary, TicketView } from './model/views';
+import type { ActivityPage, Catalog, LinkView, PreviewResult, TicketSummary, TicketView } from './model/views';
 import type { WorkspaceSettings } from './model/settings';
 
 // The background → pages events live in their own module, so that pages and the content script
@@ -48,6 +48,7 @@ export const requestSchemas = {
   'ui:hello': v.strictObject({ context: v.optional(v.nullable(PageContextSchema)) }),
   'ui:conversationView': v.strictObject({ conversationKey: shortText(1000) }),
   'ui:ticketView': v.strictObject({ ticketId: id }),
+  'ui:ticketActivity': v.strictObject({ ticketId: id, before: id }),
   'ui:queryTickets': v.strictObject({
     text: v.optional(shortText(300)),
     stateId: v.optional(id),
@@ -115,6 +116,8 @@ export interface ResponseMap extends AdminResponseMap {
   'ui:hello': { tabId: number | null; context: PageContext | null; conversationKey: string | null; followsActiveTab: boolean };
   'ui:conversationView': { conversation: ConversationRecord | null; linked: TicketSummary[] };
   'ui:ticketView': TicketView;
+  /** Activity items older than `before`, a page of them. */
+  'ui:ticketActivity': ActivityPage;
   'ui:queryTickets': TicketSummary[];
   'ui:catalog': Catalog;
   'ui:createTicket': Ticket;

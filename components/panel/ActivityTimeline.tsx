@@ -1,3 +1,4 @@
+import { useRef, useState } from 'preact/hooks';
 import { useAction } from '@/components/common/action';
 import { request } from '@/lib/client';
 import { ALREADY_OPEN, describeActivityParts, isRetryable, type ActivityPart } from '@/lib/model/activity';
@@ -15,10 +16,31 @@ const EFFECT_OUTCOME_LABELS: Record<OutboxRecord['status'], string> = {
 
 /**
  * The ticket's Activity region: notes, state changes and edits, newest first, each followed by
- * what happened in the linked conversations (with Retry where retrying can help).
+ * what happened in the linked conversations (with Retry where retrying can help). A long history
+ * shows its newest page; "Show earlier activity" adds the page before, and moves the keyboard
+ * focus to the first item it added (so the agent reads on from there).
  */
-export function ActivityTimeline(props: { activity: ActivityRecord[]; effects: OutboxRecord[]; type: TicketType | null }) {
+export function ActivityTimeline(props: {
+  activity: ActivityRecord[];
+  effects: OutboxRecord[];
+  type: TicketType | null;
+  earlier: boolean;
+  showEarlier(): Promise<ActivityRecord[]>;
+}) {
   const model = usePanel();
+  const list = useRef<HTMLOListElement>(null);
+  const [loading, setLoading] = useState(false);
+  const earlier = async () => {
+    if (loading) return;
+    setLoading(true);
+    try {
+      const added = await props.showEarlier();
+      const first = added.reduce<string | null>((m, a) => (m === null || a.id > m ? a.id : m), null);
+      if (first) requestAnimationFrame(() => list.current?.querySelector<HTMLElement>(`[data-activity="${CSS.escape(first)}"]`)?.focus());
+    } finally {
+      setLoading(false);
+    }
+  };
   const { run } = useAction(PANEL_WRITES);
   const people = new Map(model.catalog.value?.teammates.map((t) => [t.id, t.name]));
   const effectsBySource = new Map<string, OutboxRecord[]>();
@@ -33,9 +55,9 @@ export function ActivityTimeline(props: { activity: ActivityRecord[]; effects: O
   return (
     <section aria-label="Activity" class="activity">
       <h2 class="section-title">Activity</h2>
-      <ol class="activity-list">
+      <ol class="activity-list" ref={list}>
         {items.flatMap((a) => [
-          <li key={a.id} class={`activity-item activity-${a.type}`}>
+          <li key={a.id} class={`activity-item activity-${a.type}`} data-activity={a.id} tabIndex={-1}>
             <div class="activity-meta muted small">
               <strong>{people.get(a.actorId) ?? 'Someone'}</strong> · <TimeAgo at={a.at} />
               {a.type === 'note' && a.crossPosted && <span class="badge cross">Cross-posted</span>}
@@ -47,6 +69,11 @@ export function ActivityTimeline(props: { activity: ActivityRecord[]; effects: O
           ...(effectsBySource.get(a.id) ?? []).map((e) => <EffectItem key={e.id} effect={e} onRetry={() => retry(e.id)} />),
         ])}
       </ol>
+      {props.earlier && (
+        <button type="button" class="small" aria-busy={loading || undefined} onClick={() => void earlier()}>
+          Show earlier activity
+        </button>
+      )}
     </section>
   );
 }

@@ -135,7 +135,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
             </section>
           )}
           <NoteComposer ticketId={ticket.id} linkCount={view.links.length} onPosted={ticketModel.showNote} />
-          <ActivityTimeline activity={view.activity} effects={view.effects} type={type} />
+          <ActivityTimeline activity={view.activity} effects={view.effects} type={type} earlier={view.earlierActivity} showEarlier={ticketModel.showEarlier} />
         </div>
         <aside class="ticket-side" aria-label="Details">
           <Links ticket={ticket} links={view.links} />

@@ -53,6 +53,7 @@ export const TicketModel = createModel((panel: PanelModel, ticketId: string) => 
         if (applied !== 'reread') next = applied;
       }
       const v = view.value;
+      next = keepEarlier(next, v);
       // A re-read that began before a write the panel already applied must not undo it on screen.
       view.value = v && v.ticket.id === next.ticket.id && !isNewer(next.ticket, v.ticket) ? { ...next, ticket: v.ticket } : next;
     } catch (e) {
@@ -61,6 +62,21 @@ export const TicketModel = createModel((panel: PanelModel, ticketId: string) => 
     } finally {
       if (sinceRead === seen) sinceRead = null;
     }
+  }
+
+  /** Earlier activity the agent asked to see stays shown when the ticket is read again (which reads the newest page). */
+  function keepEarlier(next: TicketView, shown: TicketView | null): TicketView {
+    if (!shown || shown.ticket.id !== next.ticket.id || !next.earlierActivity || !next.activity.length) return next;
+    const oldest = next.activity.reduce((m, a) => (a.id < m ? a.id : m), next.activity[0]!.id);
+    const older = shown.activity.filter((a) => a.id < oldest);
+    if (!older.length) return next;
+    const ids = new Set(older.map((a) => a.id));
+    return {
+      ...next,
+      activity: [...next.activity, ...older],
+      effects: [...next.effects, ...shown.effects.filter((e) => ids.has(e.sourceActivityId))],
+      earlierActivity: shown.earlierActivity,
+    };
   }
 
   function apply(ticket: Ticket) {
@@ -117,6 +133,32 @@ export const TicketModel = createModel((panel: PanelModel, ticketId: string) => 
     /** Why the ticket cannot be shown (it was deleted); '' otherwise. */
     missing: missing as ReadonlySignal<string>,
     saveEdit,
+    /**
+     * Shows the page of activity before the oldest item shown. Resolves with the items it added
+     * (none when it failed; the error is shown).
+     */
+    async showEarlier(): Promise<ActivityRecord[]> {
+      const v = view.value;
+      if (!v?.earlierActivity || !v.activity.length) return [];
+      const oldest = v.activity.reduce((m, a) => (a.id < m ? a.id : m), v.activity[0]!.id);
+      try {
+        const page = await request('ui:ticketActivity', { ticketId, before: oldest });
+        const now = view.value!;
+        const known = new Set(now.activity.map((a) => a.id));
+        const added = page.activity.filter((a) => !known.has(a.id));
+        const knownEffects = new Set(now.effects.map((e) => e.id));
+        view.value = {
+          ...now,
+          activity: [...now.activity, ...added],
+          effects: [...now.effects, ...page.effects.filter((e) => !knownEffects.has(e.id))],
+          earlierActivity: page.earlier,
+        };
+        return added;
+      } catch (e) {
+        panel.showError(`Could not show earlier activity. ${(e as Error).message}`);
+        return [];
+      }
+    },
     /** Shows a note the agent just added (the write's reply), without waiting for its event. */
     showNote(note: ActivityRecord) {
       const v = view.value;

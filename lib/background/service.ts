@@ -88,6 +88,10 @@ export function createHandlers(env: BackgroundEnv): Handlers {
       return (await env.store()).getTicketView(p.ticketId);
     },
 
+    async 'ui:ticketActivity'(p) {
+      return (await env.store()).getActivityPage(p.ticketId, p.before);
+    },
+
     async 'ui:queryTickets'(p) {
       return (await env.store()).queryTickets(p);
     },

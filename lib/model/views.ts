@@ -70,9 +70,21 @@ export interface LinkView {
 export interface TicketView {
   ticket: Ticket;
   type: TicketType | null;
+  /** The newest activity items (a page; see `earlierActivity`). */
   activity: ActivityRecord[];
   links: LinkView[];
+  /** The effects of the activity items shown. */
   effects: OutboxRecord[];
+  /** Whether the ticket has activity older than the items shown (read with ui:ticketActivity). */
+  earlierActivity: boolean;
+}
+
+/** A page of older activity items of a ticket, with their effects. */
+export interface ActivityPage {
+  activity: ActivityRecord[];
+  effects: OutboxRecord[];
+  /** Whether there are items older still. */
+  earlier: boolean;
 }
 
 export interface TicketQuery {

@@ -46,7 +46,7 @@ export interface BacklineDB extends DBSchema {
   activity: {
     key: string;
     value: ActivityRecord;
-    indexes: { byTicket: string };
+    indexes: { byTicket: string; byTicketItem: [string, string] };
   };
   conversations: {
     key: string;
@@ -63,7 +63,7 @@ export interface BacklineDB extends DBSchema {
   outbox: {
     key: string;
     value: OutboxRecord;
-    indexes: { byStatus: string; byTicket: string; byConversation: string };
+    indexes: { byStatus: string; byTicket: string; byConversation: string; bySource: string };
   };
   requests: {
     key: string;
@@ -272,6 +272,10 @@ function openWithMigrations(name: string, callbacks: OpenCallbacks): Promise<Bac
         words.createIndex('byWord', 'terms', { multiEntry: true });
         words.createIndex('byTicket', 'ticketId', { unique: true });
         void buildTicketWords(tx.objectStore('tickets'), words);
+        // A ticket's activity a page at a time (newest first, by item id, which grows with time),
+        // and the effects of the items on a page.
+        tx.objectStore('activity').createIndex('byTicketItem', ['ticketId', 'id']);
+        tx.objectStore('outbox').createIndex('bySource', 'sourceActivityId');
       }
     },
   });

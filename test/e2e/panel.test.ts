@@ -288,6 +288,34 @@ describe('the back-office ticket panel', () => {
     await second.page.close();
   });
 
+  it('a long history opens with its newest 100 items; Show earlier activity adds the rest and focuses the first one it added', async () => {
+    const fourth = await h.openConversation(5);
+    const p4 = fourth.panel;
+    await p4.getByRole('region', { name: 'Linked tickets', exact: true }).waitFor();
+    // 130 notes on a new ticket, written through the protocol as the panel writes them.
+    await p4.evaluate(async () => {
+      const send = (type: string, payload: object) => chrome.runtime.sendMessage({ type, payload }) as Promise<{ ok: boolean; data: { id: string } }>;
+      const made = await send('ui:createTicket', { requestId: crypto.randomUUID(), title: 'Long history', typeId: 'type-general' });
+      for (let i = 1; i <= 130; i++) await send('ui:addNote', { requestId: crypto.randomUUID(), ticketId: made.data.id, body: `History note ${i}`, crossPost: false });
+    });
+    await p4.getByRole('button', { name: 'All tickets', exact: true }).click();
+    await p4.getByRole('searchbox', { name: 'Search tickets', exact: true }).fill('long hist');
+    await p4.getByRole('button', { name: 'Long history', exact: true }).click();
+    const items = p4.getByRole('region', { name: 'Activity', exact: true }).getByRole('listitem');
+    await expect.poll(() => items.count()).toBe(100);
+    expect(await items.first().textContent()).toContain('History note 130');
+    expect(await items.last().textContent()).toContain('History note 31');
+    const earlier = p4.getByRole('button', { name: 'Show earlier activity', exact: true });
+    await earlier.focus();
+    await fourth.page.keyboard.press('Enter');
+    await expect.poll(() => items.count()).toBe(131); // 130 notes and "created"
+    // The keyboard goes on from the first item added, the one after the last item shown before.
+    await expect.poll(() => p4.evaluate(() => document.activeElement?.textContent ?? '')).toContain('History note 30');
+    expect(await earlier.count()).toBe(0);
+    expect(await items.last().textContent()).toContain('Created');
+    await fourth.page.close();
+  });
+
   it('works without a mouse: n, Enter, s, arrows, c and Ctrl+Enter', async () => {
     const third = await h.openConversation(4);
     const p3 = third.panel;

@@ -808,6 +808,33 @@ describe('linkedTickets', () => {
   });
 });
 
+describe('a ticket’s activity, a page at a time', () => {
+  it('opens with the newest 100 items and their effects; earlier pages follow, oldest last', async () => {
+    const { store } = await setup();
+    const t = await create(store, { conversation: conv('1') });
+    const notes: string[] = [];
+    for (let i = 0; i < 205; i++) {
+      const note = await store.addNote({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, body: `Note ${i}`, crossPost: i % 50 === 0 });
+      notes.push(note.id);
+    }
+    const all = (await store.db.getAllFromIndex('activity', 'byTicket', t.id)).map((a) => a.id).sort().reverse();
+    expect(all).toHaveLength(206); // with "created"
+    const view = await store.getTicketView(t.id);
+    expect(view.activity.map((a) => a.id)).toEqual(all.slice(0, 100));
+    expect(view.earlierActivity).toBe(true);
+    // Only the effects of the items shown: the cross-posts of notes 200 and 150 (note 100 is older).
+    expect(view.effects.map((e) => e.sourceActivityId).sort()).toEqual([notes[150], notes[200]].sort());
+    const second = await store.getActivityPage(t.id, view.activity.at(-1)!.id);
+    expect(second.activity.map((a) => a.id)).toEqual(all.slice(100, 200));
+    expect(second.effects.map((e) => e.sourceActivityId).sort()).toEqual([notes[50], notes[100]].sort());
+    expect(second.earlier).toBe(true);
+    const last = await store.getActivityPage(t.id, second.activity.at(-1)!.id);
+    expect(last.activity.map((a) => a.id)).toEqual(all.slice(200));
+    expect(last.activity.at(-1)!.type).toBe('created');
+    expect(last.earlier).toBe(false);
+  });
+});
+
 describe('queryTickets', () => {
   async function seed(store: Store) {
     const refund = await create(store, { title: 'Refund for duplicate charge', typeId: 'type-billing' });
