@@ -93,6 +93,13 @@ export const backgroundEventSchema = v.variant('type', [
   v.strictObject({ type: v.literal('bg:activeTab'), ...tabContextFields }),
   /** The page took the keyboard focus from the panel docked in that tab (the content script's cs:focusTaken). */
   v.strictObject({ type: v.literal('bg:focusTaken'), tabId: tabContextFields.tabId }),
+  /** How far a long task of the options page has come (an import: records written of how many). */
+  v.strictObject({
+    type: v.literal('bg:progress'),
+    task: v.picklist(['import']),
+    done: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    total: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  }),
   TogglePanelEvent,
 ]);
 

@@ -13,6 +13,8 @@ export const OptionsModel = createModel(() => {
   const workspace = signal<Workspace | null>(null);
   const loadError = signal('');
   const announcement = createAnnouncement();
+  /** How far the running import has come (records written of how many), as the background tells it. */
+  const importProgress = signal<{ done: number; total: number } | null>(null);
 
   /** Reads what the page shows into `target`; a failure is shown until a read succeeds. */
   async function load<T>(target: Signal<T>, read: () => Promise<T>) {
@@ -37,6 +39,7 @@ export const OptionsModel = createModel(() => {
     onBackgroundEvent(
       (event) => {
         if (event.type === 'bg:changed') refreshSoon();
+        if (event.type === 'bg:progress' && event.task === 'import') importProgress.value = { done: event.done, total: event.total };
       },
       abort,
       // The worker stopped and events may have been lost meanwhile.
@@ -51,6 +54,11 @@ export const OptionsModel = createModel(() => {
     /** Admin settings unlocked on this browser: admin-only controls are enabled. */
     unlocked: computed(() => status.value?.unlocked === true),
     loadError: loadError as ReadonlySignal<string>,
+    importProgress: importProgress as ReadonlySignal<{ done: number; total: number } | null>,
+    /** An import starts (or ended): no progress told yet. */
+    resetImportProgress() {
+      importProgress.value = null;
+    },
     announcement: announcement.text,
     start,
     refreshStatus,
