@@ -237,8 +237,8 @@ export async function changeState(s: StoreEngine, input: {
       const text = stateChangeNote(ticket, from?.label ?? ticket.stateId, to.label, actor?.name ?? null);
       const effects: OutboxRecord[] = [];
       for (const choice of choices) {
-        if (choice.note) effects.push(await queueEffect(tx, ticket.id, activity.id, choice.conversationKey, 'note', text, now));
-        if (choice.reopen) effects.push(await queueEffect(tx, ticket.id, activity.id, choice.conversationKey, 'reopen', '', now));
+        if (choice.note) effects.push(queueEffect(tx, ticket.id, activity.id, choice.conversationKey, 'note', text, now));
+        if (choice.reopen) effects.push(queueEffect(tx, ticket.id, activity.id, choice.conversationKey, 'reopen', '', now));
       }
       const next: Ticket = { ...ticket, stateId: to.id, updatedAt: now, version: ticket.version + 1 };
       await saveTicket(tx, next);
@@ -277,7 +277,7 @@ export async function addNote(s: StoreEngine, input: { requestId: string; actorI
     if (input.crossPost) {
       const actor = await tx.objectStore('teammates').get(input.actorId);
       const body = crossPostNote(ticket, actor?.name ?? null, check.body);
-      for (const key of keys) effects.push(await queueEffect(tx, ticket.id, note.id, key, 'note', body, now));
+      for (const key of keys) effects.push(queueEffect(tx, ticket.id, note.id, key, 'note', body, now));
     }
     // A note is an update: it moves the ticket up the queue without bumping its version.
     const next: Ticket = { ...ticket, updatedAt: now };
