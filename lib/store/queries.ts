@@ -157,20 +157,14 @@ export async function queryTickets(s: StoreEngine, q: TicketQuery): Promise<Tick
   if (q.stateId) terms.push(filterTerm.state(q.stateId));
   if (q.typeId) terms.push(filterTerm.type(q.typeId));
   if (q.assigneeId !== undefined) terms.push(filterTerm.assignee(q.assigneeId));
-  const before: [number, string] | undefined = q.before ? [q.before.updatedAt, q.before.id] : undefined;
+  // The index's keys are [-updatedAt, id]: the next page starts after the last ticket's key.
+  const after: [number, string] | undefined = q.before ? [-q.before.updatedAt, q.before.id] : undefined;
   const tx = s.db.transaction(['ticketWords', 'tickets']);
-  let ids: string[];
-  if (terms.length || prefix) {
-    ids = (await findTicketIds(tx, terms, prefix, limit, before)).ids;
-  } else {
-    // No words, no filters: the newest page of the index's own keys.
-    ids = [];
-    let cursor = await tx.objectStore('ticketWords').openKeyCursor(before ? IDBKeyRange.upperBound(before, true) : null, 'prev');
-    while (cursor && ids.length < limit) {
-      ids.push(cursor.primaryKey[1]);
-      cursor = await cursor.continue();
-    }
-  }
+  const ids =
+    terms.length || prefix
+      ? await findTicketIds(tx, terms, prefix, limit, after)
+      : // No words, no filters: the newest page of the index's own keys.
+        ((await tx.objectStore('ticketWords').getAllKeys(after ? IDBKeyRange.lowerBound(after, true) : null, limit)) as [number, string][]).map((k) => k[1]);
   const tickets = (await Promise.all(ids.map((id) => tx.objectStore('tickets').get(id)))).filter((t): t is Ticket => !!t);
   await tx.done;
   return summarize(s, tickets);

@@ -22,13 +22,15 @@ export interface MetaRecord {
 
 /**
  * The queue's search index: one record per ticket with the terms it is found by
- * (lib/model/search-words.ts), keyed by [updatedAt, ticketId] so that the primary keys an index
- * lookup returns are already in the queue's order (last update). Written with the ticket, in the
- * same transaction (./ticket-index.ts); built for existing tickets by the v5 migration.
+ * (lib/model/search-words.ts), keyed by [-updatedAt, ticketId] so that what an index lookup
+ * returns is already in the queue's order, most recently updated first (IndexedDB's getAll reads
+ * keys in ascending order only). Written with the ticket, in the same transaction
+ * (./ticket-index.ts); built for existing tickets by the v5 migration.
  */
 export interface TicketWordsRecord {
   ticketId: string;
-  updatedAt: number;
+  /** -updatedAt: newest first. */
+  order: number;
   terms: string[];
 }
 
@@ -184,7 +186,7 @@ function currentVersion(name: string): Promise<number | null> {
 
 /** The search-index record of a ticket as it is now. */
 export function ticketWordsRecord(t: Ticket): TicketWordsRecord {
-  return { ticketId: t.id, updatedAt: t.updatedAt, terms: ticketTerms(t) };
+  return { ticketId: t.id, order: -t.updatedAt, terms: ticketTerms(t) };
 }
 
 /** A connection as versions 3 wrote it (Chatwoot's shape). */
@@ -268,7 +270,7 @@ function openWithMigrations(name: string, callbacks: OpenCallbacks): Promise<Bac
       if (oldVersion < 5) {
         // v5: the queue's search index (words of titles, #numbers, attribute values, filters),
         // built here for the tickets already stored; every ticket write keeps it from now on.
-        const words = db.createObjectStore('ticketWords', { keyPath: ['updatedAt', 'ticketId'] });
+        const words = db.createObjectStore('ticketWords', { keyPath: ['order', 'ticketId'] });
         words.createIndex('byWord', 'terms', { multiEntry: true });
         words.createIndex('byTicket', 'ticketId', { unique: true });
         void buildTicketWords(tx.objectStore('tickets'), words);

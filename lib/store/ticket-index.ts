@@ -8,7 +8,7 @@
  */
 import type { Ticket } from '../model/domain';
 import type { Tx } from './engine';
-import { ticketWordsRecord } from './schema';
+import { ticketWordsRecord, type TicketWordsRecord } from './schema';
 
 type Key = [number, string];
 
@@ -22,37 +22,56 @@ export async function saveTicket(tx: Tx<'readwrite'>, ticket: Ticket, mode: 'add
   await words.put(ticketWordsRecord(ticket));
 }
 
+/** Above this many index entries, a prefix typed alone is matched by reading the newest records instead. */
+const PREFIX_KEYS_MAX = 3000;
+
 /**
  * Ticket ids that have every term in `all` and a term starting with `prefix` (when given),
- * most recently updated first, after the `before` key when paging. Reads the primary keys of
- * the index's entries only ([updatedAt, ticketId], already in update order).
+ * most recently updated first, after `after` (the key of the last ticket of the page before:
+ * [-updatedAt, id]). Never reads every ticket:
+ * - with a whole word or filter, the index's entries of the rarest one are read newest first, a
+ *   batch at a time, and their records' terms checked for the rest, until the page is full;
+ * - a prefix alone reads its entries' keys when there are few, else the newest records a batch
+ *   at a time (a short prefix matches many tickets, so the page fills quickly).
  */
 export async function findTicketIds(
   tx: Tx<IDBTransactionMode>,
   all: string[],
   prefix: string | null,
   limit: number,
-  before?: Key,
-): Promise<{ ids: string[]; more: boolean }> {
-  const index = tx.objectStore('ticketWords').index('byWord');
-  const lookups: Promise<Key[]>[] = all.map((term) => index.getAllKeys(IDBKeyRange.only(term)) as Promise<Key[]>);
-  if (prefix) lookups.push(index.getAllKeys(IDBKeyRange.bound(prefix, `${prefix}\uffff`)) as Promise<Key[]>);
-  const sets = await Promise.all(lookups);
-  if (!sets.length) return { ids: [], more: false };
-  sets.sort((a, b) => a.length - b.length);
-  const [smallest, ...others] = sets;
-  const within = others.map((keys) => new Set(keys.map((k) => k[1])));
-  const seen = new Set<string>();
-  const found: Key[] = [];
-  for (const key of smallest!) {
-    const id = key[1];
-    if (seen.has(id)) continue; // a prefix can match several words of one ticket
-    seen.add(id);
-    if (before && compareKeys(key, before) >= 0) continue;
-    if (within.every((s) => s.has(id))) found.push(key);
+  after?: Key,
+): Promise<string[]> {
+  const store = tx.objectStore('ticketWords');
+  const index = store.index('byWord');
+  const prefixRange = prefix ? IDBKeyRange.bound(prefix, `${prefix}\uffff`) : null;
+  const matches = (terms: string[]) => all.every((t) => terms.includes(t)) && (!prefix || terms.some((t) => t.startsWith(prefix)));
+  const isAfter = (key: Key) => !after || compareKeys(key, after) > 0;
+  const keyOf = (r: TicketWordsRecord): Key => [r.order, r.ticketId];
+
+  /** Reads records newest first, `read(count)` at a time (doubling), until `limit` match or none are left. */
+  const collect = async (read: (count: number) => Promise<TicketWordsRecord[]>, skipsToAfter: boolean): Promise<string[]> => {
+    for (let count = Math.max(limit * 4, 200); ; count *= 4) {
+      const records = await read(count);
+      const found = records.filter((r) => (skipsToAfter || isAfter(keyOf(r))) && matches(r.terms));
+      if (found.length >= limit || records.length < count) return found.slice(0, limit).map((r) => r.ticketId);
+    }
+  };
+
+  if (all.length) {
+    const counts = await Promise.all(all.map((t) => index.count(IDBKeyRange.only(t))));
+    const rarest = all[counts.indexOf(Math.min(...counts))]!;
+    return collect((count) => index.getAll(IDBKeyRange.only(rarest), count), false);
   }
-  found.sort((a, b) => compareKeys(b, a));
-  return { ids: found.slice(0, limit).map((k) => k[1]), more: found.length > limit };
+  if (!prefixRange) return [];
+  if ((await index.count(prefixRange)) <= PREFIX_KEYS_MAX) {
+    const keys = (await index.getAllKeys(prefixRange)) as Key[];
+    const seen = new Set<string>();
+    const found = keys.filter((k) => isAfter(k) && !seen.has(k[1]) && seen.add(k[1]));
+    found.sort(compareKeys);
+    return found.slice(0, limit).map((k) => k[1]);
+  }
+  const range = after ? IDBKeyRange.lowerBound(after, true) : null;
+  return collect((count) => store.getAll(range, count), true);
 }
 
 function compareKeys(a: Key, b: Key): number {

@@ -45,7 +45,7 @@ const SCHEMA: Record<string, { keyPath: string | string[]; indexes: Record<strin
   meta: { keyPath: 'key', indexes: {} },
   connections: { keyPath: 'id', indexes: { byBaseUrl: { keyPath: 'baseUrl', unique: false } } },
   ticketWords: {
-    keyPath: ['updatedAt', 'ticketId'],
+    keyPath: ['order', 'ticketId'],
     indexes: {
       byWord: { keyPath: 'terms', unique: false, multiEntry: true },
       byTicket: { keyPath: 'ticketId', unique: true },

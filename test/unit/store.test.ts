@@ -907,11 +907,22 @@ describe('queryTickets', () => {
     expect(first!.ticket).toEqual(await store.getTicket(crash.id));
   });
 
+  it('finds the few oldest tickets that have a rarer second word among many newer ones with the first', async () => {
+    const { store } = await setup();
+    const rare: string[] = [];
+    for (let i = 0; i < 3; i++) rare.push((await create(store, { title: `Printer jam ${i}` })).id);
+    for (let i = 0; i < 260; i++) await create(store, { title: `Printer toner ${i}` });
+    expect(ids(await store.queryTickets({ text: 'printer jam' }))).toEqual([...rare].sort());
+    expect(ids(await store.queryTickets({ text: 'printer ja' }))).toEqual([...rare].sort());
+    expect(await store.queryTickets({ text: 'printer', limit: 500 })).toHaveLength(263);
+  });
+
   it('pages by last update: the next page starts after the last ticket of the previous one', async () => {
     const { store } = await setup();
     const made: Ticket[] = [];
     for (let i = 0; i < 7; i++) made.push(await create(store, { title: `Printer jam ${i}` }));
-    const newestFirst = made.map((t) => t.id).reverse();
+    // Most recently updated first (tickets made within the same millisecond: by id).
+    const newestFirst = [...made].sort((a, b) => b.updatedAt - a.updatedAt || a.id.localeCompare(b.id)).map((t) => t.id);
     for (const text of [undefined, 'printer']) {
       const seen: string[] = [];
       let page = await store.queryTickets({ text, limit: 3 });
