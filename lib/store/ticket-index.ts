@@ -58,7 +58,8 @@ export async function findTicketIds(
   };
 
   if (all.length) {
-    const counts = await Promise.all(all.map((t) => index.count(IDBKeyRange.only(t))));
+    // One word needs no counting; with several, the rarest drives (fewest records read).
+    const counts = all.length > 1 ? await Promise.all(all.map((t) => index.count(IDBKeyRange.only(t)))) : [0];
     const rarest = all[counts.indexOf(Math.min(...counts))]!;
     return collect((count) => index.getAll(IDBKeyRange.only(rarest), count), false);
   }
