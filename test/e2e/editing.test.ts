@@ -343,7 +343,7 @@ describe('a search that fails in the background', () => {
           all.onsuccess = () => resolve(all.result[0]);
         });
         tickets.put({ ...any, id: 'unreadable-ticket', number: 9999, title: 42, updatedAt: now });
-        tx.objectStore('ticketWords').put({ ticketId: 'unreadable-ticket', updatedAt: now, terms: ['charged', 'accepted'] });
+        tx.objectStore('ticketWords').put({ ticketId: 'unreadable-ticket', order: -now, terms: ['charged', 'accepted'] });
         tx.objectStore('activity').put({ id: 'unreadable-note', ticketId: 'unreadable-ticket', at: now, actorId: 'x', type: 'note', body: 42 });
       } else {
         tickets.delete('unreadable-ticket');
