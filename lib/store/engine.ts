@@ -78,7 +78,9 @@ export class StoreEngine {
       }
       await tx.done.catch(() => {});
       if (e instanceof BacklineError) throw e;
-      if (e instanceof DOMException && e.name === 'ConstraintError') {
+      // A write made without awaiting its answer that failed aborted the transaction: its error is the cause.
+      const cause: DOMException | null = tx.error ?? (e instanceof DOMException ? e : null);
+      if (cause?.name === 'ConstraintError') {
         throw new BacklineError('conflict', 'That change clashes with data saved at the same moment. Try again.');
       }
       throw e;

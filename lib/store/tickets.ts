@@ -199,15 +199,19 @@ export async function changeState(s: StoreEngine, input: {
     async (tx) => {
       const ticket = await tx.objectStore('tickets').get(input.ticketId);
       if (!ticket) throw new BacklineError('not_found', 'This ticket no longer exists.');
-      const type = await tx.objectStore('ticketTypes').get(ticket.typeId);
+      // Everything else the change needs, asked for at once (one round trip, not four).
+      const [type, storedSettings, actor, links] = await Promise.all([
+        tx.objectStore('ticketTypes').get(ticket.typeId),
+        readMeta(tx, 'settings'),
+        tx.objectStore('teammates').get(input.actorId),
+        tx.objectStore('links').index('byTicket').getAll(ticket.id),
+      ]);
       const to = findState(type, input.stateId);
       if (!to) throw new BacklineError('invalid', 'That state does not exist for this ticket type.', { field: 'stateId' });
       if (to.id === ticket.stateId) return { result: ticket, changes: { ticketIds: [], conversationKeys: [] } };
       await refuseConflicts(tx, ticket, input, [{ field: 'stateId', label: 'State' }]);
       const from = findState(type, ticket.stateId);
-      const settings = effectiveSettings((await readMeta(tx, 'settings')) ?? DEFAULT_SETTINGS, s.getPolicy());
-      const actor = await tx.objectStore('teammates').get(input.actorId);
-      const links = await tx.objectStore('links').index('byTicket').getAll(ticket.id);
+      const settings = effectiveSettings(storedSettings ?? DEFAULT_SETTINGS, s.getPolicy());
       const now = Date.now();
 
       let choices: PropagationChoice[];
@@ -233,7 +237,8 @@ export async function changeState(s: StoreEngine, input: {
         to: to.id,
         reopens,
       };
-      await tx.objectStore('activity').add(activity);
+      // Written without waiting for the answer, like the effects: a failure aborts the transaction.
+      tx.objectStore('activity').add(activity).catch(() => {});
       const text = stateChangeNote(ticket, from?.label ?? ticket.stateId, to.label, actor?.name ?? null);
       const effects: OutboxRecord[] = [];
       for (const choice of choices) {
