@@ -22,6 +22,9 @@ export type Route =
 
 export type ConversationView = ResponseMap['ui:conversationView'];
 
+/** The views that show the conversation's details or its linked tickets. */
+const USES_CONVERSATION = new Set<Route['name']>(['conversation', 'link', 'new']);
+
 export const PanelModel = createModel(() => {
   const context = signal<PageContext | null>(null);
   const conversationKey = signal<string | null>(null);
@@ -46,8 +49,11 @@ export const PanelModel = createModel(() => {
   let pending: ChangeSet | null = null;
   let frame: { raf: number; timer: ReturnType<typeof setTimeout> } | null = null;
   let followsActiveTab = false;
+  /** The conversation changed while no view showing it was open: read it when one opens. */
+  let conversationStale = false;
 
   async function refreshConversation() {
+    conversationStale = false;
     const key = conversationKey.value;
     if (!key) {
       conversation.value = null;
@@ -117,7 +123,11 @@ export const PanelModel = createModel(() => {
     const delivered = new Set(changes.deltas?.map((d) => d.ticketId));
     const linked = new Set(conversation.value?.linked.map((s) => s.ticket.id));
     const touched = changes.ticketIds.some((id) => linked.has(id) && (covered.has(id) || !delivered.has(id)));
-    if (changes.conversationKeys.includes(key) || touched) void refreshConversation();
+    if (changes.conversationKeys.includes(key) || touched) {
+      // Read it when a view that shows it is open; otherwise when one opens.
+      if (USES_CONVERSATION.has(route.value.name)) void refreshConversation();
+      else conversationStale = true;
+    }
   }
 
   /** Connects to the background; ends listening when `signal` aborts. */
@@ -165,6 +175,10 @@ export const PanelModel = createModel(() => {
     start,
     navigate(to: Route) {
       route.value = to;
+      if (conversationStale && USES_CONVERSATION.has(to.name)) {
+        conversationStale = false;
+        void refreshConversation();
+      }
     },
     /** Says something politely to screen readers. */
     announce: status.announce,
