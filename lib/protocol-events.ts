@@ -10,6 +10,8 @@
  */
 import * as v from 'valibot';
 import { HELPDESK_IDS } from './model/helpdesk';
+import type { Ticket } from './model/domain';
+import type { ActivityRecord, ConversationRecord, OutboxRecord } from './model/records';
 import type { ChangeSet } from './model/views';
 
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
@@ -36,9 +38,34 @@ export const EVENTS_PORT = 'backline:events';
 export const KEEP_ALIVE_MESSAGE = { type: 'ui:keepAlive' } as const;
 export const KEEP_ALIVE_MS = 20_000;
 
+/**
+ * A record inside a change event, checked for the fields pages rely on to place it (ids,
+ * versions, times); the background wrote it from a validated request, and pages render every
+ * field as text.
+ */
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const str = (x: unknown) => typeof x === 'string' && x.length > 0 && x.length <= 1000;
+const num = (x: unknown) => typeof x === 'number' && Number.isFinite(x);
+const TicketRecordSchema = v.custom<Ticket>((x) => isRecord(x) && str(x.id) && num(x.version) && num(x.updatedAt) && num(x.number), 'expected a ticket');
+const ActivityRecordSchema = v.custom<ActivityRecord>((x) => isRecord(x) && str(x.id) && str(x.ticketId) && str(x.type) && num(x.at), 'expected an activity item');
+const OutboxRecordSchema = v.custom<OutboxRecord>(
+  (x) => isRecord(x) && str(x.id) && str(x.ticketId) && str(x.sourceActivityId) && str(x.conversationKey) && str(x.status),
+  'expected an effect',
+);
+const ConversationRecordSchema = v.custom<ConversationRecord>((x) => isRecord(x) && str(x.key) && str(x.status), 'expected a conversation');
+
+const TicketDeltaSchema = v.strictObject({
+  ticketId: id,
+  ticket: v.optional(TicketRecordSchema),
+  activity: v.optional(v.array(ActivityRecordSchema)),
+  effects: v.optional(v.array(OutboxRecordSchema)),
+});
+
 const ChangeSetSchema = v.strictObject({
   ticketIds: v.array(id),
   conversationKeys: v.array(shortText(1000)),
+  deltas: v.optional(v.array(TicketDeltaSchema)),
+  conversations: v.optional(v.array(ConversationRecordSchema)),
   settings: v.optional(v.boolean()),
   types: v.optional(v.boolean()),
   teammates: v.optional(v.boolean()),
@@ -59,7 +86,7 @@ const TogglePanelEvent = v.strictObject({ type: v.literal('bg:togglePanel') });
 const CheckDockEvent = v.strictObject({ type: v.literal('bg:checkDock') });
 
 export const backgroundEventSchema = v.variant('type', [
-  /** Something was written: open pages re-read what it touched. */
+  /** Something was written: open pages apply what it says changed, and re-read the rest it touched. */
   v.strictObject({ type: v.literal('bg:changed'), changes: ChangeSetSchema }),
   /** The conversation shown in a tab changed (the panel in that tab, and the side panel, follow it). */
   v.strictObject({ type: v.literal('bg:tabContext'), ...tabContextFields }),
@@ -67,6 +94,13 @@ export const backgroundEventSchema = v.variant('type', [
   v.strictObject({ type: v.literal('bg:activeTab'), ...tabContextFields }),
   /** The page took the keyboard focus from the panel docked in that tab (the content script's cs:focusTaken). */
   v.strictObject({ type: v.literal('bg:focusTaken'), tabId: tabContextFields.tabId }),
+  /** How far a long task of the options page has come (an import: records written of how many). */
+  v.strictObject({
+    type: v.literal('bg:progress'),
+    task: v.picklist(['import']),
+    done: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    total: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  }),
   TogglePanelEvent,
 ]);
 

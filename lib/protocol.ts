@@ -8,14 +8,14 @@
  */
 import * as v from 'valibot';
 import type { WorkspaceStatus } from './model/workspace-docs';
-import type { ConversationRecord } from './model/records';
+import type { ActivityRecord, ConversationRecord } from './model/records';
 import type { Ticket, TicketType } from './model/domain';
 import type { WireError } from './model/errors';
 import type { PageContext } from './model/helpdesk';
 import { adminRequestSchemas, type AdminResponseMap } from './protocol-admin';
 import { PageContextSchema } from './protocol-events';
 import { AttributeValuesSchema, DescriptionSchema, NoteBodySchema, TicketFieldSchema, TitleSchema } from './model/schemas';
-import type { Catalog, LinkView, PreviewResult, TicketSummary, TicketView } from './model/views';
+import type { ActivityPage, Catalog, LinkView, PreviewResult, TicketSummary, TicketView } from './model/views';
 import type { WorkspaceSettings } from './model/settings';
 
 // The background → pages events live in their own module, so that pages and the content script
@@ -49,12 +49,14 @@ export const requestSchemas = {
   'ui:hello': v.strictObject({ context: v.optional(v.nullable(PageContextSchema)) }),
   'ui:conversationView': v.strictObject({ conversationKey: shortText(1000) }),
   'ui:ticketView': v.strictObject({ ticketId: id }),
+  'ui:ticketActivity': v.strictObject({ ticketId: id, before: id }),
   'ui:queryTickets': v.strictObject({
     text: v.optional(shortText(300)),
     stateId: v.optional(id),
     typeId: v.optional(id),
     assigneeId: v.optional(v.nullable(id)),
     limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(500))),
+    before: v.optional(v.strictObject({ updatedAt: v.pipe(v.number(), v.finite()), id })),
   }),
   'ui:catalog': v.strictObject({}),
   'ui:createTicket': v.strictObject({
@@ -118,12 +120,15 @@ export interface ResponseMap extends AdminResponseMap {
   'ui:hello': { tabId: number | null; context: PageContext | null; conversationKey: string | null; followsActiveTab: boolean };
   'ui:conversationView': { conversation: ConversationRecord | null; linked: TicketSummary[] };
   'ui:ticketView': TicketView;
+  /** Activity items older than `before`, a page of them. */
+  'ui:ticketActivity': ActivityPage;
   'ui:queryTickets': TicketSummary[];
   'ui:catalog': Catalog;
   'ui:createTicket': Ticket;
   'ui:updateTicket': Ticket;
   'ui:changeState': Ticket;
-  'ui:addNote': { id: string };
+  /** The note as saved, so the panel shows it at once. */
+  'ui:addNote': { id: string; note: ActivityRecord };
   'ui:link': { id: string };
   'ui:unlink': { removed: boolean };
   'ui:preview': PreviewResult;

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { exportFileName, type ImportSummary } from '@/lib/model/admin';
+import { compactExportParts, exportFileName, type ImportSummary } from '@/lib/model/admin';
 import { request } from '@/lib/client';
 import { useOptions } from './context';
 import { useAction } from '@/components/common/action';
@@ -19,6 +19,22 @@ function formatBytes(n: number): string {
 
 function describeSummary(s: ImportSummary): string {
   return `${plural(s.tickets, 'ticket')}, ${plural(s.notes, 'note')}, ${plural(s.links, 'link')}, ${plural(s.ticketTypes, 'ticket type')} and ${plural(s.teammates, 'teammate')}`;
+}
+
+/**
+ * A progress bar with what it counts in words ("12,000 of 60,000 records"); without a total yet
+ * (the data is still being read) it shows that work is going on, with no value.
+ */
+function Progress({ label, progress }: { label: string; progress: { done: number; total: number } }) {
+  const known = progress.total > 0;
+  return (
+    <p class="progress">
+      <progress aria-label={label} max={known ? progress.total : undefined} value={known ? progress.done : undefined} />{' '}
+      <span class="muted small">
+        {known ? `${progress.done.toLocaleString('en')} of ${plural(progress.total, 'record')}` : 'Reading the data…'}
+      </span>
+    </p>
+  );
 }
 
 interface StorageInfo {
@@ -49,20 +65,33 @@ export function DataSection() {
   }
   useEffect(() => void readStorage(), [model.workspace.value]);
 
+  const [exportProgress, setExportProgress] = useState<{ done: number; total: number } | null>(null);
+
   const exportNow = () =>
     void exporter.run(async () => {
-      const file = await request('opt:export', {});
-      const blob = new Blob([JSON.stringify(file, null, 2)], { type: 'application/json' });
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = exportFileName();
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      model.announce(`Exported ${plural(file.data.tickets.length, 'ticket')} to ${a.download}.`);
+      setExportProgress({ done: 0, total: 0 });
+      try {
+        await exportFile();
+      } finally {
+        setExportProgress(null);
+      }
     });
+
+  /** Reads the export, writes it as compact JSON a chunk at a time (with progress), and downloads it. */
+  async function exportFile() {
+    const file = await request('opt:export', {});
+    const parts = await compactExportParts(file, (done, total) => setExportProgress({ done, total }));
+    const blob = new Blob(parts, { type: 'application/json' });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = exportFileName();
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    model.announce(`Exported ${plural(file.data.tickets.length, 'ticket')} to ${a.download}.`);
+  }
 
   const chooseFile = (input: HTMLInputElement) => {
     const file = input.files?.[0];
@@ -84,7 +113,8 @@ export function DataSection() {
     if (!pending) return;
     // Importing the same file again after a failure is the same action.
     void importer.run(`import ${pending.text}`, async (requestId) => {
-      const summary = await request('admin:import', { requestId, text: pending.text });
+      model.resetImportProgress();
+      const summary = await request('admin:import', { requestId, text: pending.text }).finally(() => model.resetImportProgress());
       setPending(null);
       model.announce(`Imported ${describeSummary(summary)} from ${pending.name}.`);
     });
@@ -149,6 +179,7 @@ export function DataSection() {
           Export data
         </button>
       </div>
+      {exportProgress && <Progress label="Export progress" progress={exportProgress} />}
       <Alert message={exporter.error} />
 
       <h3>Import</h3>
@@ -184,6 +215,7 @@ export function DataSection() {
             <strong>{pending.name}</strong>, exported {new Date(pending.summary.exportedAt).toLocaleString()}, holds {describeSummary(pending.summary)}.
           </p>
           <p>Everything Backline holds on this browser now is replaced by it. Export first if you may need the current data.</p>
+          {importer.busy && <Progress label="Import progress" progress={model.importProgress.value ?? { done: 0, total: 0 }} />}
           {pending.summary.heldEffects > 0 && (
             <p>
               {plural(pending.summary.heldEffects, 'note or reopen', 'notes or reopens')} in it had not been sent to the helpdesk yet. They are not

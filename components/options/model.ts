@@ -15,6 +15,8 @@ export const OptionsModel = createModel(() => {
   const membership = signal<(WorkspaceStatus & { localTickets: number }) | null>(null);
   const loadError = signal('');
   const announcement = createAnnouncement();
+  /** How far the running import has come (records written of how many), as the background tells it. */
+  const importProgress = signal<{ done: number; total: number } | null>(null);
 
   /** Reads what the page shows into `target`; a failure is shown until a read succeeds. */
   async function load<T>(target: Signal<T>, read: () => Promise<T>) {
@@ -40,6 +42,7 @@ export const OptionsModel = createModel(() => {
     onBackgroundEvent(
       (event) => {
         if (event.type === 'bg:changed') refreshSoon();
+        if (event.type === 'bg:progress' && event.task === 'import') importProgress.value = { done: event.done, total: event.total };
       },
       abort,
       // The worker stopped and events may have been lost meanwhile.
@@ -62,6 +65,11 @@ export const OptionsModel = createModel(() => {
     sharedEditable: computed(() => status.value?.unlocked === true && membership.value?.role !== 'member'),
     refreshMembership,
     loadError: loadError as ReadonlySignal<string>,
+    importProgress: importProgress as ReadonlySignal<{ done: number; total: number } | null>,
+    /** An import starts (or ended): no progress told yet. */
+    resetImportProgress() {
+      importProgress.value = null;
+    },
     announcement: announcement.text,
     start,
     refreshStatus,

@@ -1,3 +1,5 @@
+import { Component } from 'preact';
+import { useCallback, useMemo, useRef, useState } from 'preact/hooks';
 import { useAction } from '@/components/common/action';
 import { request } from '@/lib/client';
 import { HELPDESK_NAMES } from '@/lib/helpdesks';
@@ -17,12 +19,34 @@ const EFFECT_OUTCOME_LABELS: Record<OutboxRecord['status'], string> = {
 
 /**
  * The ticket's Activity region: notes, state changes and edits, newest first, each followed by
- * what happened in the linked conversations (with Retry where retrying can help).
+ * what happened in the linked conversations (with Retry where retrying can help). A long history
+ * shows its newest page; "Show earlier activity" adds the page before, and moves the keyboard
+ * focus to the first item it added (so the agent reads on from there).
  */
-export function ActivityTimeline(props: { activity: ActivityRecord[]; effects: OutboxRecord[]; type: TicketType | null }) {
+export function ActivityTimeline(props: {
+  activity: ActivityRecord[];
+  effects: OutboxRecord[];
+  type: TicketType | null;
+  earlier: boolean;
+  showEarlier(): Promise<ActivityRecord[]>;
+}) {
   const model = usePanel();
+  const list = useRef<HTMLOListElement>(null);
+  const [loading, setLoading] = useState(false);
+  const earlier = async () => {
+    if (loading) return;
+    setLoading(true);
+    try {
+      const added = await props.showEarlier();
+      const first = added.reduce<string | null>((m, a) => (m === null || a.id > m ? a.id : m), null);
+      if (first) requestAnimationFrame(() => list.current?.querySelector<HTMLElement>(`[data-activity="${CSS.escape(first)}"]`)?.focus());
+    } finally {
+      setLoading(false);
+    }
+  };
   const { run } = useAction(PANEL_WRITES);
-  const people = new Map(model.catalog.value?.teammates.map((t) => [t.id, t.name]));
+  const teammates = model.catalog.value?.teammates;
+  const people = useMemo(() => new Map(teammates?.map((t) => [t.id, t.name])), [teammates]);
   const effectsBySource = new Map<string, OutboxRecord[]>();
   for (const e of props.effects) effectsBySource.set(e.sourceActivityId, [...(effectsBySource.get(e.sourceActivityId) ?? []), e]);
   const items = [...props.activity].sort((a, b) => b.id.localeCompare(a.id));
@@ -31,24 +55,25 @@ export function ActivityTimeline(props: { activity: ActivityRecord[]; effects: O
     run(async () => {
       await request('ui:retryEffect', { effectId }).catch((err: Error) => model.showError(err.message));
     });
+  // One function for every render, so that items whose records did not change are not drawn again.
+  const retryNow = useRef(retry);
+  retryNow.current = retry;
+  const onRetry = useCallback((effectId: string) => retryNow.current(effectId), []);
 
   return (
     <section aria-label="Activity" class="activity">
       <h2 class="section-title">Activity</h2>
-      <ol class="activity-list">
+      <ol class="activity-list" ref={list}>
         {items.flatMap((a) => [
-          <li key={a.id} class={`activity-item activity-${a.type}`}>
-            <div class="activity-meta muted small">
-              <strong>{people.get(a.actorId) ?? 'Someone'}</strong> · <TimeAgo at={a.at} />
-              {a.type === 'note' && a.crossPosted && <span class="badge cross">Cross-posted</span>}
-            </div>
-            <div class="activity-text">
-              <Parts parts={describeActivityParts(a, props.type, people, 'timeline')} />
-            </div>
-          </li>,
-          ...(effectsBySource.get(a.id) ?? []).map((e) => <EffectItem key={e.id} effect={e} onRetry={() => retry(e.id)} />),
+          <ActivityItem key={a.id} item={a} type={props.type} people={people} />,
+          ...(effectsBySource.get(a.id) ?? []).map((e) => <EffectItem key={e.id} effect={e} onRetry={onRetry} />),
         ])}
       </ol>
+      {props.earlier && (
+        <button type="button" class="small" aria-busy={loading || undefined} onClick={() => void earlier()}>
+          Show earlier activity
+        </button>
+      )}
     </section>
   );
 }
@@ -72,8 +97,44 @@ function Parts({ parts }: { parts: ActivityPart[] }) {
   );
 }
 
+/**
+ * An item drawn again only when its props change: a change event replaces the records it
+ * changed and keeps the others, so a burst of effect outcomes redraws those effects, not the
+ * whole history.
+ */
+abstract class PureItem<P extends object> extends Component<P> {
+  shouldComponentUpdate(next: P): boolean {
+    const now = this.props as Record<string, unknown>;
+    return Object.entries(next).some(([k, v]) => now[k] !== v);
+  }
+}
+
+/** One note, state change or edit. */
+class ActivityItem extends PureItem<{ item: ActivityRecord; type: TicketType | null; people: Map<string, string> }> {
+  render() {
+    const { item: a, type, people } = this.props;
+    return (
+      <li class={`activity-item activity-${a.type}`} data-activity={a.id} tabIndex={-1}>
+        <div class="activity-meta muted small">
+          <strong>{people.get(a.actorId) ?? 'Someone'}</strong> · <TimeAgo at={a.at} />
+          {a.type === 'note' && a.crossPosted && <span class="badge cross">Cross-posted</span>}
+        </div>
+        <div class="activity-text">
+          <Parts parts={describeActivityParts(a, type, people, 'timeline')} />
+        </div>
+      </li>
+    );
+  }
+}
+
 /** What became of one effect in one linked conversation. */
-function EffectItem({ effect: e, onRetry }: { effect: OutboxRecord; onRetry(): void }) {
+class EffectItem extends PureItem<{ effect: OutboxRecord; onRetry(effectId: string): void }> {
+  render() {
+    return <EffectLine effect={this.props.effect} onRetry={() => this.props.onRetry(this.props.effect.id)} />;
+  }
+}
+
+function EffectLine({ effect: e, onRetry }: { effect: OutboxRecord; onRetry(): void }) {
   return (
     <li class={`activity-item effect effect-${e.status}`}>
       <span class="muted small">

@@ -4,6 +4,7 @@ import { ActionModel } from '@/components/common/action';
 import { isMac, mod } from '@/components/common/shortcuts';
 import { request } from '@/lib/client';
 import { checkNote, MAX_NOTE_LENGTH } from '@/lib/model/domain';
+import type { ActivityRecord } from '@/lib/model/records';
 import { usePanel } from './context';
 import type { PanelModel } from './model';
 import { PANEL_WRITES } from './ui';
@@ -24,9 +25,10 @@ const NoteDraft = createModel((panel: PanelModel, ticketId: string) => {
     },
     /**
      * Posts the note, cross-posted to the `linkCount` linked conversations or not; it is cleared
-     * once saved. Null when the note was refused before sending (the problem says why).
+     * once saved, and `onPosted` shows it. Null when the note was refused before sending (the
+     * problem says why).
      */
-    post(crossPost: boolean, linkCount: number): Promise<void> | null {
+    post(crossPost: boolean, linkCount: number, onPosted: (note: ActivityRecord) => void): Promise<void> | null {
       const check = checkNote(body.value);
       if (!check.ok) {
         problem.value = check.error;
@@ -38,7 +40,8 @@ const NoteDraft = createModel((panel: PanelModel, ticketId: string) => {
       const note = { ticketId, body: check.body, crossPost };
       return action
         .run(JSON.stringify(note), async (requestId) => {
-          await request('ui:addNote', { requestId, ...note });
+          const saved = await request('ui:addNote', { requestId, ...note });
+          onPosted(saved.note);
           body.value = '';
           panel.announce(crossPost ? `Note cross-posted to ${linkCount} linked conversation${linkCount === 1 ? '' : 's'}.` : 'Note added.');
         })
@@ -69,7 +72,7 @@ function draftFor(panel: PanelModel, ticketId: string): NoteDraft {
  * Internal notes. Ctrl/Cmd+Enter adds, Ctrl/Cmd+Shift+Enter cross-posts. A held key (repeat)
  * and IME composition never post, and a note in flight blocks a second one.
  */
-export function NoteComposer({ ticketId, linkCount }: { ticketId: string; linkCount: number }) {
+export function NoteComposer({ ticketId, linkCount, onPosted }: { ticketId: string; linkCount: number; onPosted(note: ActivityRecord): void }) {
   const model = usePanel();
   const draft = draftFor(model, ticketId);
   const body = draft.body.value;
@@ -77,7 +80,7 @@ export function NoteComposer({ ticketId, linkCount }: { ticketId: string; linkCo
   const busy = draft.busy.value;
   const area = useRef<HTMLTextAreaElement>(null);
 
-  const post = (crossPost: boolean) => void draft.post(crossPost, linkCount)?.finally(() => area.current?.focus());
+  const post = (crossPost: boolean) => void draft.post(crossPost, linkCount, onPosted)?.finally(() => area.current?.focus());
 
   const near = body.length > MAX_NOTE_LENGTH * 0.9;
   return (

@@ -8,7 +8,7 @@ import { SearchBox, ViewBar } from './ui';
 export function Queue() {
   const model = usePanel();
   const catalog = model.catalog.value;
-  const search = useModel(() => new TicketSearch(model.revision, 200));
+  const search = useModel(() => new TicketSearch(model.revision, 50));
   const { text, stateId, typeId, assignee } = search.filters.value;
 
   const states = new Map<string, string>();

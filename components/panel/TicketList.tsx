@@ -89,6 +89,21 @@ export function SearchResults(props: { label: string; search: TicketSearch; empt
       {results === null && !error && <p class="muted">Loading…</p>}
       {results?.length === 0 && <p class="muted">{props.empty}</p>}
       {results && results.length > 0 && props.children(results)}
+      {results && props.search.hasMore.value && (
+        <button
+          type="button"
+          class="ghost small"
+          onClick={async (e) => {
+            const list = e.currentTarget.closest('section');
+            const before = results.length;
+            const added = await props.search.showMore();
+            // The keyboard goes on where the list does: to the first ticket just shown.
+            if (added.length) requestAnimationFrame(() => list?.querySelectorAll('li')[before]?.querySelector<HTMLElement>('button')?.focus());
+          }}
+        >
+          Show more tickets
+        </button>
+      )}
     </section>
   );
 }

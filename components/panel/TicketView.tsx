@@ -136,8 +136,8 @@ export function TicketView({ ticketId }: { ticketId: string }) {
               </dl>
             </section>
           )}
-          <NoteComposer ticketId={ticket.id} linkCount={view.links.length} />
-          <ActivityTimeline activity={view.activity} effects={view.effects} type={type} />
+          <NoteComposer ticketId={ticket.id} linkCount={view.links.length} onPosted={ticketModel.showNote} />
+          <ActivityTimeline activity={view.activity} effects={view.effects} type={type} earlier={view.earlierActivity} showEarlier={ticketModel.showEarlier} />
         </div>
         <aside class="ticket-side" aria-label="Details">
           <Links ticket={ticket} links={view.links} />

@@ -11,6 +11,7 @@ import type { PageContext } from '@/lib/model/helpdesk';
 import type { Catalog } from '@/lib/model/views';
 import type { ResponseMap } from '@/lib/protocol';
 import type { ChangeSet } from '@/lib/model/views';
+import { mergeChanges, onlyEffects } from './changes';
 
 export type Route =
   | { name: 'conversation' }
@@ -21,6 +22,9 @@ export type Route =
   | { name: 'preview'; conversationKey: string; from: Route };
 
 export type ConversationView = ResponseMap['ui:conversationView'];
+
+/** The views that show the conversation's details or its linked tickets. */
+const USES_CONVERSATION = new Set<Route['name']>(['conversation', 'link', 'new']);
 
 export const PanelModel = createModel(() => {
   const context = signal<PageContext | null>(null);
@@ -33,10 +37,18 @@ export const PanelModel = createModel(() => {
   /** The panel could not connect (start failed): it shows why, and nothing that would mislead. */
   const unavailable = signal(false);
   const status = createAnnouncement();
-  /** Bumped on every change event so that open views re-read what they show. */
+  /**
+   * Bumped once per frame of change events that may change lists of tickets (not for delivery
+   * progress alone), and after a reconnect: searches run again.
+   */
   const revision = signal(0);
-  /** The last change set, for views that only care about one conversation. */
+  /** The change events of the last frame, merged (./changes.ts); views apply what they show. */
   const lastChange = signal<ChangeSet | null>(null);
+  /** Bumped when events may have been lost (the worker stopped): views re-read everything. */
+  const resync = signal(0);
+  /** Change events not applied yet: applied together at the next animation frame. */
+  let pending: ChangeSet | null = null;
+  let frame: { raf: number; timer: ReturnType<typeof setTimeout> } | null = null;
   let followsActiveTab = false;
   /** This browser's team workspace status (null: not read yet, or not in one). */
   const workspace = signal<WorkspaceStatus | null>(null);
@@ -45,8 +57,11 @@ export const PanelModel = createModel(() => {
       (s) => void (workspace.value = s.joined ? s : null),
       () => {},
     );
+  /** The conversation changed while no view showing it was open: read it when one opens. */
+  let conversationStale = false;
 
   async function refreshConversation() {
+    conversationStale = false;
     const key = conversationKey.value;
     if (!key) {
       conversation.value = null;
@@ -85,6 +100,47 @@ export const PanelModel = createModel(() => {
     setContext(hello);
   }
 
+  function receive(changes: ChangeSet) {
+    pending = pending ? mergeChanges(pending, changes) : changes;
+    if (frame) return;
+    // The next frame, or soon when the page is hidden (no frames are drawn then).
+    const run = () => {
+      if (!frame) return;
+      cancelAnimationFrame(frame.raf);
+      clearTimeout(frame.timer);
+      frame = null;
+      flush();
+    };
+    frame = { raf: requestAnimationFrame(run), timer: setTimeout(run, 100) };
+  }
+
+  function flush() {
+    const changes = pending;
+    pending = null;
+    if (!changes) return;
+    // The workspace's sync status alone changes no ticket: no view re-reads for it.
+    const { workspace: workspaceChanged, ...rest } = changes;
+    batch(() => {
+      lastChange.value = changes;
+      if (!onlyEffects(rest as ChangeSet)) revision.value++;
+    });
+    if (workspaceChanged) void refreshWorkspace();
+    if (changes.types || changes.teammates || changes.settings) void refreshCatalog();
+    const key = conversationKey.value;
+    if (!key) return;
+    // The conversation's list shows its tickets' titles, states and last updates: read it again
+    // when one of them changed, not for their deliveries' progress.
+    const covered = new Set(changes.deltas?.filter((d) => d.ticket || d.activity?.length).map((d) => d.ticketId));
+    const delivered = new Set(changes.deltas?.map((d) => d.ticketId));
+    const linked = new Set(conversation.value?.linked.map((s) => s.ticket.id));
+    const touched = changes.ticketIds.some((id) => linked.has(id) && (covered.has(id) || !delivered.has(id)));
+    if (changes.conversationKeys.includes(key) || touched) {
+      // Read it when a view that shows it is open; otherwise when one opens.
+      if (USES_CONVERSATION.has(route.value.name)) void refreshConversation();
+      else conversationStale = true;
+    }
+  }
+
   /** Connects to the background; ends listening when `signal` aborts. */
   async function start(signal: AbortSignal, explicit: PageContext | null) {
     onBackgroundEvent(
@@ -94,22 +150,16 @@ export const PanelModel = createModel(() => {
           tabId.value = event.tabId;
           setContext(event);
         }
-        if (event.type === 'bg:changed') {
-          batch(() => {
-            revision.value++;
-            lastChange.value = event.changes;
-          });
-          if (event.changes.types || event.changes.teammates || event.changes.settings) void refreshCatalog();
-          if (event.changes.workspace) void refreshWorkspace();
-          const key = conversationKey.value;
-          if (key && (event.changes.conversationKeys.includes(key) || event.changes.ticketIds.length)) void refreshConversation();
-        }
+        if (event.type === 'bg:changed') receive(event.changes);
       },
       signal,
       {
         // The worker stopped and events may have been lost meanwhile: read everything shown again.
         onReconnect() {
-          revision.value++;
+          batch(() => {
+            revision.value++;
+            resync.value++;
+          });
           void refreshConversation();
           void refreshWorkspace();
           hello(explicit).catch((e: Error) => (error.value = e.message));
@@ -130,6 +180,7 @@ export const PanelModel = createModel(() => {
     route: route as ReadonlySignal<Route>,
     revision: revision as ReadonlySignal<number>,
     lastChange: lastChange as ReadonlySignal<ChangeSet | null>,
+    resync: resync as ReadonlySignal<number>,
     error: error as ReadonlySignal<string>,
     unavailable: unavailable as ReadonlySignal<boolean>,
     workspace: workspace as ReadonlySignal<WorkspaceStatus | null>,
@@ -138,6 +189,10 @@ export const PanelModel = createModel(() => {
     start,
     navigate(to: Route) {
       route.value = to;
+      if (conversationStale && USES_CONVERSATION.has(to.name)) {
+        conversationStale = false;
+        void refreshConversation();
+      }
     },
     /** Says something politely to screen readers. */
     announce: status.announce,

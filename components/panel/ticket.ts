@@ -1,16 +1,19 @@
 /**
  * The ticket view's state: the ticket on screen (with its type, links, activity and effects)
- * and the writes made from it. It re-reads the ticket whenever the background reports a change;
- * a ticket a write returned (or a refusal reported) is shown at once, without waiting for that
- * re-read: the re-read may be late, or fail when it meets a stopping service worker.
+ * and the writes made from it. Change events that say what changed (ChangeSet.deltas) are applied
+ * to it; the ticket is read again only for a change they do not describe (links, an import) or
+ * after events may have been lost. A ticket a write returned (or a refusal reported) is shown at
+ * once, without waiting for the event.
  */
 import { createModel, effect, signal, untracked, type ReadonlySignal } from '@preact/signals';
 import { ActionModel } from '@/components/common/action';
 import { request } from '@/lib/client';
 import type { StateDef, Ticket } from '@/lib/model/domain';
 import { isBacklineError } from '@/lib/model/errors';
-import type { StaleDetails, TicketChanges, TicketView } from '@/lib/model/views';
+import type { ActivityRecord } from '@/lib/model/records';
+import type { ChangeSet, StaleDetails, TicketChanges, TicketView } from '@/lib/model/views';
 import type { FieldConflict, SaveOutcome } from './InlineEditor';
+import { applyChange } from './changes';
 import type { PanelModel } from './model';
 import { PANEL_WRITES } from './ui';
 
@@ -37,16 +40,43 @@ export const TicketModel = createModel((panel: PanelModel, ticketId: string) => 
   /** The choices that save at once (selects, the state menu): one at a time. */
   const action = new ActionModel(PANEL_WRITES);
 
+  /** Changes applied while a re-read is on its way: applied again to what it brings (it may predate them). */
+  let sinceRead: ChangeSet[] | null = null;
+
   async function reload() {
+    const seen: ChangeSet[] = [];
+    sinceRead = seen;
     try {
-      const next = await request('ui:ticketView', { ticketId });
+      let next = await request('ui:ticketView', { ticketId });
+      for (const c of seen) {
+        const applied = applyChange(next, c);
+        if (applied !== 'reread') next = applied;
+      }
       const v = view.value;
+      next = keepEarlier(next, v);
       // A re-read that began before a write the panel already applied must not undo it on screen.
       view.value = v && v.ticket.id === next.ticket.id && !isNewer(next.ticket, v.ticket) ? { ...next, ticket: v.ticket } : next;
     } catch (e) {
       if (isBacklineError(e) && e.code === 'not_found') missing.value = e.message;
       else panel.showError((e as Error).message);
+    } finally {
+      if (sinceRead === seen) sinceRead = null;
     }
+  }
+
+  /** Earlier activity the agent asked to see stays shown when the ticket is read again (which reads the newest page). */
+  function keepEarlier(next: TicketView, shown: TicketView | null): TicketView {
+    if (!shown || shown.ticket.id !== next.ticket.id || !next.earlierActivity || !next.activity.length) return next;
+    const oldest = next.activity.reduce((m, a) => (a.id < m ? a.id : m), next.activity[0]!.id);
+    const older = shown.activity.filter((a) => a.id < oldest);
+    if (!older.length) return next;
+    const ids = new Set(older.map((a) => a.id));
+    return {
+      ...next,
+      activity: [...next.activity, ...older],
+      effects: [...next.effects, ...shown.effects.filter((e) => ids.has(e.sourceActivityId))],
+      earlierActivity: shown.earlierActivity,
+    };
   }
 
   function apply(ticket: Ticket) {
@@ -54,9 +84,23 @@ export const TicketModel = createModel((panel: PanelModel, ticketId: string) => 
     if (v && v.ticket.id === ticket.id && isNewer(ticket, v.ticket)) view.value = { ...v, ticket };
   }
 
+  // Read once, and again whenever events may have been lost.
   effect(() => {
-    void panel.revision.value; // every change event
+    void panel.resync.value;
     untracked(() => void reload());
+  });
+  // Each frame's changes: applied to what is shown; read again only what they do not say.
+  effect(() => {
+    const change = panel.lastChange.value;
+    if (!change) return;
+    untracked(() => {
+      sinceRead?.push(change);
+      const v = view.value;
+      if (!v) return void (change.ticketIds.includes(ticketId) && reload());
+      const next = applyChange(v, change);
+      if (next === 'reread') void reload();
+      else if (next !== v) view.value = next;
+    });
   });
 
   /**
@@ -89,6 +133,41 @@ export const TicketModel = createModel((panel: PanelModel, ticketId: string) => 
     /** Why the ticket cannot be shown (it was deleted); '' otherwise. */
     missing: missing as ReadonlySignal<string>,
     saveEdit,
+    /**
+     * Shows the page of activity before the oldest item shown. Resolves with the items it added
+     * (none when it failed; the error is shown).
+     */
+    async showEarlier(): Promise<ActivityRecord[]> {
+      const v = view.value;
+      if (!v?.earlierActivity || !v.activity.length) return [];
+      const oldest = v.activity.reduce((m, a) => (a.id < m ? a.id : m), v.activity[0]!.id);
+      try {
+        const page = await request('ui:ticketActivity', { ticketId, before: oldest });
+        const now = view.value!;
+        const known = new Set(now.activity.map((a) => a.id));
+        const added = page.activity.filter((a) => !known.has(a.id));
+        const knownEffects = new Set(now.effects.map((e) => e.id));
+        view.value = {
+          ...now,
+          activity: [...now.activity, ...added],
+          effects: [...now.effects, ...page.effects.filter((e) => !knownEffects.has(e.id))],
+          earlierActivity: page.earlier,
+        };
+        return added;
+      } catch (e) {
+        panel.showError(`Could not show earlier activity. ${(e as Error).message}`);
+        return [];
+      }
+    },
+    /** Shows a note the agent just added (the write's reply), without waiting for its event. */
+    showNote(note: ActivityRecord) {
+      const v = view.value;
+      if (!v || note.ticketId !== ticketId) return;
+      const change: ChangeSet = { ticketIds: [ticketId], conversationKeys: [], deltas: [{ ticketId, activity: [note] }] };
+      sinceRead?.push(change);
+      const next = applyChange(v, change);
+      if (next !== 'reread') view.value = next;
+    },
     /** A choice that saves at once (a select): made against the version on screen. */
     async saveNow(field: string, what: string, changes: TicketChanges) {
       const ticket = view.value?.ticket;

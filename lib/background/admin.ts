@@ -16,6 +16,7 @@ import { accountFromApi, ConnectorError, testConnection, type ConnectionConfig }
 import { DESCRIPTORS, HELPDESK_NAMES } from '../helpdesks';
 import { BacklineError } from '../model/errors';
 import type { AdminResponseMap, AdminStatus } from '../protocol-admin';
+import type { ImportCheck } from '../model/admin';
 import type { RequestOf } from '../protocol';
 import type { Store } from '../store';
 import type { BackgroundEnv, SenderInfo } from './env';
@@ -49,6 +50,8 @@ export async function resyncCustomHosts(env: BackgroundEnv): Promise<HostSyncRes
 }
 
 export function createAdminHandlers(env: BackgroundEnv): AdminHandlers {
+  /** The file last checked for import, and what the check found (only a good file is kept). */
+  let lastChecked: { text: string; check: ImportCheck } | null = null;
   // Unlock attempts run one at a time: parallel guesses must not all slip past the throttle.
   let unlockQueue: Promise<unknown> = Promise.resolve();
 
@@ -230,11 +233,18 @@ export function createAdminHandlers(env: BackgroundEnv): AdminHandlers {
     async 'admin:checkImport'(p) {
       const check = parseExportText(p.text);
       if (!check.ok) throw new BacklineError('invalid', `This file cannot be imported: ${check.error}. Nothing was changed.`, { reason: check.error });
+      // The import that usually follows sends the same text: it is not checked twice.
+      lastChecked = { text: p.text, check };
       return check.summary;
     },
 
     async 'admin:import'(p) {
-      const summary = await importExport(await env.store(), p.requestId, p.text);
+      const checked = lastChecked?.text === p.text ? lastChecked.check : undefined;
+      lastChecked = null;
+      const summary = await importExport(await env.store(), p.requestId, p.text, {
+        checked,
+        onProgress: (done, total) => env.broadcast({ type: 'bg:progress', task: 'import', done, total }),
+      });
       // Effects that were still queued when the file was exported go out now.
       env.kickOutbox?.();
       return summary;

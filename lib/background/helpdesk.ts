@@ -7,7 +7,7 @@ import { connectorFor, findConnection, type FetchLike } from '../connectors';
 import type { ConversationRecord } from '../model/records';
 import { createOutboxRunner, processOutbox, retryEffect } from './outbox';
 import type { BackgroundEvent } from '../protocol';
-import type { PreviewResult } from '../model/views';
+import type { ChangeSet, PreviewResult } from '../model/views';
 import type { Store } from '../store';
 
 export interface HelpdeskDeps {
@@ -28,7 +28,9 @@ export interface HelpdeskServices {
 }
 
 export function createHelpdeskServices(deps: HelpdeskDeps): HelpdeskServices {
-  const changed = (changes: { ticketIds: string[]; conversationKeys: string[] }) => deps.broadcast({ type: 'bg:changed', changes });
+  // Effect outcomes say which effect changed (ChangeSet.deltas): open panels update that item in
+  // place instead of re-reading the whole ticket.
+  const changed = (changes: ChangeSet) => deps.broadcast({ type: 'bg:changed', changes });
   const connections = async () => (await deps.store()).connectionRecords();
 
   const kickOutbox = createOutboxRunner(
@@ -45,7 +47,7 @@ export function createHelpdeskServices(deps: HelpdeskDeps): HelpdeskServices {
       const snap = await connectorFor(conn, deps.fetch, { timeoutMs: deps.timeoutMs }).readConversation(conversation.conversationId);
       const saved = await store.recordConversationSnapshot(conversation.key, snap);
       // Only a real change is broadcast: open previews re-read on every change event.
-      if (saved.changed) changed({ ticketIds: [], conversationKeys: [conversation.key] });
+      if (saved.changed && saved.conversation) changed({ ticketIds: [], conversationKeys: [conversation.key], conversations: [saved.conversation] });
       return { conversation: saved.conversation ?? conversation, source: 'helpdesk', notice: '', messages: snap.messages };
     },
     kickOutbox,

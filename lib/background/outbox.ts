@@ -368,9 +368,9 @@ async function update(
  * is unknown or not in a state that can be retried.
  */
 export async function retryEffect(deps: Pick<OutboxDeps, 'store' | 'now' | 'onChange'>, effectId: string): Promise<boolean> {
-  const ticketId = await requeueEffect(deps.store, effectId, (deps.now ?? Date.now)());
-  if (ticketId === null) return false;
-  deps.onChange?.({ ticketIds: [ticketId], conversationKeys: [] });
+  const effect = await requeueEffect(deps.store, effectId, (deps.now ?? Date.now)());
+  if (effect === null) return false;
+  deps.onChange?.({ ticketIds: [effect.ticketId], conversationKeys: [], deltas: [{ ticketId: effect.ticketId, effects: [effect] }] });
   return true;
 }
 

@@ -106,6 +106,10 @@ export function createHandlers(env: BackgroundEnv): Handlers {
       return { resolved: true as const };
     },
 
+    async 'ui:ticketActivity'(p) {
+      return (await env.store()).getActivityPage(p.ticketId, p.before);
+    },
+
     async 'ui:queryTickets'(p) {
       return (await env.store()).queryTickets(p);
     },
@@ -153,7 +157,7 @@ export function createHandlers(env: BackgroundEnv): Handlers {
       const store = await env.store();
       const note = await store.addNote({ ...p, actorId: await actor() });
       if (p.crossPost) env.kickOutbox?.();
-      return { id: note.id };
+      return { id: note.id, note };
     },
 
     async 'ui:link'(p) {

@@ -219,3 +219,49 @@ export type ImportCheck = { ok: true; file: BacklineExport; summary: ImportSumma
 export function exportFileName(now: number = Date.now()): string {
   return `backline-export-${new Date(now).toISOString().slice(0, 10)}.json`;
 }
+
+/**
+ * An export as compact JSON (what `JSON.stringify(file)` gives, no indentation), built a chunk
+ * of records at a time so that the page can show its progress and stays responsive: `onProgress`
+ * is told how many records are written of how many, and the work pauses after each chunk.
+ * The parts, joined, are the file's text (a Blob takes them as they are).
+ */
+export async function compactExportParts(
+  file: BacklineExport,
+  onProgress: (done: number, total: number) => void = () => {},
+  chunk = 2000,
+): Promise<string[]> {
+  const data = file.data as unknown as Record<string, unknown>;
+  const total = Object.values(data).reduce<number>((n, v) => n + (Array.isArray(v) ? v.length : 0), 0);
+  const parts: string[] = [];
+  let done = 0;
+  const fields = (o: Record<string, unknown>, write: (key: string, value: unknown) => Promise<void>) =>
+    Object.entries(o)
+      .filter(([, v]) => v !== undefined && typeof v !== 'function')
+      .reduce<Promise<boolean>>(async (first, [k, v]) => {
+        const isFirst = await first;
+        parts.push(`${isFirst ? '' : ','}${JSON.stringify(k)}:`);
+        await write(k, v);
+        return false;
+      }, Promise.resolve(true));
+  parts.push('{');
+  await fields(file as unknown as Record<string, unknown>, async (key, value) => {
+    if (key !== 'data') return void parts.push(JSON.stringify(value));
+    parts.push('{');
+    await fields(data, async (_k, list) => {
+      if (!Array.isArray(list)) return void parts.push(JSON.stringify(list));
+      parts.push('[');
+      for (let i = 0; i < list.length; i += chunk) {
+        parts.push((i ? ',' : '') + list.slice(i, i + chunk).map((r) => JSON.stringify(r) ?? 'null').join(','));
+        done += Math.min(chunk, list.length - i);
+        onProgress(done, total);
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      parts.push(']');
+    });
+    parts.push('}');
+  });
+  parts.push('}');
+  onProgress(total, total);
+  return parts;
+}

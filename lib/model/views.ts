@@ -8,10 +8,21 @@ import type { ConversationStatus } from './helpdesk';
 import type { ActivityRecord, ConversationRecord, LinkRecord, OutboxRecord, Teammate } from './records';
 import type { WorkspaceSettings } from './settings';
 
-/** What a write touched, so open panels can refresh just that. */
+/**
+ * What a write touched, so open pages refresh just that. Pages apply `deltas` and
+ * `conversations` where given, and re-read what they show of a ticket or conversation that
+ * changed without them. New fields are optional: a page that does not know one re-reads.
+ */
 export interface ChangeSet {
   ticketIds: string[];
   conversationKeys: string[];
+  /**
+   * Per ticket of `ticketIds`: everything that changed on it but its links (a link change has no
+   * delta, so it is re-read). A ticket without a delta here is re-read by pages showing it.
+   */
+  deltas?: TicketDelta[];
+  /** Conversations of `conversationKeys` as saved now (their helpdesk status, customer, title). */
+  conversations?: ConversationRecord[];
   settings?: boolean;
   types?: boolean;
   teammates?: boolean;
@@ -21,6 +32,17 @@ export interface ChangeSet {
   admin?: boolean;
   /** The team workspace's membership or sync status changed. */
   workspace?: boolean;
+}
+
+/** What one write changed on one ticket: its new record, activity items added, effects added or updated. */
+export interface TicketDelta {
+  ticketId: string;
+  /** The ticket as saved now (fields, state, version, last update). */
+  ticket?: Ticket;
+  /** Activity items the write added. */
+  activity?: ActivityRecord[];
+  /** Effects queued or whose outcome changed, as saved now. */
+  effects?: OutboxRecord[];
 }
 
 export type ConversationInput = Omit<ConversationRecord, 'status' | 'statusCheckedAt' | 'updatedAt'> & {
@@ -51,11 +73,23 @@ export interface LinkView {
 export interface TicketView {
   ticket: Ticket;
   type: TicketType | null;
+  /** The newest activity items (a page; see `earlierActivity`). */
   activity: ActivityRecord[];
   links: LinkView[];
+  /** The effects of the activity items shown. */
   effects: OutboxRecord[];
   /** Competing versions when the ticket was changed on two browsers at once (team workspace). */
   conflicts?: ConflictVersion[];
+  /** Whether the ticket has activity older than the items shown (read with ui:ticketActivity). */
+  earlierActivity: boolean;
+}
+
+/** A page of older activity items of a ticket, with their effects. */
+export interface ActivityPage {
+  activity: ActivityRecord[];
+  effects: OutboxRecord[];
+  /** Whether there are items older still. */
+  earlier: boolean;
 }
 
 export interface TicketQuery {
@@ -64,6 +98,8 @@ export interface TicketQuery {
   typeId?: string;
   assigneeId?: string | null;
   limit?: number;
+  /** The next page: tickets updated before this one (the last ticket of the page before). */
+  before?: { updatedAt: number; id: string };
 }
 
 export interface TicketChanges {

@@ -70,7 +70,9 @@ export class StoreEngine {
   ): Promise<T> {
     if (!requestId) throw new BacklineError('invalid', 'A write needs a request id.');
     const sharing = this.sharing;
+    // A write that touches tickets also writes their search index (./ticket-index.ts).
     const names = new Set<StoreName>([...stores, 'requests']);
+    if (names.has('tickets')) names.add('ticketWords');
     if (sharing) names.add('syncQueue');
     const raw = this.db.transaction([...names], 'readwrite') as Tx<'readwrite'>;
     const tx = sharing ? capturingTx(raw, sharing.keepLocal) : raw;
@@ -95,7 +97,9 @@ export class StoreEngine {
       }
       await tx.done.catch(() => {});
       if (e instanceof BacklineError) throw e;
-      if (e instanceof DOMException && e.name === 'ConstraintError') {
+      // A write made without awaiting its answer that failed aborted the transaction: its error is the cause.
+      const cause: DOMException | null = tx.error ?? (e instanceof DOMException ? e : null);
+      if (cause?.name === 'ConstraintError') {
         throw new BacklineError('conflict', 'That change clashes with data saved at the same moment. Try again.');
       }
       throw e;

@@ -36,6 +36,7 @@ export class Store extends StoreEngine {
   getConversation = (...a: Rest<typeof queries.getConversation>) => queries.getConversation(this, ...a);
   getTicket = (...a: Rest<typeof queries.getTicket>) => queries.getTicket(this, ...a);
   getTicketView = (...a: Rest<typeof queries.getTicketView>) => queries.getTicketView(this, ...a);
+  getActivityPage = (...a: Rest<typeof queries.getActivityPage>) => queries.getActivityPage(this, ...a);
   linkedTickets = (...a: Rest<typeof queries.linkedTickets>) => queries.linkedTickets(this, ...a);
   queryTickets = (...a: Rest<typeof queries.queryTickets>) => queries.queryTickets(this, ...a);
   backlineMessages = (...a: Rest<typeof queries.backlineMessages>) => queries.backlineMessages(this, ...a);

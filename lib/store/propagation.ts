@@ -21,8 +21,13 @@ export function crossPostNote(ticket: Pick<Ticket, 'kind' | 'number' | 'title'>,
   return `[Backline] Note on ${TICKET_KIND_LABELS[ticket.kind].toLowerCase()} ${formatTicketNumber(ticket.number)} “${ticket.title}”${actor ? ` from ${actor}` : ''}:\n\n${body}`;
 }
 
-/** Queues one effect of a change, inside the change's transaction: all of it lands or none. */
-export async function queueEffect(
+/**
+ * Queues one effect of a change, inside the change's transaction: all of it lands or none. The
+ * write is made without waiting for its answer (a change with 50 links queues 100 effects; the
+ * transaction runs them in order): one that fails aborts the transaction, and the write engine
+ * reports it when the transaction ends.
+ */
+export function queueEffect(
   tx: Tx<'readwrite'>,
   ticketId: string,
   sourceActivityId: string,
@@ -30,8 +35,8 @@ export async function queueEffect(
   kind: OutboxRecord['kind'],
   body: string,
   now: number,
-): Promise<void> {
-  await tx.objectStore('outbox').add({
+): OutboxRecord {
+  const record: OutboxRecord = {
     id: uuidv7(),
     ticketId,
     sourceActivityId,
@@ -44,7 +49,9 @@ export async function queueEffect(
     lastError: '',
     createdAt: now,
     updatedAt: now,
-  });
+  };
+  tx.objectStore('outbox').add(record).catch(() => {});
+  return record;
 }
 
 /** Every effect waiting to be delivered. */
@@ -122,14 +129,23 @@ export async function updateEffect(
     await tx.done;
     return null;
   }
-  await tx.objectStore('outbox').put(change(e));
+  const next = change(e);
+  await tx.objectStore('outbox').put(next);
   const c = live ? await tx.objectStore('conversations').get(live.key) : undefined;
+  let conversation: ConversationRecord | undefined;
   if (live && c) {
-    await tx.objectStore('conversations').put({ ...c, status: live.status, statusCheckedAt: now });
+    conversation = { ...c, status: live.status, statusCheckedAt: now };
+    await tx.objectStore('conversations').put(conversation);
     convChanged = c.status !== live.status;
   }
   await tx.done;
-  return { ticketIds: [e.ticketId], conversationKeys: convChanged ? [e.conversationKey] : [] };
+  // One effect's outcome: pages update that item (and the conversation's status) in place.
+  return {
+    ticketIds: [e.ticketId],
+    conversationKeys: convChanged ? [e.conversationKey] : [],
+    deltas: [{ ticketId: e.ticketId, effects: [next] }],
+    ...(convChanged && conversation ? { conversations: [conversation] } : {}),
+  };
 }
 
 /**
@@ -165,10 +181,10 @@ export async function recordConversationSnapshot(
 }
 
 /**
- * Puts a failed (or not sent) effect back in the queue, due `now`. Returns its ticket's id, or
+ * Puts a failed (or not sent) effect back in the queue, due `now`. Returns it as saved, or
  * null when the effect is unknown or not in a state that can be retried.
  */
-export async function requeueEffect(s: StoreEngine, effectId: string, now: number): Promise<string | null> {
+export async function requeueEffect(s: StoreEngine, effectId: string, now: number): Promise<OutboxRecord | null> {
   const tx = s.db.transaction('outbox', 'readwrite');
   const e = await tx.store.get(effectId);
   if (!e || !isRetryable(e)) {
@@ -177,7 +193,8 @@ export async function requeueEffect(s: StoreEngine, effectId: string, now: numbe
   }
   // unsureSince and inFlightSentAt are kept: a note whose earlier attempt may have landed is
   // still looked for first, and not posted again while that attempt may still be applied.
-  await tx.store.put({ ...e, status: 'queued', attempts: 0, nextAttemptAt: now, lastError: '', attemptId: null, attemptStartedAt: null, updatedAt: now });
+  const next: OutboxRecord = { ...e, status: 'queued', attempts: 0, nextAttemptAt: now, lastError: '', attemptId: null, attemptStartedAt: null, updatedAt: now };
+  await tx.store.put(next);
   await tx.done;
-  return e.ticketId;
+  return next;
 }

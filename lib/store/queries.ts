@@ -9,10 +9,12 @@ import { uuidv7 } from '../model/ids';
 import { LIMITS } from '../model/limits';
 import type { ActivityRecord, ConversationRecord, LinkRecord, OutboxRecord, Teammate } from '../model/records';
 import { DEFAULT_SETTINGS, effectiveSettings, policyConflictMessage, policyConflicts, type WorkspaceSettings } from '../model/settings';
-import type { ChangeSet, ConversationInput, FieldConflict, LinkView, PreviewMessage, PropagationChoice, StaleDetails, TicketChanges, TicketQuery, TicketSummary, TicketView } from '../model/views';
+import type { ActivityPage, ChangeSet, ConversationInput, FieldConflict, LinkView, PreviewMessage, PropagationChoice, StaleDetails, TicketChanges, TicketQuery, TicketSummary, TicketView } from '../model/views';
 import type { BacklineDB } from './schema';
 import type { StoreEngine, StoreName, Tx } from './engine';
 import { getSettings } from './settings';
+import { filterTerm, parseSearchText } from '../model/search-words';
+import { findTicketIds } from './ticket-index';
 
 export async function listTypes(s: StoreEngine, includeArchived = false): Promise<TicketType[]> {
   const types = await s.db.getAll('ticketTypes');
@@ -52,25 +54,53 @@ export async function getTicket(s: StoreEngine, id: string): Promise<Ticket> {
   return t;
 }
 
-export async function getTicketView(s: StoreEngine, id: string): Promise<TicketView> {
+/** How many activity items a ticket view shows at first, and each "Show earlier activity" adds. */
+export const ACTIVITY_PAGE = 100;
+
+/**
+ * A ticket as the panel shows it: the ticket, its type and links, and its newest activity
+ * items (a page) with their effects. A ticket with 10,000 items reads as much as one with 100.
+ */
+export async function getTicketView(s: StoreEngine, id: string, pageSize = ACTIVITY_PAGE): Promise<TicketView> {
   const tx = s.db.transaction(['tickets', 'ticketTypes', 'activity', 'links', 'conversations', 'outbox']);
   const ticket = await tx.objectStore('tickets').get(id);
   if (!ticket) throw new BacklineError('not_found', 'This ticket no longer exists.');
-  const [type, activity, links, effects] = await Promise.all([
+  const [type, page, links] = await Promise.all([
     tx.objectStore('ticketTypes').get(ticket.typeId),
-    tx.objectStore('activity').index('byTicket').getAll(id),
+    readActivityPage(tx, id, null, pageSize),
     tx.objectStore('links').index('byTicket').getAll(id),
-    tx.objectStore('outbox').index('byTicket').getAll(id),
   ]);
   const conversations = await Promise.all(links.map((l) => tx.objectStore('conversations').get(l.conversationKey)));
   await tx.done;
   return {
     ticket,
     type: type ?? null,
-    activity,
+    activity: page.activity,
     links: links.map((link, i) => ({ link, conversation: conversations[i] ?? null })),
-    effects: effects.sort((a, b) => a.id.localeCompare(b.id)),
+    effects: page.effects,
+    earlierActivity: page.earlier,
   };
+}
+
+/** The activity items of a ticket older than `beforeId` (a page of them, newest first), with their effects. */
+export async function getActivityPage(s: StoreEngine, ticketId: string, beforeId: string, pageSize = ACTIVITY_PAGE): Promise<ActivityPage> {
+  const tx = s.db.transaction(['activity', 'outbox']);
+  const page = await readActivityPage(tx, ticketId, beforeId, pageSize);
+  await tx.done;
+  return page;
+}
+
+async function readActivityPage(tx: Tx<IDBTransactionMode>, ticketId: string, beforeId: string | null, pageSize: number): Promise<ActivityPage> {
+  const range = IDBKeyRange.bound([ticketId, ''], [ticketId, beforeId ?? '\uffff'], false, beforeId !== null);
+  const activity: ActivityRecord[] = [];
+  let cursor = await tx.objectStore('activity').index('byTicketItem').openCursor(range, 'prev');
+  while (cursor && activity.length < pageSize) {
+    activity.push(cursor.value);
+    cursor = await cursor.continue();
+  }
+  const bySource = tx.objectStore('outbox').index('bySource');
+  const effects = (await Promise.all(activity.map((a) => bySource.getAll(a.id)))).flat();
+  return { activity, effects: effects.sort((a, b) => a.id.localeCompare(b.id)), earlier: cursor !== null };
 }
 
 export async function summarize(s: StoreEngine, tickets: Ticket[]): Promise<TicketSummary[]> {
@@ -108,31 +138,36 @@ export async function linkedTickets(s: StoreEngine, conversationKey: string): Pr
   return summarize(s, tickets);
 }
 
-/** The queue: search by number or title words, filter by state, type and assignee. */
+/**
+ * The queue: search by number, words (of titles, users, companies and attribute values; the last
+ * word a prefix) and filters by state, type and assignee, most recently updated first, `limit`
+ * at a time (`before`: the last ticket of the previous page). Reads the search index
+ * (./ticket-index.ts) and the page's tickets, never every ticket.
+ */
 export async function queryTickets(s: StoreEngine, q: TicketQuery): Promise<TicketSummary[]> {
   const limit = Math.min(q.limit ?? 100, 500);
   const number = q.text ? parseTicketNumber(q.text) : null;
   if (number !== null) {
+    if (q.before) return [];
     const t = await s.db.getFromIndex('tickets', 'byNumber', number);
     return t ? summarize(s, [t]) : [];
   }
-  const words = (q.text ?? '').toLowerCase().split(/\s+/).filter(Boolean);
-  const matches: Ticket[] = [];
-  let cursor = await s.db.transaction('tickets').store.index('byUpdated').openCursor(null, 'prev');
-  while (cursor && matches.length < limit) {
-    const t = cursor.value;
-    const title = t.title.toLowerCase();
-    if (
-      (!q.stateId || t.stateId === q.stateId) &&
-      (!q.typeId || t.typeId === q.typeId) &&
-      (q.assigneeId === undefined || t.assigneeId === q.assigneeId) &&
-      words.every((w) => title.includes(w))
-    ) {
-      matches.push(t);
-    }
-    cursor = await cursor.continue();
-  }
-  return summarize(s, matches);
+  const { words, prefix } = parseSearchText(q.text ?? '');
+  const terms = [...words];
+  if (q.stateId) terms.push(filterTerm.state(q.stateId));
+  if (q.typeId) terms.push(filterTerm.type(q.typeId));
+  if (q.assigneeId !== undefined) terms.push(filterTerm.assignee(q.assigneeId));
+  // The index's keys are [-updatedAt, id]: the next page starts after the last ticket's key.
+  const after: [number, string] | undefined = q.before ? [-q.before.updatedAt, q.before.id] : undefined;
+  const tx = s.db.transaction(['ticketWords', 'tickets']);
+  const ids =
+    terms.length || prefix
+      ? await findTicketIds(tx, terms, prefix, limit, after)
+      : // No words, no filters: the newest page of the index's own keys.
+        ((await tx.objectStore('ticketWords').getAllKeys(after ? IDBKeyRange.lowerBound(after, true) : null, limit)) as [number, string][]).map((k) => k[1]);
+  const tickets = (await Promise.all(ids.map((id) => tx.objectStore('tickets').get(id)))).filter((t): t is Ticket => !!t);
+  await tx.done;
+  return summarize(s, tickets);
 }
 
 /** What Backline sent (or will send) to a conversation: the preview when no helpdesk can be read. */

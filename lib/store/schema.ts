@@ -4,6 +4,7 @@
  */
 import { openDB, type DBSchema, type IDBPCursorWithValue, type IDBPDatabase, type StoreNames } from 'idb';
 import { DEFAULT_TICKET_TYPES, type Ticket, type TicketType } from '../model/domain';
+import { ticketTerms } from '../model/search-words';
 import { BacklineError } from '../model/errors';
 import type { HelpdeskId } from '../model/helpdesk';
 import type { ActivityRecord, ConnectionRecord, ConversationRecord, LinkRecord, OutboxRecord, Teammate } from '../model/records';
@@ -33,6 +34,20 @@ export interface MetaRecord {
   value: unknown;
 }
 
+/**
+ * The queue's search index: one record per ticket with the terms it is found by
+ * (lib/model/search-words.ts), keyed by [-updatedAt, ticketId] so that what an index lookup
+ * returns is already in the queue's order, most recently updated first (IndexedDB's getAll reads
+ * keys in ascending order only). Written with the ticket, in the same transaction
+ * (./ticket-index.ts); built for existing tickets by the v5 migration.
+ */
+export interface TicketWordsRecord {
+  ticketId: string;
+  /** -updatedAt: newest first. */
+  order: number;
+  terms: string[];
+}
+
 export interface BacklineDB extends DBSchema {
   tickets: {
     key: string;
@@ -47,7 +62,7 @@ export interface BacklineDB extends DBSchema {
   activity: {
     key: string;
     value: ActivityRecord;
-    indexes: { byTicket: string };
+    indexes: { byTicket: string; byTicketItem: [string, string] };
   };
   conversations: {
     key: string;
@@ -64,7 +79,7 @@ export interface BacklineDB extends DBSchema {
   outbox: {
     key: string;
     value: OutboxRecord;
-    indexes: { byStatus: string; byTicket: string; byConversation: string };
+    indexes: { byStatus: string; byTicket: string; byConversation: string; bySource: string };
   };
   requests: {
     key: string;
@@ -79,6 +94,11 @@ export interface BacklineDB extends DBSchema {
     key: string;
     value: ConnectionRecord;
     indexes: { byBaseUrl: string };
+  };
+  ticketWords: {
+    key: [number, string];
+    value: TicketWordsRecord;
+    indexes: { byWord: string; byTicket: string };
   };
   /** Shared records changed here and not yet copied out to the team workspace (./sync.ts). */
   syncQueue: {
@@ -184,6 +204,11 @@ function currentVersion(name: string): Promise<number | null> {
   });
 }
 
+/** The search-index record of a ticket as it is now. */
+export function ticketWordsRecord(t: Ticket): TicketWordsRecord {
+  return { ticketId: t.id, order: -t.updatedAt, terms: ticketTerms(t) };
+}
+
 /** A connection as versions 3 wrote it (Chatwoot's shape). */
 interface ConnectionRecordV3 {
   id: string;
@@ -205,6 +230,18 @@ async function migrateConnectionsToV4(store: { openCursor(): Promise<IDBPCursorW
       const { accountId, token, ...rest } = old as ConnectionRecordV3;
       await cursor.update({ ...rest, account: String(accountId ?? '').trim(), credentials: token ? { token } : {} });
     }
+    cursor = await cursor.continue();
+  }
+}
+
+/** v5: one search-index record per stored ticket. */
+async function buildTicketWords(
+  tickets: { openCursor(): Promise<IDBPCursorWithValue<BacklineDB, StoreNames<BacklineDB>[], 'tickets', unknown, 'versionchange'> | null> },
+  words: { put(value: TicketWordsRecord): Promise<unknown> },
+): Promise<void> {
+  let cursor = await tickets.openCursor();
+  while (cursor) {
+    void words.put(ticketWordsRecord(cursor.value));
     cursor = await cursor.continue();
   }
 }
@@ -249,6 +286,18 @@ function openWithMigrations(name: string, callbacks: OpenCallbacks): Promise<Bac
         // v4: connections of any helpdesk: its account and the credential fields its descriptor
         // names, instead of Chatwoot's account id and token.
         void migrateConnectionsToV4(tx.objectStore('connections'));
+      }
+      if (oldVersion < 5) {
+        // v5: the queue's search index (words of titles, #numbers, attribute values, filters),
+        // built here for the tickets already stored; every ticket write keeps it from now on.
+        const words = db.createObjectStore('ticketWords', { keyPath: ['order', 'ticketId'] });
+        words.createIndex('byWord', 'terms', { multiEntry: true });
+        words.createIndex('byTicket', 'ticketId', { unique: true });
+        void buildTicketWords(tx.objectStore('tickets'), words);
+        // A ticket's activity a page at a time (newest first, by item id, which grows with time),
+        // and the effects of the items on a page.
+        tx.objectStore('activity').createIndex('byTicketItem', ['ticketId', 'id']);
+        tx.objectStore('outbox').createIndex('bySource', 'sourceActivityId');
       }
       if (oldVersion < 6) {
         // v6: the team workspace's outbound queue (empty until this browser joins one).

@@ -19,6 +19,7 @@ import type { StoreEngine, StoreName, Tx } from './engine';
 import { capturingTx, docIdOf, SHARED_STORES, ticketOf, type SyncQueueEntry } from './capture';
 export { SHARED_STORES, type SyncQueueEntry } from './capture';
 import { getMeta, putMeta, readMeta, writeMeta } from './meta';
+import { saveTicket } from './ticket-index';
 
 /** A workspace document as PouchDB holds it (see lib/model/workspace-rules.ts). */
 export interface WorkspaceDoc {
@@ -156,7 +157,7 @@ export async function localTicketIds(s: StoreEngine): Promise<string[]> {
  */
 export async function applyRemoteDocs(s: StoreEngine, docs: readonly WorkspaceDoc[], keepLocal: ReadonlySet<string>): Promise<ChangeSet> {
   const changes: ChangeSet = { ticketIds: [], conversationKeys: [] };
-  const stores: StoreName[] = [...SHARED_STORES, 'meta', 'syncQueue', 'conversations'];
+  const stores: StoreName[] = [...SHARED_STORES, 'meta', 'syncQueue', 'conversations', 'ticketWords'];
   const raw = s.db.transaction(stores, 'readwrite') as Tx<'readwrite'>;
   const tx = capturingTx(raw, keepLocal);
   const touchTicket = (id: string) => void (changes.ticketIds.includes(id) || changes.ticketIds.push(id));
@@ -187,14 +188,15 @@ export async function applyRemoteDocs(s: StoreEngine, docs: readonly WorkspaceDo
           const next = (await maxNumber(raw)) + 1;
           if (laterIsIncoming) {
             toStore = { ...ticket, number: next };
-            await tx.objectStore('tickets').put(toStore); // queued: the new number goes out
+            await saveTicket(tx, toStore); // queued: the new number goes out
           } else {
-            await tx.objectStore('tickets').put({ ...holder, number: next });
+            await saveTicket(tx, { ...holder, number: next });
             touchTicket(holder.id);
-            await raw.objectStore('tickets').put(toStore);
+            await saveTicket(raw, toStore);
           }
         } else {
-          await raw.objectStore('tickets').put(toStore);
+          // With its search index entry, like every ticket write (./ticket-index.ts).
+          await saveTicket(raw, toStore);
         }
         const counter = (await readMeta(raw, 'ticketCounter')) ?? 0;
         if (toStore.number > counter) await writeMeta(raw, 'ticketCounter', toStore.number);
@@ -251,6 +253,8 @@ async function applyDeletion(tx: Tx<'readwrite'>, parsed: NonNullable<ReturnType
     case 'ticket':
       if (await tx.objectStore('tickets').get(a)) {
         await tx.objectStore('tickets').delete(a);
+        const words = await tx.objectStore('ticketWords').index('byTicket').getKey(a);
+        if (words) await tx.objectStore('ticketWords').delete(words);
         changes.ticketIds.push(a);
       }
       break;

@@ -18,6 +18,7 @@ import type { StoreEngine, StoreName, Tx } from './engine';
 import { getSettings } from './settings';
 import { getTicket } from './queries';
 import { crossPostNote, queueEffect, stateChangeNote } from './propagation';
+import { saveTicket } from './ticket-index';
 
 /** Records a conversation the agent has open (from the content script's page context). */
 export async function rememberConversation(s: StoreEngine, input: ConversationInput): Promise<ConversationRecord> {
@@ -80,11 +81,13 @@ export async function createTicket(s: StoreEngine, input: {
         createdBy: input.actorId,
         version: 1,
       };
-      await tx.objectStore('tickets').add(ticket);
-      await tx.objectStore('activity').add({ id: uuidv7(), ticketId: ticket.id, at: now, actorId: input.actorId, type: 'created' });
+      await saveTicket(tx, ticket, 'add');
+      const created: ActivityRecord = { id: uuidv7(), ticketId: ticket.id, at: now, actorId: input.actorId, type: 'created' };
+      await tx.objectStore('activity').add(created);
       if (conv) {
         await tx.objectStore('links').add({ id: uuidv7(), ticketId: ticket.id, conversationKey: conv.key, createdAt: now, createdBy: input.actorId });
       }
+      // A new ticket with a link: pages showing it (none yet) would re-read; the conversation's list does.
       return { result: ticket, changes: { ticketIds: [ticket.id], conversationKeys: conv ? [conv.key] : [] } };
     },
   );
@@ -168,9 +171,12 @@ export async function updateTicket(s: StoreEngine, input: {
     await refuseConflicts(tx, ticket, input, log.map((a) => ({ field: changedField(a)!, label: changedLabel(a) })));
     next.updatedAt = now;
     next.version = version;
-    await tx.objectStore('tickets').put(next);
+    await saveTicket(tx, next);
     for (const a of log) await tx.objectStore('activity').add(a);
-    return { result: next, changes: { ticketIds: [ticket.id], conversationKeys: await linkedKeys(tx, ticket.id) } };
+    return {
+      result: next,
+      changes: { ticketIds: [ticket.id], conversationKeys: await linkedKeys(tx, ticket.id), deltas: [{ ticketId: ticket.id, ticket: next, activity: log }] },
+    };
   });
 }
 
@@ -193,15 +199,19 @@ export async function changeState(s: StoreEngine, input: {
     async (tx) => {
       const ticket = await tx.objectStore('tickets').get(input.ticketId);
       if (!ticket) throw new BacklineError('not_found', 'This ticket no longer exists.');
-      const type = await tx.objectStore('ticketTypes').get(ticket.typeId);
+      // Everything else the change needs, asked for at once (one round trip, not four).
+      const [type, storedSettings, actor, links] = await Promise.all([
+        tx.objectStore('ticketTypes').get(ticket.typeId),
+        readMeta(tx, 'settings'),
+        tx.objectStore('teammates').get(input.actorId),
+        tx.objectStore('links').index('byTicket').getAll(ticket.id),
+      ]);
       const to = findState(type, input.stateId);
       if (!to) throw new BacklineError('invalid', 'That state does not exist for this ticket type.', { field: 'stateId' });
       if (to.id === ticket.stateId) return { result: ticket, changes: { ticketIds: [], conversationKeys: [] } };
       await refuseConflicts(tx, ticket, input, [{ field: 'stateId', label: 'State' }]);
       const from = findState(type, ticket.stateId);
-      const settings = effectiveSettings((await readMeta(tx, 'settings')) ?? DEFAULT_SETTINGS, s.getPolicy());
-      const actor = await tx.objectStore('teammates').get(input.actorId);
-      const links = await tx.objectStore('links').index('byTicket').getAll(ticket.id);
+      const settings = effectiveSettings(storedSettings ?? DEFAULT_SETTINGS, s.getPolicy());
       const now = Date.now();
 
       let choices: PropagationChoice[];
@@ -227,15 +237,24 @@ export async function changeState(s: StoreEngine, input: {
         to: to.id,
         reopens,
       };
-      await tx.objectStore('activity').add(activity);
+      // Written without waiting for the answer, like the effects: a failure aborts the transaction.
+      tx.objectStore('activity').add(activity).catch(() => {});
       const text = stateChangeNote(ticket, from?.label ?? ticket.stateId, to.label, actor?.name ?? null);
+      const effects: OutboxRecord[] = [];
       for (const choice of choices) {
-        if (choice.note) await queueEffect(tx, ticket.id, activity.id, choice.conversationKey, 'note', text, now);
-        if (choice.reopen) await queueEffect(tx, ticket.id, activity.id, choice.conversationKey, 'reopen', '', now);
+        if (choice.note) effects.push(queueEffect(tx, ticket.id, activity.id, choice.conversationKey, 'note', text, now));
+        if (choice.reopen) effects.push(queueEffect(tx, ticket.id, activity.id, choice.conversationKey, 'reopen', '', now));
       }
       const next: Ticket = { ...ticket, stateId: to.id, updatedAt: now, version: ticket.version + 1 };
-      await tx.objectStore('tickets').put(next);
-      return { result: next, changes: { ticketIds: [ticket.id], conversationKeys: links.map((l) => l.conversationKey) } };
+      await saveTicket(tx, next);
+      return {
+        result: next,
+        changes: {
+          ticketIds: [ticket.id],
+          conversationKeys: links.map((l) => l.conversationKey),
+          deltas: [{ ticketId: ticket.id, ticket: next, activity: [activity], effects }],
+        },
+      };
     },
   );
 }
@@ -259,14 +278,19 @@ export async function addNote(s: StoreEngine, input: { requestId: string; actorI
     };
     await tx.objectStore('activity').add(note);
     const keys = await linkedKeys(tx, ticket.id);
+    const effects: OutboxRecord[] = [];
     if (input.crossPost) {
       const actor = await tx.objectStore('teammates').get(input.actorId);
       const body = crossPostNote(ticket, actor?.name ?? null, check.body);
-      for (const key of keys) await queueEffect(tx, ticket.id, note.id, key, 'note', body, now);
+      for (const key of keys) effects.push(queueEffect(tx, ticket.id, note.id, key, 'note', body, now));
     }
     // A note is an update: it moves the ticket up the queue without bumping its version.
-    await tx.objectStore('tickets').put({ ...ticket, updatedAt: now });
-    return { result: note, changes: { ticketIds: [ticket.id], conversationKeys: keys } };
+    const next: Ticket = { ...ticket, updatedAt: now };
+    await saveTicket(tx, next);
+    return {
+      result: note,
+      changes: { ticketIds: [ticket.id], conversationKeys: keys, deltas: [{ ticketId: ticket.id, ticket: next, activity: [note], effects }] },
+    };
   });
 }
 
@@ -281,7 +305,7 @@ export async function link(s: StoreEngine, input: { requestId: string; actorId: 
     const link: LinkRecord = { id: uuidv7(), ticketId: ticket.id, conversationKey: conv.key, createdAt: now, createdBy: input.actorId };
     await tx.objectStore('links').add(link);
     await tx.objectStore('activity').add({ id: uuidv7(), ticketId: ticket.id, at: now, actorId: input.actorId, type: 'link', conversationKey: conv.key, title: conv.title });
-    await tx.objectStore('tickets').put({ ...ticket, updatedAt: now });
+    await saveTicket(tx, { ...ticket, updatedAt: now });
     return { result: link, changes: { ticketIds: [ticket.id], conversationKeys: [conv.key] } };
   });
 }
@@ -294,7 +318,7 @@ export async function unlink(s: StoreEngine, input: { requestId: string; actorId
     if (!existing) return { result: false, changes: { ticketIds: [], conversationKeys: [] } };
     const conv = await tx.objectStore('conversations').get(input.conversationKey);
     await tx.objectStore('links').delete(existing.id);
-    await tx.objectStore('tickets').put({ ...ticket, updatedAt: Date.now() });
+    await saveTicket(tx, { ...ticket, updatedAt: Date.now() });
     await tx.objectStore('activity').add({
       id: uuidv7(),
       ticketId: input.ticketId,

@@ -7,11 +7,12 @@
  *   duplicates and references between records), and a bad file is refused with the first
  *   reason, e.g. "tickets[3].number: expected a positive integer".
  * - An import then replaces the data in ONE readwrite transaction over all stores: all of it
- *   lands or none.
+ *   lands or none. Its records are written in batches, with progress after each.
  */
 import * as v from 'valibot';
+import { unwrap } from 'idb';
 import type { ActivityRecord, ConversationRecord, LinkRecord, OutboxRecord, Teammate } from '../model/records';
-import type { BacklineDatabase } from './schema';
+import { ticketWordsRecord, type BacklineDatabase } from './schema';
 import { DEFAULT_TICKET_TYPES, type Ticket, type TicketType } from '../model/domain';
 import { interruptedSendTime } from '../model/activity';
 import { BacklineError } from '../model/errors';
@@ -21,7 +22,7 @@ import { LIMITS } from '../model/limits';
 import { AttributeValuesSchema, DescriptionSchema, IdSchema, issuePath, problemPath, TeammateSchema, TICKET_KINDS, TicketFieldSchema, TicketTypeSchema, ticketTypeProblem, TitleSchema } from '../model/schemas';
 import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../model/settings';
 import { type ChangeSet } from '../model/views';
-import type { StoreEngine } from './engine';
+import type { StoreEngine, StoreName } from './engine';
 import { DATA_META_KEYS, deleteMeta, readMeta, writeMeta } from './meta';
 import { EXPORT_FORMAT, EXPORT_VERSION, MAX_IMPORT_BYTES, type BacklineExport, type ExportData, type ImportCheck, type ImportSummary } from '../model/admin';
 
@@ -346,6 +347,9 @@ export function summarize(file: BacklineExport): ImportSummary {
 
 // ----- writes -------------------------------------------------------------------------------------
 
+/** How many records an import writes before it awaits them and tells its progress. */
+const IMPORT_BATCH = 2000;
+
 const DATA_STORES = ['tickets', 'links', 'activity', 'conversations', 'ticketTypes', 'teammates', 'outbox', 'meta', 'requests'] as const;
 
 type ReplaceWith = Pick<ExportData, 'tickets' | 'links' | 'activity' | 'conversations' | 'ticketTypes' | 'teammates' | 'outbox'> & {
@@ -357,22 +361,62 @@ type ReplaceWith = Pick<ExportData, 'tickets' | 'links' | 'activity' | 'conversa
  * other meta keys are kept: they are this browser's configuration, not the workspace's data.
  * Request ids are cleared: none of them refers to the data that is now there.
  */
-async function replaceAll(store: StoreEngine, requestId: string, next: ReplaceWith): Promise<void> {
+async function replaceAll(store: StoreEngine, requestId: string, next: ReplaceWith, onProgress?: (done: number, total: number) => void): Promise<void> {
   await store.write(requestId, [...DATA_STORES], async (tx) => {
     const oldTicketIds = (await tx.objectStore('tickets').getAllKeys()) as string[];
     const oldKeys = (await tx.objectStore('links').getAll()).map((l) => l.conversationKey);
-    for (const name of ['tickets', 'links', 'activity', 'conversations', 'ticketTypes', 'teammates', 'outbox', 'requests'] as const) {
+    for (const name of ['tickets', 'ticketWords', 'links', 'activity', 'conversations', 'ticketTypes', 'teammates', 'outbox', 'requests'] as const) {
       await tx.objectStore(name).clear();
     }
     for (const key of DATA_META_KEYS) await deleteMeta(tx, key);
     // add(), not put(): validation already refused duplicates, so a clash here is a bug and aborts all.
-    for (const t of next.ticketTypes) await tx.objectStore('ticketTypes').add(t);
-    for (const t of next.teammates) await tx.objectStore('teammates').add(t);
-    for (const c of next.conversations) await tx.objectStore('conversations').add(c);
-    for (const t of next.tickets) await tx.objectStore('tickets').add(t);
-    for (const l of next.links) await tx.objectStore('links').add(l);
-    for (const a of next.activity) await tx.objectStore('activity').add(a);
-    for (const o of next.outbox) await tx.objectStore('outbox').add(o);
+    // The records go in batches: a batch's requests are made without waiting for each one's
+    // answer (IndexedDB runs them in order), then the last one is awaited and progress told.
+    // Still one transaction: all of it lands or none.
+    const total = next.ticketTypes.length + next.teammates.length + next.conversations.length + next.tickets.length + next.links.length + next.activity.length + next.outbox.length;
+    // The requests are made on the native stores (no promise per record: 60,000 of them cost
+    // seconds); a failed one aborts the transaction, which the engine reports.
+    const raw = (name: StoreName) => unwrap(tx.objectStore(name)) as IDBObjectStore;
+    let done = 0;
+    let inBatch = 0;
+    let last: IDBRequest | null = null;
+    const add = async (store: IDBObjectStore, value: unknown) => {
+      last = store.add(value);
+      if (++inBatch >= IMPORT_BATCH) await flush();
+    };
+    const flush = async () => {
+      const request = last;
+      if (request) {
+        await new Promise<void>((resolve, reject) => {
+          request.addEventListener('success', () => resolve());
+          request.addEventListener('error', () => reject(request.error));
+        });
+      }
+      done += inBatch;
+      inBatch = 0;
+      onProgress?.(Math.min(done, total), total);
+    };
+    const stores = {
+      ticketTypes: raw('ticketTypes'),
+      teammates: raw('teammates'),
+      conversations: raw('conversations'),
+      tickets: raw('tickets'),
+      ticketWords: raw('ticketWords'),
+      links: raw('links'),
+      activity: raw('activity'),
+      outbox: raw('outbox'),
+    };
+    for (const t of next.ticketTypes) await add(stores.ticketTypes, t);
+    for (const t of next.teammates) await add(stores.teammates, t);
+    for (const c of next.conversations) await add(stores.conversations, c);
+    for (const t of next.tickets) {
+      stores.ticketWords.add(ticketWordsRecord(t));
+      await add(stores.tickets, t);
+    }
+    for (const l of next.links) await add(stores.links, l);
+    for (const a of next.activity) await add(stores.activity, a);
+    for (const o of next.outbox) await add(stores.outbox, o);
+    await flush();
     if (next.meta.settings) await writeMeta(tx, 'settings', next.meta.settings);
     if (next.meta.ticketCounter !== null) await writeMeta(tx, 'ticketCounter', next.meta.ticketCounter);
     if (next.meta.me !== null) await writeMeta(tx, 'me', next.meta.me);
@@ -392,15 +436,25 @@ async function replaceAll(store: StoreEngine, requestId: string, next: ReplaceWi
  * Validates `textContent` and, if it is a good export, replaces all workspace data with it in one
  * transaction. A bad file throws an `invalid` BacklineError with the reason and changes nothing.
  */
-export async function importExport(store: StoreEngine, requestId: string, textContent: string): Promise<ImportSummary> {
-  const check = parseExportText(textContent);
+export async function importExport(
+  store: StoreEngine,
+  requestId: string,
+  textContent: string,
+  options: {
+    /** Told how many records are written of how many, after each batch. */
+    onProgress?(done: number, total: number): void;
+    /** The check of this very text made before (the file was checked when it was chosen): not made again. */
+    checked?: ImportCheck;
+  } = {},
+): Promise<ImportSummary> {
+  const check = options.checked ?? parseExportText(textContent);
   if (!check.ok) throw new BacklineError('invalid', `This file cannot be imported: ${check.error}. Nothing was changed.`, { reason: check.error });
   const d = check.file.data;
   await replaceAll(store, requestId, {
     ...d,
     outbox: d.outbox.map((o) => holdEffect(o, Date.now())),
     meta: { ...d.meta, settings: { ...DEFAULT_SETTINGS, ...d.meta.settings } },
-  });
+  }, options.onProgress);
   return check.summary;
 }
 

@@ -332,15 +332,26 @@ describe('a search that fails in the background', () => {
         open.onsuccess = () => resolve(open.result);
         open.onerror = () => reject(open.error);
       });
-      const tx = db.transaction('tickets', 'readwrite');
+      // A ticket Backline did not write, found by the search index (as the newest ticket, and by
+      // the word "charged"), whose last note is not text: reading it for the list fails.
+      const tx = db.transaction(['tickets', 'ticketWords', 'activity'], 'readwrite');
       const tickets = tx.objectStore('tickets');
+      const now = Date.now();
       if (broken) {
         const any = await new Promise<Record<string, unknown>>((resolve) => {
           const all = tickets.getAll();
           all.onsuccess = () => resolve(all.result[0]);
         });
-        tickets.put({ ...any, id: 'unreadable-ticket', number: 9999, title: 42, updatedAt: Date.now() });
-      } else tickets.delete('unreadable-ticket');
+        tickets.put({ ...any, id: 'unreadable-ticket', number: 9999, title: 42, updatedAt: now });
+        tx.objectStore('ticketWords').put({ ticketId: 'unreadable-ticket', order: -now, terms: ['charged', 'accepted'] });
+        tx.objectStore('activity').put({ id: 'unreadable-note', ticketId: 'unreadable-ticket', at: now, actorId: 'x', type: 'note', body: 42 });
+      } else {
+        tickets.delete('unreadable-ticket');
+        tx.objectStore('activity').delete('unreadable-note');
+        const index = tx.objectStore('ticketWords').index('byTicket');
+        const key = index.getKey('unreadable-ticket');
+        key.onsuccess = () => key.result && tx.objectStore('ticketWords').delete(key.result);
+      }
       await new Promise<void>((resolve, reject) => {
         tx.oncomplete = () => resolve();
         tx.onerror = () => reject(tx.error);

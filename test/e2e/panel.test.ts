@@ -16,6 +16,26 @@ afterAll(async () => {
 
 const activity = () => panel.getByRole('region', { name: 'Activity', exact: true }).getByRole('listitem');
 
+/**
+ * Counts the requests a panel sends from now on, by type (it wraps the extension API the
+ * panel's client calls). Returns a reader of the counts.
+ */
+async function countRequests(frame: Frame): Promise<() => Promise<Record<string, number>>> {
+  await frame.evaluate(() => {
+    const w = window as unknown as { __requests?: Record<string, number> };
+    if (w.__requests) return;
+    const counts: Record<string, number> = {};
+    w.__requests = counts;
+    const send = chrome.runtime.sendMessage.bind(chrome.runtime) as (...a: unknown[]) => unknown;
+    (chrome.runtime as unknown as { sendMessage: unknown }).sendMessage = (message: { type?: string }, ...rest: unknown[]) => {
+      const type = String(message?.type);
+      counts[type] = (counts[type] ?? 0) + 1;
+      return send(message, ...rest);
+    };
+  });
+  return () => frame.evaluate(() => ({ ...(window as unknown as { __requests: Record<string, number> }).__requests }));
+}
+
 describe('the back-office ticket panel', () => {
   it('creates a ticket from the conversation and lists it under Linked tickets', async () => {
     await panel.getByRole('button', { name: 'New back-office ticket', exact: true }).click();
@@ -163,15 +183,29 @@ describe('the back-office ticket panel', () => {
     const otherState = other.panel.getByRole('button', { name: /^Ticket state/ });
     await expect.poll(() => otherState.textContent()).toContain('Waiting on customer');
 
-    // Tab 1 changes state; tab 2 sees it without reloading.
+    // Tab 1 changes state; tab 2 sees it without reloading, and without reading the ticket again:
+    // the change event says what changed (the new record, the activity item, each effect's outcome).
+    const requests = await countRequests(other.panel);
     await panel.getByRole('button', { name: /^Ticket state/ }).click();
     await panel.getByRole('menuitemradio', { name: 'Resolved', exact: true }).click();
     await expect.poll(() => otherState.textContent(), { timeout: 2000 }).toContain('Resolved');
+    const otherActivity = other.panel.getByRole('region', { name: 'Activity', exact: true }).getByRole('listitem');
+    await expect.poll(() => otherActivity.first().textContent()).toContain('Resolved');
+    // A cross-post from tab 1: its note and its effect's outcome (delivered or not, no longer queued) show in tab 2.
+    await panel.getByRole('textbox', { name: 'Note', exact: true }).fill('Cross-posted from the first tab');
+    await panel.getByRole('button', { name: 'Cross-post note', exact: true }).click();
+    await expect.poll(() => otherActivity.filter({ hasText: 'Cross-posted from the first tab' }).count()).toBe(1);
+    const outcome = otherActivity.filter({ hasText: /^Internal note in Chatwoot #1/ }).first();
+    await expect.poll(() => outcome.textContent()).not.toContain('Queued');
+    expect((await requests())['ui:ticketView'] ?? 0).toBe(0);
 
     // Tab 2 adds a note; tab 1 sees it.
     await other.panel.getByRole('textbox', { name: 'Note', exact: true }).fill('Seen from the second tab');
     await other.panel.getByRole('button', { name: 'Add note', exact: true }).click();
     await expect.poll(() => activity().filter({ hasText: 'Seen from the second tab' }).count(), { timeout: 2000 }).toBe(1);
+    // The count above is real: tab 2's own note went through the same counter.
+    expect((await requests())['ui:addNote']).toBe(1);
+    expect((await requests())['ui:ticketView'] ?? 0).toBe(0);
 
     // A change made against an old version is refused with a clear message, not saved.
     const view = (await sendRaw(panel, { type: 'ui:queryTickets', payload: { text: '#1' } })) as { data: { ticket: { id: string; version: number } }[] };
@@ -256,6 +290,34 @@ describe('the back-office ticket panel', () => {
     await second.page.keyboard.press('Escape');
     await expect.poll(() => dialog.count()).toBe(0);
     await second.page.close();
+  });
+
+  it('a long history opens with its newest 100 items; Show earlier activity adds the rest and focuses the first one it added', async () => {
+    const fourth = await h.openConversation(5);
+    const p4 = fourth.panel;
+    await p4.getByRole('region', { name: 'Linked tickets', exact: true }).waitFor();
+    // 130 notes on a new ticket, written through the protocol as the panel writes them.
+    await p4.evaluate(async () => {
+      const send = (type: string, payload: object) => chrome.runtime.sendMessage({ type, payload }) as Promise<{ ok: boolean; data: { id: string } }>;
+      const made = await send('ui:createTicket', { requestId: crypto.randomUUID(), title: 'Long history', typeId: 'type-general' });
+      for (let i = 1; i <= 130; i++) await send('ui:addNote', { requestId: crypto.randomUUID(), ticketId: made.data.id, body: `History note ${i}`, crossPost: false });
+    });
+    await p4.getByRole('button', { name: 'All tickets', exact: true }).click();
+    await p4.getByRole('searchbox', { name: 'Search tickets', exact: true }).fill('long hist');
+    await p4.getByRole('button', { name: 'Long history', exact: true }).click();
+    const items = p4.getByRole('region', { name: 'Activity', exact: true }).getByRole('listitem');
+    await expect.poll(() => items.count()).toBe(100);
+    expect(await items.first().textContent()).toContain('History note 130');
+    expect(await items.last().textContent()).toContain('History note 31');
+    const earlier = p4.getByRole('button', { name: 'Show earlier activity', exact: true });
+    await earlier.focus();
+    await fourth.page.keyboard.press('Enter');
+    await expect.poll(() => items.count()).toBe(131); // 130 notes and "created"
+    // The keyboard goes on from the first item added, the one after the last item shown before.
+    await expect.poll(() => p4.evaluate(() => document.activeElement?.textContent ?? '')).toContain('History note 30');
+    expect(await earlier.count()).toBe(0);
+    expect(await items.last().textContent()).toContain('Created');
+    await fourth.page.close();
   });
 
   it('works without a mouse: n, Enter, s, arrows, c and Ctrl+Enter', async () => {

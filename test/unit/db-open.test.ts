@@ -94,6 +94,7 @@ describe('openBacklineDb', () => {
     const older = await rawOpen(name, 1, (db) => {
       db.createObjectStore('tickets', { keyPath: 'id' });
       db.createObjectStore('outbox', { keyPath: 'id' });
+      db.createObjectStore('activity', { keyPath: 'id' }); // v5 indexes it
     });
     const e = await failure(openBacklineDb(name, { blockedTimeoutMs: 50 }));
     expect(e.code).toBe('storage');

@@ -27,7 +27,17 @@ const VALID: Record<BackgroundEvent['type'], unknown[]> = {
   'bg:changed': [
     { type: 'bg:changed', changes: { ticketIds: [], conversationKeys: [] } },
     { type: 'bg:changed', changes: { ticketIds: ['t1', 't2'], conversationKeys: [KEY], settings: true, types: false, teammates: true, connections: true, admin: true } },
+    {
+      type: 'bg:changed',
+      changes: {
+        ticketIds: ['t1'],
+        conversationKeys: [KEY],
+        deltas: [{ ticketId: 't1', ticket: { id: 't1', number: 1, version: 2, updatedAt: 5 }, activity: [{ id: 'a1', ticketId: 't1', type: 'note', at: 5 }], effects: [] }],
+        conversations: [{ key: KEY, status: 'open' }],
+      },
+    },
   ],
+  'bg:progress': [{ type: 'bg:progress', task: 'import', done: 2000, total: 60000 }],
   'bg:tabContext': [
     { type: 'bg:tabContext', tabId: 7, context: CTX, conversationKey: KEY },
     { type: 'bg:tabContext', tabId: 0, context: null, conversationKey: null },
@@ -51,6 +61,9 @@ const MALFORMED: Record<BackgroundEvent['type'] | 'other', unknown[]> = {
     { type: 'bg:changed', changes: { ticketIds: [], conversationKeys: [], settings: 'yes' } },
     { type: 'bg:changed', changes: { ticketIds: [], conversationKeys: [], everything: true } },
     { type: 'bg:changed', changes: { ticketIds: [], conversationKeys: [] }, extra: 1 },
+    { type: 'bg:changed', changes: { ticketIds: ['t1'], conversationKeys: [], deltas: [{ ticketId: 't1', ticket: { id: 't1' } }] } },
+    { type: 'bg:changed', changes: { ticketIds: ['t1'], conversationKeys: [], deltas: [{ ticketId: 't1', activity: [null] }] } },
+    { type: 'bg:changed', changes: { ticketIds: [], conversationKeys: [], conversations: [{ status: 'open' }] } },
   ],
   'bg:tabContext': [
     { type: 'bg:tabContext' },
@@ -70,6 +83,11 @@ const MALFORMED: Record<BackgroundEvent['type'] | 'other', unknown[]> = {
     { type: 'bg:activeTab', tabId: 7, context: null, conversationKey: null, followsActiveTab: true },
   ],
   'bg:focusTaken': [{ type: 'bg:focusTaken' }, { type: 'bg:focusTaken', tabId: '3' }, { type: 'bg:focusTaken', tabId: 3, field: 'Note' }],
+  'bg:progress': [
+    { type: 'bg:progress', task: 'export', done: 1, total: 2 },
+    { type: 'bg:progress', task: 'import', done: -1, total: 2 },
+    { type: 'bg:progress', task: 'import', done: 1 },
+  ],
   'bg:togglePanel': [{ type: 'bg:togglePanel', open: true }],
   other: [
     null,

@@ -7,7 +7,7 @@ import { Store } from '../../lib/store';
 import { findConnection } from '../../lib/connectors';
 
 /** Every store and index the current schema (BacklineDB) declares. */
-const SCHEMA: Record<string, { keyPath: string; indexes: Record<string, { keyPath: string | string[]; unique: boolean }> }> = {
+const SCHEMA: Record<string, { keyPath: string | string[]; indexes: Record<string, { keyPath: string | string[]; unique: boolean; multiEntry?: true }> }> = {
   tickets: {
     keyPath: 'id',
     indexes: {
@@ -25,7 +25,10 @@ const SCHEMA: Record<string, { keyPath: string; indexes: Record<string, { keyPat
       byPair: { keyPath: ['ticketId', 'conversationKey'], unique: true },
     },
   },
-  activity: { keyPath: 'id', indexes: { byTicket: { keyPath: 'ticketId', unique: false } } },
+  activity: {
+    keyPath: 'id',
+    indexes: { byTicket: { keyPath: 'ticketId', unique: false }, byTicketItem: { keyPath: ['ticketId', 'id'], unique: false } },
+  },
   conversations: { keyPath: 'key', indexes: {} },
   ticketTypes: { keyPath: 'id', indexes: {} },
   teammates: { keyPath: 'id', indexes: {} },
@@ -35,11 +38,19 @@ const SCHEMA: Record<string, { keyPath: string; indexes: Record<string, { keyPat
       byStatus: { keyPath: 'status', unique: false },
       byTicket: { keyPath: 'ticketId', unique: false },
       byConversation: { keyPath: 'conversationKey', unique: false },
+      bySource: { keyPath: 'sourceActivityId', unique: false },
     },
   },
   requests: { keyPath: 'requestId', indexes: { byAt: { keyPath: 'at', unique: false } } },
   meta: { keyPath: 'key', indexes: {} },
   connections: { keyPath: 'id', indexes: { byBaseUrl: { keyPath: 'baseUrl', unique: false } } },
+  ticketWords: {
+    keyPath: ['order', 'ticketId'],
+    indexes: {
+      byWord: { keyPath: 'terms', unique: false, multiEntry: true },
+      byTicket: { keyPath: 'ticketId', unique: true },
+    },
+  },
   syncQueue: { keyPath: 'docId', indexes: { byAt: { keyPath: 'at', unique: false } } },
 };
 
@@ -63,9 +74,9 @@ function describeSchema(db: BacklineDatabase) {
     const indexes: (typeof SCHEMA)[string]['indexes'] = {};
     for (const ix of Array.from(store.indexNames)) {
       const index = store.index(ix);
-      indexes[ix] = { keyPath: index.keyPath as string | string[], unique: index.unique };
+      indexes[ix] = { keyPath: index.keyPath as string | string[], unique: index.unique, ...(index.multiEntry ? { multiEntry: true as const } : {}) };
     }
-    out[name] = { keyPath: store.keyPath as string, indexes };
+    out[name] = { keyPath: store.keyPath as string | string[], indexes };
   }
   return out;
 }
@@ -119,7 +130,7 @@ const V3_CONNECTION = {
 
 async function createOld(
   name: string,
-  version: 1 | 2 | 3,
+  version: 1 | 2 | 3 | 4,
   data: { tickets: Ticket[]; links: LinkRecord[]; outbox: OutboxRecord[] },
 ): Promise<void> {
   const open = indexedDB.open(name, version);
@@ -151,7 +162,12 @@ async function createOld(
     }
     if (version >= 3) {
       db.createObjectStore('connections', { keyPath: 'id' }).createIndex('byBaseUrl', 'baseUrl');
-      tx.objectStore('connections').put(V3_CONNECTION);
+      if (version === 3) tx.objectStore('connections').put(V3_CONNECTION);
+    }
+    if (version >= 4) {
+      // v4 changed the connections' shape only.
+      const { accountId: _a, token, ...rest } = V3_CONNECTION;
+      tx.objectStore('connections').put({ ...rest, account: '1', credentials: { token } });
     }
   };
   const db = await promised(open);
@@ -206,7 +222,7 @@ describe('opening an empty database', () => {
   });
 });
 
-describe.each([1, 2, 3] as const)('migrating from version %i', (from) => {
+describe.each([1, 2, 3, 4] as const)('migrating from version %i', (from) => {
   async function oldFixture() {
     const name = `mig-v${from}-${crypto.randomUUID()}`;
     const ticket = v1Ticket();
@@ -243,7 +259,7 @@ describe.each([1, 2, 3] as const)('migrating from version %i', (from) => {
     expect(await db.count('ticketTypes')).toBe(DEFAULT_TICKET_TYPES.length);
     expect((await db.get('conversations', CONV_KEY))?.title).toBe('Order #1001');
     // The connections store (v3) is there; a connection v3 saved has the v4 shape, nothing lost.
-    if (from === 3) {
+    if (from >= 3) {
       const { accountId: _a, token: _t, ...rest } = V3_CONNECTION;
       expect(await db.getAll('connections')).toEqual([{ ...rest, account: '1', credentials: { token: 'secret-token-from-v3' } }]);
     } else {
@@ -272,6 +288,22 @@ describe.each([1, 2, 3] as const)('migrating from version %i', (from) => {
     expect((await db.getAllFromIndex('outbox', 'byConversation', CONV_KEY)).map((o) => o.id)).toEqual([effect.id]);
     // Indexes from v1 still work too.
     expect((await db.getFromIndex('tickets', 'byNumber', 2))?.id).toBe(resolved.id);
+  });
+
+  it('has the v5 search index built for every stored ticket: title words, #numbers, attribute values, filters', async () => {
+    const { name, ticket, resolved } = await oldFixture();
+    const db = await openCurrent(name);
+    expect(await db.count('ticketWords')).toBe(2);
+    const byWord = async (term: string) => (await db.getAllFromIndex('ticketWords', 'byWord', term)).map((r) => r.ticketId);
+    expect(await byWord('safari')).toEqual([ticket.id]);
+    expect(await byWord('refund')).toEqual([resolved.id]);
+    expect(await byWord('#2')).toEqual([resolved.id]);
+    expect(await byWord('high')).toEqual([ticket.id]); // the Severity attribute's value
+    expect(await byWord('acme')).toEqual(expect.arrayContaining([ticket.id, resolved.id]));
+    const store = new Store(db);
+    expect((await store.queryTickets({ text: 'saf' })).map((s) => s.ticket.id)).toEqual([ticket.id]);
+    expect((await store.queryTickets({ text: 'acme', stateId: 'resolved' })).map((s) => s.ticket.id)).toEqual([resolved.id]);
+    expect((await store.queryTickets({ text: 'high crashes' })).map((s) => s.ticket.id)).toEqual([ticket.id]);
   });
 
   it('a connection saved by version 3 still serves its conversations and checks its token', async () => {

@@ -550,7 +550,10 @@ describe('background helpdesk services', () => {
     expect(preview).toMatchObject({ source: 'helpdesk', notice: '', conversation: { status: 'snoozed', customerName: 'Grace Hopper', company: 'Compiler Systems Inc' } });
     expect(preview.messages.map((m) => m.kind)).toEqual(['incoming', 'outgoing', 'event']);
     expect((await store.getConversation(conv(2).key))?.status).toBe('snoozed');
-    expect(events).toEqual([{ type: 'bg:changed', changes: { ticketIds: [], conversationKeys: [conv(2).key] } }]);
+    // The event carries the conversation as saved, so open panels update its status in place.
+    expect(events).toEqual([
+      { type: 'bg:changed', changes: { ticketIds: [], conversationKeys: [conv(2).key], conversations: [expect.objectContaining({ key: conv(2).key, status: 'snoozed' })] } },
+    ]);
     await services.readConversation(record);
     expect(events).toHaveLength(1); // nothing changed the second time: no broadcast, no refresh loop
 

@@ -818,6 +818,33 @@ describe('linkedTickets', () => {
   });
 });
 
+describe('a ticket’s activity, a page at a time', () => {
+  it('opens with the newest 100 items and their effects; earlier pages follow, oldest last', async () => {
+    const { store } = await setup();
+    const t = await create(store, { conversation: conv('1') });
+    const notes: string[] = [];
+    for (let i = 0; i < 205; i++) {
+      const note = await store.addNote({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, body: `Note ${i}`, crossPost: i % 50 === 0 });
+      notes.push(note.id);
+    }
+    const all = (await store.db.getAllFromIndex('activity', 'byTicket', t.id)).map((a) => a.id).sort().reverse();
+    expect(all).toHaveLength(206); // with "created"
+    const view = await store.getTicketView(t.id);
+    expect(view.activity.map((a) => a.id)).toEqual(all.slice(0, 100));
+    expect(view.earlierActivity).toBe(true);
+    // Only the effects of the items shown: the cross-posts of notes 200 and 150 (note 100 is older).
+    expect(view.effects.map((e) => e.sourceActivityId).sort()).toEqual([notes[150], notes[200]].sort());
+    const second = await store.getActivityPage(t.id, view.activity.at(-1)!.id);
+    expect(second.activity.map((a) => a.id)).toEqual(all.slice(100, 200));
+    expect(second.effects.map((e) => e.sourceActivityId).sort()).toEqual([notes[50], notes[100]].sort());
+    expect(second.earlier).toBe(true);
+    const last = await store.getActivityPage(t.id, second.activity.at(-1)!.id);
+    expect(last.activity.map((a) => a.id)).toEqual(all.slice(200));
+    expect(last.activity.at(-1)!.type).toBe('created');
+    expect(last.earlier).toBe(false);
+  });
+});
+
 describe('queryTickets', () => {
   async function seed(store: Store) {
     const refund = await create(store, { title: 'Refund for duplicate charge', typeId: 'type-billing' });
@@ -853,6 +880,69 @@ describe('queryTickets', () => {
     expect(ids(await store.queryTickets({ assigneeId: BOB.id }))).toEqual([late.id]);
     expect(ids(await store.queryTickets({ assigneeId: null }))).toEqual([refund.id, crash.id].sort());
     expect(ids(await store.queryTickets({ text: 'refund', stateId: 'submitted' }))).toEqual([refund.id]);
+  });
+
+  it('finds by the start of the last word as it is typed, by attribute values, user and company, and by #number prefix with words', async () => {
+    const { store } = await setup();
+    const { refund, crash, late } = await seed(store);
+    expect(ids(await store.queryTickets({ text: 'ref' }))).toEqual([refund.id, late.id].sort());
+    expect(ids(await store.queryTickets({ text: 'refund dup' }))).toEqual([refund.id]);
+    // Only the last word is a prefix: "ref" alone is no whole word of any title.
+    expect(await store.queryTickets({ text: 'ref duplicate' })).toEqual([]);
+    expect(ids(await store.queryTickets({ text: 'high' }))).toEqual([crash.id]);
+    expect(ids(await store.queryTickets({ text: 'login #2' }))).toEqual([crash.id]);
+    const withUser = await create(store, { title: 'Invoice copy', user: 'Zoë Ångström', company: 'Initech' });
+    expect(ids(await store.queryTickets({ text: 'zoe angstr' }))).toEqual([withUser.id]);
+    expect(ids(await store.queryTickets({ text: 'INITECH' }))).toEqual([withUser.id]);
+  });
+
+  it('stays right after edits, state changes, notes and links: old words no longer find the ticket', async () => {
+    const { store } = await setup();
+    const { crash } = await seed(store);
+    await store.updateTicket({ requestId: rid(), actorId: ALICE.id, ticketId: crash.id, baseVersion: 1, changes: { title: 'Signup form freezes', attributes: { 'attr-severity': 'Low' } } });
+    expect(await store.queryTickets({ text: 'login' })).toEqual([]);
+    expect(await store.queryTickets({ text: 'high' })).toEqual([]);
+    expect(ids(await store.queryTickets({ text: 'signup freezes' }))).toEqual([crash.id]);
+    expect(ids(await store.queryTickets({ text: 'low' }))).toEqual([crash.id]);
+    await store.changeState({ requestId: rid(), actorId: ALICE.id, ticketId: crash.id, baseVersion: 2, stateId: 'resolved' });
+    expect(ids(await store.queryTickets({ text: 'signup', stateId: 'resolved' }))).toEqual([crash.id]);
+    expect(await store.queryTickets({ text: 'signup', stateId: 'submitted' })).toEqual([]);
+    await store.updateTicket({ requestId: rid(), actorId: ALICE.id, ticketId: crash.id, baseVersion: 3, changes: { assigneeId: BOB.id } });
+    expect(ids(await store.queryTickets({ assigneeId: BOB.id, text: 'sign' }))).toContain(crash.id);
+    await store.link({ requestId: rid(), actorId: ALICE.id, ticketId: crash.id, conversation: conv('77') });
+    await store.addNote({ requestId: rid(), actorId: ALICE.id, ticketId: crash.id, body: 'bump', crossPost: false });
+    // One index record per ticket, whatever was written.
+    expect(await store.db.count('ticketWords')).toBe(await store.db.count('tickets'));
+    const [first] = await store.queryTickets({ text: 'signup' });
+    expect(first!.ticket).toEqual(await store.getTicket(crash.id));
+  });
+
+  it('finds the few oldest tickets that have a rarer second word among many newer ones with the first', async () => {
+    const { store } = await setup();
+    const rare: string[] = [];
+    for (let i = 0; i < 3; i++) rare.push((await create(store, { title: `Printer jam ${i}` })).id);
+    for (let i = 0; i < 260; i++) await create(store, { title: `Printer toner ${i}` });
+    expect(ids(await store.queryTickets({ text: 'printer jam' }))).toEqual([...rare].sort());
+    expect(ids(await store.queryTickets({ text: 'printer ja' }))).toEqual([...rare].sort());
+    expect(await store.queryTickets({ text: 'printer', limit: 500 })).toHaveLength(263);
+  });
+
+  it('pages by last update: the next page starts after the last ticket of the previous one', async () => {
+    const { store } = await setup();
+    const made: Ticket[] = [];
+    for (let i = 0; i < 7; i++) made.push(await create(store, { title: `Printer jam ${i}` }));
+    // Most recently updated first (tickets made within the same millisecond: by id).
+    const newestFirst = [...made].sort((a, b) => b.updatedAt - a.updatedAt || a.id.localeCompare(b.id)).map((t) => t.id);
+    for (const text of [undefined, 'printer']) {
+      const seen: string[] = [];
+      let page = await store.queryTickets({ text, limit: 3 });
+      while (page.length) {
+        seen.push(...page.map((s) => s.ticket.id));
+        const last = page[page.length - 1]!.ticket;
+        page = await store.queryTickets({ text, limit: 3, before: { updatedAt: last.updatedAt, id: last.id } });
+      }
+      expect(seen).toEqual(newestFirst);
+    }
   });
 
   it('lists the most recently updated first and honours the limit', async () => {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildExport, holdEffect, importExport, parseExportText, validateExport, wipeAll } from '../../lib/store/transfer';
+import { compactExportParts } from '../../lib/model/admin';
 import { EXPORT_FORMAT, exportFileName, type BacklineExport } from '../../lib/model/admin';
 import { openBacklineDb, type BacklineDatabase } from '../../lib/store/schema';
 import { DEFAULT_TICKET_TYPES } from '../../lib/model/domain';
@@ -359,6 +360,36 @@ describe('holdEffect', () => {
   });
 });
 
+describe('a compact export, a batched import', () => {
+  it('the export is written in chunks as compact JSON: exactly JSON.stringify of the export, with progress to the end', async () => {
+    const src = await populated();
+    const file = await buildExport(src.db);
+    const seen: [number, number][] = [];
+    const parts = await compactExportParts(file, (done, total) => seen.push([done, total]), 1);
+    expect(parts.join('')).toBe(JSON.stringify(file));
+    expect(parts.join('')).not.toContain('\n');
+    const total = Object.values(file.data).reduce((n, v) => n + (Array.isArray(v) ? v.length : 0), 0);
+    expect(seen.at(-1)).toEqual([total, total]);
+    expect(seen.map(([d]) => d)).toEqual([...seen.map(([d]) => d)].sort((a, b) => a - b));
+    expect(seen.length).toBeGreaterThan(total); // one step per record with chunks of 1, and the end
+  });
+
+  it('an import tells its progress after each batch, up to every record, and can use the check made when the file was chosen', async () => {
+    const src = await populated();
+    for (let i = 0; i < 30; i++) await src.store.addNote({ requestId: uuidv7(), actorId: src.me.id, ticketId: src.a.id, body: `n${i}`, crossPost: false });
+    const text = JSON.stringify(await buildExport(src.db));
+    const check = parseExportText(text);
+    expect(check.ok).toBe(true);
+    const dst = await fresh();
+    const seen: [number, number][] = [];
+    await importExport(dst.store, uuidv7(), text, { checked: check, onProgress: (done, total) => seen.push([done, total]) });
+    const file = JSON.parse(text);
+    const total = Object.values(file.data).reduce((n: number, v) => n + (Array.isArray(v) ? v.length : 0), 0);
+    expect(seen.at(-1)).toEqual([total, total]);
+    expect(await dst.db.count('activity')).toBe(file.data.activity.length);
+  });
+});
+
 describe('importExport and wipeAll', () => {
   it('round trip: export, wipe, import brings back every ticket, note, link and setting', async () => {
     const src = await populated();
@@ -393,6 +424,23 @@ describe('importExport and wipeAll', () => {
     // New tickets continue the numbering.
     const next = await src.store.createTicket({ requestId: uuidv7(), actorId: src.me.id, title: 'After import', typeId: 'type-general' });
     expect(next.number).toBe(3);
+  });
+
+  it('the queue search finds imported tickets and no longer finds wiped or replaced ones', async () => {
+    const src = await populated();
+    const text = JSON.stringify(await buildExport(src.db));
+    const dst = await fresh();
+    const other = await dst.store.me();
+    await dst.store.createTicket({ requestId: uuidv7(), actorId: other.id, title: 'Local only', typeId: 'type-general' });
+    await importExport(dst.store, uuidv7(), text);
+    const titles = async (q: string) => (await dst.store.queryTickets({ text: q })).map((s) => s.ticket.title);
+    expect(await titles('local')).toEqual([]);
+    expect(await titles('crash')).toEqual(['Crash on login']);
+    expect(await titles('#2')).toHaveLength(1);
+    expect(await dst.db.count('ticketWords')).toBe(2);
+    await wipeAll(dst.store, uuidv7());
+    expect(await titles('crash')).toEqual([]);
+    expect(await dst.db.count('ticketWords')).toBe(0);
   });
 
   it('imports into another browser’s store, replacing what was there', async () => {

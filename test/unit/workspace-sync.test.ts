@@ -107,6 +107,8 @@ describe('applying what arrives', () => {
     expect(changed.conversationKeys).toEqual([conversation.key]);
     expect((await store.linkedTickets(conversation.key)).map((x) => x.ticket.title)).toEqual(['From Bob']);
     expect((await store.getTicketView(t.id)).activity).toHaveLength(1);
+    // Found by the queue's search like a ticket made here (its words are indexed on arrival).
+    expect((await store.queryTickets({ text: 'from bo' })).map((x) => x.ticket.id)).toEqual([t.id]);
     expect(changes).toEqual([]); // the caller tells pages (after saving its place in the feed)
   });
 
