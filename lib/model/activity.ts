@@ -69,6 +69,11 @@ export function describeActivityParts(
       return [`Linked ${line ? 'to ' : ''}${a.title || 'a conversation'}`];
     case 'unlink':
       return [`Unlinked ${line ? 'from ' : ''}${a.title || 'a conversation'}`];
+    case 'delivery': {
+      const what = a.kind === 'note' ? 'Internal note' : 'Reopen';
+      const outcome = a.detail === ALREADY_OPEN ? 'not needed, already open' : a.outcome === 'delivered' ? 'delivered' : a.outcome === 'failed' ? 'failed' : 'not sent';
+      return [`${what} in ${a.label}: `, { strong: outcome }, ...(a.detail && a.detail !== ALREADY_OPEN ? [` (${a.detail})`] : [])];
+    }
   }
 }
 

@@ -50,6 +50,11 @@ export type ActivityRecord = ActivityBase &
     | { type: 'attribute'; field: string; label: string; from: string; to: string }
     | { type: 'assignment'; from: string | null; to: string | null }
     | { type: 'link' | 'unlink'; conversationKey: string; title: string }
+    /**
+     * What became of one effect, recorded in a team workspace by the browser that delivered it,
+     * so that every browser sees it (its outbox is its own).
+     */
+    | { type: 'delivery'; effectId: string; sourceActivityId: string; conversationKey: string; label: string; kind: EffectKind; outcome: 'delivered' | 'failed' | 'skipped'; detail: string }
   );
 export type ActivityType = ActivityRecord['type'];
 
