@@ -2,8 +2,13 @@ import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 import { HOST_MATCH_PATTERNS } from './lib/helpdesks';
 
+/** Firefox ESR 140 is the oldest Firefox the end-to-end tests run on. */
+const FIREFOX_MIN_VERSION = '140.0';
+
 // See https://wxt.dev/api/config.html
 export default defineConfig({
+  // Manifest V3 for Firefox too (`wxt build -b firefox` would default to MV2).
+  manifestVersion: 3,
   srcDir: '.',
   entrypointsDir: 'entrypoints',
   publicDir: 'public',
@@ -35,11 +40,22 @@ export default defineConfig({
     },
     action: { default_title: 'Backline' },
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: 'backline@backline.dev', strict_min_version: '115.0' } } }
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: 'backline@backline.dev',
+              // The oldest Firefox the end-to-end tests run on (Debian's firefox-esr).
+              strict_min_version: FIREFOX_MIN_VERSION,
+              // Backline sends nothing to its makers; tickets stay in this browser (and the
+              // helpdesks and workspace server the admin configures).
+              data_collection_permissions: { required: ['none'] },
+            },
+          },
+          // Firefox's own sidebar shows the same panel page as Chrome's side panel.
+          sidebar_action: { default_panel: 'panel.html', default_title: 'Backline', open_at_install: false },
+        }
       : { side_panel: { default_path: 'panel.html' } }),
     // Firefox reads enterprise policy from its own policies.json, not from a managed schema.
-    ...(browser === 'firefox'
-      ? { optional_permissions: ['https://*/*', 'http://*/*'] }
-      : { storage: { managed_schema: 'managed-schema.json' } }),
+    ...(browser === 'firefox' ? {} : { storage: { managed_schema: 'managed-schema.json' } }),
   }),
 });

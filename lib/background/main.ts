@@ -105,6 +105,11 @@ export function startBackground(): void {
   (globalThis as { chrome?: { sidePanel?: { setPanelBehavior(o: { openPanelOnActionClick: boolean }): Promise<void> } } }).chrome?.sidePanel
     ?.setPanelBehavior({ openPanelOnActionClick: true })
     .catch(() => {});
+  // Firefox has no side panel API: its toolbar button toggles Firefox's own sidebar
+  // (manifest sidebar_action), which shows the same panel.html. toggle() must run in the
+  // click's handler itself, as a user action.
+  const sidebar = (browser as { sidebarAction?: { toggle(): Promise<void> } }).sidebarAction;
+  if (sidebar) browser.action.onClicked.addListener(() => void sidebar.toggle().catch(() => {}));
 
   browser.tabs.onRemoved.addListener((tabId) => {
     void browser.storage.session.remove(`tab:${tabId}`);
