@@ -4,6 +4,8 @@ import { HOST_MATCH_PATTERNS } from './lib/helpdesks';
 
 /** Firefox ESR 140 is the oldest Firefox the end-to-end tests run on. */
 const FIREFOX_MIN_VERSION = '140.0';
+/** public/icon/<size>.png */
+const ICONS = Object.fromEntries([16, 32, 48, 128].map((size) => [size, `icon/${size}.png`]));
 
 // See https://wxt.dev/api/config.html
 export default defineConfig({
@@ -46,7 +48,9 @@ export default defineConfig({
         description: 'Show or hide the Backline panel',
       },
     },
-    action: { default_title: 'Backline' },
+    // assets/icon.svg rendered by scripts/icons.mjs.
+    icons: ICONS,
+    action: { default_title: 'Backline', default_icon: ICONS },
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {
@@ -63,7 +67,7 @@ export default defineConfig({
             gecko_android: { strict_min_version: '142.0' },
           },
           // Firefox's own sidebar shows the same panel page as Chrome's side panel.
-          sidebar_action: { default_panel: 'panel.html', default_title: 'Backline', open_at_install: false },
+          sidebar_action: { default_panel: 'panel.html', default_title: 'Backline', default_icon: ICONS, open_at_install: false },
         }
       : { side_panel: { default_path: 'panel.html' } }),
     // Firefox reads enterprise policy from its own policies.json, not from a managed schema.

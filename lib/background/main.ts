@@ -12,6 +12,7 @@ import { resyncCustomHosts } from './admin';
 import { isAdminUnlocked, readManagedPolicy, setAdminUnlocked, syncCustomHostsInBrowser, watchManagedPolicy } from './admin-browser';
 import type { BackgroundEvent, ContentScriptMessage } from '../protocol';
 import { Store } from '../store';
+import { createToolbar } from './toolbar';
 
 /** Starts Backline's background in this service worker (entrypoints/background.ts). */
 export function startBackground(): void {
@@ -25,7 +26,10 @@ export function startBackground(): void {
   // A database closed from outside (a newer version upgrading it) is opened afresh.
   const openStore = sharedOpen((forget) =>
     openBacklineDb(DB_NAME, { onClose: forget }).then(async (db) => {
-      const store = new Store(db, (changes) => env.broadcast({ type: 'bg:changed', changes }));
+      const store = new Store(db, (changes) => {
+        env.broadcast({ type: 'bg:changed', changes });
+        void toolbar.changed(changes);
+      });
       // The enterprise policy is in force before the first request is answered.
       store.setPolicy(await readManagedPolicy());
       return store;
@@ -39,6 +43,7 @@ export function startBackground(): void {
     },
     async setTabContext(tabId, value) {
       await browser.storage.session.set({ [`tab:${tabId}`]: value });
+      void toolbar.update(tabId, value);
     },
     broadcast(event: BackgroundEvent) {
       // Every connected extension page (panel frames, side panel, options); none open is fine.
@@ -57,6 +62,22 @@ export function startBackground(): void {
     // The top frame's content script mounts the dock; no answer (no dock there) is null.
     checkDock: (tabId) => browser.tabs.sendMessage(tabId, { type: 'bg:checkDock' } satisfies ContentScriptMessage, { frameId: 0 }).catch(() => null),
   };
+
+  // The toolbar button's badge and tooltip: how many tickets the tab's conversation has.
+  const toolbar = createToolbar({
+    action: browser.action,
+    linkedCount: async (key) => (await (await env.store()).linkedTickets(key)).length,
+    getTabContext: (tabId) => env.getTabContext(tabId),
+    async knownTabs() {
+      const all = await browser.storage.session.get(null);
+      return Object.entries(all)
+        .filter(([k]) => k.startsWith('tab:'))
+        .map(([k, context]) => ({ tabId: Number(k.slice(4)), context: context as TabContext }));
+    },
+  });
+  void browser.action.setBadgeBackgroundColor({ color: '#1c2f80' }).catch(() => {});
+  const action = browser.action as typeof browser.action & { setBadgeTextColor?(d: { color: string }): Promise<void> };
+  void action.setBadgeTextColor?.({ color: '#ffffff' }).catch(() => {});
 
   // Propagation outbox. Its queue lives in IndexedDB; wake-ups are an alarm (survives the
   // worker stopping and the browser restarting) plus a timer for short delays while it lives.
@@ -99,6 +120,7 @@ export function startBackground(): void {
   // The browser's side panel follows the conversation in the active tab.
   browser.tabs.onActivated.addListener(async ({ tabId }) => {
     const known = await env.getTabContext(tabId);
+    void toolbar.update(tabId, known);
     env.broadcast({ type: 'bg:activeTab', tabId, context: known?.context ?? null, conversationKey: known?.conversationKey ?? null });
   });
   // The toolbar button opens the browser's side panel (Chromium); the in-page panel has its shortcut.

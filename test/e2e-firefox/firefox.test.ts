@@ -124,6 +124,20 @@ describe('Firefox', () => {
     expect(await textOf(links)).toContain('#2');
   });
 
+  it('counts the linked ticket on the toolbar button of the conversation’s tab', async () => {
+    const page = await h.openConversation(2);
+    const look = () =>
+      options.evaluate(async (url) => {
+        const api = (globalThis as unknown as { browser: typeof chrome }).browser;
+        // Filtered here: a match pattern with a port matches nothing in Firefox.
+        const tab = (await api.tabs.query({})).find((t) => t.url === url);
+        return tab ? { badge: await api.action.getBadgeText({ tabId: tab.id }), title: await api.action.getTitle({ tabId: tab.id }) } : null;
+      }, conversationUrl(2));
+    await poll(async () => (await look())?.badge === '1', 15_000, 'the badge');
+    expect((await look())?.title).toBe('Backline: 1 linked ticket on this conversation');
+    await page.close();
+  });
+
   it('changes its state, which reaches the helpdesk (note, reopened)', async () => {
     expect(sb(2).status).toBe('snoozed');
     await click(panel, aria('Ticket state: Submitted', 'button'));
