@@ -28,8 +28,10 @@ export default defineConfig({
     build: { chunkSizeWarningLimit: 700 },
   }),
   manifest: ({ browser }) => ({
-    name: 'Backline',
-    description: 'Back-office tickets inside the web helpdesk your agents already use.',
+    // The catalogues in public/_locales (English and German); the browser picks its language.
+    default_locale: 'en',
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
     // alarms: the propagation outbox's retries wake the worker after it was stopped.
     permissions: ['storage', 'unlimitedStorage', 'scripting', 'alarms', ...(browser === 'firefox' ? [] : ['sidePanel'])],
     host_permissions: [...HOST_MATCH_PATTERNS],
@@ -45,12 +47,12 @@ export default defineConfig({
     commands: {
       'toggle-panel': {
         suggested_key: { default: 'Alt+Shift+B', mac: 'MacCtrl+Shift+B' },
-        description: 'Show or hide the Backline panel',
+        description: '__MSG_commandTogglePanel__',
       },
     },
     // assets/icon.svg rendered by scripts/icons.mjs.
     icons: ICONS,
-    action: { default_title: 'Backline', default_icon: ICONS },
+    action: { default_title: '__MSG_extName__', default_icon: ICONS },
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {
@@ -67,7 +69,7 @@ export default defineConfig({
             gecko_android: { strict_min_version: '142.0' },
           },
           // Firefox's own sidebar shows the same panel page as Chrome's side panel.
-          sidebar_action: { default_panel: 'panel.html', default_title: 'Backline', default_icon: ICONS, open_at_install: false },
+          sidebar_action: { default_panel: 'panel.html', default_title: '__MSG_extName__', default_icon: ICONS, open_at_install: false },
         }
       : { side_panel: { default_path: 'panel.html' } }),
     // Firefox reads enterprise policy from its own policies.json, not from a managed schema.

@@ -21,7 +21,7 @@ export function chromePath() {
  * A headless Chromium with Backline loaded, in a fresh profile. Resolves with the context,
  * the extension's service worker, its id and a close() that also removes the profile.
  */
-export async function launchWithExtension({ viewport = { width: 1280, height: 800 } } = {}) {
+export async function launchWithExtension({ viewport = { width: 1280, height: 800 }, lang = undefined } = {}) {
   if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
     throw new Error(`Build the extension first (npm run build): ${EXTENSION_DIR} is missing.`);
   }
@@ -30,7 +30,11 @@ export async function launchWithExtension({ viewport = { width: 1280, height: 80
     executablePath: chromePath(),
     headless: true,
     viewport,
+    // A UI language (e.g. 'de'): Chromium on Linux takes it from LANGUAGE, elsewhere from --lang;
+    // the extension's catalogue (chrome.i18n) and Intl follow it.
+    ...(lang ? { locale: lang, env: { ...process.env, LANGUAGE: lang, LANG: `${lang}_${lang.toUpperCase()}.UTF-8` } } : {}),
     args: [
+      ...(lang ? [`--lang=${lang}`] : []),
       `--disable-extensions-except=${EXTENSION_DIR}`,
       `--load-extension=${EXTENSION_DIR}`,
       '--no-sandbox',

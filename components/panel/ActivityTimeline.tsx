@@ -5,6 +5,7 @@ import type { TicketType } from '@/lib/model/domain';
 import type { ActivityRecord, OutboxRecord } from '@/lib/model/records';
 import { usePanel } from './context';
 import { PANEL_WRITES, TimeAgo } from './ui';
+import { t } from '@/components/common/i18n';
 
 const EFFECT_OUTCOME_LABELS: Record<OutboxRecord['status'], string> = {
   queued: 'Queued',
@@ -31,14 +32,14 @@ export function ActivityTimeline(props: { activity: ActivityRecord[]; effects: O
     });
 
   return (
-    <section aria-label="Activity" class="activity">
-      <h2 class="section-title">Activity</h2>
+    <section aria-label={t('activity')} class="activity">
+      <h2 class="section-title">{t('activity')}</h2>
       <ol class="activity-list">
         {items.flatMap((a) => [
           <li key={a.id} class={`activity-item activity-${a.type}`}>
             <div class="activity-meta muted small">
-              <strong>{people.get(a.actorId) ?? 'Someone'}</strong> · <TimeAgo at={a.at} />
-              {a.type === 'note' && a.crossPosted && <span class="badge cross">Cross-posted</span>}
+              <strong>{people.get(a.actorId) ?? t('someone')}</strong> · <TimeAgo at={a.at} />
+              {a.type === 'note' && a.crossPosted && <span class="badge cross">{t('crossPosted')}</span>}
             </div>
             <div class="activity-text">
               <Parts parts={describeActivityParts(a, props.type, people, 'timeline')} />
@@ -75,10 +76,10 @@ function EffectItem({ effect: e, onRetry }: { effect: OutboxRecord; onRetry(): v
   return (
     <li class={`activity-item effect effect-${e.status}`}>
       <span class="muted small">
-        {e.kind === 'note' ? 'Internal note' : 'Reopen'} in {conversationLabel(e.conversationKey)}:{' '}
+        {e.kind === 'note' ? t('internalNoteInX', conversationLabel(e.conversationKey)) : t('reopenInX', conversationLabel(e.conversationKey))}:{' '}
       </span>
       {e.lastError === ALREADY_OPEN ? (
-        <strong>Not needed, already open</strong>
+        <strong>{t('notNeededAlreadyOpen')}</strong>
       ) : (
         <>
           <strong>{EFFECT_OUTCOME_LABELS[e.status]}</strong>
@@ -86,9 +87,7 @@ function EffectItem({ effect: e, onRetry }: { effect: OutboxRecord; onRetry(): v
         </>
       )}
       {isRetryable(e) && (
-        <button type="button" class="small" onClick={onRetry}>
-          Retry
-        </button>
+        <button type="button" class="small" onClick={onRetry}>{t('retry')}</button>
       )}
     </li>
   );

@@ -8,6 +8,7 @@ import { Queue } from './Queue';
 import { ShortcutsDialog } from './Shortcuts';
 import { TicketView } from './TicketView';
 import { isTypingTarget } from './ui';
+import { t } from '@/components/common/i18n';
 
 export function App() {
   const model = usePanel();
@@ -64,7 +65,7 @@ export function App() {
       {model.error.value && (
         <div role="alert" class="error">
           <span>{model.error.value}</span>
-          <button type="button" class="ghost small" aria-label="Dismiss message" onClick={() => model.clearError()}>
+          <button type="button" class="ghost small" aria-label={t('dismissMessage')} onClick={() => model.clearError()}>
             ✕
           </button>
         </div>
@@ -78,9 +79,7 @@ export function App() {
         {route.name === 'preview' && <Preview key={route.conversationKey} conversationKey={route.conversationKey} from={route.from} />}
       </main>
       <footer class="foot">
-        <button type="button" class="link small" onClick={() => setHelp(true)} aria-keyshortcuts="?">
-          Keyboard shortcuts (?)
-        </button>
+        <button type="button" class="link small" onClick={() => setHelp(true)} aria-keyshortcuts="?">{t('keyboardShortcuts')}</button>
       </footer>
       {help && <ShortcutsDialog onClose={() => setHelp(false)} />}
     </div>

@@ -5,6 +5,7 @@ import type { PreviewResult } from '@/lib/model/views';
 import { usePanel } from './context';
 import type { PanelModel, Route } from './model';
 import { CONVERSATION_STATUS_LABELS, conversationName, TimeAgo, ViewBar } from './ui';
+import { t } from '@/components/common/i18n';
 
 const KIND_LABELS = { incoming: 'Customer', outgoing: 'Reply', note: 'Internal note', event: 'Event' } as const;
 
@@ -44,7 +45,7 @@ export function Preview({ conversationKey, from }: { conversationKey: string; fr
   return (
     <div class="view">
       <ViewBar back="Back to ticket" onBack={() => model.navigate(from)} backRef={back} escape />
-      <section aria-label="Conversation preview" class="preview">
+      <section aria-label={t('conversationPreview')} class="preview">
         <h1>{title}</h1>
         {c && (
           <p class="muted small">
@@ -57,8 +58,8 @@ export function Preview({ conversationKey, from }: { conversationKey: string; fr
             {data.notice}
           </p>
         )}
-        {!data && !problem && <p class="muted">Loading conversation…</p>}
-        {data && data.messages.length === 0 && <p class="muted">No messages.</p>}
+        {!data && !problem && <p class="muted">{t('loadingConversation')}</p>}
+        {data && data.messages.length === 0 && <p class="muted">{t('noMessages')}</p>}
         <ol class="messages">
           {data?.messages.map((m) => (
             <li key={m.id} class={`message message-${m.kind}`}>

@@ -6,6 +6,7 @@ import { Editor } from '@tiptap/core';
 import StarterKit from '@tiptap/starter-kit';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { normalizeHref } from '@/lib/model/rich-text';
+import { t } from '@/components/common/i18n';
 
 export interface RichTextEditorProps {
   label: string;
@@ -109,7 +110,7 @@ export default function RichTextEditor(props: RichTextEditorProps) {
 
   return (
     <div class="rte">
-      <div role="toolbar" aria-label={`${props.label} formatting`} class="rte-toolbar">
+      <div role="toolbar" aria-label={t('xFormatting', props.label)} class="rte-toolbar">
         {COMMANDS.map((c) => (
           <button
             key={c.label}
@@ -126,8 +127,8 @@ export default function RichTextEditor(props: RichTextEditorProps) {
         ))}
         <button
           type="button"
-          aria-label="Link"
-          title="Link (Ctrl+K)"
+          aria-label={t('link')}
+          title={t('linkCtrlK')}
           aria-keyshortcuts="Control+K"
           aria-pressed={editor?.isActive('link') ?? false}
           onMouseDown={(e) => e.preventDefault()}
@@ -140,11 +141,11 @@ export default function RichTextEditor(props: RichTextEditorProps) {
         </button>
       </div>
       {linking && (
-        <div class="rte-link" role="group" aria-label="Insert link">
+        <div class="rte-link" role="group" aria-label={t('insertLink')}>
           <input
             type="url"
-            aria-label="Link address"
-            placeholder="https://…"
+            aria-label={t('linkAddress')}
+            placeholder={t('https')}
             value={href}
             autoFocus
             onInput={(e) => setHref(e.currentTarget.value)}
@@ -160,9 +161,7 @@ export default function RichTextEditor(props: RichTextEditorProps) {
               }
             }}
           />
-          <button type="button" onClick={applyLink}>
-            Apply link
-          </button>
+          <button type="button" onClick={applyLink}>{t('applyLink')}</button>
           {linkError && (
             <span role="alert" class="field-error">
               {linkError}

@@ -7,6 +7,7 @@ import { HELPDESK_NAMES } from '@/lib/helpdesks';
 import type { ConversationStatus, PageContext } from '@/lib/model/helpdesk';
 import { usePanel } from './context';
 import { dockAllowsAction } from './visibility';
+import { formatDateTime, t, uiLanguage } from '@/components/common/i18n';
 
 const KIND_GLYPHS: Record<TicketKind | 'conversation', preact.ComponentChildren> = {
   backoffice: 'B',
@@ -48,7 +49,8 @@ export function StateBadge({ label, category }: { label: string; category?: stri
   return <span class={`badge state-${category ?? 'other'}`}>{label}</span>;
 }
 
-const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+// In the browser's language; created on first use (the language is the browser's, read once).
+let relative: Intl.RelativeTimeFormat | undefined;
 /** One clock for every relative time on screen (a queue shows hundreds). */
 const clock = signal(Date.now());
 let clockTimer: ReturnType<typeof setInterval> | undefined;
@@ -59,9 +61,10 @@ export function TimeAgo({ at }: { at: number }) {
   // Reading the clock subscribes this component: it re-renders when the clock ticks.
   const seconds = Math.round((at - Math.max(clock.value, Date.now())) / 1000);
   const abs = Math.abs(seconds);
+  relative ??= new Intl.RelativeTimeFormat(uiLanguage(), { numeric: 'auto' });
   const text =
     abs < 45
-      ? 'just now'
+      ? t('justNow')
       : abs < 3600
         ? relative.format(Math.round(seconds / 60), 'minute')
         : abs < 86400
@@ -69,7 +72,7 @@ export function TimeAgo({ at }: { at: number }) {
           : relative.format(Math.round(seconds / 86400), 'day');
   const date = new Date(at);
   return (
-    <time dateTime={date.toISOString()} title={date.toLocaleString()}>
+    <time dateTime={date.toISOString()} title={formatDateTime(date)}>
       {text}
     </time>
   );
@@ -97,7 +100,7 @@ export function ViewBar(props: { title?: string; back?: string; onBack?(): void;
         aria-keyshortcuts={props.escape ? 'Escape' : undefined}
       >
         <span aria-hidden="true">← </span>
-        {props.back ?? 'Back'}
+        {props.back ?? t('back')}
       </button>
       {props.title && <h1>{props.title}</h1>}
       {props.children}
@@ -116,7 +119,7 @@ export function SearchBox(props: { label: string; value: string; onInput(text: s
       type="search"
       role={props.role}
       aria-label={props.label}
-      placeholder="Ticket ID or words of the title"
+      placeholder={t('ticketIdOrWordsOfThe')}
       value={props.value}
       onInput={(e) => props.onInput(e.currentTarget.value)}
       onKeyDown={(e) => e.key === 'Escape' && model.navigate({ name: 'conversation' })}

@@ -23,9 +23,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function launch(): Promise<Harness> {
+/** `lang`: the browser's UI language (default: the machine's), e.g. 'de' for the German run. */
+export async function launch(options: { lang?: string } = {}): Promise<Harness> {
   const sandbox = await startSandbox({ port: 0 });
-  const browser = await launchWithExtension();
+  const browser = await launchWithExtension({ lang: options.lang });
   const { context, extensionId } = browser;
   return {
     context,
