@@ -6,6 +6,7 @@ import { KeyboardShortcuts } from './KeyboardShortcuts';
 import { SettingsSection } from './SettingsSection';
 import { Teammates } from './Teammates';
 import { TicketTypes } from './TicketTypes';
+import { t } from '@/components/common/i18n';
 
 const SECTIONS = [
   ['admin', 'Admin access'],
@@ -23,8 +24,8 @@ export function App() {
   return (
     <div class="page">
       <header class="page-head">
-        <h1>Backline settings</h1>
-        <nav aria-label="Sections">
+        <h1>{t('backlineSettings')}</h1>
+        <nav aria-label={t('sections')}>
           <ul>
             {SECTIONS.map(([id, title]) => (
               <li key={id}>

@@ -4,6 +4,7 @@ import { request } from '@/lib/client';
 import { useOptions } from './context';
 import { useAction } from '@/components/common/action';
 import { Alert, ConfirmDialog, LockedHint, plural, Section, OPTIONS_WRITES } from './ui';
+import { t } from '@/components/common/i18n';
 
 function formatBytes(n: number): string {
   if (n < 1024) return `${n} bytes`;
@@ -109,96 +110,81 @@ export function DataSection() {
   };
 
   return (
-    <Section id="data" title="Data">
-      <h3>Storage</h3>
+    <Section id="data" title={t('data')}>
+      <h3>{t('storage')}</h3>
       <p>
         {storage.usage === null
-          ? 'The browser does not say how much Backline stores.'
-          : `Backline stores ${formatBytes(storage.usage)} on this browser${storage.quota ? ` (the browser allows up to ${formatBytes(storage.quota)})` : ''}.`}
+          ? t('storageUsageUnknown')
+          : storage.quota
+            ? t('storageUsageOfQuota', formatBytes(storage.usage), formatBytes(storage.quota))
+            : t('storageUsage', formatBytes(storage.usage))}
       </p>
       <p>
         {storage.persisted === null
-          ? 'The browser does not say whether it keeps Backline’s data when space runs low.'
+          ? t('persistenceUnknown')
           : storage.persisted
-            ? 'The browser keeps Backline’s data even when disk space runs low.'
-            : 'The browser may clear Backline’s data when disk space runs low.'}
+            ? t('persistenceKept')
+            : t('persistenceMayClear')}
       </p>
       {storage.persisted === false && (
         <div class="actions">
-          <button type="button" onClick={() => void persist()}>
-            Ask the browser to keep Backline’s data
-          </button>
+          <button type="button" onClick={() => void persist()}>{t('askTheBrowserToKeepBackline')}</button>
         </div>
       )}
       <Alert message={persistError} />
 
-      <h3>Export</h3>
-      <p class="muted">
-        One JSON file with every ticket, note, link, conversation, ticket type, teammate and setting. Connection tokens and the admin passphrase
-        are never in it. Anyone using this browser may export.
-      </p>
+      <h3>{t('export')}</h3>
+      <p class="muted">{t('oneJsonFileWithEveryTicket')}</p>
       <div class="actions">
-        <button type="button" disabled={exporter.busy} onClick={exportNow}>
-          Export data
-        </button>
+        <button type="button" disabled={exporter.busy} onClick={exportNow}>{t('exportData')}</button>
       </div>
       <Alert message={exporter.error} />
 
-      <h3>Import</h3>
-      <p class="muted">
-        Replaces all of Backline’s data on this browser with a file exported before, in one step: all of it or nothing. Connections and the admin
-        passphrase stay as they are. The file is checked first; a file with a problem changes nothing.
-      </p>
-      {!unlocked && <LockedHint what="import or delete data" />}
+      <h3>{t('import')}</h3>
+      <p class="muted">{t('replacesAllOfBacklineSData')}</p>
+      {!unlocked && <LockedHint what={t('importOrDeleteData')} />}
       <label class="field narrow">
-        <span>Import data from a file</span>
+        <span>{t('importDataFromAFile')}</span>
         <input ref={fileInput} type="file" accept="application/json,.json" disabled={!unlocked || importer.busy} onChange={(e) => chooseFile(e.currentTarget)} />
       </label>
       <Alert message={importer.error} />
 
-      <h3>Delete</h3>
-      <p class="muted">Deletes every ticket, note, link, conversation, teammate and setting on this browser, and restores the default ticket types.</p>
+      <h3>{t('delete')}</h3>
+      <p class="muted">{t('deletesEveryTicketNoteLinkConversation')}</p>
       <div class="actions">
-        <button type="button" class="danger" disabled={!unlocked} onClick={() => setConfirmWipe(true)}>
-          Delete all data
-        </button>
+        <button type="button" class="danger" disabled={!unlocked} onClick={() => setConfirmWipe(true)}>{t('deleteAllData')}</button>
       </div>
 
       {pending && (
         <ConfirmDialog
-          title="Replace all data with this file?"
-          confirmLabel="Replace all data"
+          title={t('replaceAllDataWithThisFile')}
+          confirmLabel={t('replaceAllData')}
           busy={importer.busy}
           error={importer.error}
           onCancel={() => setPending(null)}
           onConfirm={importNow}
         >
           <p>
-            <strong>{pending.name}</strong>, exported {new Date(pending.summary.exportedAt).toLocaleString()}, holds {describeSummary(pending.summary)}.
+            <strong>{pending.name}</strong>{t('exported')}{new Date(pending.summary.exportedAt).toLocaleString()}{t('holds')}{describeSummary(pending.summary)}.
           </p>
-          <p>Everything Backline holds on this browser now is replaced by it. Export first if you may need the current data.</p>
+          <p>{t('everythingBacklineHoldsOnThisBrowser')}</p>
           {pending.summary.heldEffects > 0 && (
             <p>
-              {plural(pending.summary.heldEffects, 'note or reopen', 'notes or reopens')} in it had not been sent to the helpdesk yet. They are not
-              sent again by themselves (they may have been sent since); each can be retried from its ticket.
-            </p>
+              {plural(pending.summary.heldEffects, 'note or reopen', 'notes or reopens')}{t('inItHadNotBeenSent')}</p>
           )}
         </ConfirmDialog>
       )}
       {confirmWipe && (
         <ConfirmDialog
-          title="Delete all data?"
-          confirmLabel="Delete everything"
+          title={t('deleteAllData2')}
+          confirmLabel={t('deleteEverything')}
           danger
           busy={wiper.busy}
           error={wiper.error}
           onCancel={() => setConfirmWipe(false)}
           onConfirm={wipeNow}
         >
-          <p>
-            Every ticket, note, link, conversation, teammate and setting on this browser is deleted. This cannot be undone; export first if you may
-            need them. Connections and the admin passphrase stay.
-          </p>
+          <p>{t('everyTicketNoteLinkConversationTeammate')}</p>
         </ConfirmDialog>
       )}
     </Section>

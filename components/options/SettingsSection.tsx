@@ -4,6 +4,7 @@ import { SETTING_LABELS } from '@/lib/model/settings';
 import { useOptions } from './context';
 import { useAction } from '@/components/common/action';
 import { Alert, LockedHint, Section, OPTIONS_WRITES } from './ui';
+import { t } from '@/components/common/i18n';
 
 /** Helpdesk > Tickets > Ticket states: the workspace setting that stops state changes from reopening conversations. */
 export function SettingsSection() {
@@ -31,21 +32,17 @@ export function SettingsSection() {
   };
 
   return (
-    <Section id="ticket-states" title="Ticket states" trail={['Helpdesk', 'Tickets', 'Ticket states']}>
+    <Section id="ticket-states" title={t('ticketStates')} trail={['Helpdesk', 'Tickets', 'Ticket states']}>
       <div class="setting">
         <div class="setting-text">
           <label for="prevent-reopen" class="setting-label">
             {SETTING_LABELS.preventReopen}
           </label>
-          <p id="prevent-reopen-help" class="muted">
-            By default, changing a back-office ticket’s state also reopens or unsnoozes every linked customer conversation. Turned on, this stops
-            that for the <strong>whole workspace</strong> (every team and ticket type), for state changes made <strong>from then on</strong>:
-            conversations already reopened stay as they are. Events, notes, assignments and notifications carry on as normal.{' '}
-            <strong>Tracker tickets</strong> are not affected: their state changes ask each time what to update.
-          </p>
+          <p id="prevent-reopen-help" class="muted">{t('byDefaultChangingABackOffice')}<strong>{t('wholeWorkspace')}</strong>{t('everyTeamAndTicketTypeFor')}<strong>{t('fromThenOn')}</strong>{t('conversationsAlreadyReopenedStayAsThey')}{' '}
+            <strong>{t('trackerTickets')}</strong>{t('areNotAffectedTheirStateChanges')}</p>
           {byPolicy && (
             <p class="policy" id="prevent-reopen-policy">
-              <span aria-hidden="true">🏢 </span>Set by your organisation ({checked ? 'on' : 'off'}). It can only be changed by whoever manages your browsers.
+              <span aria-hidden="true">🏢 </span>{checked ? t('policySetOn') : t('policySetOff')}
             </p>
           )}
         </div>
@@ -61,7 +58,7 @@ export function SettingsSection() {
           onChange={(e) => toggle(e.currentTarget.checked)}
         />
       </div>
-      {!unlocked && !byPolicy && <LockedHint what="change this setting" />}
+      {!unlocked && !byPolicy && <LockedHint what={t('changeThisSetting')} />}
       <Alert message={error} />
     </Section>
   );

@@ -2,6 +2,7 @@ import type { ComponentChildren, VNode } from 'preact';
 import { useEffect, useId, useRef } from 'preact/hooks';
 import { useAction, type ActionOptions } from '@/components/common/action';
 import { useOptions } from './context';
+import { t } from '@/components/common/i18n';
 
 /** How the options page runs writes (../common/action.ts): a failure's message lands in `error`, written for a person to read. */
 export const OPTIONS_WRITES: ActionOptions = { errors: 'capture' };
@@ -66,7 +67,7 @@ export function Field(props: { label: string; hint?: ComponentChildren; class?: 
 export function LockedHint({ what }: { what: string }) {
   return (
     <p class="hint">
-      <span aria-hidden="true">🔒 </span>Unlock admin settings (at the top of this page) to {what}.
+      <span aria-hidden="true">🔒 </span>{t('unlockAdminSettingsAtTheTop')}{what}.
     </p>
   );
 }
@@ -97,9 +98,7 @@ export function ConfirmDialog(props: {
         <button type="button" class={props.danger ? 'danger' : 'primary'} disabled={props.busy} onClick={props.onConfirm}>
           {props.confirmLabel}
         </button>
-        <button type="button" autoFocus onClick={props.onCancel}>
-          Cancel
-        </button>
+        <button type="button" autoFocus onClick={props.onCancel}>{t('cancel')}</button>
       </div>
     </dialog>
   );
