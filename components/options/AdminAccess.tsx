@@ -5,6 +5,7 @@ import { isBacklineError } from '@/lib/model/errors';
 import { useOptions } from './context';
 import { useAction } from '@/components/common/action';
 import { Alert, Section, OPTIONS_WRITES } from './ui';
+import { Emphasis } from '@/components/common/Emphasis';
 import { t } from '@/components/common/i18n';
 
 /** Setting the first passphrase, unlocking with it, and locking again. */
@@ -92,7 +93,8 @@ function Unlock() {
 
   return (
     <form class="form" onSubmit={submit} noValidate aria-label={t('unlockAdminSettings')}>
-      <p>{t('adminSettingsAre')}<strong>{t('locked')}</strong>.
+      <p>
+        <Emphasis text={t('adminSettingsLocked')} />
       </p>
       <label class="field">
         <span>{t('adminPassphrase')}</span>
@@ -102,7 +104,7 @@ function Unlock() {
       <div class="actions">
         <button type="submit" class="primary" disabled={busy || waiting}>{t('unlockAdminSettings')}</button>
         {waiting && (
-          <span class="hint" aria-live="polite">{t('youCanTryAgainIn')}{describeWait(waitUntil - now)}.
+          <span class="hint" aria-live="polite">{t('tryAgainInX', describeWait(waitUntil - now))}
           </span>
         )}
       </div>
@@ -120,7 +122,9 @@ function Unlocked() {
     });
   return (
     <div class="form">
-      <p>{t('adminSettingsAre')}<strong>{t('unlocked')}</strong>{t('onThisBrowserUntilYouLock')}</p>
+      <p>
+        <Emphasis text={t('adminSettingsUnlocked')} />
+      </p>
       <Alert message={error} />
       <div class="actions">
         <button type="button" disabled={busy} onClick={lock}>{t('lockAdminSettings')}</button>

@@ -364,7 +364,7 @@ function ConnectionForm(props: { connection: ConnectionView | null; supported: H
         </p>
       )}
       {!props.supported.includes(helpdesk) && (
-        <p class="hint">{t('backlineRecognises')}{HELPDESK_NAMES[helpdesk]}{t('pagesButCannotPostNotesOr')}</p>
+        <p class="hint">{t('recognisedWithoutConnector', HELPDESK_NAMES[helpdesk])}</p>
       )}
     </EditorForm>
   );

@@ -3,11 +3,11 @@ import { exportFileName, type ImportSummary } from '@/lib/model/admin';
 import { request } from '@/lib/client';
 import { useOptions } from './context';
 import { useAction } from '@/components/common/action';
-import { Alert, ConfirmDialog, LockedHint, plural, Section, OPTIONS_WRITES } from './ui';
-import { t } from '@/components/common/i18n';
+import { Alert, ConfirmDialog, LockedHint, Section, OPTIONS_WRITES } from './ui';
+import { formatDateTime, formatNumber, t, tn } from '@/components/common/i18n';
 
 function formatBytes(n: number): string {
-  if (n < 1024) return `${n} bytes`;
+  if (n < 1024) return t('nBytes', n);
   const units = ['KB', 'MB', 'GB', 'TB'];
   let v = n / 1024;
   let i = 0;
@@ -15,11 +15,11 @@ function formatBytes(n: number): string {
     v /= 1024;
     i++;
   }
-  return `${v.toLocaleString('en', { maximumFractionDigits: 1 })} ${units[i]}`;
+  return `${formatNumber(v, { maximumFractionDigits: 1 })} ${units[i]}`;
 }
 
 function describeSummary(s: ImportSummary): string {
-  return `${plural(s.tickets, 'ticket')}, ${plural(s.notes, 'note')}, ${plural(s.links, 'link')}, ${plural(s.ticketTypes, 'ticket type')} and ${plural(s.teammates, 'teammate')}`;
+  return t('importSummary', tn('nTickets', s.tickets), tn('nNotes', s.notes), tn('nLinks', s.links), tn('nTicketTypes', s.ticketTypes), tn('nTeammates', s.teammates));
 }
 
 interface StorageInfo {
@@ -62,7 +62,7 @@ export function DataSection() {
       a.click();
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      model.announce(`Exported ${plural(file.data.tickets.length, 'ticket')} to ${a.download}.`);
+      model.announce(t('exportedXToY', tn('nTickets', file.data.tickets.length), a.download));
     });
 
   const chooseFile = (input: HTMLInputElement) => {
@@ -87,7 +87,7 @@ export function DataSection() {
     void importer.run(`import ${pending.text}`, async (requestId) => {
       const summary = await request('admin:import', { requestId, text: pending.text });
       setPending(null);
-      model.announce(`Imported ${describeSummary(summary)} from ${pending.name}.`);
+      model.announce(t('importedXFromY', describeSummary(summary), pending.name));
     });
   };
 
@@ -165,12 +165,13 @@ export function DataSection() {
           onConfirm={importNow}
         >
           <p>
-            <strong>{pending.name}</strong>{t('exported')}{new Date(pending.summary.exportedAt).toLocaleString()}{t('holds')}{describeSummary(pending.summary)}.
+            <strong>{pending.name}</strong>
+            {t('importFileSummary', formatDateTime(new Date(pending.summary.exportedAt)), describeSummary(pending.summary))}
           </p>
           <p>{t('everythingBacklineHoldsOnThisBrowser')}</p>
           {pending.summary.heldEffects > 0 && (
             <p>
-              {plural(pending.summary.heldEffects, 'note or reopen', 'notes or reopens')}{t('inItHadNotBeenSent')}</p>
+              {tn('heldEffectsNotSent', pending.summary.heldEffects)}</p>
           )}
         </ConfirmDialog>
       )}

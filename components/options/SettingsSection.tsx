@@ -4,6 +4,7 @@ import { SETTING_LABELS } from '@/lib/model/settings';
 import { useOptions } from './context';
 import { useAction } from '@/components/common/action';
 import { Alert, LockedHint, Section, OPTIONS_WRITES } from './ui';
+import { Emphasis } from '@/components/common/Emphasis';
 import { t } from '@/components/common/i18n';
 
 /** Helpdesk > Tickets > Ticket states: the workspace setting that stops state changes from reopening conversations. */
@@ -38,8 +39,9 @@ export function SettingsSection() {
           <label for="prevent-reopen" class="setting-label">
             {SETTING_LABELS.preventReopen}
           </label>
-          <p id="prevent-reopen-help" class="muted">{t('byDefaultChangingABackOffice')}<strong>{t('wholeWorkspace')}</strong>{t('everyTeamAndTicketTypeFor')}<strong>{t('fromThenOn')}</strong>{t('conversationsAlreadyReopenedStayAsThey')}{' '}
-            <strong>{t('trackerTickets')}</strong>{t('areNotAffectedTheirStateChanges')}</p>
+          <p id="prevent-reopen-help" class="muted">
+            <Emphasis text={t('preventReopenExplained')} />
+          </p>
           {byPolicy && (
             <p class="policy" id="prevent-reopen-policy">
               <span aria-hidden="true">🏢 </span>{checked ? t('policySetOn') : t('policySetOff')}

@@ -8,8 +8,8 @@ import { TeammateInput } from '@/lib/model/schemas';
 import { useOptions } from './context';
 import { EditorForm, ListEditing, ListEditor } from './ListEditor';
 import { useAction } from '@/components/common/action';
-import { Alert, Field, LockedHint, RemoveDialog, Section, plural, OPTIONS_WRITES } from './ui';
-import { t } from '@/components/common/i18n';
+import { Alert, Field, LockedHint, RemoveDialog, Section, OPTIONS_WRITES } from './ui';
+import { t, tn } from '@/components/common/i18n';
 
 /** Teammates and teams (admins), and who "you" are on this browser (anyone). */
 export function Teammates() {
@@ -43,7 +43,7 @@ export function Teammates() {
           <strong>{mate.name}</strong>
           {mate.id === ws.me.id && <span class="badge you">{t('you')}</span>}
           {mate.email && <span class="muted small"> · {mate.email}</span>}
-          {(ws.usage.assignees[mate.id] ?? 0) > 0 && <span class="muted small"> · {plural(ws.usage.assignees[mate.id]!, 'assigned ticket')}</span>}
+          {(ws.usage.assignees[mate.id] ?? 0) > 0 && <span class="muted small"> · {tn('nAssignedTickets', ws.usage.assignees[mate.id]!)}</span>}
         </span>
       )}
       editor={(t) => <TeammateForm teammate={t ?? undefined} kind={kind} onClose={list.close} />}
@@ -146,7 +146,7 @@ function RemoveTeammate({ teammate, onClose }: { teammate: Teammate; onClose(): 
       }}
     >
       <p>
-        {teammate.name}{t('willNoLongerBeOfferedFor')}</p>
+        {t('teammateRemoveExplained', teammate.name)}</p>
     </RemoveDialog>
   );
 }

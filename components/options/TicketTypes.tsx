@@ -7,7 +7,7 @@ import { safeColor } from '@/lib/model/limits';
 import { useOptions } from './context';
 import { ListEditing, ListEditor } from './ListEditor';
 import { CATEGORY_LABELS, describeAttribute, TypeEditor } from './TypeEditor';
-import { Alert, LockedHint, RemoveDialog, Section, plural, OPTIONS_WRITES } from './ui';
+import { Alert, LockedHint, RemoveDialog, Section, OPTIONS_WRITES } from './ui';
 import { t, tn } from '@/components/common/i18n';
 
 const NO_USAGE: TypeUsage = { tickets: 0, states: {}, attributes: {} };
@@ -102,7 +102,7 @@ function TypeSummary({ type, usage }: { type: TicketType; usage: TypeUsage }) {
         </span>
         <h3 class="type-name">{type.name}</h3>
         <span class="badge">{CATEGORY_LABELS[type.category]}</span>
-        <span class="muted small">{plural(usage.tickets, 'ticket')}</span>
+        <span class="muted small">{tn('nTickets', usage.tickets)}</span>
       </div>
       <p class="small">
         <span class="muted">{t('states')}</span>
@@ -115,7 +115,7 @@ function TypeSummary({ type, usage }: { type: TicketType; usage: TypeUsage }) {
         {attrs.length === 0 && <li class="muted">{t('noCustomAttributes')}</li>}
         {hidden.map((a) => (
           <li key={a.id} class="muted">
-            {a.name}{t('removedValuesKeptOn')}{plural(usage.attributes[a.id] ?? 0, 'ticket')}
+            {t('attributeRemovedKeptOn', a.name, tn('nTickets', usage.attributes[a.id] ?? 0))}
           </li>
         ))}
       </ul>
@@ -131,7 +131,7 @@ function RemoveType({ type, usage, onClose }: { type: TicketType; usage: TypeUsa
       onClose={onClose}
       remove={async (requestId) => {
         const r = await request('admin:removeTicketType', { requestId, typeId: type.id });
-        return r.outcome === 'archived' ? `${type.name} is hidden from new tickets; its ${plural(r.tickets, 'ticket')} keep it.` : `Removed ${type.name}.`;
+        return r.outcome === 'archived' ? t('typeArchivedX', type.name, tn('nTickets', r.tickets)) : t('removedX', type.name);
       }}
     >
       {usage.tickets ? (

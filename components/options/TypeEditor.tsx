@@ -10,7 +10,7 @@ import { LIMITS, safeColor } from '@/lib/model/limits';
 import { useOptions } from './context';
 import { EditorForm, ListEditing, ListEditor } from './ListEditor';
 import { TypeDraft } from './type-draft';
-import { Alert, ConfirmDialog, Field, plural } from './ui';
+import { Alert, ConfirmDialog, Field } from './ui';
 import { t, tn } from '@/components/common/i18n';
 
 export const CATEGORY_LABELS: Record<TicketKind, string> = { backoffice: 'Back-office', customer: 'Customer', tracker: 'Tracker' };
@@ -109,7 +109,7 @@ function AttributesEditor({ draft, usage }: { draft: TypeDraft; usage: TypeUsage
         row={(a) => (
           <span class="row-main">
             {describeAttribute(a.def)}
-            {held(a.def) > 0 && <span class="muted small">{t('on')}{plural(held(a.def), 'ticket')}</span>}
+            {held(a.def) > 0 && <span class="muted small">{t('onX', tn('nTickets', held(a.def)))}</span>}
           </span>
         )}
         buttons={(a, k) => (
@@ -144,7 +144,7 @@ function AttributesEditor({ draft, usage }: { draft: TypeDraft; usage: TypeUsage
             nameOf={(a) => `attribute ${a.def.name}`}
             row={(a) => (
               <span class="row-main muted">
-                {a.def.name} — {plural(held(a.def), 'ticket')}
+                {a.def.name} — {tn('nTickets', held(a.def))}
               </span>
             )}
             buttons={(a) => (
@@ -187,7 +187,9 @@ function AttributeForm({ draft }: { draft: TypeDraft }) {
         </Field>
       )}
       <label class="check">
-        <input type="checkbox" checked={form.required} onChange={(e) => draft.editAttribute({ required: e.currentTarget.checked })} />{t('required2')}</label>
+        <input type="checkbox" checked={form.required} onChange={(e) => draft.editAttribute({ required: e.currentTarget.checked })} />{' '}
+          {t('requiredField')}
+        </label>
       <Alert message={draft.attributeError.value} />
       <div class="actions">
         <button type="button" onClick={() => draft.saveAttribute() === 'name' && nameInput.current?.focus()}>{t('saveAttribute')}</button>

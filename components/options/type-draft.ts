@@ -13,7 +13,8 @@ import { isBacklineError } from '@/lib/model/errors';
 import { newRequestId } from '@/lib/model/ids';
 import { safeColor } from '@/lib/model/limits';
 import type { ListState } from './ListEditor';
-import { OPTIONS_WRITES, plural } from './ui';
+import { OPTIONS_WRITES } from './ui';
+import { tn } from '@/components/common/i18n';
 
 /** The attribute form: the attribute it edits (its index in the draft; null: a new one) and its fields. */
 export interface OpenAttribute extends AttributeForm {
@@ -154,7 +155,7 @@ export const TypeDraft = createModel(
         const s = draft.value.states[i]!;
         const n = usage.states[s.id] ?? 0;
         if (n) {
-          stateError.value = `${plural(n, 'ticket')} ${n === 1 ? 'is' : 'are'} in “${s.label}”. Move ${n === 1 ? 'it' : 'them'} to another state first; you can rename the state instead.`;
+          stateError.value = tn('stateInUse', n, s.label);
           return;
         }
         stateError.value = '';

@@ -67,7 +67,7 @@ export function Field(props: { label: string; hint?: ComponentChildren; class?: 
 export function LockedHint({ what }: { what: string }) {
   return (
     <p class="hint">
-      <span aria-hidden="true">🔒 </span>{t('unlockAdminSettingsAtTheTop')}{what}.
+      <span aria-hidden="true">🔒 </span>{t('unlockToX', what)}
     </p>
   );
 }

@@ -13,6 +13,19 @@ import { isAdminUnlocked, readManagedPolicy, setAdminUnlocked, syncCustomHostsIn
 import type { BackgroundEvent, ContentScriptMessage } from '../protocol';
 import { Store } from '../store';
 import { createToolbar } from './toolbar';
+import { ENGLISH_TOOLBAR_WORDS, type ToolbarWords } from '../model/toolbar';
+
+/** The toolbar tooltip's words from the catalogue (public/_locales), in the browser's language. */
+function toolbarWords(): ToolbarWords {
+  const say = (key: string, n?: number) => browser.i18n.getMessage(key, n === undefined ? undefined : [new Intl.NumberFormat(browser.i18n.getUILanguage()).format(n)]);
+  const plural = new Intl.PluralRules(browser.i18n.getUILanguage());
+  const english = ENGLISH_TOOLBAR_WORDS;
+  return {
+    plain: say('toolbarPlain') || english.plain,
+    none: say('toolbarNone') || english.none,
+    linked: (n) => say(plural.select(n) === 'one' ? 'toolbarLinked_one' : 'toolbarLinked_other', n) || english.linked(n),
+  };
+}
 
 /** Starts Backline's background in this service worker (entrypoints/background.ts). */
 export function startBackground(): void {
@@ -66,6 +79,7 @@ export function startBackground(): void {
   // The toolbar button's badge and tooltip: how many tickets the tab's conversation has.
   const toolbar = createToolbar({
     action: browser.action,
+    words: toolbarWords(),
     linkedCount: async (key) => (await (await env.store()).linkedTickets(key)).length,
     getTabContext: (tabId) => env.getTabContext(tabId),
     async knownTabs() {

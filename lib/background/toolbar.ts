@@ -5,7 +5,7 @@
  * shows its own tab; the browser clears per-tab values when the tab loads another page.
  */
 import type { ChangeSet } from '../model/views';
-import { toolbarLook } from '../model/toolbar';
+import { toolbarLook, type ToolbarWords } from '../model/toolbar';
 import type { TabContext } from './env';
 
 /** The part of browser.action this needs (Chrome and Firefox MV3 alike). */
@@ -21,12 +21,14 @@ export interface ToolbarDeps {
   getTabContext(tabId: number): Promise<TabContext | undefined>;
   /** Every tab with a known page context (storage.session). */
   knownTabs(): Promise<{ tabId: number; context: TabContext }[]>;
+  /** The tooltip's words in the browser's language (default English). */
+  words?: ToolbarWords;
 }
 
 export function createToolbar(deps: ToolbarDeps) {
   async function show(tabId: number, context: TabContext | undefined) {
     const key = context?.conversationKey ?? null;
-    const look = toolbarLook(key ? await deps.linkedCount(key) : null);
+    const look = toolbarLook(key ? await deps.linkedCount(key) : null, deps.words);
     // A tab closed meanwhile rejects; nothing to show then.
     await Promise.all([deps.action.setBadgeText({ tabId, text: look.badge }), deps.action.setTitle({ tabId, title: look.title })]).catch(() => {});
   }

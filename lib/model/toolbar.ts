@@ -11,17 +11,28 @@ export interface ToolbarLook {
   title: string;
 }
 
+/** The tooltip's words in one language (the background passes the catalogue's). */
+export interface ToolbarWords {
+  /** No conversation in the tab. */
+  plain: string;
+  /** A conversation without linked tickets. */
+  none: string;
+  linked(n: number): string;
+}
+
+/** English, as in public/_locales/en (toolbarPlain, toolbarNone, toolbarLinked_one/_other). */
+export const ENGLISH_TOOLBAR_WORDS: ToolbarWords = {
+  plain: 'Backline',
+  none: 'Backline: no linked tickets on this conversation',
+  linked: (n) => `Backline: ${n} linked ${n === 1 ? 'ticket' : 'tickets'} on this conversation`,
+};
+
 /**
  * `linked` is the number of tickets linked to the tab's conversation, or null when the tab shows
  * no conversation Backline knows of.
  */
-export function toolbarLook(linked: number | null): ToolbarLook {
-  if (linked === null || linked <= 0) {
-    return { badge: '', title: linked === null ? 'Backline' : 'Backline: no linked tickets on this conversation' };
-  }
+export function toolbarLook(linked: number | null, words: ToolbarWords = ENGLISH_TOOLBAR_WORDS): ToolbarLook {
+  if (linked === null || linked <= 0) return { badge: '', title: linked === null ? words.plain : words.none };
   const n = Math.floor(linked);
-  return {
-    badge: n > 99 ? '99+' : String(n),
-    title: `Backline: ${n} linked ${n === 1 ? 'ticket' : 'tickets'} on this conversation`,
-  };
+  return { badge: n > 99 ? '99+' : String(n), title: words.linked(n) };
 }

@@ -45,4 +45,13 @@ describe('the panel in German', () => {
     // Times in German (Intl in the browser's language).
     expect(await activity.getByText(w('justNow')).count()).toBeGreaterThan(0);
   });
+
+  it('says on the toolbar button, in German, how many tickets the conversation has', async () => {
+    const title = () =>
+      h.worker.evaluate(async (url) => {
+        const [tab] = await chrome.tabs.query({ url });
+        return chrome.action.getTitle({ tabId: tab.id! });
+      }, `${h.sandbox.url}/app/accounts/1/conversations/2`);
+    await expect.poll(title).toBe(w('toolbarLinked_one', '1'));
+  });
 });

@@ -89,3 +89,21 @@ describe('createToolbar', () => {
     await expect(toolbar.update(9, ctx('c:1'))).resolves.toBeUndefined();
   });
 });
+
+describe('toolbar words', () => {
+  it('the English default matches the English catalogue', async () => {
+    const { readFileSync } = await import('node:fs');
+    const en = JSON.parse(readFileSync(new URL('../../public/_locales/en/messages.json', import.meta.url), 'utf8')) as Record<string, { message: string }>;
+    const { ENGLISH_TOOLBAR_WORDS } = await import('@/lib/model/toolbar');
+    expect(ENGLISH_TOOLBAR_WORDS.plain).toBe(en.toolbarPlain.message);
+    expect(ENGLISH_TOOLBAR_WORDS.none).toBe(en.toolbarNone.message);
+    expect(ENGLISH_TOOLBAR_WORDS.linked(1)).toBe(en.toolbarLinked_one.message.replace('$1', '1'));
+    expect(ENGLISH_TOOLBAR_WORDS.linked(4)).toBe(en.toolbarLinked_other.message.replace('$1', '4'));
+  });
+  it('uses the words it is given', () => {
+    const words = { plain: 'P', none: 'N', linked: (n: number) => `L${n}` };
+    expect(toolbarLook(null, words).title).toBe('P');
+    expect(toolbarLook(0, words).title).toBe('N');
+    expect(toolbarLook(2, words)).toEqual({ badge: '2', title: 'L2' });
+  });
+});
