@@ -58,6 +58,17 @@ export function t(key: MessageKey, ...subs: (string | number)[]): string {
   return raw.replace(/\$(\d)/g, (_, i: string) => words[Number(i) - 1] ?? '').replace(/\$\$/g, '$');
 }
 
+/**
+ * The name of one value of a set the model defines (a ticket kind, a status…): the message
+ * `<group>_<id>`. The catalogue test checks that every value of each set has one.
+ */
+export function label(group: LabelGroup, id: string): string {
+  return t(`${group}_${id}` as MessageKey);
+}
+
+/** The sets whose values are named through label(). */
+export type LabelGroup = 'kind' | 'status' | 'sharing' | 'attrType' | 'category' | 'stateCategory' | 'effect' | 'msgKind';
+
 /** For a count: the message `<key>_one` or `<key>_other`, as the language's plural rules choose. */
 export function tn(key: string, n: number, ...more: (string | number)[]): string {
   const form = new Intl.PluralRules(uiLanguage()).select(n) === 'one' ? 'one' : 'other';

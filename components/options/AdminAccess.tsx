@@ -31,7 +31,7 @@ function SetPassphrase() {
     if (problem) return setError(problem);
     void run(async (requestId) => {
       model.setStatus(await request('opt:setPassphrase', { requestId, passphrase, confirmation }));
-      model.announce('Admin passphrase set. Unlock admin settings with it to make changes.');
+      model.announce(t('passphraseSetAnnounce'));
     });
   };
   return (
@@ -73,11 +73,11 @@ function Unlock() {
   const submit = (e: Event) => {
     e.preventDefault();
     if (waiting) return;
-    if (!passphrase) return setError('Type the admin passphrase first.');
+    if (!passphrase) return setError(t('typePassphraseFirst'));
     void run(async () => {
       try {
         model.setStatus(await request('opt:unlock', { passphrase }));
-        model.announce('Admin settings unlocked.');
+        model.announce(t('adminUnlockedAnnounce'));
       } catch (err) {
         const retry = isBacklineError(err) ? Number(err.details?.retryAfterMs ?? 0) : 0;
         if (retry > 0) {
@@ -118,7 +118,7 @@ function Unlocked() {
   const lock = () =>
     void run(async () => {
       model.setStatus(await request('opt:lock', {}));
-      model.announce('Admin settings locked.');
+      model.announce(t('adminLockedAnnounce'));
     });
   return (
     <div class="form">

@@ -9,13 +9,13 @@ import { TicketTypes } from './TicketTypes';
 import { t } from '@/components/common/i18n';
 
 const SECTIONS = [
-  ['admin', 'Admin access'],
-  ['ticket-states', 'Ticket states'],
-  ['types', 'Ticket types'],
-  ['teammates', 'Teammates'],
-  ['connections', 'Connections'],
-  ['shortcuts', 'Keyboard shortcuts'],
-  ['data', 'Data'],
+  ['admin', t('adminAccess')],
+  ['ticket-states', t('ticketStates')],
+  ['types', t('ticketTypes')],
+  ['teammates', t('teammates')],
+  ['connections', t('connections')],
+  ['shortcuts', t('keyboardShortcuts2')],
+  ['data', t('data')],
 ] as const;
 
 /** The options page: admin access first, then each area of settings. */

@@ -31,9 +31,9 @@ async function ensureOriginAccess(baseUrl: string): Promise<string> {
   try {
     if (await browser.permissions.request({ origins: [pattern] })) return '';
   } catch (e) {
-    return `The browser did not ask for access to ${origin}: ${(e as Error).message}`;
+    return t('accessNotAsked', origin, (e as Error).message);
   }
-  return `Backline was not allowed to access ${origin}. Without it, Backline cannot recognise its conversation pages or use its API. Try again and choose Allow.`;
+  return t('accessDenied', origin);
 }
 
 /** The name of one of a helpdesk's secret fields, in lower case for running text ("API access token"). */
@@ -240,8 +240,8 @@ const ConnectionDraft = createModel((saved: ConnectionView | null, supported: He
     secretHint(key: string): string | undefined {
       if (!saved || saved.helpdesk !== fields.value.helpdesk) return undefined;
       return baseUrlChanged.value
-        ? 'The Base URL changed, so enter it again: Backline sends a saved secret only to the address it was saved for.'
-        : `Saved (${saved.secretHints[key] ?? '••••'}). Leave empty to keep it.`;
+        ? t('secretReenter')
+        : t('secretSaved', saved.secretHints[key] ?? '••••');
     },
     /** Asks the helpdesk whose token this is (nothing is saved). */
     check() {
@@ -256,7 +256,7 @@ const ConnectionDraft = createModel((saved: ConnectionView | null, supported: He
     save() {
       result.value = null;
       const missing = form.value.credentials.find((c) => c.secret && !saved && !(fields.value.credentials[c.key] ?? '').trim());
-      if (missing) return action.setError(`Enter the ${missing.label}.`);
+      if (missing) return action.setError(t('enterX', missing.label));
       const access = ensureOriginAccess(fields.value.baseUrl); // first, inside the submit
       const connection = value();
       // Saving the same form again after a failure is the same action; an edited form is a new one.
@@ -265,10 +265,10 @@ const ConnectionDraft = createModel((saved: ConnectionView | null, supported: He
         if (denied) throw new Error(denied);
         const r = await request('admin:saveConnection', { requestId, connection });
         const notes = [
-          r.missingPermission ? `Backline may not read ${new URL(r.connection.baseUrl).origin} yet, so its pages are not recognised.` : '',
+          r.missingPermission ? t('mayNotReadYet', new URL(r.connection.baseUrl).origin) : '',
           r.warning,
         ].filter(Boolean);
-        onClose(`Saved connection ${r.connection.label}.${notes.length ? ` ${notes.join(' ')}` : ''}`);
+        onClose([t('savedConnectionX', r.connection.label), ...notes].join(' '));
       });
     },
   };
@@ -290,7 +290,7 @@ function ConnectionForm(props: { connection: ConnectionView | null; supported: H
       label={c ? t('editConnectionX', c.label) : t('newConnection')}
       save={t('saveConnection')}
       busy={busy}
-      error={result && !result.ok ? `The check failed: ${result.error}` : draft.error.value}
+      error={result && !result.ok ? t('checkFailed', result.error) : draft.error.value}
       onSave={() => draft.save()}
       onCancel={() => props.onClose()}
       buttons={
@@ -378,7 +378,7 @@ function RemoveConnection({ connection, onClose }: { connection: ConnectionView;
       onClose={onClose}
       remove={async (requestId) => {
         await request('admin:removeConnection', { requestId, connectionId: connection.id });
-        return `Removed connection ${connection.label}.`;
+        return t('removedConnectionX', connection.label);
       }}
     >
       <p>{connection.selfHosted ? t('removeConnectionSelfHosted') : t('removeConnectionExplained')}</p>

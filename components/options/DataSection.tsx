@@ -95,16 +95,16 @@ export function DataSection() {
     void wiper.run('wipe', async (requestId) => {
       await request('admin:wipe', { requestId });
       setConfirmWipe(false);
-      model.announce('Deleted all tickets, notes, links, teammates and settings. The default ticket types are back.');
+      model.announce(t('wipedAnnounce'));
     });
 
   const persist = async () => {
     setPersistError('');
     try {
       const granted = await navigator.storage.persist();
-      if (!granted) setPersistError('The browser declined to keep Backline’s data persistently. It usually agrees once Backline is used often or installed by policy.');
+      if (!granted) setPersistError(t('persistDeclined'));
     } catch (e) {
-      setPersistError(`The browser could not be asked: ${(e as Error).message}`);
+      setPersistError(t('persistAskFailed', (e as Error).message));
     }
     await readStorage();
   };

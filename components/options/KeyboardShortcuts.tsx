@@ -24,7 +24,7 @@ export function KeyboardShortcuts() {
       .then((all) => setToggle(all.find((c) => c.name === 'toggle-panel')?.shortcut ?? ''))
       .catch(() => setToggle(null));
   }, []);
-  const panelShortcuts = SHORTCUTS.filter((s) => !s.what.startsWith('Show or hide the panel'));
+  const panelShortcuts = SHORTCUTS.filter((s) => s.keys !== 'Alt+Shift+B');
   return (
     <Section id="shortcuts" title={t('keyboardShortcuts2')}>
       <p class="muted">{t('inThePanelPressThereTo')}</p>
@@ -32,7 +32,7 @@ export function KeyboardShortcuts() {
       <p>{t('showOrHideThePanelOn')}{' '}
         {toggle === null ? <kbd>{t('altShiftB')}</kbd> : toggle ? <kbd>{toggle}</kbd> : <span class="muted">{t('noShortcutSet')}</span>}{t('thisOneBelongsToTheBrowser')}</p>
       <div class="actions">
-        <button type="button" onClick={() => openShortcutSettings().catch((e: Error) => setError(`The browser’s shortcut settings could not be opened: ${e.message}`))}>{t('changeTheShortcutInTheBrowser')}</button>
+        <button type="button" onClick={() => openShortcutSettings().catch((e: Error) => setError(t('shortcutSettingsFailed', e.message)))}>{t('changeTheShortcutInTheBrowser')}</button>
       </div>
       <Alert message={error} />
     </Section>

@@ -25,7 +25,7 @@ export function SettingsSection() {
       try {
         await request('admin:saveSettings', { requestId, settings: { preventReopen: next } });
         await model.refreshStatus();
-        model.announce(next ? 'State changes no longer reopen linked conversations.' : 'State changes reopen linked conversations again.');
+        model.announce(next ? t('preventReopenOnAnnounce') : t('preventReopenOffAnnounce'));
       } finally {
         setPending(null);
       }
@@ -33,7 +33,7 @@ export function SettingsSection() {
   };
 
   return (
-    <Section id="ticket-states" title={t('ticketStates')} trail={['Helpdesk', 'Tickets', 'Ticket states']}>
+    <Section id="ticket-states" title={t('ticketStates')} trail={[t('helpdesk'), t('tickets'), t('ticketStates')]}>
       <div class="setting">
         <div class="setting-text">
           <label for="prevent-reopen" class="setting-label">

@@ -25,8 +25,8 @@ export function Teammates() {
 
   const chooseMe = (teammateId: string) =>
     void me.run(`me ${teammateId}`, async (requestId) => {
-      const t = await request('opt:setMe', { requestId, teammateId });
-      model.announce(`On this browser you are now ${t.name}.`);
+      const mate = await request('opt:setMe', { requestId, teammateId });
+      model.announce(t('youAreNowX', mate.name));
     });
 
   /** People or teams: the same rows, each with its own Add button. */
@@ -77,10 +77,10 @@ export function Teammates() {
 
       {!unlocked && <LockedHint what={t('addRenameOrRemoveTeammates')} />}
       <h3>{t('people')}</h3>
-      {teammates(people, 'person', 'Add teammate')}
+      {teammates(people, 'person', t('addTeammate'))}
       <h3>{t('teams')}</h3>
       {teams.length === 0 && <p class="muted">{t('noTeamsYetTicketsCanBe')}</p>}
-      {teammates(teams, 'team', 'Add team')}
+      {teammates(teams, 'team', t('addTeam'))}
     </Section>
   );
 }

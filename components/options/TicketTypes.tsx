@@ -6,9 +6,9 @@ import type { TicketType } from '@/lib/model/domain';
 import { safeColor } from '@/lib/model/limits';
 import { useOptions } from './context';
 import { ListEditing, ListEditor } from './ListEditor';
-import { CATEGORY_LABELS, describeAttribute, TypeEditor } from './TypeEditor';
+import { describeAttribute, TypeEditor } from './TypeEditor';
 import { Alert, LockedHint, RemoveDialog, Section, OPTIONS_WRITES } from './ui';
-import { t, tn } from '@/components/common/i18n';
+import { label, t, tn } from '@/components/common/i18n';
 
 const NO_USAGE: TypeUsage = { tickets: 0, states: {}, attributes: {} };
 
@@ -101,7 +101,7 @@ function TypeSummary({ type, usage }: { type: TicketType; usage: TypeUsage }) {
           {type.icon}
         </span>
         <h3 class="type-name">{type.name}</h3>
-        <span class="badge">{CATEGORY_LABELS[type.category]}</span>
+        <span class="badge">{label('category', type.category)}</span>
         <span class="muted small">{tn('nTickets', usage.tickets)}</span>
       </div>
       <p class="small">

@@ -5,21 +5,19 @@
 import { useModel } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 import type { TypeUsage } from '@/lib/model/admin';
-import { ATTRIBUTE_TYPE_LABELS, DEFAULT_STATES, STATE_CATEGORIES, TICKET_KIND_LABELS, type AttributeDef, type AttributeType, type StateCategory, type TicketKind, type TicketType } from '@/lib/model/domain';
+import { ATTRIBUTE_TYPE_LABELS, STATE_CATEGORIES, TICKET_KIND_LABELS, type AttributeDef, type AttributeType, type StateCategory, type TicketKind, type TicketType } from '@/lib/model/domain';
 import { LIMITS, safeColor } from '@/lib/model/limits';
 import { useOptions } from './context';
 import { EditorForm, ListEditing, ListEditor } from './ListEditor';
 import { TypeDraft } from './type-draft';
 import { Alert, ConfirmDialog, Field } from './ui';
-import { t, tn } from '@/components/common/i18n';
+import { label, t, tn } from '@/components/common/i18n';
 
-export const CATEGORY_LABELS: Record<TicketKind, string> = { backoffice: 'Back-office', customer: 'Customer', tracker: 'Tracker' };
-const STATE_CATEGORY_LABELS = Object.fromEntries(DEFAULT_STATES.map((s) => [s.category, s.label])) as Record<StateCategory, string>;
 
 /** "Severity — List, required: Low, High". */
 export function describeAttribute(a: AttributeDef): string {
-  const bits = [ATTRIBUTE_TYPE_LABELS[a.type]];
-  if (a.required) bits.push('required');
+  const bits = [label('attrType', a.type)];
+  if (a.required) bits.push(t('required'));
   let text = `${a.name} — ${bits.join(', ')}`;
   if (a.type === 'list' && a.options?.length) text += `: ${a.options.join(', ')}`;
   return text;
@@ -30,7 +28,7 @@ export function TypeEditor(props: { type?: TicketType; usage: TypeUsage; startWi
   const model = useOptions();
   const draft = useModel(() => new TypeDraft(props.type, props.usage, !!props.startWithAttribute, props.onClose, model.announce));
   const nameInput = useRef<HTMLInputElement>(null);
-  const heading = props.type ? `Edit ${props.type.name}` : 'New ticket type';
+  const heading = props.type ? t('editX', props.type.name) : t('newTicketType');
 
   useEffect(() => {
     if (!props.startWithAttribute) nameInput.current?.focus();
@@ -67,7 +65,7 @@ function TypeFields({ draft, usage, used, nameInput }: { draft: TypeDraft; usage
           <select {...control} value={category} disabled={used} onChange={(e) => draft.set({ category: e.currentTarget.value as TicketKind })}>
             {(Object.keys(TICKET_KIND_LABELS) as TicketKind[]).map((k) => (
               <option key={k} value={k}>
-                {CATEGORY_LABELS[k]}
+                {label('category', k)}
               </option>
             ))}
           </select>
@@ -173,9 +171,9 @@ function AttributeForm({ draft }: { draft: TypeDraft }) {
         <label class="field">
           <span>{t('attributeType')}</span>
           <select value={form.type} onChange={(e) => draft.editAttribute({ type: e.currentTarget.value as AttributeType })}>
-            {(Object.keys(ATTRIBUTE_TYPE_LABELS) as AttributeType[]).map((t) => (
-              <option key={t} value={t}>
-                {ATTRIBUTE_TYPE_LABELS[t]}
+            {(Object.keys(ATTRIBUTE_TYPE_LABELS) as AttributeType[]).map((type) => (
+              <option key={type} value={type}>
+                {label('attrType', type)}
               </option>
             ))}
           </select>
@@ -230,7 +228,7 @@ function StatesEditor({ draft, usage }: { draft: TypeDraft; usage: TypeUsage }) 
             >
               {STATE_CATEGORIES.map((c) => (
                 <option key={c} value={c}>
-                  {STATE_CATEGORY_LABELS[c]}
+                  {label('stateCategory', c)}
                 </option>
               ))}
             </select>

@@ -14,7 +14,7 @@ import { newRequestId } from '@/lib/model/ids';
 import { safeColor } from '@/lib/model/limits';
 import type { ListState } from './ListEditor';
 import { OPTIONS_WRITES } from './ui';
-import { tn } from '@/components/common/i18n';
+import { t, tn } from '@/components/common/i18n';
 
 /** The attribute form: the attribute it edits (its index in the draft; null: a new one) and its fields. */
 export interface OpenAttribute extends AttributeForm {
@@ -130,7 +130,7 @@ export const TypeDraft = createModel(
       /** "Save attribute": into the draft; the field with a problem, or null. */
       saveAttribute(): AttributeField | null {
         const problem = commitAttribute();
-        if (!problem) announce('Attribute added to the form. Save the ticket type to keep it.');
+        if (!problem) announce(t('attributeAddedToForm'));
         return problem;
       },
       move(i: number, by: -1 | 1) {
@@ -183,8 +183,8 @@ export const TypeDraft = createModel(
         // Saving the same form again after a failure is the same action; an edited form is a new one.
         void action.run(`save ${JSON.stringify(next)}`, async (requestId) => {
           const r = await request('admin:saveTicketType', { requestId, type: next });
-          const kept = r.archivedAttributes.length ? ` Kept ${r.archivedAttributes.map((n) => `“${n}”`).join(', ')} hidden because tickets hold values for it.` : '';
-          onClose(`Saved ticket type ${r.type.name}.${kept}`);
+          const names = r.archivedAttributes.map((n) => `“${n}”`).join(', ');
+          onClose(r.archivedAttributes.length ? t('savedTicketTypeKept', r.type.name, names) : t('savedTicketType', r.type.name));
         });
         return false;
       },

@@ -5,14 +5,7 @@ import type { TicketType } from '@/lib/model/domain';
 import type { ActivityRecord, OutboxRecord } from '@/lib/model/records';
 import { usePanel } from './context';
 import { PANEL_WRITES, TimeAgo } from './ui';
-import { t } from '@/components/common/i18n';
-
-const EFFECT_OUTCOME_LABELS: Record<OutboxRecord['status'], string> = {
-  queued: 'Queued',
-  delivered: 'Delivered',
-  failed: 'Failed',
-  skipped: 'Not sent',
-};
+import { label, t } from '@/components/common/i18n';
 
 /**
  * The ticket's Activity region: notes, state changes and edits, newest first, each followed by
@@ -82,7 +75,7 @@ function EffectItem({ effect: e, onRetry }: { effect: OutboxRecord; onRetry(): v
         <strong>{t('notNeededAlreadyOpen')}</strong>
       ) : (
         <>
-          <strong>{EFFECT_OUTCOME_LABELS[e.status]}</strong>
+          <strong>{label('effect', e.status)}</strong>
           {e.lastError && <span class="small"> — {e.lastError}</span>}
         </>
       )}

@@ -1,6 +1,6 @@
 import { usePanel } from './context';
 import { TicketList } from './TicketList';
-import { CONVERSATION_STATUS_LABELS, conversationName } from './ui';
+import { conversationStatusLabel, conversationName } from './ui';
 import { t } from '@/components/common/i18n';
 
 /** What the agent sees beside a conversation: its linked tickets and the ways to add one. */
@@ -28,7 +28,7 @@ export function ConversationView() {
           {conv && (
             <p class="muted small">
               {[conv.customerName, conv.company].filter(Boolean).join(' · ')}
-              {conv.status !== 'unknown' && <> · {CONVERSATION_STATUS_LABELS[conv.status]}</>}
+              {conv.status !== 'unknown' && <> · {conversationStatusLabel(conv.status)}</>}
             </p>
           )}
         </div>

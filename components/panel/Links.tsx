@@ -3,7 +3,7 @@ import type { Ticket } from '@/lib/model/domain';
 import type { LinkView } from '@/lib/model/views';
 import { usePanel } from './context';
 import { useAction } from '@/components/common/action';
-import { CONVERSATION_STATUS_LABELS, conversationName, KindIcon, PANEL_WRITES } from './ui';
+import { conversationStatusLabel, conversationName, KindIcon, PANEL_WRITES } from './ui';
 import { t } from '@/components/common/i18n';
 
 /** Linked conversations and customer tickets, with their last known status and a preview. */
@@ -17,7 +17,7 @@ export function Links({ ticket, links }: { ticket: Ticket; links: LinkView[] }) 
       <ul>
         {links.map(({ link, conversation: c }) => {
           const name = c ? conversationName(c) : link.conversationKey;
-          const status = CONVERSATION_STATUS_LABELS[c?.status ?? 'unknown'];
+          const status = conversationStatusLabel(c?.status ?? 'unknown');
           return (
             <li key={link.id} class="link-item" data-conversation-key={link.conversationKey}>
               <KindIcon kind={c?.kind === 'ticket' ? 'customer' : 'conversation'} />

@@ -70,7 +70,7 @@ const NewTicketForm = createModel((panel: PanelModel) => {
       const problems: Record<string, string> = {};
       const titleProblem = checkTitle(f.title);
       if (titleProblem) problems.title = titleProblem;
-      if (!type) problems.type = 'Choose a ticket type.';
+      if (!type) problems.type = t('chooseATicketType');
       if (type) Object.assign(problems, validateAttributes(type, values.value).errors);
       errors.value = problems;
       if (Object.keys(problems).length) {
@@ -94,7 +94,7 @@ const NewTicketForm = createModel((panel: PanelModel) => {
         .run(JSON.stringify(form), async (requestId) => {
           const ticket = await request('ui:createTicket', { requestId, ...form });
           panel.clearError();
-          panel.announce(`Created ticket #${ticket.number}.`);
+          panel.announce(t('createdTicketX', `#${ticket.number}`));
           panel.navigate({ name: 'ticket', ticketId: ticket.id });
         })
         .catch((err: Error) => panel.showError(err.message));

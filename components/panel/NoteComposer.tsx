@@ -7,7 +7,7 @@ import { checkNote, MAX_NOTE_LENGTH } from '@/lib/model/domain';
 import { usePanel } from './context';
 import type { PanelModel } from './model';
 import { PANEL_WRITES } from './ui';
-import { t } from '@/components/common/i18n';
+import { t, tn } from '@/components/common/i18n';
 
 /** The note being written on a ticket, and what was wrong with the last attempt to post it. */
 const NoteDraft = createModel((panel: PanelModel, ticketId: string) => {
@@ -41,7 +41,7 @@ const NoteDraft = createModel((panel: PanelModel, ticketId: string) => {
         .run(JSON.stringify(note), async (requestId) => {
           await request('ui:addNote', { requestId, ...note });
           body.value = '';
-          panel.announce(crossPost ? `Note cross-posted to ${linkCount} linked conversation${linkCount === 1 ? '' : 's'}.` : 'Note added.');
+          panel.announce(crossPost ? tn('noteCrossPostedTo', linkCount) : t('noteAdded'));
         })
         .then(
           () => undefined,

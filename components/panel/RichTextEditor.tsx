@@ -29,12 +29,12 @@ const NUMBERED_LIST_ICON = (
 );
 
 const COMMANDS: Command[] = [
-  { label: 'Bold', glyph: 'B', keys: 'Control+B', active: 'bold', run: (e) => e.chain().focus().toggleBold().run() },
-  { label: 'Italic', glyph: 'I', keys: 'Control+I', active: 'italic', run: (e) => e.chain().focus().toggleItalic().run() },
-  { label: 'Bulleted list', glyph: '•', keys: 'Control+Shift+8', active: 'bulletList', run: (e) => e.chain().focus().toggleBulletList().run() },
-  { label: 'Numbered list', glyph: NUMBERED_LIST_ICON, keys: 'Control+Shift+7', active: 'orderedList', run: (e) => e.chain().focus().toggleOrderedList().run() },
-  { label: 'Code block', glyph: '</>', keys: 'Control+Alt+C', active: 'codeBlock', run: (e) => e.chain().focus().toggleCodeBlock().run() },
-  { label: 'Quote', glyph: '❝', keys: 'Control+Shift+B', active: 'blockquote', run: (e) => e.chain().focus().toggleBlockquote().run() },
+  { label: t('formatBold'), glyph: 'B', keys: 'Control+B', active: 'bold', run: (e) => e.chain().focus().toggleBold().run() },
+  { label: t('formatItalic'), glyph: 'I', keys: 'Control+I', active: 'italic', run: (e) => e.chain().focus().toggleItalic().run() },
+  { label: t('formatBulletList'), glyph: '•', keys: 'Control+Shift+8', active: 'bulletList', run: (e) => e.chain().focus().toggleBulletList().run() },
+  { label: t('formatNumberedList'), glyph: NUMBERED_LIST_ICON, keys: 'Control+Shift+7', active: 'orderedList', run: (e) => e.chain().focus().toggleOrderedList().run() },
+  { label: t('formatCodeBlock'), glyph: '</>', keys: 'Control+Alt+C', active: 'codeBlock', run: (e) => e.chain().focus().toggleCodeBlock().run() },
+  { label: t('formatQuote'), glyph: '❝', keys: 'Control+Shift+B', active: 'blockquote', run: (e) => e.chain().focus().toggleBlockquote().run() },
 ];
 
 export default function RichTextEditor(props: RichTextEditorProps) {
@@ -94,7 +94,7 @@ export default function RichTextEditor(props: RichTextEditorProps) {
     }
     const safe = normalizeHref(href);
     if (!safe) {
-      setLinkError('Links must start with http://, https:// or mailto:.');
+      setLinkError(t('linkSchemes'));
       return;
     }
     setLinkError('');

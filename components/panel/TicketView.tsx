@@ -15,7 +15,7 @@ import { StateMenu } from './StateMenu';
 import { TrackerDialog } from './TrackerDialog';
 import { TicketModel } from './ticket';
 import { KindIcon, TimeAgo, ViewBar } from './ui';
-import { t } from '@/components/common/i18n';
+import { label, t } from '@/components/common/i18n';
 
 export function TicketView({ ticketId }: { ticketId: string }) {
   const model = usePanel();
@@ -91,11 +91,11 @@ export function TicketView({ ticketId }: { ticketId: string }) {
                   id="sharing"
                   aria-label={t('sharingBehavior')}
                   value={ticket.sharing}
-                  onChange={(e) => saveNow('sharing', 'Sharing behavior', { sharing: e.currentTarget.value as SharingBehavior })}
+                  onChange={(e) => saveNow('sharing', t('sharingBehavior'), { sharing: e.currentTarget.value as SharingBehavior })}
                 >
-                  {Object.entries(SHARING_LABELS).map(([value, label]) => (
+                  {Object.keys(SHARING_LABELS).map((value) => (
                     <option key={value} value={value}>
-                      {label}
+                      {label('sharing', value)}
                     </option>
                   ))}
                 </select>
@@ -110,7 +110,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
                   id="assignee"
                   aria-label={t('assignee')}
                   value={ticket.assigneeId ?? ''}
-                  onChange={(e) => saveNow('assigneeId', 'Assignee', { assigneeId: e.currentTarget.value || null })}
+                  onChange={(e) => saveNow('assigneeId', t('assignee'), { assigneeId: e.currentTarget.value || null })}
                 >
                   <option value="">{t('unassigned')}</option>
                   {teammates.map((mate) => (
@@ -305,8 +305,8 @@ function Description(props: { ticket: Ticket; save: SaveEdit }) {
         read={(t) => t.description}
         show={(html) => <RichText html={html} />}
         normalize={(html) => (isBlankRichText(html) ? '' : html)}
-        buttons={{ save: 'Save description', cancel: 'Cancel', primary: true }}
-        save={(description, base, requestId) => props.save('description', 'Description', { description }, base, requestId)}
+        buttons={{ save: t('saveDescription'), cancel: t('cancel'), primary: true }}
+        save={(description, base, requestId) => props.save('description', t('description'), { description }, base, requestId)}
         view={(edit) => (
           <div class="desc-view">
             <RichText html={ticket.description} labelledBy="lbl-description" />

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { StateDef } from '@/lib/model/domain';
 import type { LinkView } from '@/lib/model/views';
-import { CONVERSATION_STATUS_LABELS, conversationName } from './ui';
+import { conversationStatusLabel, conversationName } from './ui';
 import { t } from '@/components/common/i18n';
 
 type Choice = { conversationKey: string; note: boolean; reopen: boolean };
@@ -32,7 +32,7 @@ export function TrackerDialog(props: { target: StateDef; from?: StateDef; links:
           return (
             <li key={link.id}>
               <div>
-                {name} <span class="muted small">({CONVERSATION_STATUS_LABELS[c?.status ?? 'unknown']})</span>
+                {name} <span class="muted small">({conversationStatusLabel(c?.status ?? 'unknown')})</span>
               </div>
               <label>
                 <input type="checkbox" checked={choices[i]!.note} onChange={(e) => set(i, { note: e.currentTarget.checked })} />{' '}

@@ -13,6 +13,7 @@ import type { StaleDetails, TicketChanges, TicketView } from '@/lib/model/views'
 import type { FieldConflict, SaveOutcome } from './InlineEditor';
 import type { PanelModel } from './model';
 import { PANEL_WRITES } from './ui';
+import { t } from '@/components/common/i18n';
 
 /** What a tracker ticket's state change does in each linked conversation (TrackerDialog). */
 export type Propagation = { conversationKey: string; note: boolean; reopen: boolean }[];
@@ -111,7 +112,7 @@ export const TicketModel = createModel((panel: PanelModel, ticketId: string) => 
       await action
         .run(`state ${ticketId} ${state.id} ${JSON.stringify(propagation ?? null)}`, async (requestId) => {
           apply(await request('ui:changeState', { requestId, ticketId, baseVersion: ticket.version, stateId: state.id, propagation }));
-          panel.announce(`State changed to ${state.label}.`);
+          panel.announce(t('stateChangedTo', state.label));
         })
         .catch(async (e: Error) => {
           panel.showError(e.message);

@@ -1,13 +1,13 @@
 import type { ComponentChildren, Ref } from 'preact';
 import { signal } from '@preact/signals';
 import { useLayoutEffect, useRef } from 'preact/hooks';
-import { TICKET_KIND_LABELS, type TicketKind } from '@/lib/model/domain';
+import type { TicketKind } from '@/lib/model/domain';
 import type { ActionOptions } from '@/components/common/action';
 import { HELPDESK_NAMES } from '@/lib/helpdesks';
 import type { ConversationStatus, PageContext } from '@/lib/model/helpdesk';
 import { usePanel } from './context';
 import { dockAllowsAction } from './visibility';
-import { formatDateTime, t, uiLanguage } from '@/components/common/i18n';
+import { formatDateTime, label, t, uiLanguage } from '@/components/common/i18n';
 
 const KIND_GLYPHS: Record<TicketKind | 'conversation', preact.ComponentChildren> = {
   backoffice: 'B',
@@ -23,22 +23,16 @@ const KIND_GLYPHS: Record<TicketKind | 'conversation', preact.ComponentChildren>
 
 /** The kind icon: a coloured glyph with the kind's name for screen readers. */
 export function KindIcon({ kind }: { kind: TicketKind | 'conversation' }) {
-  const label = kind === 'conversation' ? 'Conversation' : TICKET_KIND_LABELS[kind];
+  const name = label('kind', kind);
   return (
-    <span role="img" aria-label={label} title={label} class={`kind kind-${kind}`}>
+    <span role="img" aria-label={name} title={name} class={`kind kind-${kind}`}>
       {KIND_GLYPHS[kind]}
     </span>
   );
 }
 
-export const CONVERSATION_STATUS_LABELS: Record<ConversationStatus, string> = {
-  open: 'Open',
-  snoozed: 'Snoozed',
-  pending: 'Pending',
-  resolved: 'Resolved',
-  closed: 'Closed',
-  unknown: 'Unknown',
-};
+/** The helpdesk status words the panel shows (Open, Snoozed…), in the browser's language. */
+export const conversationStatusLabel = (status: ConversationStatus): string => label('status', status);
 
 /** How the panel names a conversation or customer ticket: "Chatwoot conversation #3". */
 export function conversationName(c: Pick<PageContext, 'helpdesk' | 'kind' | 'conversationId'>): string {

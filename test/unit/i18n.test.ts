@@ -12,6 +12,8 @@ import { join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { setFallbackCatalogue, t, tn } from '@/components/common/i18n';
+import { ATTRIBUTE_TYPE_LABELS, DEFAULT_STATES, SHARING_LABELS, TICKET_KIND_LABELS } from '@/lib/model/domain';
+import { CONVERSATION_STATUS_LABELS } from '@/lib/model/helpdesk';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const en = JSON.parse(readFileSync(join(ROOT, 'public/_locales/en/messages.json'), 'utf8')) as Record<string, { message: string }>;
@@ -99,6 +101,28 @@ describe('message catalogues', () => {
     expect(missing).toEqual([]);
     // tn(key, n) reads key_one and key_other.
     for (const k of Object.keys(en).filter((k) => k.endsWith('_one'))) expect(en[k.replace(/_one$/, '_other')]).toBeDefined();
+  });
+});
+
+describe('names of the model’s values (label())', () => {
+  const groups: Record<string, string[]> = {
+    kind: [...Object.keys(TICKET_KIND_LABELS), 'conversation'],
+    category: Object.keys(TICKET_KIND_LABELS),
+    status: Object.keys(CONVERSATION_STATUS_LABELS),
+    sharing: Object.keys(SHARING_LABELS),
+    attrType: Object.keys(ATTRIBUTE_TYPE_LABELS),
+    stateCategory: DEFAULT_STATES.map((s) => s.category),
+    effect: ['queued', 'delivered', 'failed', 'skipped'],
+    msgKind: ['incoming', 'outgoing', 'note', 'event'],
+  };
+  it.each(Object.entries(groups))('every value of %s has a message', (group, ids) => {
+    expect(ids.filter((id) => !en[`${group}_${id}`])).toEqual([]);
+  });
+  it('says in English what the model says (the UI contract’s names)', () => {
+    for (const [id, text] of Object.entries(TICKET_KIND_LABELS)) expect(en[`kind_${id}`].message).toBe(text);
+    for (const [id, text] of Object.entries(CONVERSATION_STATUS_LABELS)) expect(en[`status_${id}`].message).toBe(text);
+    for (const [id, text] of Object.entries(SHARING_LABELS)) expect(en[`sharing_${id}`].message).toBe(text);
+    for (const [id, text] of Object.entries(ATTRIBUTE_TYPE_LABELS)) expect(en[`attrType_${id}`].message).toBe(text);
   });
 });
 
