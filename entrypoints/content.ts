@@ -9,7 +9,6 @@ import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { HOST_MATCH_PATTERNS, parseHelpdeskUrl } from '@/lib/helpdesks';
 import { type CustomHost, type HelpdeskId, type PageContext } from '@/lib/model/helpdesk';
 import { parseContentScriptMessage } from '@/lib/protocol-events';
-import { t } from '@/components/common/i18n';
 
 const MIN_WIDTH = 320;
 const MAX_WIDTH = 720;
@@ -144,6 +143,7 @@ async function mountDock(ctx: ContentScriptContext, helpdesk: HelpdeskId): Promi
   const tab = shadow.querySelector<HTMLButtonElement>('.tab')!;
   const collapse = shadow.querySelector<HTMLButtonElement>('.collapse')!;
   // The dock's words, in the browser's language (set as text, never as markup).
+  const t = (key: Parameters<typeof browser.i18n.getMessage>[0]) => browser.i18n.getMessage(key);
   grip.setAttribute('aria-label', t('dockResize'));
   collapse.setAttribute('aria-label', t('dockCollapse'));
   collapse.title = t('dockCollapseTitle');

@@ -138,4 +138,3 @@ export function RemoveDialog(props: {
   );
 }
 
-export const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
