@@ -67,7 +67,7 @@ export function label(group: LabelGroup, id: string): string {
 }
 
 /** The sets whose values are named through label(). */
-export type LabelGroup = 'kind' | 'status' | 'sharing' | 'attrType' | 'category' | 'stateCategory' | 'effect' | 'msgKind';
+export type LabelGroup = 'kind' | 'status' | 'sharing' | 'attrType' | 'category' | 'stateCategory' | 'effect' | 'msgKind' | 'setting';
 
 /** For a count: the message `<key>_one` or `<key>_other`, as the language's plural rules choose. */
 export function tn(key: string, n: number, ...more: (string | number)[]): string {

@@ -1,11 +1,10 @@
 import { useState } from 'preact/hooks';
 import { request } from '@/lib/client';
-import { SETTING_LABELS } from '@/lib/model/settings';
 import { useOptions } from './context';
 import { useAction } from '@/components/common/action';
 import { Alert, LockedHint, Section, OPTIONS_WRITES } from './ui';
 import { Emphasis } from '@/components/common/Emphasis';
-import { t } from '@/components/common/i18n';
+import { label, t } from '@/components/common/i18n';
 
 /** Helpdesk > Tickets > Ticket states: the workspace setting that stops state changes from reopening conversations. */
 export function SettingsSection() {
@@ -37,7 +36,7 @@ export function SettingsSection() {
       <div class="setting">
         <div class="setting-text">
           <label for="prevent-reopen" class="setting-label">
-            {SETTING_LABELS.preventReopen}
+            {label('setting', 'preventReopen')}
           </label>
           <p id="prevent-reopen-help" class="muted">
             <Emphasis text={t('preventReopenExplained')} />

@@ -36,7 +36,7 @@ export const conversationStatusLabel = (status: ConversationStatus): string => l
 
 /** How the panel names a conversation or customer ticket: "Chatwoot conversation #3". */
 export function conversationName(c: Pick<PageContext, 'helpdesk' | 'kind' | 'conversationId'>): string {
-  return `${HELPDESK_NAMES[c.helpdesk]} ${c.kind} #${c.conversationId}`;
+  return c.kind === 'ticket' ? t('ticketNameX', HELPDESK_NAMES[c.helpdesk], `#${c.conversationId}`) : t('conversationNameX', HELPDESK_NAMES[c.helpdesk], `#${c.conversationId}`);
 }
 
 export function StateBadge({ label, category }: { label: string; category?: string }) {

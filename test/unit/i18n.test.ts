@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { setFallbackCatalogue, t, tn } from '@/components/common/i18n';
 import { ATTRIBUTE_TYPE_LABELS, DEFAULT_STATES, SHARING_LABELS, TICKET_KIND_LABELS } from '@/lib/model/domain';
 import { CONVERSATION_STATUS_LABELS } from '@/lib/model/helpdesk';
+import { SETTING_LABELS } from '@/lib/model/settings';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const en = JSON.parse(readFileSync(join(ROOT, 'public/_locales/en/messages.json'), 'utf8')) as Record<string, { message: string }>;
@@ -114,6 +115,7 @@ describe('names of the model’s values (label())', () => {
     stateCategory: DEFAULT_STATES.map((s) => s.category),
     effect: ['queued', 'delivered', 'failed', 'skipped'],
     msgKind: ['incoming', 'outgoing', 'note', 'event'],
+    setting: Object.keys(SETTING_LABELS),
   };
   it.each(Object.entries(groups))('every value of %s has a message', (group, ids) => {
     expect(ids.filter((id) => !en[`${group}_${id}`])).toEqual([]);
@@ -123,6 +125,7 @@ describe('names of the model’s values (label())', () => {
     for (const [id, text] of Object.entries(CONVERSATION_STATUS_LABELS)) expect(en[`status_${id}`].message).toBe(text);
     for (const [id, text] of Object.entries(SHARING_LABELS)) expect(en[`sharing_${id}`].message).toBe(text);
     for (const [id, text] of Object.entries(ATTRIBUTE_TYPE_LABELS)) expect(en[`attrType_${id}`].message).toBe(text);
+    for (const [id, text] of Object.entries(SETTING_LABELS)) expect(en[`setting_${id}`].message).toBe(text);
   });
 });
 
