@@ -1,6 +1,6 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
-import { HOST_MATCH_PATTERNS } from './lib/helpdesks';
+import { API_HOST_PATTERNS, HOST_MATCH_PATTERNS } from './lib/helpdesks';
 
 /** Firefox ESR 140 is the oldest Firefox the end-to-end tests run on. */
 const FIREFOX_MIN_VERSION = '140.0';
@@ -34,7 +34,8 @@ export default defineConfig({
     description: '__MSG_extDescription__',
     // alarms: the propagation outbox's retries wake the worker after it was stopped.
     permissions: ['storage', 'unlimitedStorage', 'scripting', 'alarms', ...(browser === 'firefox' ? [] : ['sidePanel'])],
-    host_permissions: [...HOST_MATCH_PATTERNS],
+    // The agent pages (content script) and the cloud helpdesks' API addresses (worker only).
+    host_permissions: [...HOST_MATCH_PATTERNS, ...API_HOST_PATTERNS],
     // Self-hosted helpdesks: asked for, origin by origin, when an admin adds a connection.
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     web_accessible_resources: [

@@ -13,6 +13,7 @@ import type { HelpdeskId } from './model/helpdesk';
 // One schema per record, shared with the import and the options page's forms.
 import { ConnectionInput, TeammateInput, TicketTypeInput } from './model/schemas';
 import type { WorkspaceSettings } from './model/settings';
+import type { WorkspaceStatus } from './model/workspace-docs';
 
 const requestId = v.pipe(v.string(), v.regex(/^[0-9a-zA-Z-]{8,64}$/, 'requestId must be a UUID'));
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
@@ -31,6 +32,14 @@ export const adminRequestSchemas = {
   'opt:workspace': v.strictObject({}),
   'opt:setMe': v.strictObject({ requestId, teammateId: id }),
   'opt:export': v.strictObject({}),
+  'opt:workspaceStatus': v.strictObject({}),
+  'opt:joinWorkspace': v.strictObject({
+    url: text(2000),
+    username: text(200),
+    password: text(1000),
+    localTickets: v.optional(v.picklist(['bring', 'keep'])),
+  }),
+  'opt:leaveWorkspace': v.strictObject({}),
 
   // Options page with admin settings unlocked.
   'admin:saveSettings': v.strictObject({ requestId, settings: v.strictObject({ preventReopen: v.optional(v.boolean()) }) }),
@@ -44,6 +53,7 @@ export const adminRequestSchemas = {
   'admin:checkImport': v.strictObject({ text: importText }),
   'admin:import': v.strictObject({ requestId, text: importText }),
   'admin:wipe': v.strictObject({ requestId }),
+  'admin:setUpWorkspace': v.strictObject({}),
 } as const;
 
 /** What the options page needs to draw the admin lock and the settings. */
@@ -78,6 +88,11 @@ export interface AdminResponseMap {
   'opt:unlock': AdminStatus;
   'opt:lock': AdminStatus;
   'opt:workspace': Workspace;
+  'opt:workspaceStatus': WorkspaceStatus & { localTickets: number };
+  /** Not joined (`joined: false`) when tickets are on this browser and no choice was made: the page asks. */
+  'opt:joinWorkspace': { joined: boolean; localTickets: number; role?: 'admin' | 'member' };
+  'opt:leaveWorkspace': WorkspaceStatus & { localTickets: number };
+  'admin:setUpWorkspace': { message: string };
   'opt:setMe': Teammate;
   'opt:export': BacklineExport;
   'admin:saveSettings': WorkspaceSettings;

@@ -44,6 +44,7 @@ const ChangeSetSchema = v.strictObject({
   teammates: v.optional(v.boolean()),
   connections: v.optional(v.boolean()),
   admin: v.optional(v.boolean()),
+  workspace: v.optional(v.boolean()),
 });
 
 const tabContextFields = {

@@ -7,6 +7,7 @@
  * message at runtime and the TypeScript types are derived from the same schemas.
  */
 import * as v from 'valibot';
+import type { WorkspaceStatus } from './model/workspace-docs';
 import type { ConversationRecord } from './model/records';
 import type { Ticket, TicketType } from './model/domain';
 import type { WireError } from './model/errors';
@@ -98,6 +99,9 @@ export const requestSchemas = {
   'ui:getSettings': v.strictObject({}),
   /** Asks the content script of the panel's tab whether the page covers the dock (browsers without IntersectionObserver v2). */
   'ui:checkDock': v.strictObject({}),
+  'ui:workspaceStatus': v.strictObject({}),
+  /** Keeps one of a ticket's competing versions (Conflicting changes). */
+  'ui:resolveConflict': v.strictObject({ ticketId: id, rev: shortText(200) }),
 
   // options page → background (see lib/protocol-admin.ts)
   ...adminRequestSchemas,
@@ -127,6 +131,8 @@ export interface ResponseMap extends AdminResponseMap {
   'ui:getSettings': WorkspaceSettings;
   /** null: no dock in the sender's tab answered. */
   'ui:checkDock': { covered: boolean | null };
+  'ui:workspaceStatus': WorkspaceStatus;
+  'ui:resolveConflict': { resolved: true };
 }
 
 export interface RequestMessage<K extends RequestType = RequestType> {

@@ -20,8 +20,9 @@ export function chromePath() {
 /**
  * A headless Chromium with Backline loaded, in a fresh profile. Resolves with the context,
  * the extension's service worker, its id and a close() that also removes the profile.
+ * `args` are added to Chromium's command line (e.g. host resolver rules for stand-in helpdesks).
  */
-export async function launchWithExtension({ viewport = { width: 1280, height: 800 }, lang = undefined } = {}) {
+export async function launchWithExtension({ viewport = { width: 1280, height: 800 }, args = [], lang = undefined } = {}) {
   if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
     throw new Error(`Build the extension first (npm run build): ${EXTENSION_DIR} is missing.`);
   }
@@ -45,6 +46,7 @@ export async function launchWithExtension({ viewport = { width: 1280, height: 80
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...args,
     ],
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));

@@ -6,10 +6,12 @@ import { KeyboardShortcuts } from './KeyboardShortcuts';
 import { SettingsSection } from './SettingsSection';
 import { Teammates } from './Teammates';
 import { TicketTypes } from './TicketTypes';
+import { WorkspaceSection } from './WorkspaceSection';
 import { t } from '@/components/common/i18n';
 
 const SECTIONS = [
   ['admin', t('adminAccess')],
+  ['workspace', t('workspace')],
   ['ticket-states', t('ticketStates')],
   ['types', t('ticketTypes')],
   ['teammates', t('teammates')],
@@ -45,6 +47,7 @@ export function App() {
       )}
       <main>
         <AdminAccess />
+        <WorkspaceSection />
         <SettingsSection />
         <TicketTypes />
         <Teammates />

@@ -4,6 +4,7 @@ import { request } from '@/lib/client';
 import { useOptions } from './context';
 import { useAction } from '@/components/common/action';
 import { Alert, ConfirmDialog, LockedHint, Section, OPTIONS_WRITES } from './ui';
+import { Emphasis } from '@/components/common/Emphasis';
 import { formatDateTime, formatNumber, t, tn } from '@/components/common/i18n';
 
 function formatBytes(n: number): string {
@@ -111,6 +112,11 @@ export function DataSection() {
 
   return (
     <Section id="data" title={t('data')}>
+      {model.membership.value?.joined && (
+        <p class="hint">
+          <Emphasis text={t('dataInWorkspace')} />
+        </p>
+      )}
       <h3>{t('storage')}</h3>
       <p>
         {storage.usage === null

@@ -12,7 +12,7 @@ export function SettingsSection() {
   const status = model.status.value;
   const { busy, error, run } = useAction(OPTIONS_WRITES);
   const byPolicy = !!status?.policyKeys.includes('preventReopen');
-  const unlocked = model.unlocked.value;
+  const unlocked = model.sharedEditable.value;
   // Shown at once while the save runs; the stored value takes over when it is done (or failed).
   const [pending, setPending] = useState<boolean | null>(null);
   const checked = pending ?? status?.settings.preventReopen ?? false;

@@ -15,7 +15,7 @@ import { t, tn } from '@/components/common/i18n';
 export function Teammates() {
   const model = useOptions();
   const ws = model.workspace.value;
-  const unlocked = model.unlocked.value;
+  const unlocked = model.sharedEditable.value;
   const list = useModel(() => new ListEditing(model));
   const me = useAction(OPTIONS_WRITES);
 

@@ -16,7 +16,7 @@ const NO_USAGE: TypeUsage = { tickets: 0, states: {}, attributes: {} };
 export function TicketTypes() {
   const model = useOptions();
   const ws = model.workspace.value;
-  const unlocked = model.unlocked.value;
+  const unlocked = model.sharedEditable.value;
   const list = useModel(() => new ListEditing(model));
   const archivedRows = useModel(() => new ListEditing());
   const restore = useAction(OPTIONS_WRITES);

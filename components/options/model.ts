@@ -7,10 +7,12 @@ import { computed, createModel, signal, type ReadonlySignal, type Signal } from 
 import { createAnnouncement } from '@/components/common/announcement';
 import { onBackgroundEvent, request } from '@/lib/client';
 import type { AdminStatus, Workspace } from '@/lib/protocol-admin';
+import type { WorkspaceStatus } from '@/lib/model/workspace-docs';
 
 export const OptionsModel = createModel(() => {
   const status = signal<AdminStatus | null>(null);
   const workspace = signal<Workspace | null>(null);
+  const membership = signal<(WorkspaceStatus & { localTickets: number }) | null>(null);
   const loadError = signal('');
   const announcement = createAnnouncement();
 
@@ -25,12 +27,13 @@ export const OptionsModel = createModel(() => {
   }
   const refreshStatus = () => load(status, () => request('opt:adminStatus', {}));
   const refreshWorkspace = () => load(workspace, () => request('opt:workspace', {}));
+  const refreshMembership = () => load(membership, () => request('opt:workspaceStatus', {}));
 
   let pending: ReturnType<typeof setTimeout> | undefined;
   /** Change events come in bursts (an import touches everything): re-read once per burst. */
   function refreshSoon() {
     clearTimeout(pending);
-    pending = setTimeout(() => void Promise.all([refreshStatus(), refreshWorkspace()]), 60);
+    pending = setTimeout(() => void Promise.all([refreshStatus(), refreshWorkspace(), refreshMembership()]), 60);
   }
 
   async function start(abort: AbortSignal) {
@@ -42,7 +45,7 @@ export const OptionsModel = createModel(() => {
       // The worker stopped and events may have been lost meanwhile.
       { onReconnect: refreshSoon },
     );
-    await Promise.all([refreshStatus(), refreshWorkspace()]);
+    await Promise.all([refreshStatus(), refreshWorkspace(), refreshMembership()]);
   }
 
   return {
@@ -50,6 +53,14 @@ export const OptionsModel = createModel(() => {
     workspace: workspace as ReadonlySignal<Workspace | null>,
     /** Admin settings unlocked on this browser: admin-only controls are enabled. */
     unlocked: computed(() => status.value?.unlocked === true),
+    /** This browser's team workspace (null until read). */
+    membership: membership as ReadonlySignal<(WorkspaceStatus & { localTickets: number }) | null>,
+    /**
+     * What the team shares (ticket types, teammates, settings) can be edited here: admin
+     * settings unlocked, and not a mere member of a team workspace (its admins decide those).
+     */
+    sharedEditable: computed(() => status.value?.unlocked === true && membership.value?.role !== 'member'),
+    refreshMembership,
     loadError: loadError as ReadonlySignal<string>,
     announcement: announcement.text,
     start,

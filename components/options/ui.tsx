@@ -65,6 +65,16 @@ export function Field(props: { label: string; hint?: ComponentChildren; class?: 
 
 /** "Unlock admin settings to …" shown under controls that need the unlock. */
 export function LockedHint({ what }: { what: string }) {
+  const model = useOptions();
+  // In a team workspace, what the team shares is its admins' to change, whatever is unlocked here.
+  if (model.unlocked.value && model.membership.value?.role === 'member') {
+    return (
+      <p class="hint">
+        <span aria-hidden="true">🔒 </span>
+        {t('onlyWorkspaceAdminCanX', what)}
+      </p>
+    );
+  }
   return (
     <p class="hint">
       <span aria-hidden="true">🔒 </span>{t('unlockToX', what)}

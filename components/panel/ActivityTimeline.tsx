@@ -1,7 +1,9 @@
 import { useAction } from '@/components/common/action';
 import { request } from '@/lib/client';
+import { HELPDESK_NAMES } from '@/lib/helpdesks';
 import { ALREADY_OPEN, describeActivityParts, isRetryable, type ActivityPart } from '@/lib/model/activity';
 import type { TicketType } from '@/lib/model/domain';
+import { isHelpdeskId } from '@/lib/model/helpdesk';
 import type { ActivityRecord, OutboxRecord } from '@/lib/model/records';
 import { usePanel } from './context';
 import { PANEL_WRITES, TimeAgo } from './ui';
@@ -90,6 +92,7 @@ function EffectItem({ effect: e, onRetry }: { effect: OutboxRecord; onRetry(): v
 function conversationLabel(key: string): string {
   const [helpdesk, ...rest] = key.split(':');
   const id = decodeURIComponent(rest.at(-1) ?? '');
-  const name = helpdesk ? helpdesk[0]!.toUpperCase() + helpdesk.slice(1) : 'Helpdesk';
+  // The product's own spelling (Help Scout, HubSpot), not the id's.
+  const name = isHelpdeskId(helpdesk) ? HELPDESK_NAMES[helpdesk] : 'Helpdesk';
   return `${name} #${id}`;
 }

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { describeSyncStatus } from '@/lib/model/workspace-docs';
 import { usePanel } from './context';
 import { ConversationView } from './ConversationView';
 import { LinkExisting } from './LinkExisting';
@@ -8,7 +9,7 @@ import { Queue } from './Queue';
 import { ShortcutsDialog } from './Shortcuts';
 import { TicketView } from './TicketView';
 import { isTypingTarget } from './ui';
-import { t } from '@/components/common/i18n';
+import { formatDateTime, t } from '@/components/common/i18n';
 
 export function App() {
   const model = usePanel();
@@ -79,6 +80,11 @@ export function App() {
         {route.name === 'preview' && <Preview key={route.conversationKey} conversationKey={route.conversationKey} from={route.from} />}
       </main>
       <footer class="foot">
+        {model.workspace.value && (
+          <p role="status" class="small muted sync-status">
+            {describeSyncStatus(model.workspace.value, (at) => formatDateTime(at, { timeStyle: 'short' }))}
+          </p>
+        )}
         <button type="button" class="link small" onClick={() => setHelp(true)} aria-keyshortcuts="?">{t('keyboardShortcuts')}</button>
       </footer>
       {help && <ShortcutsDialog onClose={() => setHelp(false)} />}

@@ -1,4 +1,4 @@
-import { createModel, signal, useModel, type ReadonlySignal } from '@preact/signals';
+import { createModel, signal, type ReadonlySignal } from '@preact/signals';
 import { useRef } from 'preact/hooks';
 import { ActionModel } from '@/components/common/action';
 import { isMac, mod } from '@/components/common/shortcuts';
@@ -51,13 +51,28 @@ const NoteDraft = createModel((panel: PanelModel, ticketId: string) => {
   };
 });
 
+type NoteDraft = InstanceType<typeof NoteDraft>;
+
+/**
+ * The drafts of this page, by ticket: a note being written survives the ticket view being shown
+ * again (the agent went back to the conversation, or the view was re-created after the background
+ * restarted), like a draft in the helpdesk's own composer.
+ */
+const drafts = new Map<string, NoteDraft>();
+
+function draftFor(panel: PanelModel, ticketId: string): NoteDraft {
+  let draft = drafts.get(ticketId);
+  if (!draft) drafts.set(ticketId, (draft = new NoteDraft(panel, ticketId)));
+  return draft;
+}
+
 /**
  * Internal notes. Ctrl/Cmd+Enter adds, Ctrl/Cmd+Shift+Enter cross-posts. A held key (repeat)
  * and IME composition never post, and a note in flight blocks a second one.
  */
 export function NoteComposer({ ticketId, linkCount }: { ticketId: string; linkCount: number }) {
   const model = usePanel();
-  const draft = useModel(() => new NoteDraft(model, ticketId));
+  const draft = draftFor(model, ticketId);
   const body = draft.body.value;
   const problem = draft.problem.value;
   const busy = draft.busy.value;

@@ -11,6 +11,7 @@ import { InlineEditor, type SaveOutcome } from './InlineEditor';
 import { LazyRichTextEditor } from './LazyRichTextEditor';
 import { Links } from './Links';
 import { NoteComposer } from './NoteComposer';
+import { Conflicts } from './Conflicts';
 import { StateMenu } from './StateMenu';
 import { TrackerDialog } from './TrackerDialog';
 import { TicketModel } from './ticket';
@@ -73,6 +74,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
           </h1>
         )}
       />
+      {view.conflicts?.length ? <Conflicts ticketId={ticket.id} versions={view.conflicts} /> : null}
       <div class="ticket-body">
         <div class="ticket-main-col">
           <dl class="attrs">

@@ -3,6 +3,7 @@
  * Views read its signals (read-only to them) and call its methods, which are actions: what one
  * call changes is shown at once, together.
  */
+import type { WorkspaceStatus } from '@/lib/model/workspace-docs';
 import { batch, createModel, signal, type ReadonlySignal } from '@preact/signals';
 import { createAnnouncement } from '@/components/common/announcement';
 import { onBackgroundEvent, request } from '@/lib/client';
@@ -37,6 +38,13 @@ export const PanelModel = createModel(() => {
   /** The last change set, for views that only care about one conversation. */
   const lastChange = signal<ChangeSet | null>(null);
   let followsActiveTab = false;
+  /** This browser's team workspace status (null: not read yet, or not in one). */
+  const workspace = signal<WorkspaceStatus | null>(null);
+  const refreshWorkspace = () =>
+    request('ui:workspaceStatus', {}).then(
+      (s) => void (workspace.value = s.joined ? s : null),
+      () => {},
+    );
 
   async function refreshConversation() {
     const key = conversationKey.value;
@@ -92,6 +100,7 @@ export const PanelModel = createModel(() => {
             lastChange.value = event.changes;
           });
           if (event.changes.types || event.changes.teammates || event.changes.settings) void refreshCatalog();
+          if (event.changes.workspace) void refreshWorkspace();
           const key = conversationKey.value;
           if (key && (event.changes.conversationKeys.includes(key) || event.changes.ticketIds.length)) void refreshConversation();
         }
@@ -102,11 +111,13 @@ export const PanelModel = createModel(() => {
         onReconnect() {
           revision.value++;
           void refreshConversation();
+          void refreshWorkspace();
           hello(explicit).catch((e: Error) => (error.value = e.message));
         },
       },
     );
     await hello(explicit);
+    void refreshWorkspace();
   }
 
   return {
@@ -121,6 +132,7 @@ export const PanelModel = createModel(() => {
     lastChange: lastChange as ReadonlySignal<ChangeSet | null>,
     error: error as ReadonlySignal<string>,
     unavailable: unavailable as ReadonlySignal<boolean>,
+    workspace: workspace as ReadonlySignal<WorkspaceStatus | null>,
     /** What was last said to screen readers. */
     status: status.text,
     start,

@@ -12,12 +12,27 @@ import { isPassphraseRecord, toThrottleState } from '../store/meta';
 import { policyKeys } from '../model/settings';
 import { buildExport, importExport, parseExportText, wipeAll } from '../store/transfer';
 import { computeUsage, listConnections, removeConnection, removeTeammate, removeTicketType, resolveConnection, saveConnection, saveTeammate, saveTicketType, setMe } from '../store/workspace';
-import { SUPPORTED_HELPDESKS, testConnection } from '../connectors';
+import { accountFromApi, ConnectorError, SUPPORTED_HELPDESKS, testConnection, type ConnectionConfig } from '../connectors';
+import { DESCRIPTORS, HELPDESK_NAMES } from '../helpdesks';
 import { BacklineError } from '../model/errors';
 import type { AdminResponseMap, AdminStatus } from '../protocol-admin';
 import type { RequestOf } from '../protocol';
 import type { Store } from '../store';
 import type { BackgroundEnv, SenderInfo } from './env';
+import { workspaceRules } from './workspace-rules';
+
+/**
+ * The account a connection's helpdesk API names for its credentials (Intercom's workspace), or
+ * an error that says the connection was not saved and why.
+ */
+async function accountFromApiOrExplain(conn: ConnectionConfig): Promise<string> {
+  try {
+    return (await accountFromApi(conn)) ?? '';
+  } catch (e) {
+    if (!(e instanceof ConnectorError)) throw e;
+    throw new BacklineError(e.code, `Not saved: Backline asks ${HELPDESK_NAMES[conn.helpdesk]} which account the connection belongs to, and that failed. ${e.message}`);
+  }
+}
 
 type AdminHandlers = {
   [K in keyof AdminResponseMap]: (payload: RequestOf<K>, sender: SenderInfo) => Promise<AdminResponseMap[K]>;
@@ -144,6 +159,27 @@ export function createAdminHandlers(env: BackgroundEnv): AdminHandlers {
       return (await env.store()).exportAll();
     },
 
+    async 'opt:workspaceStatus'() {
+      if (!env.workspace) return { joined: false, localTickets: 0 };
+      return env.workspace.status();
+    },
+
+    async 'opt:joinWorkspace'(p) {
+      if (!env.workspace) throw new BacklineError('invalid', 'The team workspace is not available here.');
+      return env.workspace.join(p);
+    },
+
+    async 'opt:leaveWorkspace'() {
+      if (!env.workspace) throw new BacklineError('invalid', 'The team workspace is not available here.');
+      await env.workspace.leave();
+      return env.workspace.status();
+    },
+
+    async 'admin:setUpWorkspace'() {
+      if (!env.workspace) throw new BacklineError('invalid', 'The team workspace is not available here.');
+      return { message: await env.workspace.setUp(workspaceRules()) };
+    },
+
     async 'admin:saveSettings'(p) {
       return (await env.store()).saveSettings(p.requestId, p.settings);
     },
@@ -165,7 +201,15 @@ export function createAdminHandlers(env: BackgroundEnv): AdminHandlers {
     },
 
     async 'admin:saveConnection'(p) {
-      const connection = await saveConnection(await env.store(), p.requestId, p.connection);
+      const store = await env.store();
+      let input = p.connection;
+      // Where the helpdesk's API names the account (Intercom's workspace), ask it now: the
+      // account decides which pages the connection serves, and a wrong token is refused here.
+      if (DESCRIPTORS[input.helpdesk]?.connection.account.from === 'api') {
+        const account = await accountFromApiOrExplain(await resolveConnection(store, input));
+        input = { ...input, account };
+      }
+      const connection = await saveConnection(store, p.requestId, input);
       const { result, warning } = await syncHosts();
       const missingPermission = connection.selfHosted && result.missingPermission.includes(baseUrlOrigin(connection.baseUrl));
       return { connection, missingPermission, warning };

@@ -4,6 +4,7 @@
  * Browser specifics (tabs, storage.session, runtime messaging) come in through `BackgroundEnv`,
  * which keeps the handlers testable with fake-indexeddb and plain objects.
  */
+import type { WorkspaceService } from './workspace';
 import type { CustomHost, PageContext } from '../model/helpdesk';
 import type { ConversationRecord } from '../model/records';
 import type { PreviewResult } from '../model/views';
@@ -63,4 +64,6 @@ export interface BackgroundEnv {
   syncCustomHosts?(hosts: CustomHost[]): Promise<HostSyncResult>;
   /** Asks the content script in a tab whether the page covers its dock: its raw answer, unchecked. */
   checkDock?(tabId: number): Promise<unknown>;
+  /** The team workspace (./workspace.ts); absent in tests that do not need it. */
+  workspace?: WorkspaceService;
 }

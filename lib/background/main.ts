@@ -14,6 +14,9 @@ import type { BackgroundEvent, ContentScriptMessage } from '../protocol';
 import { Store } from '../store';
 import { createToolbar } from './toolbar';
 import { ENGLISH_TOOLBAR_WORDS, type ToolbarWords } from '../model/toolbar';
+import { loadMembership, saveMembership } from '../store/sync';
+import { createWorkspace } from './workspace';
+import PouchDB from 'pouchdb-browser';
 
 /** The toolbar tooltip's words from the catalogue (public/_locales), in the browser's language. */
 function toolbarWords(): ToolbarWords {
@@ -42,6 +45,8 @@ export function startBackground(): void {
       const store = new Store(db, (changes) => {
         env.broadcast({ type: 'bg:changed', changes });
         void toolbar.changed(changes);
+        // A write while in a workspace queued shared records: they go out now.
+        workspace.pushSoon();
       });
       // The enterprise policy is in force before the first request is answered.
       store.setPolicy(await readManagedPolicy());
@@ -114,6 +119,23 @@ export function startBackground(): void {
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === OUTBOX_ALARM) void helpdesk.kickOutbox();
   });
+  // The team workspace: replication resumes at every start of the worker while joined, and an
+  // alarm wakes a stopped worker to sync when no page keeps it running.
+  const workspace = createWorkspace({
+    store: () => env.store(),
+    PouchDB,
+    fetch: (input, init) => fetch(input, init),
+    loadMembership: async () => loadMembership(await env.store()),
+    saveMembership: async (m) => saveMembership(await env.store(), m),
+    notify: (changes) => env.broadcast({ type: 'bg:changed', changes: { ticketIds: [], conversationKeys: [], ...changes } }),
+  });
+  env.workspace = workspace;
+  const WORKSPACE_ALARM = 'backline-workspace';
+  void browser.alarms.create(WORKSPACE_ALARM, { periodInMinutes: 1 });
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === WORKSPACE_ALARM) void workspace.start().catch((e) => console.warn('Backline could not resume its workspace:', e));
+  });
+  void workspace.start().catch((e) => console.warn('Backline could not resume its workspace:', e));
   const handlers = createHandlers(env);
 
   // Registered synchronously at start-up so that a stopped worker wakes for any message.

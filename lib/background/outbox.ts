@@ -101,7 +101,7 @@ type Outcome =
   | { status: 'delivered'; detail: string; remoteId?: string; doubt: null }
   | { status: 'skipped'; detail: string; doubt: Doubt }
   | { status: 'failed'; detail: string; doubt: Doubt }
-  /** `waiting`: a search for a note that may still be applied; it is not counted as an attempt. */
+  /** `waiting`: a search for a note that may still be applied, or a rate limit; not counted as an attempt. */
   | { status: 'queued'; detail: string; retryAt: number; doubt: Doubt; waiting?: boolean };
 
 /** Thrown when another run took the effect over before this one sent anything. */
@@ -314,6 +314,14 @@ function failureOutcome(
       : doubtBefore;
   if (isConnectorError(e) && e.permanent) return { status: 'failed', detail: e.message, doubt };
   const message = isConnectorError(e) ? e.message : `Something went wrong inside Backline: ${e instanceof Error ? e.message : String(e)}`;
+  // A rate limit is the helpdesk saying "later", not a failure: it does not use up an attempt,
+  // so a burst of linked conversations (or a plan's low limit) never turns into a failed
+  // delivery. It waits as long as the helpdesk asked (Retry-After), at least the usual backoff.
+  if (isConnectorError(e) && e.kind === 'rate_limited') {
+    // Without a Retry-After, half a minute: rate-limit windows are a minute long.
+    const delay = Math.max(backoffDelay(effect.attempts, policy, random), Math.min(e.retryAfterMs ?? 30_000, MAX_RETRY_AFTER_MS));
+    return { status: 'queued', waiting: true, detail: `${message} Trying again in ${formatDelay(delay)}.`, retryAt: now + delay, doubt };
+  }
   if (effect.attempts >= policy.maxAttempts) {
     return { status: 'failed', detail: `Gave up after ${effect.attempts} attempts. ${message}`, doubt };
   }

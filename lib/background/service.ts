@@ -85,7 +85,25 @@ export function createHandlers(env: BackgroundEnv): Handlers {
     },
 
     async 'ui:ticketView'(p) {
-      return (await env.store()).getTicketView(p.ticketId);
+      const store = await env.store();
+      const view = await store.getTicketView(p.ticketId);
+      if (!env.workspace) return view;
+      const teammates = await store.listTeammates();
+      const name = (id: string | null) => (id ? (teammates.find((t) => t.id === id)?.name ?? id) : 'Unassigned');
+      const conflicts = await env.workspace.conflicts(p.ticketId, name);
+      return conflicts.length ? { ...view, conflicts } : view;
+    },
+
+    async 'ui:workspaceStatus'() {
+      if (!env.workspace) return { joined: false };
+      const { localTickets: _, ...status } = await env.workspace.status();
+      return status;
+    },
+
+    async 'ui:resolveConflict'(p) {
+      if (!env.workspace) throw new BacklineError('invalid', 'This browser is not in a workspace.');
+      await env.workspace.resolveConflict(p.ticketId, p.rev);
+      return { resolved: true as const };
     },
 
     async 'ui:queryTickets'(p) {
@@ -196,7 +214,7 @@ export function createHandlers(env: BackgroundEnv): Handlers {
  */
 export async function handleMessage(
   handlers: Handlers,
-  env: Pick<BackgroundEnv, 'adminUnlocked'>,
+  env: Pick<BackgroundEnv, 'adminUnlocked' | 'workspace'>,
   message: unknown,
   sender: SenderInfo,
 ): Promise<Reply<unknown>> {
@@ -214,12 +232,38 @@ export async function handleMessage(
   if (parsed.type.startsWith('admin:') && !(await env.adminUnlocked())) {
     return { ok: false, error: { code: 'locked', message: 'Unlock admin settings first.' } };
   }
+  const refusal = await workspaceRefusal(env, parsed.type);
+  if (refusal) return { ok: false, error: { code: 'forbidden', message: refusal } };
   try {
     const handler = handlers[parsed.type] as (p: unknown, s: SenderInfo) => Promise<unknown>;
     return { ok: true, data: await handler(parsed.payload, sender) };
   } catch (e) {
     return { ok: false, error: toWireError(e) };
   }
+}
+
+/** Admin writes of what the team workspace shares: its admins only. */
+const WORKSPACE_ADMIN_WRITES: Partial<Record<RequestType, string>> = {
+  'admin:saveSettings': 'change the workspace settings',
+  'admin:saveTicketType': 'change ticket types',
+  'admin:removeTicketType': 'remove ticket types',
+  'admin:saveTeammate': 'change teammates',
+  'admin:removeTeammate': 'remove teammates',
+};
+
+/**
+ * Why a request is refused because this browser is in a team workspace, or null. A member's
+ * admin settings on their own browser do not make them a workspace admin (the server refuses
+ * their writes too), and importing or deleting all data would replace the team's records.
+ */
+async function workspaceRefusal(env: Pick<BackgroundEnv, 'workspace'>, type: RequestType): Promise<string | null> {
+  if (!env.workspace || !(type in WORKSPACE_ADMIN_WRITES || type === 'admin:import' || type === 'admin:wipe')) return null;
+  const role = await env.workspace.role();
+  if (role === null) return null;
+  if (type === 'admin:import') return 'This browser is in a team workspace: leave the workspace before importing a file, which would replace the team’s tickets.';
+  if (type === 'admin:wipe') return 'This browser is in a team workspace: leave the workspace before deleting all data.';
+  if (role === 'member') return `Only a workspace admin can ${WORKSPACE_ADMIN_WRITES[type]} in this team workspace. Ask one of them.`;
+  return null;
 }
 
 function describeRole(role: SenderRole): string {

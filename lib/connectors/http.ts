@@ -39,6 +39,11 @@ export interface HttpOptions extends ConnectorOptions {
   errorDetail?(body: string): string;
   /** Headers whose value is a delay or a time to retry at, in order of preference (after Retry-After). */
   retryAfterHeaders?: string[];
+  /**
+   * What a redirect means at this helpdesk, where it means something other than a wrong Base URL
+   * (Front redirects a merged conversation to the one it was merged into).
+   */
+  explainRedirect?(what: string): { kind: 'not_found' | 'invalid'; message: string } | undefined;
 }
 
 export interface RequestOptions extends CallOptions {
@@ -131,6 +136,8 @@ export class HttpClient {
     }
 
     if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400)) {
+      const own = this.options.explainRedirect?.(opts.what);
+      if (own) throw new ConnectorError(own.kind, own.message, { status: res.status || null });
       throw new ConnectorError(
         'invalid',
         `${this.name} at ${this.root} redirected the request elsewhere. Use the address it redirects to (for example https:// instead of http://) as the connection's Base URL.`,
@@ -195,6 +202,49 @@ export class HttpClient {
     }
     return new ConnectorError('invalid', `${this.name} refused the request (HTTP ${status})${detail ? `: ${detail}` : ''}.`, { status });
   }
+}
+
+/**
+ * An HTTP Basic `Authorization` header (RFC 7617, UTF-8): Zendesk's `email/token:api_token`,
+ * Freshdesk's `api_key:X`, Gorgias' `email:api_key`.
+ */
+export function basicAuth(user: string, password: string): Record<string, string> {
+  const bytes = new TextEncoder().encode(`${user}:${password}`);
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return { authorization: `Basic ${btoa(binary)}` };
+}
+
+/**
+ * Plain text of a helpdesk's HTML message body, for the preview (which renders text only):
+ * line breaks kept, tags dropped, the common entities decoded. Never parsed as a document, so
+ * nothing in it can run or load.
+ */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, '')
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|li|h[1-6]|blockquote|pre|tr)>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;|&#x27;/g, "'")
+    .replace(/&#(\d+);/g, (_m, n: string) => String.fromCodePoint(Number(n)))
+    .replace(/&amp;/g, '&')
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/** Text as HTML for helpdesks whose notes are HTML: escaped, line breaks kept. */
+export function textToHtml(text: string): string {
+  const esc = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return esc
+    .split(/\n{2,}/)
+    .map((p) => `<p>${p.replace(/\n/g, '<br>')}</p>`)
+    .join('');
 }
 
 /** The helpdesk's own words about an error in the usual JSON shapes, short enough for a status line. */

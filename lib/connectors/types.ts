@@ -77,6 +77,12 @@ export interface Connector {
   unsnooze(conversationId: string, opts?: CallOptions): Promise<StatusSnapshot>;
   /** Checks the credentials and the account; resolves with a line for the admin to read. */
   verify(opts?: CallOptions): Promise<string>;
+  /**
+   * The account the helpdesk's API names for these credentials, for helpdesks whose descriptor
+   * says `account: { from: 'api' }` (Intercom's workspace `id_code`): it decides which pages the
+   * connection serves, so it is read when the connection is checked or saved.
+   */
+  apiAccount?(opts?: CallOptions): Promise<string>;
 }
 
 export type ConnectorErrorKind = 'unauthorized' | 'not_found' | 'rate_limited' | 'unreachable' | 'timeout' | 'invalid' | 'server';
@@ -194,7 +200,13 @@ export function browserIsOnline(): boolean {
 export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
   if (!value) return null;
   const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  if (/^\d+(\.\d+)?$/.test(trimmed)) {
+    const n = Number(trimmed);
+    // Some rate-limit headers (Intercom's X-RateLimit-Reset) give the time to retry at in unix
+    // seconds, not a delay; no delay is longer than 30 years, so such a number is a time.
+    if (n > 1e9) return Math.max(0, Math.round(n * 1000 - now));
+    return Math.round(n * 1000);
+  }
   const at = Date.parse(trimmed);
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }

@@ -5,7 +5,7 @@
  */
 import type { ConnectionRecord } from '../model/records';
 import type { CustomHost, HelpdeskId } from '../model/helpdesk';
-import { HELPDESK_NAMES, HOST_MATCH_PATTERNS, originMatchPattern } from './index';
+import { API_HOST_PATTERNS, DESCRIPTORS, HELPDESK_NAMES, HOST_MATCH_PATTERNS, originMatchPattern } from './index';
 
 /** Storage key in `storage.local` read by the content script (token-free). */
 export const CUSTOM_HOSTS_KEY = 'customHosts';
@@ -65,15 +65,46 @@ export function isBuiltInOrigin(origin: string): boolean {
   return HOST_MATCH_PATTERNS.some((p) => patternCovers(p, u));
 }
 
+/**
+ * True for a cloud helpdesk's public API address (Help Scout's https://api.helpscout.net, Front's
+ * https://api2.frontapp.com…): the manifest grants it, and it is not a self-hosted helpdesk whose
+ * pages the content script must learn.
+ */
+export function isCloudApiOrigin(origin: string): boolean {
+  let u: URL;
+  try {
+    u = new URL(origin);
+  } catch {
+    return false;
+  }
+  return API_HOST_PATTERNS.some((p) => patternCovers(p, u));
+}
+
 /** The permission to ask for before saving a connection, or null when none is needed. */
 export function permissionPatternFor(baseUrl: string): string | null {
   const origin = baseUrlOrigin(baseUrl);
-  return isBuiltInOrigin(origin) ? null : originMatchPattern(origin);
+  return isBuiltInOrigin(origin) || isCloudApiOrigin(origin) ? null : originMatchPattern(origin);
 }
 
 /** A default label: "Chatwoot · support.acme.com". */
 export function defaultLabel(helpdesk: HelpdeskId, baseUrl: string): string {
   return `${HELPDESK_NAMES[helpdesk]} · ${new URL(baseUrl).host}`;
+}
+
+/**
+ * Whether a connection's Base URL is where its helpdesk's agent pages are too. Not for the
+ * helpdesks whose API has its own public address (Intercom's api.intercom.io, the descriptor's
+ * `defaultBaseUrl`): their pages are on the cloud hosts, never on the API's origin, which needs
+ * a host permission for the API calls but is no helpdesk page to recognise.
+ */
+export function servesPagesAtBaseUrl(helpdesk: HelpdeskId): boolean {
+  return !DESCRIPTORS[helpdesk].connection.defaultBaseUrl;
+}
+
+/** A self-hosted helpdesk (or a custom domain): pages at a Base URL the manifest does not cover. */
+export function isSelfHosted(c: Pick<ConnectionRecord, 'helpdesk' | 'baseUrl'>): boolean {
+  const origin = baseUrlOrigin(c.baseUrl);
+  return servesPagesAtBaseUrl(c.helpdesk) && !isBuiltInOrigin(origin) && !isCloudApiOrigin(origin);
 }
 
 /**
@@ -90,7 +121,7 @@ export function customHostsFor(connections: readonly ConnectionRecord[]): Custom
     } catch {
       continue;
     }
-    if (!isBuiltInOrigin(origin)) byOrigin.set(origin, c);
+    if (servesPagesAtBaseUrl(c.helpdesk) && !isBuiltInOrigin(origin) && !isCloudApiOrigin(origin)) byOrigin.set(origin, c);
   }
   return [...byOrigin.entries()]
     .map(([origin, c]) => ({ origin, helpdesk: c.helpdesk }))

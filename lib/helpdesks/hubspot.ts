@@ -25,7 +25,7 @@ export const hubspot = defineHelpdesk({
         key: 'token',
         label: 'Access token',
         secret: true,
-        hint: 'In HubSpot: Settings → Integrations → Private apps → Create (scopes tickets, conversations.read, conversations.write) → Access token.',
+        hint: 'In HubSpot: Settings → Integrations → Private apps → Create (scopes tickets, conversations.read, conversations.write, crm.objects.contacts.read, crm.objects.contacts.write) → Access token.',
       },
     ],
   },

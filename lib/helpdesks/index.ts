@@ -62,6 +62,16 @@ export const HOST_MATCH_PATTERNS: readonly string[] = Object.freeze([
   'https://127.0.0.1/*',
 ]);
 
+/**
+ * Match patterns of the cloud helpdesks' public API addresses (each descriptor's
+ * `defaultBaseUrl`, e.g. https://api.helpscout.net): host permissions for the service worker's
+ * API calls, granted at install like the agent pages. Never content-script matches: no agent
+ * works on an API host, so no panel docks there.
+ */
+export const API_HOST_PATTERNS: readonly string[] = Object.freeze([
+  ...new Set(HELPDESKS.flatMap((d) => (d.connection.defaultBaseUrl ? [`${new URL(d.connection.defaultBaseUrl).origin}/*`] : []))),
+]);
+
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 // Marketing sites share the suffix but are never an account.
 const NOT_AN_ACCOUNT = new Set(['www']);

@@ -2,6 +2,7 @@
  * What pages are shown and what writes report: the read models the store builds and the
  * protocol carries. Types only.
  */
+import type { ConflictVersion } from './workspace-docs';
 import type { AttributeValue, SharingBehavior, Ticket, TicketType } from './domain';
 import type { ConversationStatus } from './helpdesk';
 import type { ActivityRecord, ConversationRecord, LinkRecord, OutboxRecord, Teammate } from './records';
@@ -18,6 +19,8 @@ export interface ChangeSet {
   connections?: boolean;
   /** Admin access changed: passphrase set, unlocked or locked (options page). */
   admin?: boolean;
+  /** The team workspace's membership or sync status changed. */
+  workspace?: boolean;
 }
 
 export type ConversationInput = Omit<ConversationRecord, 'status' | 'statusCheckedAt' | 'updatedAt'> & {
@@ -51,6 +54,8 @@ export interface TicketView {
   activity: ActivityRecord[];
   links: LinkView[];
   effects: OutboxRecord[];
+  /** Competing versions when the ticket was changed on two browsers at once (team workspace). */
+  conflicts?: ConflictVersion[];
 }
 
 export interface TicketQuery {

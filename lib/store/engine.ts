@@ -10,6 +10,7 @@ import { BacklineError } from '../model/errors';
 import type { WorkspaceSettings } from '../model/settings';
 import type { ChangeSet } from '../model/views';
 import type { BacklineDB, BacklineDatabase } from './schema';
+import { capturingTx } from './capture';
 
 export type Tx<Mode extends IDBTransactionMode> = IDBPTransaction<BacklineDB, StoreNames<BacklineDB>[], Mode>;
 export type StoreName = StoreNames<BacklineDB>;
@@ -24,6 +25,12 @@ export class StoreEngine {
    */
   private policy: Partial<WorkspaceSettings> = {};
 
+  /**
+   * While this browser is in a team workspace: writes queue the shared records they touch
+   * (./sync.ts), except those of tickets kept local (their ids).
+   */
+  private sharing: { keepLocal: ReadonlySet<string> } | null = null;
+
   constructor(
     readonly db: BacklineDatabase,
     private readonly onChange: (changes: ChangeSet) => void = () => {},
@@ -36,6 +43,15 @@ export class StoreEngine {
 
   getPolicy(): Partial<WorkspaceSettings> {
     return { ...this.policy };
+  }
+
+  /** Starts (or, with null, stops) queueing shared records for the team workspace. */
+  setSharing(sharing: { keepLocal: ReadonlySet<string> } | null): void {
+    this.sharing = sharing;
+  }
+
+  isSharing(): boolean {
+    return this.sharing !== null;
   }
 
   /** Tells open pages that something outside the stores' writes changed (policy, admin lock). */
@@ -53,7 +69,11 @@ export class StoreEngine {
     apply: (tx: Tx<'readwrite'>) => Promise<{ result: T; changes: ChangeSet }>,
   ): Promise<T> {
     if (!requestId) throw new BacklineError('invalid', 'A write needs a request id.');
-    const tx = this.db.transaction([...new Set<StoreName>([...stores, 'requests'])], 'readwrite') as Tx<'readwrite'>;
+    const sharing = this.sharing;
+    const names = new Set<StoreName>([...stores, 'requests']);
+    if (sharing) names.add('syncQueue');
+    const raw = this.db.transaction([...names], 'readwrite') as Tx<'readwrite'>;
+    const tx = sharing ? capturingTx(raw, sharing.keepLocal) : raw;
     let outcome: { result: T; changes: ChangeSet } | undefined;
     let replay: T | undefined;
     let replayed = false;

@@ -4,6 +4,7 @@
  * Every read and write of `meta` goes through here.
  */
 import type { PassphraseRecord, ThrottleState } from '../model/passphrase';
+import { toMembership, type Membership } from '../model/workspace-docs';
 import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../model/settings';
 import type { StoreEngine, StoreName, Tx } from './engine';
 
@@ -18,6 +19,8 @@ export interface MetaValues {
   adminPassphrase: PassphraseRecord;
   /** Consecutive wrong passphrases. Not workspace data. */
   adminThrottle: ThrottleState;
+  /** This browser's team workspace and its credentials. Not workspace data: never exported. */
+  workspaceMembership: Membership;
 }
 export type MetaKey = keyof MetaValues;
 
@@ -33,6 +36,7 @@ const READ: { [K in MetaKey]: (raw: unknown) => MetaValues[K] | undefined } = {
   me: (raw) => (typeof raw === 'string' && raw ? raw : undefined),
   adminPassphrase: (raw) => (isPassphraseRecord(raw) ? raw : undefined),
   adminThrottle: (raw) => toThrottleState(raw),
+  workspaceMembership: (raw) => toMembership(raw) ?? undefined,
 };
 
 /** Reads one entry inside a transaction that includes `meta`. */

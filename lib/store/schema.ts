@@ -14,6 +14,20 @@ export interface RequestRecord {
   result: unknown;
 }
 
+/** A shared record changed here and not yet copied out to the team workspace (./sync.ts). */
+export interface SyncQueueEntry {
+  docId: string;
+  /** Where the record lives here, and its key (for a deletion, the record is gone). */
+  store: 'tickets' | 'activity' | 'links' | 'ticketTypes' | 'teammates' | 'meta';
+  key: string;
+  at: number;
+  /**
+   * The PouchDB revision the record was copied out as; the entry stays (counted as waiting)
+   * until replication has sent that revision to the server.
+   */
+  mirroredRev?: string;
+}
+
 export interface MetaRecord {
   key: string;
   value: unknown;
@@ -66,10 +80,16 @@ export interface BacklineDB extends DBSchema {
     value: ConnectionRecord;
     indexes: { byBaseUrl: string };
   };
+  /** Shared records changed here and not yet copied out to the team workspace (./sync.ts). */
+  syncQueue: {
+    key: string;
+    value: SyncQueueEntry;
+    indexes: { byAt: number };
+  };
 }
 
 export const DB_NAME = 'backline';
-export const DB_VERSION = 4;
+export const DB_VERSION = 6;
 export type BacklineDatabase = IDBPDatabase<BacklineDB>;
 
 export interface OpenOptions {
@@ -229,6 +249,10 @@ function openWithMigrations(name: string, callbacks: OpenCallbacks): Promise<Bac
         // v4: connections of any helpdesk: its account and the credential fields its descriptor
         // names, instead of Chatwoot's account id and token.
         void migrateConnectionsToV4(tx.objectStore('connections'));
+      }
+      if (oldVersion < 6) {
+        // v6: the team workspace's outbound queue (empty until this browser joins one).
+        db.createObjectStore('syncQueue', { keyPath: 'docId' }).createIndex('byAt', 'at');
       }
     },
   });

@@ -392,6 +392,9 @@ async function upsertConversation(
   const store = tx.objectStore('conversations');
   const existing = await store.get(input.key);
   const rec: ConversationRecord = {
+    // '' is a real account value (helpdesks whose pages carry none, custom domains): stripEmpty
+    // below drops it from the input, so it must be the default here, or the record has none.
+    account: '',
     title: '',
     customerName: '',
     customerEmail: '',

@@ -17,7 +17,7 @@ import { uuidv7 } from '../model/ids';
 import { LIMITS } from '../model/limits';
 import { TeammateInput as TeammateInputSchema, TicketTypeInput as TicketTypeInputSchema, ticketTypeProblem } from '../model/schemas';
 import type { StoreEngine } from './engine';
-import { baseUrlOrigin, defaultLabel, isBuiltInOrigin, normalizeBaseUrl } from '../helpdesks/base-url';
+import { defaultLabel, isSelfHosted, normalizeBaseUrl } from '../helpdesks/base-url';
 import type { ConnectionInput, ConnectionView, RemoveTypeResult, SaveTypeResult, TeammateInput, TicketTypeInput, TypeUsage, Usage } from '../model/admin';
 import { normalizeTicketType, refusal } from '../model/admin';
 
@@ -325,7 +325,7 @@ export function toConnectionView(c: ConnectionRecord): ConnectionView {
     label: c.label,
     fields,
     secretHints,
-    selfHosted: !isBuiltInOrigin(baseUrlOrigin(c.baseUrl)),
+    selfHosted: isSelfHosted(c),
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
   };

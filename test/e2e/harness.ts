@@ -23,10 +23,15 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** `lang`: the browser's UI language (default: the machine's), e.g. 'de' for the German run. */
-export async function launch(options: { lang?: string } = {}): Promise<Harness> {
-  const sandbox = await startSandbox({ port: 0 });
-  const browser = await launchWithExtension({ lang: options.lang });
+/**
+ * A fresh browser profile with Backline. `sandbox` shares one sandbox helpdesk between profiles
+ * (not closed with this one); `args`: extra Chromium command-line flags (see helpdesk-host.ts);
+ * `lang`: the browser's UI language (default: the machine's), e.g. 'de' for the German run.
+ */
+export async function launch(options: { sandbox?: Harness['sandbox']; args?: string[]; lang?: string } = {}): Promise<Harness> {
+  const ownSandbox = !options.sandbox;
+  const sandbox = options.sandbox ?? (await startSandbox({ port: 0 }));
+  const browser = await launchWithExtension({ args: options.args, lang: options.lang });
   const { context, extensionId } = browser;
   return {
     context,
@@ -60,7 +65,7 @@ export async function launch(options: { lang?: string } = {}): Promise<Harness> 
     },
     async close() {
       await browser.close();
-      await sandbox.close().catch(() => {});
+      if (ownSandbox) await sandbox.close().catch(() => {});
     },
   };
 }

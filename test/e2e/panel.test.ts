@@ -139,8 +139,10 @@ describe('the back-office ticket panel', () => {
     expect(await activity().filter({ hasText: 'Checked the payment provider.' }).count()).toBe(1);
   });
 
-  it('previews a linked conversation and comes back to the ticket', async () => {
+  it('previews a linked conversation and comes back to the ticket, with the note being written still there', async () => {
     await page.bringToFront();
+    const draft = 'Half-written: waiting for the bank to';
+    await panel.getByRole('textbox', { name: 'Note', exact: true }).fill(draft);
     const links = panel.getByRole('region', { name: 'Links', exact: true }).getByRole('listitem');
     await expect.poll(() => links.count()).toBe(1);
     await links.getByRole('button', { name: 'Open', exact: true }).click();
@@ -149,6 +151,8 @@ describe('the back-office ticket panel', () => {
     await expect.poll(() => preview.getByRole('heading').first().textContent()).toContain('#1');
     await panel.getByRole('button', { name: 'Back to ticket', exact: true }).click();
     await expect.poll(() => panel.getByRole('heading', { name: 'Refund the double charge', exact: true }).count()).toBe(1);
+    expect(await panel.getByRole('textbox', { name: 'Note', exact: true }).inputValue()).toBe(draft);
+    await panel.getByRole('textbox', { name: 'Note', exact: true }).fill('');
   });
 
   it('shows changes made in one tab in another tab at once', async () => {

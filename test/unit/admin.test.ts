@@ -13,6 +13,7 @@ import { Store } from '../../lib/store';
 import { type ChangeSet } from '../../lib/model/views';
 import { SANDBOX_ACCOUNT_ID, SANDBOX_TOKEN } from '../sandbox/server.mjs';
 import { useSandbox } from './sandbox-fixture';
+import { INTERCOM_TOKEN, INTERCOM_WORKSPACE, startIntercomStandin } from '../standins/intercom.mjs';
 
 const RUNTIME_ID = 'abcdefghijklmnopabcdefghijklmnop';
 const EXT = `chrome-extension://${RUNTIME_ID}`;
@@ -388,6 +389,25 @@ describe('connections', () => {
     const saved = await bg.ok('admin:saveConnection', { requestId: rid(), connection: { ...form, credentials: { token: SANDBOX_TOKEN } } });
     expect(await bg.ok('admin:testConnection', { connection: { ...form, id: saved.connection.id, credentials: {} } })).toMatchObject({ ok: true });
     await bg.fails('admin:testConnection', { connection: { ...form, credentials: {} } }, 'invalid', /Enter the API access token/);
+  });
+
+  it('an Intercom connection takes its account (the workspace) from GET /me when saved; a refused token saves nothing', async () => {
+    const ic = await startIntercomStandin();
+    try {
+      const bg = await background();
+      await bg.unlock();
+      const form = { helpdesk: 'intercom', baseUrl: ic.url, credentials: { token: INTERCOM_TOKEN } };
+      const check = await bg.ok('admin:testConnection', { connection: form });
+      expect(check).toEqual({ ok: true, detail: `Connected to Intercom workspace Acme (${INTERCOM_WORKSPACE}) as Priya Shah (priya@acme.test).` });
+      await bg.fails('admin:saveConnection', { requestId: rid(), connection: { ...form, credentials: { token: 'wrong' } } }, 'unauthorized', /^Not saved: Backline asks Intercom which account the connection belongs to, and that failed\. Intercom refused the credentials \(401\)/);
+      expect(await bg.db.count('connections')).toBe(0);
+      // A typed account is not believed: the API names it.
+      const saved = await bg.ok('admin:saveConnection', { requestId: rid(), connection: { ...form, account: 'someone-else' } });
+      expect(saved.connection).toMatchObject({ helpdesk: 'intercom', account: INTERCOM_WORKSPACE });
+      expect((await bg.db.get('connections', saved.connection.id))!.account).toBe(INTERCOM_WORKSPACE);
+    } finally {
+      await ic.close();
+    }
   });
 
   it('never sends a saved token to a changed Base URL: the secret must be entered again', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CUSTOM_SCRIPT_PREFIX, syncCustomHosts, type HostSyncApi } from '../../lib/background/custom-hosts';
-import { customHostsFor, isBuiltInOrigin, normalizeBaseUrl, permissionPatternFor } from '../../lib/helpdesks/base-url';
+import { customHostsFor, isBuiltInOrigin, isCloudApiOrigin, normalizeBaseUrl, permissionPatternFor } from '../../lib/helpdesks/base-url';
 import { maskToken, toConnectionView } from '../../lib/store/workspace';
 import type { ConnectionRecord } from '../../lib/model/records';
 import type { CustomHost } from '../../lib/model/helpdesk';
@@ -38,6 +38,18 @@ describe('base URLs and origins', () => {
     expect(permissionPatternFor('https://app.chatwoot.com')).toBeNull();
   });
 
+  it('treats the cloud helpdesks’ public API addresses as granted, never as self-hosted pages', () => {
+    for (const api of ['https://api.helpscout.net', 'https://api2.frontapp.com', 'https://api.intercom.io']) {
+      expect(isCloudApiOrigin(api), api).toBe(true);
+      expect(isBuiltInOrigin(api), api).toBe(false); // no panel docks on an API host
+      expect(permissionPatternFor(api), api).toBeNull();
+    }
+    expect(isCloudApiOrigin('https://api.helpscout.net.evil.example')).toBe(false);
+    expect(isCloudApiOrigin('http://api.helpscout.net')).toBe(false);
+    expect(permissionPatternFor('https://helpscout-proxy.acme.com')).toBe('https://helpscout-proxy.acme.com/*');
+    expect(customHostsFor([conn({ helpdesk: 'helpscout', baseUrl: 'https://api.helpscout.net' })])).toEqual([]);
+  });
+
   it('masks tokens and lists self-hosted origins once, without tokens', () => {
     expect(maskToken('secret-token-1234')).toBe('••••1234');
     expect(maskToken('short')).toBe('••••');
@@ -53,6 +65,15 @@ describe('base URLs and origins', () => {
       conn({ id: 'e', baseUrl: 'not a url' }),
     ]);
     expect(hosts).toEqual([{ origin: 'https://support.acme.com', helpdesk: 'zammad' }]);
+  });
+
+  it('an API address of its own (Intercom) is neither self-hosted nor a page origin to recognise, and the manifest already allows it (no prompt)', () => {
+    const intercom = conn({ helpdesk: 'intercom', baseUrl: 'https://api.intercom.io', account: 'abc123', credentials: { token: 'secret-token-5678' } });
+    expect(toConnectionView(intercom).selfHosted).toBe(false);
+    expect(customHostsFor([intercom, conn({ id: 'z', helpdesk: 'zendesk', baseUrl: 'https://help.acme.com', account: '' })])).toEqual([{ origin: 'https://help.acme.com', helpdesk: 'zendesk' }]);
+    expect(permissionPatternFor('https://api.intercom.io')).toBeNull();
+    // A stand-in or proxy address for the same API is asked for like any other origin.
+    expect(permissionPatternFor('https://intercom-proxy.acme.com')).toBe('https://intercom-proxy.acme.com/*');
   });
 });
 

@@ -40,6 +40,7 @@ const SCHEMA: Record<string, { keyPath: string; indexes: Record<string, { keyPat
   requests: { keyPath: 'requestId', indexes: { byAt: { keyPath: 'at', unique: false } } },
   meta: { keyPath: 'key', indexes: {} },
   connections: { keyPath: 'id', indexes: { byBaseUrl: { keyPath: 'baseUrl', unique: false } } },
+  syncQueue: { keyPath: 'docId', indexes: { byAt: { keyPath: 'at', unique: false } } },
 };
 
 const dbs: BacklineDatabase[] = [];

@@ -270,8 +270,22 @@ describe('failures', () => {
     expect(run.retrying).toBe(1);
     const [e] = await effects(db);
     expect(e!.nextAttemptAt).toBe(now() + 120_000);
-    expect(e!.lastError).toContain('Retrying in 2 min');
+    expect(e!.lastError).toContain('Trying again in 2 min');
     expect(e!.unsureSince).toBeNull(); // a 429 was certainly not applied
+  });
+
+  it('a rate limit never uses up the attempts: 429s past the maximum still end in one delivery', async () => {
+    const { db, store, deps, advance, now } = await setup();
+    const t = await ticketLinkedTo(store, [2]);
+    await store.addNote({ requestId: uuidv7(), actorId: ME.id, ticketId: t.id, body: 'after the limit', crossPost: true });
+    let limited = 5;
+    const throttled: FetchLike = async (input, init) =>
+      init.method === 'POST' && limited-- > 0 ? new Response('{"error":"Throttled"}', { status: 429, headers: { 'retry-after': '30' } }) : fetch(input, init);
+    await drain(() => deps({ fetch: throttled, backoff: { maxAttempts: 2 } }), advance, now);
+    const [e] = await effects(db);
+    expect(e).toMatchObject({ status: 'delivered' });
+    expect(limited).toBeLessThan(0);
+    expect(notesWith(2, noteMarker(idempotencyKey(e!.id)))).toHaveLength(1);
   });
 
   it('gives up on transient errors after the maximum attempts, with a Retry button’s worth of reason', async () => {

@@ -218,6 +218,16 @@ describe('createTicket', () => {
   });
 });
 
+describe('conversations without an account in their URL', () => {
+  it('keep the empty account, so that a connection can serve them (Help Scout, Front)', async () => {
+    const { db, store } = await setup();
+    const ctx = { helpdesk: 'helpscout' as const, origin: 'https://secure.helpscout.net', account: '', conversationId: '2199011258' };
+    await create(store, { conversation: { key: conversationKey(ctx), ...ctx, kind: 'conversation', title: '', customerName: '', customerEmail: '', company: '' } });
+    const [rec] = await db.getAll('conversations');
+    expect(rec).toMatchObject({ helpdesk: 'helpscout', account: '', conversationId: '2199011258' });
+  });
+});
+
 describe('idempotent retries', () => {
   it('a createTicket retried with the same request id creates one ticket and returns the same result', async () => {
     const { db, store, changes } = await setup();
