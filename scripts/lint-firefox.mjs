@@ -17,7 +17,7 @@ if (!existsSync(join(dir, 'manifest.json'))) {
 }
 
 /**
- * innerHTML assignments inside libraries, each with text that sits just before it in the bundle.
+ * Warnings inside libraries, each with text that sits around it in the bundle.
  * None takes text from a helpdesk or an agent unsanitised (see the README).
  */
 const KNOWN = [
@@ -25,6 +25,11 @@ const KNOWN = [
   { code: 'UNSAFE_VAR_ASSIGNMENT', before: 'createDocument(', what: 'DOMPurify: parses the text it is about to sanitise, in an inert document' },
   { code: 'UNSAFE_VAR_ASSIGNMENT', before: '<meta [^>]*>', what: 'ProseMirror: parses pasted HTML in an inert document before its schema filters it' },
   { code: 'UNSAFE_VAR_ASSIGNMENT', before: 'data-tiptap-style', what: 'Tiptap: its own fixed stylesheet' },
+  {
+    code: 'DANGEROUS_EVAL',
+    before: 'Function.apply(null,',
+    what: 'PouchDB (team workspace): compiles map/reduce functions given as strings; Backline passes none, and the extension CSP forbids it anyway',
+  },
 ];
 
 const run = spawnSync(process.execPath, [resolve(import.meta.dirname, '../node_modules/web-ext/bin/web-ext.js'), 'lint', '--source-dir', dir, '--output', 'json', '--no-input'], {
@@ -39,11 +44,11 @@ try {
   process.exit(1);
 }
 
-/** The bundle text just before a warning's position. */
+/** The bundle text around a warning's position (mostly before it: the assignment's target). */
 function contextOf(m) {
   if (!m.file || !m.line) return '';
   const line = readFileSync(join(dir, m.file), 'utf8').split('\n')[m.line - 1] ?? '';
-  return line.slice(Math.max(0, (m.column ?? 0) - 300), m.column ?? 0);
+  return line.slice(Math.max(0, (m.column ?? 0) - 300), (m.column ?? 0) + 40);
 }
 
 const problems = [];
