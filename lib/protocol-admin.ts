@@ -76,8 +76,6 @@ export interface Workspace {
   teammates: Teammate[];
   me: Teammate;
   connections: ConnectionView[];
-  /** Helpdesks Backline has a connector for. */
-  supportedHelpdesks: HelpdeskId[];
 }
 
 export type ConnectionTest = { ok: true; detail: string } | { ok: false; error: string };

@@ -80,7 +80,7 @@ export function Connections() {
         buttons={(c, _, disabled) => (
           <button type="button" class="small" disabled={disabled} aria-label={t('checkConnectionX', c.label)} onClick={() => void check(c)}>{t('check')}</button>
         )}
-        editor={(c) => <ConnectionForm connection={c} supported={ws.supportedHelpdesks} onClose={list.close} />}
+        editor={(c) => <ConnectionForm connection={c} onClose={list.close} />}
         confirmRemove={(c, close) => <RemoveConnection connection={c} onClose={close} />}
         add={
           <button type="button" disabled={!unlocked} onClick={() => list.open(null)}>{t('addConnection')}</button>
@@ -185,8 +185,8 @@ interface ConnectionFields {
  * The connection form's values, its check and its save. Asking the browser for access to a
  * self-hosted helpdesk happens first in Check and Save, inside the click (see ensureOriginAccess).
  */
-const ConnectionDraft = createModel((saved: ConnectionView | null, supported: HelpdeskId[], onClose: (message?: string) => void) => {
-  const start = saved?.helpdesk ?? supported[0] ?? 'chatwoot';
+const ConnectionDraft = createModel((saved: ConnectionView | null, onClose: (message?: string) => void) => {
+  const start = saved?.helpdesk ?? 'chatwoot';
   const fields = signal<ConnectionFields>({
     helpdesk: start,
     baseUrl: saved?.baseUrl ?? DESCRIPTORS[start].connection.defaultBaseUrl ?? '',
@@ -275,9 +275,9 @@ const ConnectionDraft = createModel((saved: ConnectionView | null, supported: He
 });
 
 /** The connection form, built from the chosen helpdesk's descriptor (its Base URL, account and credential fields). */
-function ConnectionForm(props: { connection: ConnectionView | null; supported: HelpdeskId[]; onClose(message?: string): void }) {
+function ConnectionForm(props: { connection: ConnectionView | null; onClose(message?: string): void }) {
   const c = props.connection;
-  const draft = useModel(() => new ConnectionDraft(c, props.supported, props.onClose));
+  const draft = useModel(() => new ConnectionDraft(c, props.onClose));
   const { helpdesk, baseUrl, account, credentials, label } = draft.fields.value;
   const form = draft.form.value;
   const result = draft.result.value;
@@ -362,9 +362,6 @@ function ConnectionForm(props: { connection: ConnectionView | null; supported: H
           <span aria-hidden="true">✓ </span>
           {result.detail}
         </p>
-      )}
-      {!props.supported.includes(helpdesk) && (
-        <p class="hint">{t('recognisedWithoutConnector', HELPDESK_NAMES[helpdesk])}</p>
       )}
     </EditorForm>
   );

@@ -12,7 +12,7 @@ import { isPassphraseRecord, toThrottleState } from '../store/meta';
 import { policyKeys } from '../model/settings';
 import { buildExport, importExport, parseExportText, wipeAll } from '../store/transfer';
 import { computeUsage, listConnections, removeConnection, removeTeammate, removeTicketType, resolveConnection, saveConnection, saveTeammate, saveTicketType, setMe } from '../store/workspace';
-import { accountFromApi, ConnectorError, SUPPORTED_HELPDESKS, testConnection, type ConnectionConfig } from '../connectors';
+import { accountFromApi, ConnectorError, testConnection, type ConnectionConfig } from '../connectors';
 import { DESCRIPTORS, HELPDESK_NAMES } from '../helpdesks';
 import { BacklineError } from '../model/errors';
 import type { AdminResponseMap, AdminStatus } from '../protocol-admin';
@@ -146,7 +146,7 @@ export function createAdminHandlers(env: BackgroundEnv): AdminHandlers {
       ]);
       // me() may have just created "Me": list it too.
       const all = teammates.some((t) => t.id === me.id) ? teammates : await store.listTeammates();
-      return { types, usage, teammates: all, me, connections, supportedHelpdesks: [...SUPPORTED_HELPDESKS] };
+      return { types, usage, teammates: all, me, connections };
     },
 
     async 'opt:setMe'(p) {

@@ -3,7 +3,7 @@
  * the propagation outbox. Browser specifics (alarms, timers) come in as `scheduleWake`, so this
  * stays testable with fake-indexeddb and the sandbox.
  */
-import { connectorFor, findConnection, isSupportedHelpdesk, type FetchLike } from '../connectors';
+import { connectorFor, findConnection, type FetchLike } from '../connectors';
 import type { ConversationRecord } from '../model/records';
 import { createOutboxRunner, processOutbox, retryEffect } from './outbox';
 import type { BackgroundEvent } from '../protocol';
@@ -39,7 +39,6 @@ export function createHelpdeskServices(deps: HelpdeskDeps): HelpdeskServices {
 
   return {
     async readConversation(conversation) {
-      if (!isSupportedHelpdesk(conversation.helpdesk)) return null;
       const store = await deps.store();
       const conn = findConnection(conversation, await connections());
       if (!conn) return null;

@@ -16,7 +16,7 @@ import { createToolbar } from './toolbar';
 import { ENGLISH_TOOLBAR_WORDS, type ToolbarWords } from '../model/toolbar';
 import { loadMembership, saveMembership } from '../store/sync';
 import { createWorkspace } from './workspace';
-import PouchDB from 'pouchdb-browser';
+import { WorkspacePouchDB } from './pouchdb';
 
 /** The toolbar tooltip's words from the catalogue (public/_locales), in the browser's language. */
 function toolbarWords(): ToolbarWords {
@@ -123,7 +123,7 @@ export function startBackground(): void {
   // alarm wakes a stopped worker to sync when no page keeps it running.
   const workspace = createWorkspace({
     store: () => env.store(),
-    PouchDB,
+    PouchDB: WorkspacePouchDB,
     fetch: (input, init) => fetch(input, init),
     loadMembership: async () => loadMembership(await env.store()),
     saveMembership: async (m) => saveMembership(await env.store(), m),

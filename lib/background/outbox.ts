@@ -26,7 +26,6 @@ import {
   findConnection,
   formatDelay,
   isConnectorError,
-  isSupportedHelpdesk,
   type Connector,
   type ConversationSnapshot,
   type FetchLike,
@@ -206,8 +205,6 @@ async function attempt(
   try {
     if (!conversation) {
       outcome = skip('Backline no longer knows this conversation, so the helpdesk was not updated.');
-    } else if (!isSupportedHelpdesk(conversation.helpdesk)) {
-      outcome = skip(`Backline cannot update ${HELPDESK_NAMES[conversation.helpdesk]} through its API yet, so the helpdesk was not updated.`);
     } else {
       const conn = findConnection(conversation, connections);
       if (!conn) {

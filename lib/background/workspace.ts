@@ -77,6 +77,9 @@ export function createWorkspace(deps: WorkspaceDeps) {
   let started: Promise<void> | null = null;
   let pushing: Promise<void> | null = null;
   let pushAgain = false;
+  let pushTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Revisions this browser wrote into PouchDB, whose echo in the changes feed needs no applying. */
+  const ownRevs = new Set<string>();
   let pending: WorkspaceDoc[] = [];
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   let applying: Promise<void> = Promise.resolve();
@@ -137,7 +140,7 @@ export function createWorkspace(deps: WorkspaceDeps) {
           if (change.doc) pending.push(change.doc);
           const seq = change.seq;
           clearTimeout(flushTimer);
-          flushTimer = setTimeout(() => void flush(seq), pending.length >= 200 ? 0 : 30);
+          flushTimer = setTimeout(() => void flush(seq), pending.length >= 500 ? 0 : 30);
         })
         .on('error', (e) => setState('error', `Backline could not read its copy of the workspace (${(e as Error).message}).`));
       setState('syncing');
@@ -145,7 +148,7 @@ export function createWorkspace(deps: WorkspaceDeps) {
         .sync(remoteDb(m), {
           live: true,
           retry: true,
-          batch_size: 200,
+          batch_size: 500,
           // PouchDB's own back-off grows to 10 minutes; a team waits at most 5 s after an outage.
           back_off_function: (delay: number) => (delay === 0 ? 500 : Math.min(delay * 2, 5000)),
         } as PouchDB.Replication.SyncOptions)
@@ -207,20 +210,36 @@ export function createWorkspace(deps: WorkspaceDeps) {
     pending = [];
     applying = applying.then(async () => {
       const m = membership;
-      if (!m || !docs.length) return;
+      if (!m) return;
+      // This browser's own copies coming back through the feed are already in the store: no
+      // transaction for them (it would hold up the agent's next write).
+      const foreign = docs.filter((d) => !(d._rev && ownRevs.delete(d._rev) && !d._conflicts?.length));
       const store = await deps.store();
-      const changes = await applyRemoteDocs(store, docs, new Set(m.keepLocal));
+      const changes = foreign.length ? await applyRemoteDocs(store, foreign, new Set(m.keepLocal)) : { ticketIds: [], conversationKeys: [] };
       membership = { ...m, appliedSeq: seq };
-      await deps.saveMembership(membership);
-      const conflicted = docs.filter((d) => d.kind === 'ticket' && unresolvedConflicts(d).length).map((d) => parseDocId(d._id)!.parts[0]!);
+      saveSeqSoon();
+      const conflicted = foreign.filter((d) => d.kind === 'ticket' && unresolvedConflicts(d).length).map((d) => parseDocId(d._id)!.parts[0]!);
       const ticketIds = [...new Set([...changes.ticketIds, ...conflicted])];
       if (ticketIds.length || changes.conversationKeys.length || changes.types || changes.teammates || changes.settings) {
         store.notify({ ...changes, ticketIds });
       }
       // A ticket renumbered on arrival was queued: send it.
-      void push();
+      if (foreign.length) void push();
     });
     return applying;
+  }
+
+  let seqTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * The feed's position is saved at most every half second: applying a document twice (after
+   * the worker stopped in between) changes nothing, so a slightly old position is safe.
+   */
+  function saveSeqSoon() {
+    if (seqTimer) return;
+    seqTimer = setTimeout(() => {
+      seqTimer = undefined;
+      if (membership) void deps.saveMembership(membership);
+    }, 500);
   }
 
   function unresolvedConflicts(doc: WorkspaceDoc): string[] {
@@ -269,6 +288,7 @@ export function createWorkspace(deps: WorkspaceDeps) {
             if (resolved) (doc as { resolvedRevs?: string[] }).resolvedRevs = resolved;
           }
           const put = await local.put(doc).catch(ignoreConflict);
+          if (put) ownRevs.add(put.rev);
           done.push({ entry, rev: put?.rev ?? null });
         }
         await markMirrored(store, done);
@@ -300,7 +320,12 @@ export function createWorkspace(deps: WorkspaceDeps) {
     start,
     /** Called after every store write: queued shared records go out soon. */
     pushSoon(): void {
-      if (membership && local) void push();
+      // Coalesces a burst of writes into one copy-out, after the write that caused it has answered.
+      if (!membership || !local || pushTimer) return;
+      pushTimer = setTimeout(() => {
+        pushTimer = undefined;
+        void push();
+      }, 20);
     },
     async status(): Promise<WorkspaceStatus & { localTickets: number }> {
       const store = await deps.store();

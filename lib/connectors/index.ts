@@ -33,8 +33,8 @@ export type ConnectionConfig = Pick<ConnectionRecord, 'helpdesk' | 'baseUrl' | '
 
 type ConnectorFactory = (conn: ConnectionConfig, options: ConnectorOptions) => Connector;
 
-/** Every helpdesk's connector, or null where Backline has none yet. */
-const CONNECTORS: { readonly [K in HelpdeskId]: ConnectorFactory | null } = {
+/** Every helpdesk's connector: one entry per helpdesk id, so a new helpdesk without one does not compile. */
+const CONNECTORS: { readonly [K in HelpdeskId]: ConnectorFactory } = {
   chatwoot: (c, options) => new ChatwootConnector({ baseUrl: c.baseUrl, accountId: c.account, token: c.credentials.token ?? '' }, options),
   intercom: (c, options) => new IntercomConnector({ baseUrl: c.baseUrl, token: c.credentials.token ?? '' }, options),
   zendesk: (c, options) => new ZendeskConnector({ baseUrl: c.baseUrl, email: c.credentials.email ?? '', token: c.credentials.token ?? '' }, options),
@@ -47,21 +47,9 @@ const CONNECTORS: { readonly [K in HelpdeskId]: ConnectorFactory | null } = {
   gorgias: (c, options) => new GorgiasConnector({ baseUrl: c.baseUrl, email: c.credentials.email ?? '', apiKey: c.credentials.apiKey ?? '' }, options),
 };
 
-/** Helpdesks Backline can update through their API today. */
-export const SUPPORTED_HELPDESKS: readonly HelpdeskId[] = HELPDESK_IDS.filter((id) => CONNECTORS[id] !== null);
-
-export function isSupportedHelpdesk(helpdesk: HelpdeskId): boolean {
-  return CONNECTORS[helpdesk] !== null;
-}
-
-/**
- * The connector for a connection. Throws a permanent ConnectorError for a helpdesk Backline has
- * no connector for yet.
- */
+/** The connector for a connection. */
 export function connectorFor(conn: ConnectionConfig, fetchImpl?: FetchLike, options: Omit<ConnectorOptions, 'fetch'> = {}): Connector {
-  const factory = CONNECTORS[conn.helpdesk];
-  if (!factory) throw new ConnectorError('invalid', `Backline cannot update ${HELPDESK_NAMES[conn.helpdesk] ?? conn.helpdesk} through its API yet.`);
-  return factory(conn, { ...options, fetch: fetchImpl });
+  return CONNECTORS[conn.helpdesk](conn, { ...options, fetch: fetchImpl });
 }
 
 function originOf(url: string): string | null {
