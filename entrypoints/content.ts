@@ -130,17 +130,26 @@ async function mountDock(ctx: ContentScriptContext, helpdesk: HelpdeskId): Promi
     .tab[hidden] { display: none; }
   </style><style></style>
   <div class="frame">
-    <div class="grip" role="separator" aria-orientation="vertical" aria-label="Resize Backline panel" tabindex="0"></div>
-    <button class="collapse" type="button" aria-label="Collapse Backline panel" title="Collapse (Alt+Shift+B)">›</button>
-    <iframe title="Backline" allow="clipboard-write"></iframe>
+    <div class="grip" role="separator" aria-orientation="vertical" tabindex="0"></div>
+    <button class="collapse" type="button">›</button>
+    <iframe allow="clipboard-write"></iframe>
   </div>
-  <button class="tab" type="button" aria-label="Open Backline panel" hidden>Backline</button>`;
+  <button class="tab" type="button" hidden></button>`;
 
   const width = shadow.querySelectorAll('style')[1]!;
   const frame = shadow.querySelector<HTMLDivElement>('.frame')!;
   const iframe = shadow.querySelector('iframe')!;
   const grip = shadow.querySelector<HTMLDivElement>('.grip')!;
   const tab = shadow.querySelector<HTMLButtonElement>('.tab')!;
+  const collapse = shadow.querySelector<HTMLButtonElement>('.collapse')!;
+  // The dock's words, in the browser's language (set as text, never as markup).
+  const t = (key: Parameters<typeof browser.i18n.getMessage>[0]) => browser.i18n.getMessage(key);
+  grip.setAttribute('aria-label', t('dockResize'));
+  collapse.setAttribute('aria-label', t('dockCollapse'));
+  collapse.title = t('dockCollapseTitle');
+  iframe.title = t('extName');
+  tab.setAttribute('aria-label', t('dockOpen'));
+  tab.textContent = t('extName');
   iframe.src = browser.runtime.getURL('/panel.html') + '?embedded=1';
 
   let visible = true;
@@ -156,7 +165,7 @@ async function mountDock(ctx: ContentScriptContext, helpdesk: HelpdeskId): Promi
     if (focus) (collapsed ? tab : iframe).focus();
   };
 
-  ctx.addEventListener(shadow.querySelector('.collapse')!, 'click', () => setCollapsed(true, true));
+  ctx.addEventListener(collapse, 'click', () => setCollapsed(true, true));
   ctx.addEventListener(tab, 'click', () => setCollapsed(false, true));
 
   // Resizing by pointer and by keyboard (arrow keys on the separator).

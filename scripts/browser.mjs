@@ -22,7 +22,7 @@ export function chromePath() {
  * the extension's service worker, its id and a close() that also removes the profile.
  * `args` are added to Chromium's command line (e.g. host resolver rules for stand-in helpdesks).
  */
-export async function launchWithExtension({ viewport = { width: 1280, height: 800 }, args = [] } = {}) {
+export async function launchWithExtension({ viewport = { width: 1280, height: 800 }, args = [], lang = undefined } = {}) {
   if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
     throw new Error(`Build the extension first (npm run build): ${EXTENSION_DIR} is missing.`);
   }
@@ -31,7 +31,11 @@ export async function launchWithExtension({ viewport = { width: 1280, height: 80
     executablePath: chromePath(),
     headless: true,
     viewport,
+    // A UI language (e.g. 'de'): Chromium on Linux takes it from LANGUAGE, elsewhere from --lang;
+    // the extension's catalogue (chrome.i18n) and Intl follow it.
+    ...(lang ? { locale: lang, env: { ...process.env, LANGUAGE: lang, LANG: `${lang}_${lang.toUpperCase()}.UTF-8` } } : {}),
     args: [
+      ...(lang ? [`--lang=${lang}`] : []),
       `--disable-extensions-except=${EXTENSION_DIR}`,
       `--load-extension=${EXTENSION_DIR}`,
       '--no-sandbox',

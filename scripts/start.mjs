@@ -51,7 +51,7 @@ To load Backline by hand:
   Chrome/Chromium: open chrome://extensions, turn on Developer mode, "Load unpacked", choose
     ${extensionDir}
   Firefox: npm run build:firefox, then about:debugging → This Firefox → "Load Temporary Add-on",
-    choose .output/firefox-mv2/manifest.json
+    choose .output/firefox-mv3/manifest.json
 Then open ${inbox}
 Press Ctrl+C to stop the sandbox and the workspace server.`;
 

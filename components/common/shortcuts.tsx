@@ -1,3 +1,4 @@
+import { t } from '@/components/common/i18n';
 /** On a Mac, Cmd does what Ctrl does elsewhere. */
 export const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 /** The modifier key as shortcuts are written here: ⌘ or Ctrl. */
@@ -5,17 +6,17 @@ export const mod = isMac ? '⌘' : 'Ctrl';
 
 /** Every keyboard shortcut of the panel, in one place: shown by `?` and on the options page. */
 export const SHORTCUTS: { keys: string; what: string }[] = [
-  { keys: '?', what: 'Show keyboard shortcuts' },
-  { keys: 'n', what: 'New back-office ticket' },
-  { keys: 'l', what: 'Link existing ticket' },
-  { keys: 'g', what: 'All tickets (queue)' },
-  { keys: 's', what: 'Open the Ticket state menu' },
-  { keys: 'c', what: 'Write a note' },
-  { keys: 'Esc', what: 'Back' },
-  { keys: `${mod}+Enter`, what: 'Add note (in the Note box) · save (in an editor)' },
-  { keys: `${mod}+Shift+Enter`, what: 'Cross-post note (in the Note box)' },
-  { keys: `${mod}+B / ${mod}+I / ${mod}+K`, what: 'Bold / italic / link (in the description)' },
-  { keys: 'Alt+Shift+B', what: 'Show or hide the panel (change it in the browser’s shortcut settings)' },
+  { keys: '?', what: t('shortcutShowShortcuts') },
+  { keys: 'n', what: t('newBackOfficeTicket') },
+  { keys: 'l', what: t('linkExistingTicket') },
+  { keys: 'g', what: t('shortcutQueue') },
+  { keys: 's', what: t('shortcutStateMenu') },
+  { keys: 'c', what: t('shortcutWriteNote') },
+  { keys: 'Esc', what: t('back') },
+  { keys: `${mod}+Enter`, what: t('shortcutAddNote') },
+  { keys: `${mod}+Shift+Enter`, what: t('shortcutCrossPost') },
+  { keys: `${mod}+B / ${mod}+I / ${mod}+K`, what: t('shortcutFormatting') },
+  { keys: 'Alt+Shift+B', what: t('shortcutTogglePanel') },
 ];
 
 /** The shortcuts as a table: in the panel's `?` dialog and on the options page. */

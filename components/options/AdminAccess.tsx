@@ -5,18 +5,17 @@ import { isBacklineError } from '@/lib/model/errors';
 import { useOptions } from './context';
 import { useAction } from '@/components/common/action';
 import { Alert, Section, OPTIONS_WRITES } from './ui';
+import { Emphasis } from '@/components/common/Emphasis';
+import { t } from '@/components/common/i18n';
 
 /** Setting the first passphrase, unlocking with it, and locking again. */
 export function AdminAccess() {
   const model = useOptions();
   const status = model.status.value;
   return (
-    <Section id="admin" title="Admin access">
-      <p class="muted">
-        Everyone using this browser can see these settings. Changing the ones marked 🔒 needs the admin passphrase; an unlock lasts until you lock
-        again or close the browser.
-      </p>
-      {!status ? <p class="muted">Loading…</p> : !status.passphraseSet ? <SetPassphrase /> : status.unlocked ? <Unlocked /> : <Unlock />}
+    <Section id="admin" title={t('adminAccess')}>
+      <p class="muted">{t('everyoneUsingThisBrowserCanSee')}</p>
+      {!status ? <p class="muted">{t('loading')}</p> : !status.passphraseSet ? <SetPassphrase /> : status.unlocked ? <Unlocked /> : <Unlock />}
     </Section>
   );
 }
@@ -32,29 +31,24 @@ function SetPassphrase() {
     if (problem) return setError(problem);
     void run(async (requestId) => {
       model.setStatus(await request('opt:setPassphrase', { requestId, passphrase, confirmation }));
-      model.announce('Admin passphrase set. Unlock admin settings with it to make changes.');
+      model.announce(t('passphraseSetAnnounce'));
     });
   };
   return (
-    <form class="form" onSubmit={submit} noValidate aria-label="Set the admin passphrase">
-      <p>
-        No admin passphrase is set yet. The first admin chooses one; Backline keeps only a salted, slow hash of it. There is no way to recover a
-        forgotten passphrase, so keep it somewhere safe.
-      </p>
+    <form class="form" onSubmit={submit} noValidate aria-label={t('setTheAdminPassphrase')}>
+      <p>{t('noAdminPassphraseIsSetYet')}</p>
       <label class="field">
-        <span>New admin passphrase</span>
+        <span>{t('newAdminPassphrase')}</span>
         <input type="password" autoComplete="new-password" value={passphrase} minLength={8} onInput={(e) => setPassphrase(e.currentTarget.value)} />
       </label>
       <label class="field">
-        <span>Confirm passphrase</span>
+        <span>{t('confirmPassphrase')}</span>
         <input type="password" autoComplete="new-password" value={confirmation} onInput={(e) => setConfirmation(e.currentTarget.value)} />
       </label>
-      <p class="hint">At least 8 characters. A few unrelated words make a good passphrase.</p>
+      <p class="hint">{t('atLeast8CharactersAFew')}</p>
       <Alert message={error} />
       <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>
-          Set admin passphrase
-        </button>
+        <button type="submit" class="primary" disabled={busy}>{t('setAdminPassphrase')}</button>
       </div>
     </form>
   );
@@ -79,11 +73,11 @@ function Unlock() {
   const submit = (e: Event) => {
     e.preventDefault();
     if (waiting) return;
-    if (!passphrase) return setError('Type the admin passphrase first.');
+    if (!passphrase) return setError(t('typePassphraseFirst'));
     void run(async () => {
       try {
         model.setStatus(await request('opt:unlock', { passphrase }));
-        model.announce('Admin settings unlocked.');
+        model.announce(t('adminUnlockedAnnounce'));
       } catch (err) {
         const retry = isBacklineError(err) ? Number(err.details?.retryAfterMs ?? 0) : 0;
         if (retry > 0) {
@@ -98,22 +92,19 @@ function Unlock() {
   };
 
   return (
-    <form class="form" onSubmit={submit} noValidate aria-label="Unlock admin settings">
+    <form class="form" onSubmit={submit} noValidate aria-label={t('unlockAdminSettings')}>
       <p>
-        Admin settings are <strong>locked</strong>.
+        <Emphasis text={t('adminSettingsLocked')} />
       </p>
       <label class="field">
-        <span>Admin passphrase</span>
+        <span>{t('adminPassphrase')}</span>
         <input ref={input} type="password" autoComplete="current-password" value={passphrase} onInput={(e) => setPassphrase(e.currentTarget.value)} />
       </label>
       <Alert message={error} />
       <div class="actions">
-        <button type="submit" class="primary" disabled={busy || waiting}>
-          Unlock admin settings
-        </button>
+        <button type="submit" class="primary" disabled={busy || waiting}>{t('unlockAdminSettings')}</button>
         {waiting && (
-          <span class="hint" aria-live="polite">
-            You can try again in {describeWait(waitUntil - now)}.
+          <span class="hint" aria-live="polite">{t('tryAgainInX', describeWait(waitUntil - now))}
           </span>
         )}
       </div>
@@ -127,18 +118,16 @@ function Unlocked() {
   const lock = () =>
     void run(async () => {
       model.setStatus(await request('opt:lock', {}));
-      model.announce('Admin settings locked.');
+      model.announce(t('adminLockedAnnounce'));
     });
   return (
     <div class="form">
       <p>
-        Admin settings are <strong>unlocked</strong> on this browser until you lock them or close the browser.
+        <Emphasis text={t('adminSettingsUnlocked')} />
       </p>
       <Alert message={error} />
       <div class="actions">
-        <button type="button" disabled={busy} onClick={lock}>
-          Lock admin settings
-        </button>
+        <button type="button" disabled={busy} onClick={lock}>{t('lockAdminSettings')}</button>
       </div>
     </div>
   );

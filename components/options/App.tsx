@@ -7,16 +7,17 @@ import { SettingsSection } from './SettingsSection';
 import { Teammates } from './Teammates';
 import { TicketTypes } from './TicketTypes';
 import { WorkspaceSection } from './WorkspaceSection';
+import { t } from '@/components/common/i18n';
 
 const SECTIONS = [
-  ['admin', 'Admin access'],
-  ['workspace', 'Workspace'],
-  ['ticket-states', 'Ticket states'],
-  ['types', 'Ticket types'],
-  ['teammates', 'Teammates'],
-  ['connections', 'Connections'],
-  ['shortcuts', 'Keyboard shortcuts'],
-  ['data', 'Data'],
+  ['admin', t('adminAccess')],
+  ['workspace', t('workspace')],
+  ['ticket-states', t('ticketStates')],
+  ['types', t('ticketTypes')],
+  ['teammates', t('teammates')],
+  ['connections', t('connections')],
+  ['shortcuts', t('keyboardShortcuts2')],
+  ['data', t('data')],
 ] as const;
 
 /** The options page: admin access first, then each area of settings. */
@@ -25,8 +26,8 @@ export function App() {
   return (
     <div class="page">
       <header class="page-head">
-        <h1>Backline settings</h1>
-        <nav aria-label="Sections">
+        <h1>{t('backlineSettings')}</h1>
+        <nav aria-label={t('sections')}>
           <ul>
             {SECTIONS.map(([id, title]) => (
               <li key={id}>

@@ -12,6 +12,7 @@ import type { ConnectionTest } from '@/lib/protocol-admin';
 import { useOptions } from './context';
 import { EditorForm, ListEditing, ListEditor } from './ListEditor';
 import { Field, LockedHint, RemoveDialog, Section, type FieldControlProps, OPTIONS_WRITES } from './ui';
+import { t } from '@/components/common/i18n';
 
 /**
  * Asks the browser for access to a self-hosted helpdesk's origin. Must run inside the click or
@@ -30,9 +31,9 @@ async function ensureOriginAccess(baseUrl: string): Promise<string> {
   try {
     if (await browser.permissions.request({ origins: [pattern] })) return '';
   } catch (e) {
-    return `The browser did not ask for access to ${origin}: ${(e as Error).message}`;
+    return t('accessNotAsked', origin, (e as Error).message);
   }
-  return `Backline was not allowed to access ${origin}. Without it, Backline cannot recognise its conversation pages or use its API. Try again and choose Allow.`;
+  return t('accessDenied', origin);
 }
 
 /** The name of one of a helpdesk's secret fields, in lower case for running text ("API access token"). */
@@ -64,12 +65,9 @@ export function Connections() {
   };
 
   return (
-    <Section id="connections" title="Connections">
-      <p class="muted">
-        A connection lets Backline post internal notes, reopen conversations and show previews in a helpdesk through its API. The access token stays
-        in Backline’s background service: helpdesk pages and the panel never see it.
-      </p>
-      {!unlocked && <LockedHint what="add, check, edit or remove connections" />}
+    <Section id="connections" title={t('connections')}>
+      <p class="muted">{t('aConnectionLetsBacklinePostInternal')}</p>
+      {!unlocked && <LockedHint what={t('addCheckEditOrRemoveConnections')} />}
       <ListEditor
         list={list}
         items={ws.connections}
@@ -77,19 +75,15 @@ export function Connections() {
         nameOf={(c) => `connection ${c.label}`}
         locked={!unlocked}
         rowClass="row wrap"
-        empty={<p class="muted">No connections yet.</p>}
+        empty={<p class="muted">{t('noConnectionsYet')}</p>}
         row={(c) => <ConnectionRow connection={c} test={tests[c.id]} />}
         buttons={(c, _, disabled) => (
-          <button type="button" class="small" disabled={disabled} aria-label={`Check connection ${c.label}`} onClick={() => void check(c)}>
-            Check
-          </button>
+          <button type="button" class="small" disabled={disabled} aria-label={t('checkConnectionX', c.label)} onClick={() => void check(c)}>{t('check')}</button>
         )}
         editor={(c) => <ConnectionForm connection={c} onClose={list.close} />}
         confirmRemove={(c, close) => <RemoveConnection connection={c} onClose={close} />}
         add={
-          <button type="button" disabled={!unlocked} onClick={() => list.open(null)}>
-            Add connection
-          </button>
+          <button type="button" disabled={!unlocked} onClick={() => list.open(null)}>{t('addConnection')}</button>
         }
       />
     </Section>
@@ -104,12 +98,12 @@ function ConnectionRow({ connection: c, test }: { connection: ConnectionView; te
       <span class="muted small">
         {' '}
         · {HELPDESK_NAMES[c.helpdesk]} · {c.baseUrl}
-        {c.account && ` · account ${c.account}`}
+        {c.account && ` · ${t('accountX', c.account)}`}
         {Object.entries(c.secretHints).map(([key, hint]) => ` · ${secretLabel(c.helpdesk, key)} ${hint}`)}
-        {c.selfHosted && ' · self-hosted'}
+        {c.selfHosted && ` · ${t('selfHosted')}`}
       </span>
       {c.selfHosted && <OriginAccess baseUrl={c.baseUrl} />}
-      {test && 'pending' in test && <span class="small muted"> · Checking…</span>}
+      {test && 'pending' in test && <span class="small muted">{t('checking')}</span>}
       {test && 'ok' in test && test.ok && (
         <span role="status" class="small ok">
           {' '}
@@ -147,10 +141,8 @@ function OriginAccess({ baseUrl }: { baseUrl: string }) {
   return (
     <span class="small">
       {' '}
-      · <span class="alert-inline">Backline may not access this helpdesk’s pages yet.</span>{' '}
-      <button type="button" class="small" onClick={allow}>
-        Allow access
-      </button>
+      · <span class="alert-inline">{t('backlineMayNotAccessThisHelpdesk')}</span>{' '}
+      <button type="button" class="small" onClick={allow}>{t('allowAccess')}</button>
       {error && (
         <span role="alert" class="alert-inline">
           {' '}
@@ -174,9 +166,7 @@ function SecretInput(props: { control: FieldControlProps; label: string; value: 
         value={props.value}
         onInput={(e) => props.onInput(e.currentTarget.value)}
       />
-      <button type="button" class="small" aria-pressed={shown} aria-label={`Show ${props.label}`} onClick={() => setShown(!shown)}>
-        Show
-      </button>
+      <button type="button" class="small" aria-pressed={shown} aria-label={t('showX', props.label)} onClick={() => setShown(!shown)}>{t('show')}</button>
     </div>
   );
 }
@@ -250,8 +240,8 @@ const ConnectionDraft = createModel((saved: ConnectionView | null, onClose: (mes
     secretHint(key: string): string | undefined {
       if (!saved || saved.helpdesk !== fields.value.helpdesk) return undefined;
       return baseUrlChanged.value
-        ? 'The Base URL changed, so enter it again: Backline sends a saved secret only to the address it was saved for.'
-        : `Saved (${saved.secretHints[key] ?? '••••'}). Leave empty to keep it.`;
+        ? t('secretReenter')
+        : t('secretSaved', saved.secretHints[key] ?? '••••');
     },
     /** Asks the helpdesk whose token this is (nothing is saved). */
     check() {
@@ -266,7 +256,7 @@ const ConnectionDraft = createModel((saved: ConnectionView | null, onClose: (mes
     save() {
       result.value = null;
       const missing = form.value.credentials.find((c) => c.secret && !saved && !(fields.value.credentials[c.key] ?? '').trim());
-      if (missing) return action.setError(`Enter the ${missing.label}.`);
+      if (missing) return action.setError(t('enterX', missing.label));
       const access = ensureOriginAccess(fields.value.baseUrl); // first, inside the submit
       const connection = value();
       // Saving the same form again after a failure is the same action; an edited form is a new one.
@@ -275,10 +265,10 @@ const ConnectionDraft = createModel((saved: ConnectionView | null, onClose: (mes
         if (denied) throw new Error(denied);
         const r = await request('admin:saveConnection', { requestId, connection });
         const notes = [
-          r.missingPermission ? `Backline may not read ${new URL(r.connection.baseUrl).origin} yet, so its pages are not recognised.` : '',
+          r.missingPermission ? t('mayNotReadYet', new URL(r.connection.baseUrl).origin) : '',
           r.warning,
         ].filter(Boolean);
-        onClose(`Saved connection ${r.connection.label}.${notes.length ? ` ${notes.join(' ')}` : ''}`);
+        onClose([t('savedConnectionX', r.connection.label), ...notes].join(' '));
       });
     },
   };
@@ -297,21 +287,19 @@ function ConnectionForm(props: { connection: ConnectionView | null; onClose(mess
 
   return (
     <EditorForm
-      label={c ? `Edit connection ${c.label}` : 'New connection'}
-      save="Save connection"
+      label={c ? t('editConnectionX', c.label) : t('newConnection')}
+      save={t('saveConnection')}
       busy={busy}
-      error={result && !result.ok ? `The check failed: ${result.error}` : draft.error.value}
+      error={result && !result.ok ? t('checkFailed', result.error) : draft.error.value}
       onSave={() => draft.save()}
       onCancel={() => props.onClose()}
       buttons={
-        <button type="button" disabled={busy} onClick={() => draft.check()}>
-          Check connection
-        </button>
+        <button type="button" disabled={busy} onClick={() => draft.check()}>{t('checkConnection')}</button>
       }
     >
       <div class="grid-2">
         <label class="field">
-          <span>Helpdesk</span>
+          <span>{t('helpdesk')}</span>
           <select ref={first} value={helpdesk} onChange={(e) => draft.chooseHelpdesk(e.currentTarget.value as HelpdeskId)}>
             {HELPDESKS.map((d) => (
               <option key={d.id} value={d.id}>
@@ -320,13 +308,13 @@ function ConnectionForm(props: { connection: ConnectionView | null; onClose(mess
             ))}
           </select>
         </label>
-        <Field label="Base URL" hint={`${form.baseUrlHint} For a self-hosted helpdesk, the browser asks to let Backline access it.`}>
+        <Field label={t('baseUrl')} hint={t('xForASelfHostedHelpdesk', form.baseUrlHint)}>
           {(control) => (
             <input
               {...control}
               type="url"
               inputMode="url"
-              placeholder={form.defaultBaseUrl ?? 'https://support.example.com'}
+              placeholder={form.defaultBaseUrl ?? t('baseUrlExample')}
               value={baseUrl}
               onInput={(e) => draft.set({ baseUrl: e.currentTarget.value })}
             />
@@ -365,7 +353,7 @@ function ConnectionForm(props: { connection: ConnectionView | null; onClose(mess
           </Field>
         ))}
         <label class="field">
-          <span>Connection name (optional)</span>
+          <span>{t('connectionNameOptional')}</span>
           <input type="text" value={label} maxLength={LIMITS.connectionLabel} onInput={(e) => draft.set({ label: e.currentTarget.value })} />
         </label>
       </div>
@@ -382,18 +370,15 @@ function ConnectionForm(props: { connection: ConnectionView | null; onClose(mess
 function RemoveConnection({ connection, onClose }: { connection: ConnectionView; onClose(): void }) {
   return (
     <RemoveDialog
-      title={`Remove ${connection.label}?`}
-      confirmLabel="Remove connection"
+      title={t('removeX', connection.label)}
+      confirmLabel={t('removeConnection')}
       onClose={onClose}
       remove={async (requestId) => {
         await request('admin:removeConnection', { requestId, connectionId: connection.id });
-        return `Removed connection ${connection.label}.`;
+        return t('removedConnectionX', connection.label);
       }}
     >
-      <p>
-        Backline forgets its access token. From then on, notes and reopens for this helpdesk are not sent (each says so in its ticket’s
-        activity){connection.selfHosted ? ', and its pages are no longer recognised' : ''}.
-      </p>
+      <p>{connection.selfHosted ? t('removeConnectionSelfHosted') : t('removeConnectionExplained')}</p>
     </RemoveDialog>
   );
 }

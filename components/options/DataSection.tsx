@@ -3,10 +3,12 @@ import { compactExportParts, exportFileName, type ImportSummary } from '@/lib/mo
 import { request } from '@/lib/client';
 import { useOptions } from './context';
 import { useAction } from '@/components/common/action';
-import { Alert, ConfirmDialog, LockedHint, plural, Section, OPTIONS_WRITES } from './ui';
+import { Alert, ConfirmDialog, LockedHint, Section, OPTIONS_WRITES } from './ui';
+import { Emphasis } from '@/components/common/Emphasis';
+import { formatDateTime, formatNumber, t, tn } from '@/components/common/i18n';
 
 function formatBytes(n: number): string {
-  if (n < 1024) return `${n} bytes`;
+  if (n < 1024) return t('nBytes', n);
   const units = ['KB', 'MB', 'GB', 'TB'];
   let v = n / 1024;
   let i = 0;
@@ -14,11 +16,11 @@ function formatBytes(n: number): string {
     v /= 1024;
     i++;
   }
-  return `${v.toLocaleString('en', { maximumFractionDigits: 1 })} ${units[i]}`;
+  return `${formatNumber(v, { maximumFractionDigits: 1 })} ${units[i]}`;
 }
 
 function describeSummary(s: ImportSummary): string {
-  return `${plural(s.tickets, 'ticket')}, ${plural(s.notes, 'note')}, ${plural(s.links, 'link')}, ${plural(s.ticketTypes, 'ticket type')} and ${plural(s.teammates, 'teammate')}`;
+  return t('importSummary', tn('nTickets', s.tickets), tn('nNotes', s.notes), tn('nLinks', s.links), tn('nTicketTypes', s.ticketTypes), tn('nTeammates', s.teammates));
 }
 
 /**
@@ -31,7 +33,7 @@ function Progress({ label, progress }: { label: string; progress: { done: number
     <p class="progress">
       <progress aria-label={label} max={known ? progress.total : undefined} value={known ? progress.done : undefined} />{' '}
       <span class="muted small">
-        {known ? `${progress.done.toLocaleString('en')} of ${plural(progress.total, 'record')}` : 'Reading the data…'}
+        {known ? t('progressXOfY', formatNumber(progress.done), tn('nRecords', progress.total)) : t('readingTheData')}
       </span>
     </p>
   );
@@ -90,7 +92,7 @@ export function DataSection() {
     a.click();
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    model.announce(`Exported ${plural(file.data.tickets.length, 'ticket')} to ${a.download}.`);
+    model.announce(t('exportedXToY', tn('nTickets', file.data.tickets.length), a.download));
   }
 
   const chooseFile = (input: HTMLInputElement) => {
@@ -116,7 +118,7 @@ export function DataSection() {
       model.resetImportProgress();
       const summary = await request('admin:import', { requestId, text: pending.text }).finally(() => model.resetImportProgress());
       setPending(null);
-      model.announce(`Imported ${describeSummary(summary)} from ${pending.name}.`);
+      model.announce(t('importedXFromY', describeSummary(summary), pending.name));
     });
   };
 
@@ -124,120 +126,104 @@ export function DataSection() {
     void wiper.run('wipe', async (requestId) => {
       await request('admin:wipe', { requestId });
       setConfirmWipe(false);
-      model.announce('Deleted all tickets, notes, links, teammates and settings. The default ticket types are back.');
+      model.announce(t('wipedAnnounce'));
     });
 
   const persist = async () => {
     setPersistError('');
     try {
       const granted = await navigator.storage.persist();
-      if (!granted) setPersistError('The browser declined to keep Backline’s data persistently. It usually agrees once Backline is used often or installed by policy.');
+      if (!granted) setPersistError(t('persistDeclined'));
     } catch (e) {
-      setPersistError(`The browser could not be asked: ${(e as Error).message}`);
+      setPersistError(t('persistAskFailed', (e as Error).message));
     }
     await readStorage();
   };
 
   return (
-    <Section id="data" title="Data">
+    <Section id="data" title={t('data')}>
       {model.membership.value?.joined && (
         <p class="hint">
-          This browser is in a team workspace. <strong>Export</strong> writes this browser’s copy of the workspace’s tickets, types, teammates and
-          settings (the server keeps the team’s). <strong>Import</strong> and <strong>Delete all data</strong> would replace or remove the team’s
-          records, so they are refused until you leave the workspace; leaving keeps every ticket on this browser.
+          <Emphasis text={t('dataInWorkspace')} />
         </p>
       )}
-      <h3>Storage</h3>
+      <h3>{t('storage')}</h3>
       <p>
         {storage.usage === null
-          ? 'The browser does not say how much Backline stores.'
-          : `Backline stores ${formatBytes(storage.usage)} on this browser${storage.quota ? ` (the browser allows up to ${formatBytes(storage.quota)})` : ''}.`}
+          ? t('storageUsageUnknown')
+          : storage.quota
+            ? t('storageUsageOfQuota', formatBytes(storage.usage), formatBytes(storage.quota))
+            : t('storageUsage', formatBytes(storage.usage))}
       </p>
       <p>
         {storage.persisted === null
-          ? 'The browser does not say whether it keeps Backline’s data when space runs low.'
+          ? t('persistenceUnknown')
           : storage.persisted
-            ? 'The browser keeps Backline’s data even when disk space runs low.'
-            : 'The browser may clear Backline’s data when disk space runs low.'}
+            ? t('persistenceKept')
+            : t('persistenceMayClear')}
       </p>
       {storage.persisted === false && (
         <div class="actions">
-          <button type="button" onClick={() => void persist()}>
-            Ask the browser to keep Backline’s data
-          </button>
+          <button type="button" onClick={() => void persist()}>{t('askTheBrowserToKeepBackline')}</button>
         </div>
       )}
       <Alert message={persistError} />
 
-      <h3>Export</h3>
-      <p class="muted">
-        One JSON file with every ticket, note, link, conversation, ticket type, teammate and setting. Connection tokens and the admin passphrase
-        are never in it. Anyone using this browser may export.
-      </p>
+      <h3>{t('export')}</h3>
+      <p class="muted">{t('oneJsonFileWithEveryTicket')}</p>
       <div class="actions">
-        <button type="button" disabled={exporter.busy} onClick={exportNow}>
-          Export data
-        </button>
+        <button type="button" disabled={exporter.busy} onClick={exportNow}>{t('exportData')}</button>
       </div>
-      {exportProgress && <Progress label="Export progress" progress={exportProgress} />}
+      {exportProgress && <Progress label={t('exportProgress')} progress={exportProgress} />}
       <Alert message={exporter.error} />
 
-      <h3>Import</h3>
-      <p class="muted">
-        Replaces all of Backline’s data on this browser with a file exported before, in one step: all of it or nothing. Connections and the admin
-        passphrase stay as they are. The file is checked first; a file with a problem changes nothing.
-      </p>
-      {!unlocked && <LockedHint what="import or delete data" />}
+      <h3>{t('import')}</h3>
+      <p class="muted">{t('replacesAllOfBacklineSData')}</p>
+      {!unlocked && <LockedHint what={t('importOrDeleteData')} />}
       <label class="field narrow">
-        <span>Import data from a file</span>
+        <span>{t('importDataFromAFile')}</span>
         <input ref={fileInput} type="file" accept="application/json,.json" disabled={!unlocked || importer.busy} onChange={(e) => chooseFile(e.currentTarget)} />
       </label>
       <Alert message={importer.error} />
 
-      <h3>Delete</h3>
-      <p class="muted">Deletes every ticket, note, link, conversation, teammate and setting on this browser, and restores the default ticket types.</p>
+      <h3>{t('delete')}</h3>
+      <p class="muted">{t('deletesEveryTicketNoteLinkConversation')}</p>
       <div class="actions">
-        <button type="button" class="danger" disabled={!unlocked} onClick={() => setConfirmWipe(true)}>
-          Delete all data
-        </button>
+        <button type="button" class="danger" disabled={!unlocked} onClick={() => setConfirmWipe(true)}>{t('deleteAllData')}</button>
       </div>
 
       {pending && (
         <ConfirmDialog
-          title="Replace all data with this file?"
-          confirmLabel="Replace all data"
+          title={t('replaceAllDataWithThisFile')}
+          confirmLabel={t('replaceAllData')}
           busy={importer.busy}
           error={importer.error}
           onCancel={() => setPending(null)}
           onConfirm={importNow}
         >
           <p>
-            <strong>{pending.name}</strong>, exported {new Date(pending.summary.exportedAt).toLocaleString()}, holds {describeSummary(pending.summary)}.
+            <strong>{pending.name}</strong>
+            {t('importFileSummary', formatDateTime(new Date(pending.summary.exportedAt)), describeSummary(pending.summary))}
           </p>
-          <p>Everything Backline holds on this browser now is replaced by it. Export first if you may need the current data.</p>
-          {importer.busy && <Progress label="Import progress" progress={model.importProgress.value ?? { done: 0, total: 0 }} />}
+          <p>{t('everythingBacklineHoldsOnThisBrowser')}</p>
+          {importer.busy && <Progress label={t('importProgress')} progress={model.importProgress.value ?? { done: 0, total: 0 }} />}
           {pending.summary.heldEffects > 0 && (
             <p>
-              {plural(pending.summary.heldEffects, 'note or reopen', 'notes or reopens')} in it had not been sent to the helpdesk yet. They are not
-              sent again by themselves (they may have been sent since); each can be retried from its ticket.
-            </p>
+              {tn('heldEffectsNotSent', pending.summary.heldEffects)}</p>
           )}
         </ConfirmDialog>
       )}
       {confirmWipe && (
         <ConfirmDialog
-          title="Delete all data?"
-          confirmLabel="Delete everything"
+          title={t('deleteAllData2')}
+          confirmLabel={t('deleteEverything')}
           danger
           busy={wiper.busy}
           error={wiper.error}
           onCancel={() => setConfirmWipe(false)}
           onConfirm={wipeNow}
         >
-          <p>
-            Every ticket, note, link, conversation, teammate and setting on this browser is deleted. This cannot be undone; export first if you may
-            need them. Connections and the admin passphrase stay.
-          </p>
+          <p>{t('everyTicketNoteLinkConversationTeammate')}</p>
         </ConfirmDialog>
       )}
     </Section>

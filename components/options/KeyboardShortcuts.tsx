@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { SHORTCUTS, ShortcutTable } from '@/components/common/shortcuts';
 import { Alert, Section } from './ui';
+import { t } from '@/components/common/i18n';
 
 /** Where each browser lets people change an extension's keyboard shortcuts. */
 async function openShortcutSettings(): Promise<void> {
@@ -23,20 +24,15 @@ export function KeyboardShortcuts() {
       .then((all) => setToggle(all.find((c) => c.name === 'toggle-panel')?.shortcut ?? ''))
       .catch(() => setToggle(null));
   }, []);
-  const panelShortcuts = SHORTCUTS.filter((s) => !s.what.startsWith('Show or hide the panel'));
+  const panelShortcuts = SHORTCUTS.filter((s) => s.keys !== 'Alt+Shift+B');
   return (
-    <Section id="shortcuts" title="Keyboard shortcuts">
-      <p class="muted">In the panel (press ? there to see this list):</p>
+    <Section id="shortcuts" title={t('keyboardShortcuts2')}>
+      <p class="muted">{t('inThePanelPressThereTo')}</p>
       <ShortcutTable shortcuts={panelShortcuts} />
-      <p>
-        Show or hide the panel on a helpdesk page:{' '}
-        {toggle === null ? <kbd>Alt+Shift+B</kbd> : toggle ? <kbd>{toggle}</kbd> : <span class="muted">no shortcut set</span>}. This one belongs to
-        the browser, so it is changed in the browser’s own settings.
-      </p>
+      <p>{t('showOrHideThePanelOn')}{' '}
+        {toggle === null ? <kbd>{t('altShiftB')}</kbd> : toggle ? <kbd>{toggle}</kbd> : <span class="muted">{t('noShortcutSet')}</span>}{t('thisOneBelongsToTheBrowser')}</p>
       <div class="actions">
-        <button type="button" onClick={() => openShortcutSettings().catch((e: Error) => setError(`The browser’s shortcut settings could not be opened: ${e.message}`))}>
-          Change the shortcut in the browser’s settings
-        </button>
+        <button type="button" onClick={() => openShortcutSettings().catch((e: Error) => setError(t('shortcutSettingsFailed', e.message)))}>{t('changeTheShortcutInTheBrowser')}</button>
       </div>
       <Alert message={error} />
     </Section>

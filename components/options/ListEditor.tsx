@@ -7,6 +7,7 @@ import { createModel, effect, signal, type ReadonlySignal } from '@preact/signal
 import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { Alert } from './ui';
+import { t } from '@/components/common/i18n';
 
 /** The open editor: an item's (by key), or a new item's (key null; `mode` says which kind). */
 export interface Editing {
@@ -153,20 +154,16 @@ export function ListEditor<T>(props: ListEditorProps<T>) {
                 <Box class={props.buttonsClass}>
                   {props.buttons?.(item, i, disabled)}
                   {props.editor && (
-                    <button type="button" class="small" aria-label={`Edit ${name}`} disabled={disabled} onClick={() => list.open(key)}>
-                      Edit
-                    </button>
+                    <button type="button" class="small" aria-label={t('editX', name)} disabled={disabled} onClick={() => list.open(key)}>{t('edit')}</button>
                   )}
                   {(props.onRemove || props.confirmRemove) && (
                     <button
                       type="button"
                       class="small"
-                      aria-label={`Remove ${name}`}
+                      aria-label={t('removeX2', name)}
                       disabled={disabled}
                       onClick={() => (props.onRemove ? props.onRemove(item, i) : list.askRemove(key))}
-                    >
-                      Remove
-                    </button>
+                    >{t('remove')}</button>
                   )}
                 </Box>
               )}
@@ -217,9 +214,7 @@ export function EditorForm(props: {
           {props.save}
         </button>
         {props.buttons}
-        <button type="button" onClick={props.onCancel}>
-          Cancel
-        </button>
+        <button type="button" onClick={props.onCancel}>{t('cancel')}</button>
       </div>
     </form>
   );

@@ -1,9 +1,10 @@
 import { useState } from 'preact/hooks';
 import { request } from '@/lib/client';
-import { SETTING_LABELS } from '@/lib/model/settings';
 import { useOptions } from './context';
 import { useAction } from '@/components/common/action';
 import { Alert, LockedHint, Section, OPTIONS_WRITES } from './ui';
+import { Emphasis } from '@/components/common/Emphasis';
+import { label, t } from '@/components/common/i18n';
 
 /** Helpdesk > Tickets > Ticket states: the workspace setting that stops state changes from reopening conversations. */
 export function SettingsSection() {
@@ -23,7 +24,7 @@ export function SettingsSection() {
       try {
         await request('admin:saveSettings', { requestId, settings: { preventReopen: next } });
         await model.refreshStatus();
-        model.announce(next ? 'State changes no longer reopen linked conversations.' : 'State changes reopen linked conversations again.');
+        model.announce(next ? t('preventReopenOnAnnounce') : t('preventReopenOffAnnounce'));
       } finally {
         setPending(null);
       }
@@ -31,21 +32,18 @@ export function SettingsSection() {
   };
 
   return (
-    <Section id="ticket-states" title="Ticket states" trail={['Helpdesk', 'Tickets', 'Ticket states']}>
+    <Section id="ticket-states" title={t('ticketStates')} trail={[t('helpdesk'), t('tickets'), t('ticketStates')]}>
       <div class="setting">
         <div class="setting-text">
           <label for="prevent-reopen" class="setting-label">
-            {SETTING_LABELS.preventReopen}
+            {label('setting', 'preventReopen')}
           </label>
           <p id="prevent-reopen-help" class="muted">
-            By default, changing a back-office ticket’s state also reopens or unsnoozes every linked customer conversation. Turned on, this stops
-            that for the <strong>whole workspace</strong> (every team and ticket type), for state changes made <strong>from then on</strong>:
-            conversations already reopened stay as they are. Events, notes, assignments and notifications carry on as normal.{' '}
-            <strong>Tracker tickets</strong> are not affected: their state changes ask each time what to update.
+            <Emphasis text={t('preventReopenExplained')} />
           </p>
           {byPolicy && (
             <p class="policy" id="prevent-reopen-policy">
-              <span aria-hidden="true">🏢 </span>Set by your organisation ({checked ? 'on' : 'off'}). It can only be changed by whoever manages your browsers.
+              <span aria-hidden="true">🏢 </span>{checked ? t('policySetOn') : t('policySetOff')}
             </p>
           )}
         </div>
@@ -61,7 +59,7 @@ export function SettingsSection() {
           onChange={(e) => toggle(e.currentTarget.checked)}
         />
       </div>
-      {!unlocked && !byPolicy && <LockedHint what="change this setting" />}
+      {!unlocked && !byPolicy && <LockedHint what={t('changeThisSetting')} />}
       <Alert message={error} />
     </Section>
   );

@@ -8,7 +8,8 @@ import { TeammateInput } from '@/lib/model/schemas';
 import { useOptions } from './context';
 import { EditorForm, ListEditing, ListEditor } from './ListEditor';
 import { useAction } from '@/components/common/action';
-import { Alert, Field, LockedHint, RemoveDialog, Section, plural, OPTIONS_WRITES } from './ui';
+import { Alert, Field, LockedHint, RemoveDialog, Section, OPTIONS_WRITES } from './ui';
+import { t, tn } from '@/components/common/i18n';
 
 /** Teammates and teams (admins), and who "you" are on this browser (anyone). */
 export function Teammates() {
@@ -24,8 +25,8 @@ export function Teammates() {
 
   const chooseMe = (teammateId: string) =>
     void me.run(`me ${teammateId}`, async (requestId) => {
-      const t = await request('opt:setMe', { requestId, teammateId });
-      model.announce(`On this browser you are now ${t.name}.`);
+      const mate = await request('opt:setMe', { requestId, teammateId });
+      model.announce(t('youAreNowX', mate.name));
     });
 
   /** People or teams: the same rows, each with its own Add button. */
@@ -37,12 +38,12 @@ export function Teammates() {
       nameOf={(t) => t.name}
       locked={!unlocked}
       newMode={kind}
-      row={(t) => (
+      row={(mate) => (
         <span class="row-main">
-          <strong>{t.name}</strong>
-          {t.id === ws.me.id && <span class="badge you">you</span>}
-          {t.email && <span class="muted small"> · {t.email}</span>}
-          {(ws.usage.assignees[t.id] ?? 0) > 0 && <span class="muted small"> · {plural(ws.usage.assignees[t.id]!, 'assigned ticket')}</span>}
+          <strong>{mate.name}</strong>
+          {mate.id === ws.me.id && <span class="badge you">{t('you')}</span>}
+          {mate.email && <span class="muted small"> · {mate.email}</span>}
+          {(ws.usage.assignees[mate.id] ?? 0) > 0 && <span class="muted small"> · {tn('nAssignedTickets', ws.usage.assignees[mate.id]!)}</span>}
         </span>
       )}
       editor={(t) => <TeammateForm teammate={t ?? undefined} kind={kind} onClose={list.close} />}
@@ -56,11 +57,11 @@ export function Teammates() {
   );
 
   return (
-    <Section id="teammates" title="Teammates">
+    <Section id="teammates" title={t('teammates')}>
       <Field
-        label="You are"
+        label={t('youAre')}
         class="narrow"
-        hint="Who you are on this browser: the author of your notes and changes, and who “assigned to me” means. Anyone can change this."
+        hint={t('whoYouAreOnThisBrowser')}
       >
         {(control) => (
           <select {...control} value={ws.me.id} disabled={me.busy} onChange={(e) => chooseMe(e.currentTarget.value)}>
@@ -74,12 +75,12 @@ export function Teammates() {
       </Field>
       <Alert message={me.error} />
 
-      {!unlocked && <LockedHint what="add, rename or remove teammates" />}
-      <h3>People</h3>
-      {teammates(people, 'person', 'Add teammate')}
-      <h3>Teams</h3>
-      {teams.length === 0 && <p class="muted">No teams yet. Tickets can be assigned to a team as well as to a person.</p>}
-      {teammates(teams, 'team', 'Add team')}
+      {!unlocked && <LockedHint what={t('addRenameOrRemoveTeammates')} />}
+      <h3>{t('people')}</h3>
+      {teammates(people, 'person', t('addTeammate'))}
+      <h3>{t('teams')}</h3>
+      {teams.length === 0 && <p class="muted">{t('noTeamsYetTicketsCanBe')}</p>}
+      {teammates(teams, 'team', t('addTeam'))}
     </Section>
   );
 }
@@ -110,8 +111,8 @@ function TeammateForm(props: { teammate?: Teammate; kind: Teammate['kind']; onCl
 
   return (
     <EditorForm
-      label={props.teammate ? `Edit ${props.teammate.name}` : team ? 'New team' : 'New teammate'}
-      save={team ? 'Save team' : 'Save teammate'}
+      label={props.teammate ? t('editX', props.teammate.name) : team ? t('newTeam') : t('newTeammate')}
+      save={team ? t('saveTeam') : t('saveTeammate')}
       busy={busy}
       error={error}
       onSave={submit}
@@ -119,12 +120,12 @@ function TeammateForm(props: { teammate?: Teammate; kind: Teammate['kind']; onCl
     >
       <div class="grid-2">
         <label class="field">
-          <span>{team ? 'Team name' : 'Teammate name'}</span>
+          <span>{team ? t('teamName') : t('teammateName')}</span>
           <input ref={input} type="text" value={name} maxLength={LIMITS.teammateName} onInput={(e) => setName(e.currentTarget.value)} />
         </label>
         {!team && (
           <label class="field">
-            <span>Email (optional)</span>
+            <span>{t('emailOptional')}</span>
             <input type="email" value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
           </label>
         )}
@@ -136,8 +137,8 @@ function TeammateForm(props: { teammate?: Teammate; kind: Teammate['kind']; onCl
 function RemoveTeammate({ teammate, onClose }: { teammate: Teammate; onClose(): void }) {
   return (
     <RemoveDialog
-      title={`Remove ${teammate.name}?`}
-      confirmLabel={teammate.kind === 'team' ? 'Remove team' : 'Remove teammate'}
+      title={t('removeX', teammate.name)}
+      confirmLabel={teammate.kind === 'team' ? t('removeTeam') : t('removeTeammate')}
       onClose={onClose}
       remove={async (requestId) => {
         await request('admin:removeTeammate', { requestId, teammateId: teammate.id });
@@ -145,8 +146,7 @@ function RemoveTeammate({ teammate, onClose }: { teammate: Teammate; onClose(): 
       }}
     >
       <p>
-        {teammate.name} will no longer be offered for assignment. Notes and changes they made stay on their tickets, shown without their name.
-      </p>
+        {t('teammateRemoveExplained', teammate.name)}</p>
     </RemoveDialog>
   );
 }

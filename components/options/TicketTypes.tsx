@@ -6,8 +6,9 @@ import type { TicketType } from '@/lib/model/domain';
 import { safeColor } from '@/lib/model/limits';
 import { useOptions } from './context';
 import { ListEditing, ListEditor } from './ListEditor';
-import { CATEGORY_LABELS, describeAttribute, TypeEditor } from './TypeEditor';
-import { Alert, LockedHint, RemoveDialog, Section, plural, OPTIONS_WRITES } from './ui';
+import { describeAttribute, TypeEditor } from './TypeEditor';
+import { Alert, LockedHint, RemoveDialog, Section, OPTIONS_WRITES } from './ui';
+import { label, t, tn } from '@/components/common/i18n';
 
 const NO_USAGE: TypeUsage = { tickets: 0, states: {}, attributes: {} };
 
@@ -27,11 +28,9 @@ export function TicketTypes() {
   const editing = list.editing.value;
 
   return (
-    <Section id="types" title="Ticket types">
-      <p class="muted">
-        A ticket type decides a ticket’s category, its custom attributes and its states. Agents choose one in the panel’s new-ticket form.
-      </p>
-      {!unlocked && <LockedHint what="change ticket types" />}
+    <Section id="types" title={t('ticketTypes')}>
+      <p class="muted">{t('aTicketTypeDecidesATicket')}</p>
+      {!unlocked && <LockedHint what={t('changeTicketTypes')} />}
       <ListEditor
         list={list}
         items={active}
@@ -44,25 +43,21 @@ export function TicketTypes() {
         rowClass="type-card"
         buttonsClass="actions"
         row={(t) => <TypeSummary type={t} usage={usage(t.id)} />}
-        buttons={(t, _, disabled) => (
-          <button type="button" class="small" disabled={disabled} onClick={() => list.open(t.id, 'attribute')}>
-            Add attribute
-          </button>
+        buttons={(type, _, disabled) => (
+          <button type="button" class="small" disabled={disabled} onClick={() => list.open(type.id, 'attribute')}>{t('addAttribute')}</button>
         )}
         editor={(t) => (
           <TypeEditor type={t ?? undefined} usage={t ? usage(t.id) : NO_USAGE} startWithAttribute={editing?.mode === 'attribute'} onClose={list.close} />
         )}
         confirmRemove={(t, close) => <RemoveType type={t} usage={usage(t.id)} onClose={close} />}
         add={
-          <button type="button" disabled={!unlocked} onClick={() => list.open(null)}>
-            Add ticket type
-          </button>
+          <button type="button" disabled={!unlocked} onClick={() => list.open(null)}>{t('addTicketType')}</button>
         }
       />
       {archived.length > 0 && (
         <>
-          <h3>Removed types still used by tickets</h3>
-          <p class="muted">These are hidden from new tickets. Their tickets keep the type, its states and every value.</p>
+          <h3>{t('removedTypesStillUsedByTickets')}</h3>
+          <p class="muted">{t('theseAreHiddenFromNewTickets')}</p>
           <ListEditor
             list={archivedRows}
             items={archived}
@@ -72,22 +67,20 @@ export function TicketTypes() {
             rowClass="type-card archived"
             buttonsClass="actions"
             row={(t) => <TypeSummary type={t} usage={usage(t.id)} />}
-            buttons={(t) => (
+            buttons={(type) => (
               <button
                 type="button"
                 class="small"
                 disabled={!unlocked || !!editing || restore.busy}
-                aria-label={`Restore ${t.name}`}
+                aria-label={t('restoreX', type.name)}
                 onClick={() =>
-                  void restore.run(`restore ${t.id}`, async (requestId) => {
-                    const { archived: _gone, ...rest } = t;
+                  void restore.run(`restore ${type.id}`, async (requestId) => {
+                    const { archived: _gone, ...rest } = type;
                     await request('admin:saveTicketType', { requestId, type: { ...rest, archived: false } });
-                    model.announce(`Restored ${t.name}.`);
+                    model.announce(`Restored ${type.name}.`);
                   })
                 }
-              >
-                Restore
-              </button>
+              >{t('restore')}</button>
             )}
           />
           <Alert message={restore.error} />
@@ -108,21 +101,21 @@ function TypeSummary({ type, usage }: { type: TicketType; usage: TypeUsage }) {
           {type.icon}
         </span>
         <h3 class="type-name">{type.name}</h3>
-        <span class="badge">{CATEGORY_LABELS[type.category]}</span>
-        <span class="muted small">{plural(usage.tickets, 'ticket')}</span>
+        <span class="badge">{label('category', type.category)}</span>
+        <span class="muted small">{tn('nTickets', usage.tickets)}</span>
       </div>
       <p class="small">
-        <span class="muted">States: </span>
+        <span class="muted">{t('states')}</span>
         {type.states.map((s) => s.label).join(' · ')}
       </p>
-      <ul class="attr-list" aria-label={`Custom attributes of ${type.name}`}>
+      <ul class="attr-list" aria-label={t('customAttributesOfX', type.name)}>
         {attrs.map((a) => (
           <li key={a.id}>{describeAttribute(a)}</li>
         ))}
-        {attrs.length === 0 && <li class="muted">No custom attributes.</li>}
+        {attrs.length === 0 && <li class="muted">{t('noCustomAttributes')}</li>}
         {hidden.map((a) => (
           <li key={a.id} class="muted">
-            {a.name} — removed; values kept on {plural(usage.attributes[a.id] ?? 0, 'ticket')}
+            {t('attributeRemovedKeptOn', a.name, tn('nTickets', usage.attributes[a.id] ?? 0))}
           </li>
         ))}
       </ul>
@@ -133,21 +126,19 @@ function TypeSummary({ type, usage }: { type: TicketType; usage: TypeUsage }) {
 function RemoveType({ type, usage, onClose }: { type: TicketType; usage: TypeUsage; onClose(): void }) {
   return (
     <RemoveDialog
-      title={`Remove ${type.name}?`}
-      confirmLabel="Remove ticket type"
+      title={t('removeX', type.name)}
+      confirmLabel={t('removeTicketType')}
       onClose={onClose}
       remove={async (requestId) => {
         const r = await request('admin:removeTicketType', { requestId, typeId: type.id });
-        return r.outcome === 'archived' ? `${type.name} is hidden from new tickets; its ${plural(r.tickets, 'ticket')} keep it.` : `Removed ${type.name}.`;
+        return r.outcome === 'archived' ? t('typeArchivedX', type.name, tn('nTickets', r.tickets)) : t('removedX', type.name);
       }}
     >
       {usage.tickets ? (
         <p>
-          {plural(usage.tickets, 'ticket')} {usage.tickets === 1 ? 'uses' : 'use'} this type. It will be hidden from new tickets, and those
-          tickets keep their type, states, attributes and values. You can restore it later.
-        </p>
+          {tn('typeRemoveUsed', usage.tickets)}</p>
       ) : (
-        <p>No ticket uses this type, so it will be deleted.</p>
+        <p>{t('noTicketUsesThisTypeSo')}</p>
       )}
     </RemoveDialog>
   );

@@ -5,20 +5,19 @@
 import { useModel } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
 import type { TypeUsage } from '@/lib/model/admin';
-import { ATTRIBUTE_TYPE_LABELS, DEFAULT_STATES, STATE_CATEGORIES, TICKET_KIND_LABELS, type AttributeDef, type AttributeType, type StateCategory, type TicketKind, type TicketType } from '@/lib/model/domain';
+import { ATTRIBUTE_TYPE_LABELS, STATE_CATEGORIES, TICKET_KIND_LABELS, type AttributeDef, type AttributeType, type StateCategory, type TicketKind, type TicketType } from '@/lib/model/domain';
 import { LIMITS, safeColor } from '@/lib/model/limits';
 import { useOptions } from './context';
 import { EditorForm, ListEditing, ListEditor } from './ListEditor';
 import { TypeDraft } from './type-draft';
-import { Alert, ConfirmDialog, Field, plural } from './ui';
+import { Alert, ConfirmDialog, Field } from './ui';
+import { label, t, tn } from '@/components/common/i18n';
 
-export const CATEGORY_LABELS: Record<TicketKind, string> = { backoffice: 'Back-office', customer: 'Customer', tracker: 'Tracker' };
-const STATE_CATEGORY_LABELS = Object.fromEntries(DEFAULT_STATES.map((s) => [s.category, s.label])) as Record<StateCategory, string>;
 
 /** "Severity — List, required: Low, High". */
 export function describeAttribute(a: AttributeDef): string {
-  const bits = [ATTRIBUTE_TYPE_LABELS[a.type]];
-  if (a.required) bits.push('required');
+  const bits = [label('attrType', a.type)];
+  if (a.required) bits.push(t('required'));
   let text = `${a.name} — ${bits.join(', ')}`;
   if (a.type === 'list' && a.options?.length) text += `: ${a.options.join(', ')}`;
   return text;
@@ -29,7 +28,7 @@ export function TypeEditor(props: { type?: TicketType; usage: TypeUsage; startWi
   const model = useOptions();
   const draft = useModel(() => new TypeDraft(props.type, props.usage, !!props.startWithAttribute, props.onClose, model.announce));
   const nameInput = useRef<HTMLInputElement>(null);
-  const heading = props.type ? `Edit ${props.type.name}` : 'New ticket type';
+  const heading = props.type ? t('editX', props.type.name) : t('newTicketType');
 
   useEffect(() => {
     if (!props.startWithAttribute) nameInput.current?.focus();
@@ -38,7 +37,7 @@ export function TypeEditor(props: { type?: TicketType; usage: TypeUsage; startWi
   return (
     <EditorForm
       label={heading}
-      save="Save ticket type"
+      save={t('saveTicketType')}
       busy={draft.busy.value}
       error={draft.error.value}
       onSave={() => draft.save() && nameInput.current?.focus()}
@@ -58,27 +57,27 @@ function TypeFields({ draft, usage, used, nameInput }: { draft: TypeDraft; usage
   return (
     <div class="grid-2">
       <label class="field">
-        <span>Type name</span>
+        <span>{t('typeName')}</span>
         <input ref={nameInput} type="text" value={name} maxLength={LIMITS.typeName} required onInput={(e) => draft.set({ name: e.currentTarget.value })} />
       </label>
-      <Field label="Category" hint={used ? `${plural(usage.tickets, 'ticket')} use this type, so its category is fixed.` : undefined}>
+      <Field label={t('category')} hint={used ? tn('categoryFixed', usage.tickets) : undefined}>
         {(control) => (
           <select {...control} value={category} disabled={used} onChange={(e) => draft.set({ category: e.currentTarget.value as TicketKind })}>
             {(Object.keys(TICKET_KIND_LABELS) as TicketKind[]).map((k) => (
               <option key={k} value={k}>
-                {CATEGORY_LABELS[k]}
+                {label('category', k)}
               </option>
             ))}
           </select>
         )}
       </Field>
       <label class="field">
-        <span>Icon</span>
+        <span>{t('icon')}</span>
         {/* maxLength counts UTF-16 units: room for emoji; the icon check counts characters. */}
         <input type="text" value={icon} maxLength={LIMITS.typeIcon * 2} onInput={(e) => draft.set({ icon: e.currentTarget.value })} />
       </label>
       <label class="field">
-        <span>Colour</span>
+        <span>{t('colour')}</span>
         <input type="color" value={safeColor(color)} onInput={(e) => draft.set({ color: e.currentTarget.value })} />
       </label>
     </div>
@@ -98,25 +97,25 @@ function AttributesEditor({ draft, usage }: { draft: TypeDraft; usage: TypeUsage
 
   return (
     <fieldset>
-      <legend>Custom attributes</legend>
+      <legend>{t('customAttributes')}</legend>
       <ListEditor
         list={draft.attributeRows}
         items={active}
         keyOf={(a) => a.def.id}
         nameOf={(a) => `attribute ${a.def.name}`}
-        empty={<p class="muted">No custom attributes yet.</p>}
+        empty={<p class="muted">{t('noCustomAttributesYet')}</p>}
         row={(a) => (
           <span class="row-main">
             {describeAttribute(a.def)}
-            {held(a.def) > 0 && <span class="muted small"> · on {plural(held(a.def), 'ticket')}</span>}
+            {held(a.def) > 0 && <span class="muted small">{t('onX', tn('nTickets', held(a.def)))}</span>}
           </span>
         )}
         buttons={(a, k) => (
           <>
-            <button type="button" class="small" aria-label={`Move ${a.def.name} up`} disabled={k === 0} onClick={() => draft.move(a.index, -1)}>
+            <button type="button" class="small" aria-label={t('moveXUp', a.def.name)} disabled={k === 0} onClick={() => draft.move(a.index, -1)}>
               ↑
             </button>
-            <button type="button" class="small" aria-label={`Move ${a.def.name} down`} disabled={k === active.length - 1} onClick={() => draft.move(a.index, 1)}>
+            <button type="button" class="small" aria-label={t('moveXDown', a.def.name)} disabled={k === active.length - 1} onClick={() => draft.move(a.index, 1)}>
               ↓
             </button>
           </>
@@ -124,22 +123,18 @@ function AttributesEditor({ draft, usage }: { draft: TypeDraft; usage: TypeUsage
         editor={() => <AttributeForm draft={draft} />}
         onRemove={(a) => draft.removeAttribute(a.index, false)}
         confirmRemove={(a, close) => (
-          <ConfirmDialog title={`Remove ${a.def.name}?`} confirmLabel="Remove attribute" danger onCancel={close} onConfirm={() => draft.removeAttribute(a.index, true)}>
+          <ConfirmDialog title={t('removeX', a.def.name)} confirmLabel={t('removeAttribute')} danger onCancel={close} onConfirm={() => draft.removeAttribute(a.index, true)}>
             <p>
-              {plural(held(a.def), 'ticket')} {held(a.def) === 1 ? 'has' : 'have'} a value for it. Removing it hides it from ticket forms; the values stay
-              on those tickets, and come back if you restore the attribute. Nothing changes until you save the ticket type.
-            </p>
+              {tn('attributeRemoveHeld', held(a.def))}</p>
           </ConfirmDialog>
         )}
         add={
-          <button type="button" onClick={() => draft.attributeRows.open(null)}>
-            Add attribute
-          </button>
+          <button type="button" onClick={() => draft.attributeRows.open(null)}>{t('addAttribute')}</button>
         }
       />
       {archived.length > 0 && (
         <>
-          <p class="small muted">Removed, values kept on their tickets:</p>
+          <p class="small muted">{t('removedValuesKeptOnTheirTickets')}</p>
           <ListEditor
             list={archivedRows}
             items={archived}
@@ -147,13 +142,11 @@ function AttributesEditor({ draft, usage }: { draft: TypeDraft; usage: TypeUsage
             nameOf={(a) => `attribute ${a.def.name}`}
             row={(a) => (
               <span class="row-main muted">
-                {a.def.name} — {plural(held(a.def), 'ticket')}
+                {a.def.name} — {tn('nTickets', held(a.def))}
               </span>
             )}
             buttons={(a) => (
-              <button type="button" class="small" aria-label={`Restore attribute ${a.def.name}`} onClick={() => draft.restoreAttribute(a.index)}>
-                Restore
-              </button>
+              <button type="button" class="small" aria-label={t('restoreAttributeX', a.def.name)} onClick={() => draft.restoreAttribute(a.index)}>{t('restore')}</button>
             )}
           />
         </>
@@ -169,39 +162,36 @@ function AttributeForm({ draft }: { draft: TypeDraft }) {
   useEffect(() => nameInput.current?.focus(), []);
   if (!form) return null;
   return (
-    <div class="subform" role="group" aria-label={form.index === null ? 'New attribute' : 'Edit attribute'}>
+    <div class="subform" role="group" aria-label={form.index === null ? t('newAttribute') : t('editAttribute')}>
       <div class="grid-2">
         <label class="field">
-          <span>Attribute name</span>
+          <span>{t('attributeName')}</span>
           <input ref={nameInput} type="text" value={form.name} maxLength={LIMITS.attributeName} onInput={(e) => draft.editAttribute({ name: e.currentTarget.value })} />
         </label>
         <label class="field">
-          <span>Attribute type</span>
+          <span>{t('attributeType')}</span>
           <select value={form.type} onChange={(e) => draft.editAttribute({ type: e.currentTarget.value as AttributeType })}>
-            {(Object.keys(ATTRIBUTE_TYPE_LABELS) as AttributeType[]).map((t) => (
-              <option key={t} value={t}>
-                {ATTRIBUTE_TYPE_LABELS[t]}
+            {(Object.keys(ATTRIBUTE_TYPE_LABELS) as AttributeType[]).map((type) => (
+              <option key={type} value={type}>
+                {label('attrType', type)}
               </option>
             ))}
           </select>
         </label>
       </div>
       {form.type === 'list' && (
-        <Field label="List items" hint="One item per line, in the order agents should see them.">
+        <Field label={t('listItems')} hint={t('oneItemPerLineInThe')}>
           {(control) => <textarea {...control} rows={4} value={form.items} onInput={(e) => draft.editAttribute({ items: e.currentTarget.value })} />}
         </Field>
       )}
       <label class="check">
-        <input type="checkbox" checked={form.required} onChange={(e) => draft.editAttribute({ required: e.currentTarget.checked })} /> Required
-      </label>
+        <input type="checkbox" checked={form.required} onChange={(e) => draft.editAttribute({ required: e.currentTarget.checked })} />{' '}
+          {t('requiredField')}
+        </label>
       <Alert message={draft.attributeError.value} />
       <div class="actions">
-        <button type="button" onClick={() => draft.saveAttribute() === 'name' && nameInput.current?.focus()}>
-          Save attribute
-        </button>
-        <button type="button" onClick={() => draft.attributeRows.close()}>
-          Cancel attribute
-        </button>
+        <button type="button" onClick={() => draft.saveAttribute() === 'name' && nameInput.current?.focus()}>{t('saveAttribute')}</button>
+        <button type="button" onClick={() => draft.attributeRows.close()}>{t('cancelAttribute')}</button>
       </div>
     </div>
   );
@@ -213,8 +203,8 @@ function StatesEditor({ draft, usage }: { draft: TypeDraft; usage: TypeUsage }) 
   const states = draft.draft.value.states;
   return (
     <fieldset>
-      <legend>States</legend>
-      <p class="hint">At least one state in each category. Labels are what agents see in the Ticket state menu.</p>
+      <legend>{t('states2')}</legend>
+      <p class="hint">{t('atLeastOneStateInEach')}</p>
       <ListEditor
         list={rows}
         ordered
@@ -225,20 +215,20 @@ function StatesEditor({ draft, usage }: { draft: TypeDraft; usage: TypeUsage }) 
           <>
             <input
               type="text"
-              aria-label={`State ${i + 1} label`}
+              aria-label={t('stateXLabel', i + 1)}
               value={s.label}
               maxLength={LIMITS.stateLabel}
               onInput={(e) => draft.setState(i, { label: e.currentTarget.value })}
             />
             <select
-              aria-label={`State ${i + 1} category`}
+              aria-label={t('stateXCategory', i + 1)}
               value={s.category}
               disabled={(usage.states[s.id] ?? 0) > 0}
               onChange={(e) => draft.setState(i, { category: e.currentTarget.value as StateCategory })}
             >
               {STATE_CATEGORIES.map((c) => (
                 <option key={c} value={c}>
-                  {STATE_CATEGORY_LABELS[c]}
+                  {label('stateCategory', c)}
                 </option>
               ))}
             </select>
@@ -246,9 +236,7 @@ function StatesEditor({ draft, usage }: { draft: TypeDraft; usage: TypeUsage }) 
         )}
         onRemove={(_, i) => draft.removeState(i)}
         add={
-          <button type="button" onClick={() => draft.addState()}>
-            Add state
-          </button>
+          <button type="button" onClick={() => draft.addState()}>{t('addState')}</button>
         }
       />
       <Alert message={draft.stateError.value} />

@@ -5,6 +5,7 @@ import { request } from '@/lib/client';
 import { describeSyncStatus } from '@/lib/model/workspace-docs';
 import { useOptions } from './context';
 import { Alert, Field, OPTIONS_WRITES, Section } from './ui';
+import { t, tn } from '@/components/common/i18n';
 
 const time = (at: number) => new Date(at).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -37,7 +38,7 @@ export function WorkspaceSection() {
       // The server's origin must be allowed for the background's requests (asked once, on this click).
       const origin = safeOrigin(url);
       if (origin && !(await browser.permissions.contains({ origins: [`${origin}/*`] }))) {
-        if (!(await browser.permissions.request({ origins: [`${origin}/*`] }))) throw new Error(`Backline needs your permission to reach ${origin}.`);
+        if (!(await browser.permissions.request({ origins: [`${origin}/*`] }))) throw new Error(t('workspacePermission', origin));
       }
       const r = await request('opt:joinWorkspace', { url, username, password, ...(localTickets ? { localTickets } : {}) });
       if (!r.joined) {
@@ -46,24 +47,21 @@ export function WorkspaceSection() {
       }
       setAsking(0);
       setPassword('');
-      model.announce(`Joined the workspace as ${username}${r.role === 'admin' ? ' (workspace admin)' : ''}.`);
+      model.announce(r.role === 'admin' ? t('joinedAsAdminX', username) : t('joinedAsX', username));
       await refresh();
     });
 
   const joined = status?.joined === true;
   return (
-    <Section id="workspace" title="Workspace" trail={['Team', 'Workspace']}>
-      <p class="muted">
-        A team workspace shares tickets, their activity and links, ticket types, teammates and settings between everyone in it, through a
-        CouchDB-compatible server. Helpdesk connections, their tokens and the admin passphrase stay on this browser.
-      </p>
+    <Section id="workspace" title={t('workspace')} trail={['Team', 'Workspace']}>
+      <p class="muted">{t('aTeamWorkspaceSharesTicketsTheir')}</p>
       {joined ? (
         <>
           <p role="status" class="sync-status">
             {describeSyncStatus(status, time)}
           </p>
           <p class="muted">
-            {status.username} ({status.role === 'admin' ? 'workspace admin' : 'member'}) at {status.url}
+            {t('workspaceWhoWhere', status.username ?? '', status.role === 'admin' ? t('workspaceAdmin') : t('workspaceMember'), status.url ?? '')}
           </p>
           <Alert message={leave.error} />
           <div class="actions">
@@ -74,12 +72,10 @@ export function WorkspaceSection() {
                 void leave.run(async () => {
                   await request('opt:leaveWorkspace', {});
                   await refresh();
-                  model.announce('Left the workspace. The tickets stay on this browser.');
+                  model.announce(t('leftWorkspace'));
                 })
               }
-            >
-              Leave workspace
-            </button>
+            >{t('leaveWorkspace')}</button>
             {model.unlocked.value && status.role === 'admin' && (
               <button
                 type="button"
@@ -89,9 +85,7 @@ export function WorkspaceSection() {
                     setSetUpResult((await request('admin:setUpWorkspace', {})).message);
                   })
                 }
-              >
-                Set up workspace
-              </button>
+              >{t('setUpWorkspace')}</button>
             )}
           </div>
           <Alert message={setUp.error} />
@@ -105,20 +99,18 @@ export function WorkspaceSection() {
             void submit();
           }}
         >
-          <Field label="Workspace server URL" hint="The address of the workspace’s database, for example https://couch.example.com/backline.">
+          <Field label={t('workspaceServerUrl')} hint={t('theAddressOfTheWorkspaceS')}>
             {(c) => <input {...c} type="url" required value={url} onInput={(e) => setUrl(e.currentTarget.value)} autoComplete="url" />}
           </Field>
-          <Field label="Username">
+          <Field label={t('username')}>
             {(c) => <input {...c} type="text" required value={username} onInput={(e) => setUsername(e.currentTarget.value)} autoComplete="username" />}
           </Field>
-          <Field label="Password">
+          <Field label={t('password')}>
             {(c) => <input {...c} type="password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} autoComplete="current-password" />}
           </Field>
           <Alert message={join.error} />
           <div class="actions">
-            <button type="submit" class="primary" disabled={join.busy}>
-              Join workspace
-            </button>
+            <button type="submit" class="primary" disabled={join.busy}>{t('joinWorkspace')}</button>
           </div>
         </form>
       )}
@@ -145,24 +137,15 @@ function BringDialog(props: { count: number; busy: boolean; error: string; choos
   }, []);
   return (
     <dialog ref={dialog} class="dialog" aria-labelledby="bring-title" onCancel={(e) => (e.preventDefault(), props.cancel())}>
-      <h2 id="bring-title">Bring local tickets into workspace</h2>
+      <h2 id="bring-title">{t('bringLocalTicketsIntoWorkspace')}</h2>
       <div class="dialog-body">
-        <p>
-          This browser has {props.count} ticket{props.count === 1 ? '' : 's'} of its own. Bring them into the workspace, where the whole team sees them, or keep
-          them on this browser only.
-        </p>
+        <p>{tn('bringLocalTickets', props.count)}</p>
       </div>
       <Alert message={props.error} />
       <div class="actions">
-        <button type="button" class="primary" disabled={props.busy} onClick={() => props.choose('bring')}>
-          Bring them
-        </button>
-        <button type="button" disabled={props.busy} onClick={() => props.choose('keep')}>
-          Keep them local
-        </button>
-        <button type="button" onClick={props.cancel}>
-          Cancel
-        </button>
+        <button type="button" class="primary" disabled={props.busy} onClick={() => props.choose('bring')}>{t('bringThem')}</button>
+        <button type="button" disabled={props.busy} onClick={() => props.choose('keep')}>{t('keepThemLocal')}</button>
+        <button type="button" onClick={props.cancel}>{t('cancel')}</button>
       </div>
     </dialog>
   );

@@ -13,7 +13,8 @@ import { isBacklineError } from '@/lib/model/errors';
 import { newRequestId } from '@/lib/model/ids';
 import { safeColor } from '@/lib/model/limits';
 import type { ListState } from './ListEditor';
-import { OPTIONS_WRITES, plural } from './ui';
+import { OPTIONS_WRITES } from './ui';
+import { t, tn } from '@/components/common/i18n';
 
 /** The attribute form: the attribute it edits (its index in the draft; null: a new one) and its fields. */
 export interface OpenAttribute extends AttributeForm {
@@ -129,7 +130,7 @@ export const TypeDraft = createModel(
       /** "Save attribute": into the draft; the field with a problem, or null. */
       saveAttribute(): AttributeField | null {
         const problem = commitAttribute();
-        if (!problem) announce('Attribute added to the form. Save the ticket type to keep it.');
+        if (!problem) announce(t('attributeAddedToForm'));
         return problem;
       },
       move(i: number, by: -1 | 1) {
@@ -154,7 +155,7 @@ export const TypeDraft = createModel(
         const s = draft.value.states[i]!;
         const n = usage.states[s.id] ?? 0;
         if (n) {
-          stateError.value = `${plural(n, 'ticket')} ${n === 1 ? 'is' : 'are'} in “${s.label}”. Move ${n === 1 ? 'it' : 'them'} to another state first; you can rename the state instead.`;
+          stateError.value = tn('stateInUse', n, s.label);
           return;
         }
         stateError.value = '';
@@ -182,8 +183,8 @@ export const TypeDraft = createModel(
         // Saving the same form again after a failure is the same action; an edited form is a new one.
         void action.run(`save ${JSON.stringify(next)}`, async (requestId) => {
           const r = await request('admin:saveTicketType', { requestId, type: next });
-          const kept = r.archivedAttributes.length ? ` Kept ${r.archivedAttributes.map((n) => `“${n}”`).join(', ')} hidden because tickets hold values for it.` : '';
-          onClose(`Saved ticket type ${r.type.name}.${kept}`);
+          const names = r.archivedAttributes.map((n) => `“${n}”`).join(', ');
+          onClose(r.archivedAttributes.length ? t('savedTicketTypeKept', r.type.name, names) : t('savedTicketType', r.type.name));
         });
         return false;
       },

@@ -2,6 +2,7 @@ import type { ComponentChildren, VNode } from 'preact';
 import { useEffect, useId, useRef } from 'preact/hooks';
 import { useAction, type ActionOptions } from '@/components/common/action';
 import { useOptions } from './context';
+import { t } from '@/components/common/i18n';
 
 /** How the options page runs writes (../common/action.ts): a failure's message lands in `error`, written for a person to read. */
 export const OPTIONS_WRITES: ActionOptions = { errors: 'capture' };
@@ -69,13 +70,14 @@ export function LockedHint({ what }: { what: string }) {
   if (model.unlocked.value && model.membership.value?.role === 'member') {
     return (
       <p class="hint">
-        <span aria-hidden="true">🔒 </span>Only a workspace admin can {what} in this team workspace.
+        <span aria-hidden="true">🔒 </span>
+        {t('onlyWorkspaceAdminCanX', what)}
       </p>
     );
   }
   return (
     <p class="hint">
-      <span aria-hidden="true">🔒 </span>Unlock admin settings (at the top of this page) to {what}.
+      <span aria-hidden="true">🔒 </span>{t('unlockToX', what)}
     </p>
   );
 }
@@ -106,9 +108,7 @@ export function ConfirmDialog(props: {
         <button type="button" class={props.danger ? 'danger' : 'primary'} disabled={props.busy} onClick={props.onConfirm}>
           {props.confirmLabel}
         </button>
-        <button type="button" autoFocus onClick={props.onCancel}>
-          Cancel
-        </button>
+        <button type="button" autoFocus onClick={props.onCancel}>{t('cancel')}</button>
       </div>
     </dialog>
   );
@@ -148,4 +148,3 @@ export function RemoveDialog(props: {
   );
 }
 
-export const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;

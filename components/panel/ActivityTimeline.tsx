@@ -9,13 +9,7 @@ import { isHelpdeskId } from '@/lib/model/helpdesk';
 import type { ActivityRecord, OutboxRecord } from '@/lib/model/records';
 import { usePanel } from './context';
 import { PANEL_WRITES, TimeAgo } from './ui';
-
-const EFFECT_OUTCOME_LABELS: Record<OutboxRecord['status'], string> = {
-  queued: 'Queued',
-  delivered: 'Delivered',
-  failed: 'Failed',
-  skipped: 'Not sent',
-};
+import { label, t } from '@/components/common/i18n';
 
 /**
  * The ticket's Activity region: notes, state changes and edits, newest first, each followed by
@@ -61,8 +55,8 @@ export function ActivityTimeline(props: {
   const onRetry = useCallback((effectId: string) => retryNow.current(effectId), []);
 
   return (
-    <section aria-label="Activity" class="activity">
-      <h2 class="section-title">Activity</h2>
+    <section aria-label={t('activity')} class="activity">
+      <h2 class="section-title">{t('activity')}</h2>
       <ol class="activity-list" ref={list}>
         {items.flatMap((a) => [
           <ActivityItem key={a.id} item={a} type={props.type} people={people} />,
@@ -71,7 +65,7 @@ export function ActivityTimeline(props: {
       </ol>
       {props.earlier && (
         <button type="button" class="small" aria-busy={loading || undefined} onClick={() => void earlier()}>
-          Show earlier activity
+          {t('showEarlierActivity')}
         </button>
       )}
     </section>
@@ -116,8 +110,8 @@ class ActivityItem extends PureItem<{ item: ActivityRecord; type: TicketType | n
     return (
       <li class={`activity-item activity-${a.type}`} data-activity={a.id} tabIndex={-1}>
         <div class="activity-meta muted small">
-          <strong>{people.get(a.actorId) ?? 'Someone'}</strong> · <TimeAgo at={a.at} />
-          {a.type === 'note' && a.crossPosted && <span class="badge cross">Cross-posted</span>}
+          <strong>{people.get(a.actorId) ?? t('someone')}</strong> · <TimeAgo at={a.at} />
+          {a.type === 'note' && a.crossPosted && <span class="badge cross">{t('crossPosted')}</span>}
         </div>
         <div class="activity-text">
           <Parts parts={describeActivityParts(a, type, people, 'timeline')} />
@@ -138,20 +132,18 @@ function EffectLine({ effect: e, onRetry }: { effect: OutboxRecord; onRetry(): v
   return (
     <li class={`activity-item effect effect-${e.status}`}>
       <span class="muted small">
-        {e.kind === 'note' ? 'Internal note' : 'Reopen'} in {conversationLabel(e.conversationKey)}:{' '}
+        {e.kind === 'note' ? t('internalNoteInX', conversationLabel(e.conversationKey)) : t('reopenInX', conversationLabel(e.conversationKey))}:{' '}
       </span>
       {e.lastError === ALREADY_OPEN ? (
-        <strong>Not needed, already open</strong>
+        <strong>{t('notNeededAlreadyOpen')}</strong>
       ) : (
         <>
-          <strong>{EFFECT_OUTCOME_LABELS[e.status]}</strong>
+          <strong>{label('effect', e.status)}</strong>
           {e.lastError && <span class="small"> — {e.lastError}</span>}
         </>
       )}
       {isRetryable(e) && (
-        <button type="button" class="small" onClick={onRetry}>
-          Retry
-        </button>
+        <button type="button" class="small" onClick={onRetry}>{t('retry')}</button>
       )}
     </li>
   );

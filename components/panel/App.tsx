@@ -9,6 +9,7 @@ import { Queue } from './Queue';
 import { ShortcutsDialog } from './Shortcuts';
 import { TicketView } from './TicketView';
 import { isTypingTarget } from './ui';
+import { formatDateTime, t } from '@/components/common/i18n';
 
 export function App() {
   const model = usePanel();
@@ -65,7 +66,7 @@ export function App() {
       {model.error.value && (
         <div role="alert" class="error">
           <span>{model.error.value}</span>
-          <button type="button" class="ghost small" aria-label="Dismiss message" onClick={() => model.clearError()}>
+          <button type="button" class="ghost small" aria-label={t('dismissMessage')} onClick={() => model.clearError()}>
             ✕
           </button>
         </div>
@@ -81,12 +82,10 @@ export function App() {
       <footer class="foot">
         {model.workspace.value && (
           <p role="status" class="small muted sync-status">
-            {describeSyncStatus(model.workspace.value, (at) => new Date(at).toLocaleTimeString(undefined, { timeStyle: 'short' }))}
+            {describeSyncStatus(model.workspace.value, (at) => formatDateTime(at, { timeStyle: 'short' }))}
           </p>
         )}
-        <button type="button" class="link small" onClick={() => setHelp(true)} aria-keyshortcuts="?">
-          Keyboard shortcuts (?)
-        </button>
+        <button type="button" class="link small" onClick={() => setHelp(true)} aria-keyshortcuts="?">{t('keyboardShortcuts')}</button>
       </footer>
       {help && <ShortcutsDialog onClose={() => setHelp(false)} />}
     </div>

@@ -1,4 +1,5 @@
 import type { AttributeDef, AttributeValue } from '@/lib/model/domain';
+import { t } from '@/components/common/i18n';
 
 /** Converts a stored value to what a form control shows. */
 export function toInputValue(def: AttributeDef, value: AttributeValue | undefined): string {
@@ -38,7 +39,7 @@ export function AttributeInput(props: {
     case 'list':
       return (
         <select {...common} value={value} onChange={(e) => onInput(e.currentTarget.value)}>
-          <option value="">{def.required ? 'Choose…' : '—'}</option>
+          <option value="">{def.required ? t('choose') : '—'}</option>
           {(def.options ?? []).map((o) => (
             <option key={o} value={o}>
               {o}
@@ -50,8 +51,8 @@ export function AttributeInput(props: {
       return (
         <select {...common} value={value} onChange={(e) => onInput(e.currentTarget.value)}>
           <option value="">—</option>
-          <option value="true">Yes</option>
-          <option value="false">No</option>
+          <option value="true">{t('yes')}</option>
+          <option value="false">{t('no')}</option>
         </select>
       );
     case 'number':

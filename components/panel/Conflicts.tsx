@@ -3,6 +3,7 @@ import { request } from '@/lib/client';
 import type { ConflictVersion } from '@/lib/model/workspace-docs';
 import { usePanel } from './context';
 import { PANEL_WRITES } from './ui';
+import { t } from '@/components/common/i18n';
 
 /**
  * A ticket changed on two browsers at once (team workspace): each competing version with who
@@ -14,10 +15,8 @@ export function Conflicts({ ticketId, versions }: { ticketId: string; versions: 
   const { busy, run } = useAction(PANEL_WRITES);
   return (
     <section class="conflicts" aria-labelledby="conflicts-title">
-      <h2 id="conflicts-title" class="small-heading">
-        Conflicting changes
-      </h2>
-      <p class="muted small">This ticket was changed on two browsers at once. Choose the version to keep; the others are kept in its history.</p>
+      <h2 id="conflicts-title" class="small-heading">{t('conflictingChanges')}</h2>
+      <p class="muted small">{t('thisTicketWasChangedOnTwo')}</p>
       <ul>
         {versions.map((v) => (
           <li key={v.rev}>
@@ -25,7 +24,7 @@ export function Conflicts({ ticketId, versions }: { ticketId: string; versions: 
               {v.fields.map((f) => (
                 <div key={f.field}>
                   <dt>{f.label}</dt>
-                  <dd>{f.value || '(empty)'}</dd>
+                  <dd>{f.value || t('emptyValue')}</dd>
                 </div>
               ))}
             </dl>
@@ -39,15 +38,13 @@ export function Conflicts({ ticketId, versions }: { ticketId: string; versions: 
                 void run(async () => {
                   try {
                     await request('ui:resolveConflict', { ticketId, rev: v.rev });
-                    model.announce('Conflict resolved: the version you chose is kept.');
+                    model.announce(t('conflictResolved'));
                   } catch (e) {
                     model.showError((e as Error).message);
                   }
                 })
               }
-            >
-              Keep this
-            </button>
+            >{t('keepThis')}</button>
           </li>
         ))}
       </ul>

@@ -1,6 +1,7 @@
 import { usePanel } from './context';
 import { TicketList } from './TicketList';
-import { CONVERSATION_STATUS_LABELS, conversationName } from './ui';
+import { conversationStatusLabel, conversationName } from './ui';
+import { t } from '@/components/common/i18n';
 
 /** What the agent sees beside a conversation: its linked tickets and the ways to add one. */
 export function ConversationView() {
@@ -9,12 +10,10 @@ export function ConversationView() {
   const view = model.conversation.value;
   if (!ctx) {
     return (
-      <section aria-label="Backline" class="empty">
-        <h1>Backline</h1>
-        <p>Open a conversation in your helpdesk to see its back-office tickets.</p>
-        <button type="button" onClick={() => model.navigate({ name: 'queue' })}>
-          All tickets
-        </button>
+      <section aria-label={t('backline')} class="empty">
+        <h1>{t('backline')}</h1>
+        <p>{t('openAConversationInYourHelpdesk')}</p>
+        <button type="button" onClick={() => model.navigate({ name: 'queue' })}>{t('allTickets')}</button>
       </section>
     );
   }
@@ -29,26 +28,20 @@ export function ConversationView() {
           {conv && (
             <p class="muted small">
               {[conv.customerName, conv.company].filter(Boolean).join(' · ')}
-              {conv.status !== 'unknown' && <> · {CONVERSATION_STATUS_LABELS[conv.status]}</>}
+              {conv.status !== 'unknown' && <> · {conversationStatusLabel(conv.status)}</>}
             </p>
           )}
         </div>
-        <button type="button" class="ghost" onClick={() => model.navigate({ name: 'queue' })} aria-keyshortcuts="g">
-          All tickets
-        </button>
+        <button type="button" class="ghost" onClick={() => model.navigate({ name: 'queue' })} aria-keyshortcuts="g">{t('allTickets')}</button>
       </header>
       <div class="actions">
-        <button type="button" class="primary" onClick={() => model.navigate({ name: 'new' })} aria-keyshortcuts="n">
-          New back-office ticket
-        </button>
-        <button type="button" onClick={() => model.navigate({ name: 'link' })} aria-keyshortcuts="l">
-          Link existing ticket
-        </button>
+        <button type="button" class="primary" onClick={() => model.navigate({ name: 'new' })} aria-keyshortcuts="n">{t('newBackOfficeTicket')}</button>
+        <button type="button" onClick={() => model.navigate({ name: 'link' })} aria-keyshortcuts="l">{t('linkExistingTicket')}</button>
       </div>
-      <section aria-label="Linked tickets">
-        <h2 class="section-title">Linked tickets</h2>
-        {!view && <p class="muted">Loading…</p>}
-        {view && view.linked.length === 0 && <p class="muted">No tickets are linked to this conversation yet.</p>}
+      <section aria-label={t('linkedTickets')}>
+        <h2 class="section-title">{t('linkedTickets')}</h2>
+        {!view && <p class="muted">{t('loading')}</p>}
+        {view && view.linked.length === 0 && <p class="muted">{t('noTicketsAreLinkedToThis')}</p>}
         {view && view.linked.length > 0 && <TicketList items={view.linked} unlinkFrom={model.conversationKey.value} />}
       </section>
     </>

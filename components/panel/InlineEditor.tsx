@@ -15,6 +15,7 @@ import type { Ticket } from '@/lib/model/domain';
 import { usePanel } from './context';
 import { useAction } from '@/components/common/action';
 import { TimeAgo, PANEL_WRITES } from './ui';
+import { t } from '@/components/common/i18n';
 
 /** What the background said about someone else's change to the same field. */
 export interface FieldConflict {
@@ -186,8 +187,8 @@ export function InlineEditor(props: InlineEditorProps) {
   const by = !conflict?.actorId
     ? ''
     : conflict.actorId === catalog?.me.id
-      ? 'in another tab or window'
-      : `by ${catalog?.teammates.find((t) => t.id === conflict.actorId)?.name ?? 'someone else'}`;
+      ? t('changedInAnotherTab')
+      : t('changedByX', catalog?.teammates.find((mate) => mate.id === conflict.actorId)?.name ?? t('someoneElse'));
 
   return (
     // Escape anywhere in the open editor (its buttons too) cancels it, and goes no further: the
@@ -214,21 +215,18 @@ export function InlineEditor(props: InlineEditorProps) {
         </div>
       )}
       {mode === 'conflict' && conflict && (
-        <div role="group" aria-label={`Conflicting change to ${props.label}`} class="conflict">
+        <div role="group" aria-label={t('conflictingChangeToX', props.label)} class="conflict">
           <p role="alert">
-            {props.label} was changed {by ? `${by} ` : ''}after you started editing, so your change was not saved. Keep yours or use the saved
-            value.
-          </p>
+            {t('conflictExplained', props.label, by)}</p>
           <dl class="conflict-values">
-            <dt>Yours</dt>
+            <dt>{t('yours')}</dt>
             <dd>{props.show(normalize(draft))}</dd>
-            <dt>Saved</dt>
+            <dt>{t('saved')}</dt>
             <dd>
               {props.show(props.read(conflict.ticket))}
               {(by || conflict.at) && (
                 <span class="muted small">
-                  {' '}
-                  (saved{by ? ` ${by}` : ''}
+                  {' '}({by ? t('savedBy', by) : t('savedLower')}
                   {conflict.at && (
                     <>
                       {' '}
@@ -241,12 +239,8 @@ export function InlineEditor(props: InlineEditorProps) {
             </dd>
           </dl>
           <div class="actions">
-            <button type="button" class="small primary" onClick={keepMine}>
-              Keep mine
-            </button>
-            <button type="button" class="small" onClick={cancel}>
-              Use saved value
-            </button>
+            <button type="button" class="small primary" onClick={keepMine}>{t('keepMine')}</button>
+            <button type="button" class="small" onClick={cancel}>{t('useSavedValue')}</button>
           </div>
         </div>
       )}

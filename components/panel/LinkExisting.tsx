@@ -6,6 +6,7 @@ import { TicketSearch } from './search';
 import { useAction } from '@/components/common/action';
 import { SearchResults, TicketItem } from './TicketList';
 import { PANEL_WRITES, SearchBox, ViewBar } from './ui';
+import { t } from '@/components/common/i18n';
 
 /** "Link existing ticket": find a ticket by ID or title words and link it to this conversation. */
 export function LinkExisting() {
@@ -16,20 +17,20 @@ export function LinkExisting() {
   const linkedIds = new Set(model.conversation.value?.linked.map((s) => s.ticket.id));
   return (
     <div class="view">
-      <ViewBar title="Link existing ticket" />
-      <SearchBox label="Find ticket" role="searchbox" value={query} onInput={(text) => search.filter({ text })} />
-      <SearchResults label="Matching tickets" search={search} empty={<>No ticket matches “{query}”.</>}>
+      <ViewBar title={t('linkExistingTicket')} />
+      <SearchBox label={t('findTicket')} role="searchbox" value={query} onInput={(text) => search.filter({ text })} />
+      <SearchResults label={t('matchingTickets')} search={search} empty={<>{t('noTicketMatchesX', query)}</>}>
         {(results) => (
           <ul class="tickets">
             {results.map((s) => (
               <TicketItem key={s.ticket.id} summary={s}>
                 {linkedIds.has(s.ticket.id) ? (
-                  <span class="muted small">Linked</span>
+                  <span class="muted small">{t('linked')}</span>
                 ) : (
                   <button
                     type="button"
-                    aria-label="Link"
-                    aria-description={`Link ${formatTicketNumber(s.ticket.number)} ${s.ticket.title}`}
+                    aria-label={t('link')}
+                    aria-description={t('linkXX', formatTicketNumber(s.ticket.number), s.ticket.title)}
                     onClick={() => {
                       const key = model.conversationKey.value;
                       if (!key) return;
@@ -41,9 +42,7 @@ export function LinkExisting() {
                         model.navigate({ name: 'conversation' });
                       }).catch((e: Error) => model.showError(e.message));
                     }}
-                  >
-                    Link
-                  </button>
+                  >{t('link')}</button>
                 )}
               </TicketItem>
             ))}

@@ -3,20 +3,21 @@ import type { Ticket } from '@/lib/model/domain';
 import type { LinkView } from '@/lib/model/views';
 import { usePanel } from './context';
 import { useAction } from '@/components/common/action';
-import { CONVERSATION_STATUS_LABELS, conversationName, KindIcon, PANEL_WRITES } from './ui';
+import { conversationStatusLabel, conversationName, KindIcon, PANEL_WRITES } from './ui';
+import { t } from '@/components/common/i18n';
 
 /** Linked conversations and customer tickets, with their last known status and a preview. */
 export function Links({ ticket, links }: { ticket: Ticket; links: LinkView[] }) {
   const model = usePanel();
   const { run } = useAction(PANEL_WRITES);
   return (
-    <section aria-label="Links" class="links">
-      <h2 class="section-title">Links</h2>
-      {links.length === 0 && <p class="muted small">Not linked to any conversation.</p>}
+    <section aria-label={t('links')} class="links">
+      <h2 class="section-title">{t('links')}</h2>
+      {links.length === 0 && <p class="muted small">{t('notLinkedToAnyConversation')}</p>}
       <ul>
         {links.map(({ link, conversation: c }) => {
           const name = c ? conversationName(c) : link.conversationKey;
-          const status = CONVERSATION_STATUS_LABELS[c?.status ?? 'unknown'];
+          const status = conversationStatusLabel(c?.status ?? 'unknown');
           return (
             <li key={link.id} class="link-item" data-conversation-key={link.conversationKey}>
               <KindIcon kind={c?.kind === 'ticket' ? 'customer' : 'conversation'} />
@@ -31,23 +32,19 @@ export function Links({ ticket, links }: { ticket: Ticket; links: LinkView[] }) 
               <button
                 type="button"
                 class="small"
-                aria-description={`Preview ${name}`}
+                aria-description={t('previewX', name)}
                 onClick={() => model.navigate({ name: 'preview', conversationKey: link.conversationKey, from: { name: 'ticket', ticketId: ticket.id } })}
-              >
-                Open
-              </button>
+              >{t('open')}</button>
               <button
                 type="button"
                 class="small ghost"
-                aria-label={`Unlink ${name}`}
+                aria-label={t('unlinkX', name)}
                 onClick={() =>
                   run(`unlink ${ticket.id} ${link.conversationKey}`, (requestId) =>
                     request('ui:unlink', { requestId, ticketId: ticket.id, conversationKey: link.conversationKey }),
                   ).catch((e: Error) => model.showError(e.message))
                 }
-              >
-                Unlink
-              </button>
+              >{t('unlink')}</button>
             </li>
           );
         })}

@@ -9,6 +9,7 @@ import { usePanel } from './context';
 import { LazyRichTextEditor } from './LazyRichTextEditor';
 import type { PanelModel } from './model';
 import { PANEL_WRITES, ViewBar } from './ui';
+import { t } from '@/components/common/i18n';
 
 interface NewTicketFields {
   title: string;
@@ -69,7 +70,7 @@ const NewTicketForm = createModel((panel: PanelModel) => {
       const problems: Record<string, string> = {};
       const titleProblem = checkTitle(f.title);
       if (titleProblem) problems.title = titleProblem;
-      if (!type) problems.type = 'Choose a ticket type.';
+      if (!type) problems.type = t('chooseATicketType');
       if (type) Object.assign(problems, validateAttributes(type, values.value).errors);
       errors.value = problems;
       if (Object.keys(problems).length) {
@@ -93,7 +94,7 @@ const NewTicketForm = createModel((panel: PanelModel) => {
         .run(JSON.stringify(form), async (requestId) => {
           const ticket = await request('ui:createTicket', { requestId, ...form });
           panel.clearError();
-          panel.announce(`Created ticket #${ticket.number}.`);
+          panel.announce(t('createdTicketX', `#${ticket.number}`));
           panel.navigate({ name: 'ticket', ticketId: ticket.id });
         })
         .catch((err: Error) => panel.showError(err.message));
@@ -121,14 +122,14 @@ export function NewTicket() {
   };
 
   return (
-    <form class="form" onSubmit={submit} aria-label="New back-office ticket" noValidate>
-      <ViewBar title="New back-office ticket" />
+    <form class="form" onSubmit={submit} aria-label={t('newBackOfficeTicket')} noValidate>
+      <ViewBar title={t('newBackOfficeTicket')} />
       <label class="field">
-        <span>Title</span>
+        <span>{t('title')}</span>
         <input
           ref={titleRef}
           type="text"
-          aria-label="Title"
+          aria-label={t('title')}
           required
           aria-invalid={!!errors.title || undefined}
           value={title}
@@ -137,8 +138,8 @@ export function NewTicket() {
         {errors.title && <span class="field-error">{errors.title}</span>}
       </label>
       <label class="field">
-        <span>Ticket type</span>
-        <select aria-label="Ticket type" value={typeId} onChange={(e) => form.set({ typeId: e.currentTarget.value })}>
+        <span>{t('ticketType')}</span>
+        <select aria-label={t('ticketType')} value={typeId} onChange={(e) => form.set({ typeId: e.currentTarget.value })}>
           {types.map((t) => (
             <option key={t.id} value={t.id}>
               {t.name}
@@ -147,8 +148,8 @@ export function NewTicket() {
         </select>
       </label>
       <div class="field">
-        <span id="new-description-label">Description</span>
-        <LazyRichTextEditor label="Description" initialHtml="" onChange={(description) => form.set({ description })} onSubmit={() => submit()} />
+        <span id="new-description-label">{t('description')}</span>
+        <LazyRichTextEditor label={t('description')} initialHtml="" onChange={(description) => form.set({ description })} onSubmit={() => submit()} />
       </div>
       {type?.attributes
         .filter((a) => !a.archived)
@@ -156,7 +157,7 @@ export function NewTicket() {
           <label class="field" key={def.id}>
             <span>
               {def.name}
-              {def.required && <abbr title="required" aria-hidden="true"> *</abbr>}
+              {def.required && <abbr title={t('required')} aria-hidden="true"> *</abbr>}
             </span>
             <AttributeInput
               def={def}
@@ -174,32 +175,28 @@ export function NewTicket() {
         ))}
       <div class="field-row">
         <label class="field">
-          <span>User</span>
-          <input type="text" aria-label="User" autoComplete="off" value={user} onInput={(e) => form.set({ user: e.currentTarget.value })} />
+          <span>{t('user')}</span>
+          <input type="text" aria-label={t('user')} autoComplete="off" value={user} onInput={(e) => form.set({ user: e.currentTarget.value })} />
         </label>
         <label class="field">
-          <span>Company</span>
-          <input type="text" aria-label="Company" autoComplete="off" value={company} onInput={(e) => form.set({ company: e.currentTarget.value })} />
+          <span>{t('company')}</span>
+          <input type="text" aria-label={t('company')} autoComplete="off" value={company} onInput={(e) => form.set({ company: e.currentTarget.value })} />
         </label>
       </div>
       <label class="field">
-        <span>Assignee</span>
-        <select aria-label="Assignee" value={assigneeId} onChange={(e) => form.set({ assigneeId: e.currentTarget.value })}>
-          <option value="">Unassigned</option>
-          {catalog?.teammates.map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.kind === 'team' ? `Team: ${t.name}` : t.id === catalog.me.id ? `${t.name} (you)` : t.name}
+        <span>{t('assignee')}</span>
+        <select aria-label={t('assignee')} value={assigneeId} onChange={(e) => form.set({ assigneeId: e.currentTarget.value })}>
+          <option value="">{t('unassigned')}</option>
+          {catalog?.teammates.map((mate) => (
+            <option key={mate.id} value={mate.id}>
+              {mate.kind === 'team' ? t('teamX', mate.name) : mate.id === catalog.me.id ? t('xYou', mate.name) : mate.name}
             </option>
           ))}
         </select>
       </label>
       <div class="actions">
-        <button type="submit" class="primary" disabled={busy}>
-          Create ticket
-        </button>
-        <button type="button" onClick={() => model.navigate({ name: 'conversation' })}>
-          Cancel
-        </button>
+        <button type="submit" class="primary" disabled={busy}>{t('createTicket')}</button>
+        <button type="button" onClick={() => model.navigate({ name: 'conversation' })}>{t('cancel')}</button>
       </div>
     </form>
   );

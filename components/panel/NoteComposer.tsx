@@ -8,6 +8,7 @@ import type { ActivityRecord } from '@/lib/model/records';
 import { usePanel } from './context';
 import type { PanelModel } from './model';
 import { PANEL_WRITES } from './ui';
+import { t, tn } from '@/components/common/i18n';
 
 /** The note being written on a ticket, and what was wrong with the last attempt to post it. */
 const NoteDraft = createModel((panel: PanelModel, ticketId: string) => {
@@ -43,7 +44,7 @@ const NoteDraft = createModel((panel: PanelModel, ticketId: string) => {
           const saved = await request('ui:addNote', { requestId, ...note });
           onPosted(saved.note);
           body.value = '';
-          panel.announce(crossPost ? `Note cross-posted to ${linkCount} linked conversation${linkCount === 1 ? '' : 's'}.` : 'Note added.');
+          panel.announce(crossPost ? tn('noteCrossPostedTo', linkCount) : t('noteAdded'));
         })
         .then(
           () => undefined,
@@ -85,17 +86,15 @@ export function NoteComposer({ ticketId, linkCount, onPosted }: { ticketId: stri
   const near = body.length > MAX_NOTE_LENGTH * 0.9;
   return (
     <div class="composer">
-      <label class="sr-only" for="note">
-        Note
-      </label>
+      <label class="sr-only" for="note">{t('note')}</label>
       <textarea
         id="note"
         ref={area}
-        aria-label="Note"
+        aria-label={t('note')}
         aria-keyshortcuts="Control+Enter Control+Shift+Enter"
         aria-invalid={!!problem || undefined}
         aria-describedby="note-help note-problem"
-        placeholder="Internal note — never visible to the customer"
+        placeholder={t('internalNoteNeverVisibleToThe')}
         rows={3}
         value={body}
         onInput={(e) => draft.write(e.currentTarget.value)}
@@ -108,11 +107,11 @@ export function NoteComposer({ ticketId, linkCount, onPosted }: { ticketId: stri
         }}
       />
       <p id="note-help" class="muted small">
-        {mod}+Enter adds · {mod}+Shift+Enter cross-posts to linked conversations
+        {t('noteKeysHelp', mod)}
         {near && (
           <span>
             {' '}
-            · {body.length.toLocaleString('en')} / {MAX_NOTE_LENGTH.toLocaleString('en')} characters
+            · {t('characterCount', body.length, MAX_NOTE_LENGTH)}
           </span>
         )}
       </p>
@@ -120,12 +119,8 @@ export function NoteComposer({ ticketId, linkCount, onPosted }: { ticketId: stri
         {problem}
       </p>
       <div class="actions">
-        <button type="button" class="primary" disabled={busy} onClick={() => post(false)}>
-          Add note
-        </button>
-        <button type="button" disabled={busy} onClick={() => post(true)} title="Also posts it as an internal note in every linked conversation">
-          Cross-post note
-        </button>
+        <button type="button" class="primary" disabled={busy} onClick={() => post(false)}>{t('addNote')}</button>
+        <button type="button" disabled={busy} onClick={() => post(true)} title={t('alsoPostsItAsAnInternal')}>{t('crossPostNote')}</button>
       </div>
     </div>
   );

@@ -4,9 +4,9 @@ import { request } from '@/lib/client';
 import type { PreviewResult } from '@/lib/model/views';
 import { usePanel } from './context';
 import type { PanelModel, Route } from './model';
-import { CONVERSATION_STATUS_LABELS, conversationName, TimeAgo, ViewBar } from './ui';
+import { conversationStatusLabel, conversationName, TimeAgo, ViewBar } from './ui';
+import { label, t } from '@/components/common/i18n';
 
-const KIND_LABELS = { incoming: 'Customer', outgoing: 'Reply', note: 'Internal note', event: 'Event' } as const;
 
 /** A conversation as the helpdesk shows it, read again only when a change touched it. */
 const ConversationPreview = createModel((panel: PanelModel, conversationKey: string) => {
@@ -44,11 +44,11 @@ export function Preview({ conversationKey, from }: { conversationKey: string; fr
   return (
     <div class="view">
       <ViewBar back="Back to ticket" onBack={() => model.navigate(from)} backRef={back} escape />
-      <section aria-label="Conversation preview" class="preview">
+      <section aria-label={t('conversationPreview')} class="preview">
         <h1>{title}</h1>
         {c && (
           <p class="muted small">
-            {[c.customerName, c.company].filter(Boolean).join(' · ')} · {CONVERSATION_STATUS_LABELS[c.status]}
+            {[c.customerName, c.company].filter(Boolean).join(' · ')} · {conversationStatusLabel(c.status)}
           </p>
         )}
         {problem && <p role="alert">{problem}</p>}
@@ -57,13 +57,13 @@ export function Preview({ conversationKey, from }: { conversationKey: string; fr
             {data.notice}
           </p>
         )}
-        {!data && !problem && <p class="muted">Loading conversation…</p>}
-        {data && data.messages.length === 0 && <p class="muted">No messages.</p>}
+        {!data && !problem && <p class="muted">{t('loadingConversation')}</p>}
+        {data && data.messages.length === 0 && <p class="muted">{t('noMessages')}</p>}
         <ol class="messages">
           {data?.messages.map((m) => (
             <li key={m.id} class={`message message-${m.kind}`}>
               <div class="muted small">
-                <strong>{m.author}</strong> · {KIND_LABELS[m.kind]} · <TimeAgo at={m.at} />
+                <strong>{m.author}</strong> · {label('msgKind', m.kind)} · <TimeAgo at={m.at} />
               </div>
               <p class="message-text">{m.text}</p>
             </li>

@@ -3,6 +3,7 @@ import { usePanel } from './context';
 import { TicketSearch } from './search';
 import { SearchResults, TicketList } from './TicketList';
 import { SearchBox, ViewBar } from './ui';
+import { t } from '@/components/common/i18n';
 
 /** The team's queue: every ticket, searchable and filtered by state, type and assignee. */
 export function Queue() {
@@ -16,36 +17,36 @@ export function Queue() {
 
   return (
     <div class="view">
-      <ViewBar title="All tickets" />
-      <SearchBox label="Search tickets" value={text} onInput={(text) => search.filter({ text })} />
-      <div class="filters" role="group" aria-label="Filters">
-        <select aria-label="Filter by state" value={stateId} onChange={(e) => search.filter({ stateId: e.currentTarget.value })}>
-          <option value="">Any state</option>
+      <ViewBar title={t('allTickets')} />
+      <SearchBox label={t('searchTickets')} value={text} onInput={(text) => search.filter({ text })} />
+      <div class="filters" role="group" aria-label={t('filters')}>
+        <select aria-label={t('filterByState')} value={stateId} onChange={(e) => search.filter({ stateId: e.currentTarget.value })}>
+          <option value="">{t('anyState')}</option>
           {[...states].map(([id, label]) => (
             <option key={id} value={id}>
               {label}
             </option>
           ))}
         </select>
-        <select aria-label="Filter by type" value={typeId} onChange={(e) => search.filter({ typeId: e.currentTarget.value })}>
-          <option value="">Any type</option>
+        <select aria-label={t('filterByType')} value={typeId} onChange={(e) => search.filter({ typeId: e.currentTarget.value })}>
+          <option value="">{t('anyType')}</option>
           {catalog?.types.map((t) => (
             <option key={t.id} value={t.id}>
               {t.name}
             </option>
           ))}
         </select>
-        <select aria-label="Filter by assignee" value={assignee} onChange={(e) => search.filter({ assignee: e.currentTarget.value })}>
-          <option value="">Anyone</option>
-          <option value="none">Unassigned</option>
-          {catalog?.teammates.map((t) => (
-            <option key={t.id} value={t.id}>
-              {t.id === catalog.me.id ? `${t.name} (you)` : t.name}
+        <select aria-label={t('filterByAssignee')} value={assignee} onChange={(e) => search.filter({ assignee: e.currentTarget.value })}>
+          <option value="">{t('anyone')}</option>
+          <option value="none">{t('unassigned')}</option>
+          {catalog?.teammates.map((mate) => (
+            <option key={mate.id} value={mate.id}>
+              {mate.id === catalog.me.id ? t('xYou', mate.name) : mate.name}
             </option>
           ))}
         </select>
       </div>
-      <SearchResults label="Tickets" search={search} empty="No tickets match.">
+      <SearchResults label={t('tickets')} search={search} empty="No tickets match.">
         {(items) => <TicketList items={items} />}
       </SearchResults>
     </div>

@@ -6,6 +6,7 @@ import { Editor } from '@tiptap/core';
 import StarterKit from '@tiptap/starter-kit';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { normalizeHref } from '@/lib/model/rich-text';
+import { t } from '@/components/common/i18n';
 
 export interface RichTextEditorProps {
   label: string;
@@ -28,12 +29,12 @@ const NUMBERED_LIST_ICON = (
 );
 
 const COMMANDS: Command[] = [
-  { label: 'Bold', glyph: 'B', keys: 'Control+B', active: 'bold', run: (e) => e.chain().focus().toggleBold().run() },
-  { label: 'Italic', glyph: 'I', keys: 'Control+I', active: 'italic', run: (e) => e.chain().focus().toggleItalic().run() },
-  { label: 'Bulleted list', glyph: '•', keys: 'Control+Shift+8', active: 'bulletList', run: (e) => e.chain().focus().toggleBulletList().run() },
-  { label: 'Numbered list', glyph: NUMBERED_LIST_ICON, keys: 'Control+Shift+7', active: 'orderedList', run: (e) => e.chain().focus().toggleOrderedList().run() },
-  { label: 'Code block', glyph: '</>', keys: 'Control+Alt+C', active: 'codeBlock', run: (e) => e.chain().focus().toggleCodeBlock().run() },
-  { label: 'Quote', glyph: '❝', keys: 'Control+Shift+B', active: 'blockquote', run: (e) => e.chain().focus().toggleBlockquote().run() },
+  { label: t('formatBold'), glyph: 'B', keys: 'Control+B', active: 'bold', run: (e) => e.chain().focus().toggleBold().run() },
+  { label: t('formatItalic'), glyph: 'I', keys: 'Control+I', active: 'italic', run: (e) => e.chain().focus().toggleItalic().run() },
+  { label: t('formatBulletList'), glyph: '•', keys: 'Control+Shift+8', active: 'bulletList', run: (e) => e.chain().focus().toggleBulletList().run() },
+  { label: t('formatNumberedList'), glyph: NUMBERED_LIST_ICON, keys: 'Control+Shift+7', active: 'orderedList', run: (e) => e.chain().focus().toggleOrderedList().run() },
+  { label: t('formatCodeBlock'), glyph: '</>', keys: 'Control+Alt+C', active: 'codeBlock', run: (e) => e.chain().focus().toggleCodeBlock().run() },
+  { label: t('formatQuote'), glyph: '❝', keys: 'Control+Shift+B', active: 'blockquote', run: (e) => e.chain().focus().toggleBlockquote().run() },
 ];
 
 export default function RichTextEditor(props: RichTextEditorProps) {
@@ -93,7 +94,7 @@ export default function RichTextEditor(props: RichTextEditorProps) {
     }
     const safe = normalizeHref(href);
     if (!safe) {
-      setLinkError('Links must start with http://, https:// or mailto:.');
+      setLinkError(t('linkSchemes'));
       return;
     }
     setLinkError('');
@@ -109,7 +110,7 @@ export default function RichTextEditor(props: RichTextEditorProps) {
 
   return (
     <div class="rte">
-      <div role="toolbar" aria-label={`${props.label} formatting`} class="rte-toolbar">
+      <div role="toolbar" aria-label={t('xFormatting', props.label)} class="rte-toolbar">
         {COMMANDS.map((c) => (
           <button
             key={c.label}
@@ -126,8 +127,8 @@ export default function RichTextEditor(props: RichTextEditorProps) {
         ))}
         <button
           type="button"
-          aria-label="Link"
-          title="Link (Ctrl+K)"
+          aria-label={t('link')}
+          title={t('linkCtrlK')}
           aria-keyshortcuts="Control+K"
           aria-pressed={editor?.isActive('link') ?? false}
           onMouseDown={(e) => e.preventDefault()}
@@ -140,11 +141,11 @@ export default function RichTextEditor(props: RichTextEditorProps) {
         </button>
       </div>
       {linking && (
-        <div class="rte-link" role="group" aria-label="Insert link">
+        <div class="rte-link" role="group" aria-label={t('insertLink')}>
           <input
             type="url"
-            aria-label="Link address"
-            placeholder="https://…"
+            aria-label={t('linkAddress')}
+            placeholder={t('https')}
             value={href}
             autoFocus
             onInput={(e) => setHref(e.currentTarget.value)}
@@ -160,9 +161,7 @@ export default function RichTextEditor(props: RichTextEditorProps) {
               }
             }}
           />
-          <button type="button" onClick={applyLink}>
-            Apply link
-          </button>
+          <button type="button" onClick={applyLink}>{t('applyLink')}</button>
           {linkError && (
             <span role="alert" class="field-error">
               {linkError}

@@ -1,5 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { StateDef } from '@/lib/model/domain';
+import { t } from '@/components/common/i18n';
 
 /**
  * The "Ticket state" menu button (WAI-ARIA menu button pattern): Enter, Space or ArrowDown
@@ -47,7 +48,7 @@ export function StateMenu(props: { states: StateDef[]; currentId: string; disabl
         aria-haspopup="menu"
         aria-expanded={open}
         aria-controls="state-menu-list"
-        aria-label={`Ticket state: ${current?.label ?? props.currentId}`}
+        aria-label={t('ticketStateX', current?.label ?? props.currentId)}
         aria-keyshortcuts="s"
         disabled={props.disabled}
         onClick={() => (open ? setOpen(false) : openAt(currentIndex))}
@@ -67,7 +68,7 @@ export function StateMenu(props: { states: StateDef[]; currentId: string; disabl
         <ul
           role="menu"
           id="state-menu-list"
-          aria-label="Ticket state"
+          aria-label={t('ticketState')}
           class="menu"
           onKeyDown={(e) => {
             const n = props.states.length;

@@ -6,6 +6,7 @@ import type { TicketSummary } from '@/lib/model/views';
 import { usePanel } from './context';
 import type { TicketSearch } from './search';
 import { KindIcon, PANEL_WRITES, StateBadge, TimeAgo } from './ui';
+import { t } from '@/components/common/i18n';
 
 /**
  * A list of tickets: kind icon, #ID, title, state and the last note or update. With
@@ -22,16 +23,14 @@ export function TicketList({ items, unlinkFrom }: { items: TicketSummary[]; unli
             <button
               type="button"
               class="ghost small"
-              aria-label={`Unlink ${formatTicketNumber(s.ticket.number)}`}
+              aria-label={t('unlinkX', formatTicketNumber(s.ticket.number))}
               onClick={() =>
                 run(`unlink ${s.ticket.id} ${unlinkFrom}`, async (requestId) => {
                   await request('ui:unlink', { requestId, ticketId: s.ticket.id, conversationKey: unlinkFrom });
                   model.announce(`Unlinked ${formatTicketNumber(s.ticket.number)}.`);
                 }).catch((e: Error) => model.showError(e.message))
               }
-            >
-              Unlink
-            </button>
+            >{t('unlink')}</button>
           )}
         </TicketItem>
       ))}
@@ -86,7 +85,7 @@ export function SearchResults(props: { label: string; search: TicketSearch; empt
           {error}
         </p>
       )}
-      {results === null && !error && <p class="muted">Loading…</p>}
+      {results === null && !error && <p class="muted">{t('loading')}</p>}
       {results?.length === 0 && <p class="muted">{props.empty}</p>}
       {results && results.length > 0 && props.children(results)}
       {results && props.search.hasMore.value && (
@@ -101,7 +100,7 @@ export function SearchResults(props: { label: string; search: TicketSearch; empt
             if (added.length) requestAnimationFrame(() => list?.querySelectorAll('li')[before]?.querySelector<HTMLElement>('button')?.focus());
           }}
         >
-          Show more tickets
+          {t('showMoreTickets')}
         </button>
       )}
     </section>

@@ -16,6 +16,7 @@ import { StateMenu } from './StateMenu';
 import { TrackerDialog } from './TrackerDialog';
 import { TicketModel } from './ticket';
 import { KindIcon, TimeAgo, ViewBar } from './ui';
+import { label, t } from '@/components/common/i18n';
 
 export function TicketView({ ticketId }: { ticketId: string }) {
   const model = usePanel();
@@ -33,13 +34,11 @@ export function TicketView({ ticketId }: { ticketId: string }) {
     return (
       <div class="view">
         <p role="alert">{missing}</p>
-        <button type="button" onClick={() => model.navigate({ name: 'conversation' })}>
-          Back
-        </button>
+        <button type="button" onClick={() => model.navigate({ name: 'conversation' })}>{t('back')}</button>
       </div>
     );
   }
-  if (!view) return <p class="muted view">Loading ticket…</p>;
+  if (!view) return <p class="muted view">{t('loadingTicket')}</p>;
   const { ticket, type } = view;
   const states = type?.states ?? [];
   const { saveEdit, saveNow, changeState } = ticketModel;
@@ -62,14 +61,14 @@ export function TicketView({ ticketId }: { ticketId: string }) {
       </div>
       <TextEditor
         field="title"
-        label="Title"
+        label={t('title')}
         ticket={ticket}
         save={saveEdit}
         show={(v) => v}
         inputClass="title-input"
         view={(edit) => (
           <h1 class="ticket-title-heading" ref={heading} tabIndex={-1}>
-            <button type="button" class="editable" title="Click to edit the title" onClick={edit}>
+            <button type="button" class="editable" title={t('clickToEditTheTitle')} onClick={edit}>
               {ticket.title}
             </button>
           </h1>
@@ -80,25 +79,25 @@ export function TicketView({ ticketId }: { ticketId: string }) {
         <div class="ticket-main-col">
           <dl class="attrs">
             <div class="attr">
-              <dt id="lbl-ticket-id">Ticket ID</dt>
+              <dt id="lbl-ticket-id">{t('ticketId')}</dt>
               <dd aria-labelledby="lbl-ticket-id">{formatTicketNumber(ticket.number)}</dd>
             </div>
-            <TextField label="User" field="user" ticket={ticket} save={saveEdit} />
-            <TextField label="Company" field="company" ticket={ticket} save={saveEdit} />
+            <TextField label={t('user')} field="user" ticket={ticket} save={saveEdit} />
+            <TextField label={t('company')} field="company" ticket={ticket} save={saveEdit} />
             <div class="attr">
               <dt>
-                <label for="sharing">Sharing behavior</label>
+                <label for="sharing">{t('sharingBehavior')}</label>
               </dt>
               <dd>
                 <select
                   id="sharing"
-                  aria-label="Sharing behavior"
+                  aria-label={t('sharingBehavior')}
                   value={ticket.sharing}
-                  onChange={(e) => saveNow('sharing', 'Sharing behavior', { sharing: e.currentTarget.value as SharingBehavior })}
+                  onChange={(e) => saveNow('sharing', t('sharingBehavior'), { sharing: e.currentTarget.value as SharingBehavior })}
                 >
-                  {Object.entries(SHARING_LABELS).map(([value, label]) => (
+                  {Object.keys(SHARING_LABELS).map((value) => (
                     <option key={value} value={value}>
-                      {label}
+                      {label('sharing', value)}
                     </option>
                   ))}
                 </select>
@@ -106,19 +105,19 @@ export function TicketView({ ticketId }: { ticketId: string }) {
             </div>
             <div class="attr">
               <dt>
-                <label for="assignee">Assignee</label>
+                <label for="assignee">{t('assignee')}</label>
               </dt>
               <dd>
                 <select
                   id="assignee"
-                  aria-label="Assignee"
+                  aria-label={t('assignee')}
                   value={ticket.assigneeId ?? ''}
-                  onChange={(e) => saveNow('assigneeId', 'Assignee', { assigneeId: e.currentTarget.value || null })}
+                  onChange={(e) => saveNow('assigneeId', t('assignee'), { assigneeId: e.currentTarget.value || null })}
                 >
-                  <option value="">Unassigned</option>
-                  {teammates.map((t) => (
-                    <option key={t.id} value={t.id}>
-                      {t.kind === 'team' ? `Team: ${t.name}` : t.name}
+                  <option value="">{t('unassigned')}</option>
+                  {teammates.map((mate) => (
+                    <option key={mate.id} value={mate.id}>
+                      {mate.kind === 'team' ? t('teamX', mate.name) : mate.name}
                     </option>
                   ))}
                 </select>
@@ -127,8 +126,8 @@ export function TicketView({ ticketId }: { ticketId: string }) {
           </dl>
           <Description ticket={ticket} save={saveEdit} />
           {customAttributes.length > 0 && (
-            <section aria-label="Attributes" class="custom-attrs">
-              <h2 class="section-title">{type?.name} details</h2>
+            <section aria-label={t('attributes')} class="custom-attrs">
+              <h2 class="section-title">{t('typeDetails', type?.name ?? '')}</h2>
               <dl class="attrs">
                 {customAttributes.map((def) => (
                   <AttributeField key={def.id} def={def} ticket={ticket} save={saveEdit} />
@@ -139,10 +138,10 @@ export function TicketView({ ticketId }: { ticketId: string }) {
           <NoteComposer ticketId={ticket.id} linkCount={view.links.length} onPosted={ticketModel.showNote} />
           <ActivityTimeline activity={view.activity} effects={view.effects} type={type} earlier={view.earlierActivity} showEarlier={ticketModel.showEarlier} />
         </div>
-        <aside class="ticket-side" aria-label="Details">
+        <aside class="ticket-side" aria-label={t('details2')}>
           <Links ticket={ticket} links={view.links} />
           <p class="muted small">
-            Created <TimeAgo at={ticket.createdAt} /> · updated <TimeAgo at={ticket.updatedAt} />
+            {t('created')} <TimeAgo at={ticket.createdAt} /> · {t('updated')} <TimeAgo at={ticket.updatedAt} />
           </p>
         </aside>
       </div>
@@ -180,7 +179,7 @@ function TextField(props: { label: string; field: 'user' | 'company'; ticket: Ti
           save={props.save}
           show={(v) => v || <NotSet />}
           view={(edit) => (
-            <button type="button" class="editable" aria-labelledby={`${id} ${id}-v`} title={`Click to edit ${label}`} onClick={edit}>
+            <button type="button" class="editable" aria-labelledby={`${id} ${id}-v`} title={t('clickToEditX', label)} onClick={edit}>
               <span id={`${id}-v`}>{ticket[field] || <NotSet />}</span>
             </button>
           )}
@@ -234,7 +233,7 @@ function NotSet() {
   return (
     <>
       <span aria-hidden="true">—</span>
-      <span class="sr-only">not set</span>
+      <span class="sr-only">{t('notSet')}</span>
     </>
   );
 }
@@ -255,7 +254,7 @@ function AttributeField(props: { def: AttributeDef; ticket: Ticket; save: SaveEd
       <dt id={id}>
         {def.name}
         {def.required && (
-          <abbr title="required" class="req" aria-hidden="true">
+          <abbr title={t('required')} class="req" aria-hidden="true">
             {' '}
             *
           </abbr>
@@ -276,7 +275,7 @@ function AttributeField(props: { def: AttributeDef; ticket: Ticket; save: SaveEd
             return props.save(def.id, def.name, { attributes: { [def.id]: raw } }, base, requestId);
           }}
           view={(edit) => (
-            <button type="button" class="editable" aria-labelledby={`${id} ${id}-v`} title={`Click to edit ${def.name}`} onClick={edit}>
+            <button type="button" class="editable" aria-labelledby={`${id} ${id}-v`} title={t('clickToEditX', def.name)} onClick={edit}>
               <span id={`${id}-v`}>{isUnset(value) ? <NotSet /> : formatAttribute(def, value)}</span>
             </button>
           )}
@@ -291,7 +290,7 @@ function AttributeField(props: { def: AttributeDef; ticket: Ticket; save: SaveEd
 function RichText({ html, labelledBy }: { html: string; labelledBy?: string }) {
   const safe = sanitizeRichText(html);
   // Sanitised by DOMPurify just above: only formatting and http(s)/mailto links survive.
-  return safe ? <div class="rich" aria-labelledby={labelledBy} dangerouslySetInnerHTML={{ __html: safe }} /> : <p class="muted">No description.</p>;
+  return safe ? <div class="rich" aria-labelledby={labelledBy} dangerouslySetInnerHTML={{ __html: safe }} /> : <p class="muted">{t('noDescription')}</p>;
 }
 
 function Description(props: { ticket: Ticket; save: SaveEdit }) {
@@ -299,29 +298,25 @@ function Description(props: { ticket: Ticket; save: SaveEdit }) {
   return (
     <div class="description">
       <div class="desc-head">
-        <h2 class="section-title" id="lbl-description">
-          Description
-        </h2>
+        <h2 class="section-title" id="lbl-description">{t('description')}</h2>
       </div>
       <InlineEditor
-        label="Description"
+        label={t('description')}
         value={ticket.description}
         version={ticket.version}
         read={(t) => t.description}
         show={(html) => <RichText html={html} />}
         normalize={(html) => (isBlankRichText(html) ? '' : html)}
-        buttons={{ save: 'Save description', cancel: 'Cancel', primary: true }}
-        save={(description, base, requestId) => props.save('description', 'Description', { description }, base, requestId)}
+        buttons={{ save: t('saveDescription'), cancel: t('cancel'), primary: true }}
+        save={(description, base, requestId) => props.save('description', t('description'), { description }, base, requestId)}
         view={(edit) => (
           <div class="desc-view">
             <RichText html={ticket.description} labelledBy="lbl-description" />
-            <button type="button" class="small ghost" aria-label="Edit Description" onClick={edit}>
-              Edit
-            </button>
+            <button type="button" class="small ghost" aria-label={t('editDescription')} onClick={edit}>{t('edit')}</button>
           </div>
         )}
         control={(c) => (
-          <LazyRichTextEditor label="Description" initialHtml={c.draft} autofocus onChange={c.setDraft} onSubmit={(html) => c.commit(html)} onCancel={c.cancel} />
+          <LazyRichTextEditor label={t('description')} initialHtml={c.draft} autofocus onChange={c.setDraft} onSubmit={(html) => c.commit(html)} onCancel={c.cancel} />
         )}
       />
     </div>

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { StateDef } from '@/lib/model/domain';
 import type { LinkView } from '@/lib/model/views';
-import { CONVERSATION_STATUS_LABELS, conversationName } from './ui';
+import { conversationStatusLabel, conversationName } from './ui';
+import { t } from '@/components/common/i18n';
 
 type Choice = { conversationKey: string; note: boolean; reopen: boolean };
 
@@ -22,39 +23,32 @@ export function TrackerDialog(props: { target: StateDef; from?: StateDef; links:
   const set = (i: number, patch: Partial<Choice>) => setChoices(choices.map((c, j) => (i === j ? { ...c, ...patch } : c)));
   return (
     <dialog ref={dialog} aria-labelledby="tracker-title" class="dialog" onCancel={(e) => (e.preventDefault(), props.onCancel())}>
-      <h2 id="tracker-title">Update linked tickets</h2>
-      <p>
-        Moving this tracker ticket from {props.from?.label ?? 'its state'} to <strong>{props.target.label}</strong>. Choose what happens in each
-        linked conversation:
-      </p>
-      {props.links.length === 0 && <p class="muted">No linked conversations: only the tracker ticket changes.</p>}
+      <h2 id="tracker-title">{t('updateLinkedTickets')}</h2>
+      <p>{t('trackerMovingFromTo', props.from?.label ?? t('itsState'), props.target.label)}</p>
+      {props.links.length === 0 && <p class="muted">{t('noLinkedConversationsOnlyTheTracker')}</p>}
       <ul class="tracker-choices">
         {props.links.map(({ link, conversation: c }, i) => {
           const name = c ? conversationName(c) : link.conversationKey;
           return (
             <li key={link.id}>
               <div>
-                {name} <span class="muted small">({CONVERSATION_STATUS_LABELS[c?.status ?? 'unknown']})</span>
+                {name} <span class="muted small">({conversationStatusLabel(c?.status ?? 'unknown')})</span>
               </div>
               <label>
-                <input type="checkbox" checked={choices[i]!.note} onChange={(e) => set(i, { note: e.currentTarget.checked })} /> Post an internal
-                event note
+                <input type="checkbox" checked={choices[i]!.note} onChange={(e) => set(i, { note: e.currentTarget.checked })} />{' '}
+                {t('postAnInternalEventNote')}
               </label>
               <label>
-                <input type="checkbox" checked={choices[i]!.reopen} onChange={(e) => set(i, { reopen: e.currentTarget.checked })} /> Reopen or
-                unsnooze
+                <input type="checkbox" checked={choices[i]!.reopen} onChange={(e) => set(i, { reopen: e.currentTarget.checked })} />{' '}
+                {t('reopenOrUnsnooze')}
               </label>
             </li>
           );
         })}
       </ul>
       <div class="actions">
-        <button type="button" class="primary" onClick={() => props.onApply(choices)}>
-          Apply
-        </button>
-        <button type="button" onClick={props.onCancel}>
-          Cancel
-        </button>
+        <button type="button" class="primary" onClick={() => props.onApply(choices)}>{t('apply')}</button>
+        <button type="button" onClick={props.onCancel}>{t('cancel')}</button>
       </div>
     </dialog>
   );

@@ -1,3 +1,4 @@
+import { t } from '@/components/common/i18n';
 /**
  * The rules and the words of the panel's guards against a hostile page (./visibility.ts for
  * clickjacking, ./focus-guard.ts for focus theft), apart from the browser APIs they watch.
@@ -6,12 +7,8 @@
 /** How long the panel must have been visible again before a click on it counts. */
 export const SETTLE_MS = 500;
 
-export const COVERED_MESSAGE =
-  'Backline is covered or hidden by something on this page, so it did not act on that click or key press and nothing was changed. ' +
-  'A page that does this may be trying to make you click Backline without seeing it. Check what is over the panel, then try again.';
-export const JUST_SHOWN_MESSAGE =
-  'Backline was covered or hidden by this page a moment ago, so it did not act on that click or key press and nothing was changed. ' +
-  'Check the panel, then try again.';
+export const COVERED_MESSAGE = t('coveredMessage');
+export const JUST_SHOWN_MESSAGE = t('justShownMessage');
 
 /** What is known about the docked panel's visibility at one moment (times from performance.now()). */
 export interface VisibilityFacts {
@@ -36,9 +33,6 @@ export function refusalFor(facts: VisibilityFacts): string | null {
 
 /** The alert for keys that may have gone to the page, naming the field when it has a name. */
 export function focusTakenMessage(field: string): string {
-  const where = field ? `“${field}”` : 'a text field';
-  return (
-    `The helpdesk page moved the keyboard focus out of Backline while you were typing in ${where}. ` +
-    `Keys you pressed after that went to the page, not to Backline. Click ${where} to carry on typing there.`
-  );
+  const where = field ? t('quotedX', field) : t('aTextField');
+  return t('focusTakenMessage', where);
 }

@@ -7,6 +7,7 @@
 import { createModel, effect, signal, type ReadonlySignal } from '@preact/signals';
 import { request } from '@/lib/client';
 import type { TicketSummary } from '@/lib/model/views';
+import { t } from '@/components/common/i18n';
 
 export interface SearchFilters {
   /** Ticket ID or words of the title. */
@@ -63,7 +64,7 @@ export const TicketSearch = createModel((revision: ReadonlySignal<number>, limit
       } catch (e) {
         if (cancelled) return;
         results.value = null;
-        error.value = `Could not search the tickets. ${(e as Error).message}`;
+        error.value = t('searchFailed', (e as Error).message);
       }
     }, SETTLE_MS);
     return () => {

@@ -16,6 +16,7 @@ import type { FieldConflict, SaveOutcome } from './InlineEditor';
 import { applyChange } from './changes';
 import type { PanelModel } from './model';
 import { PANEL_WRITES } from './ui';
+import { t } from '@/components/common/i18n';
 
 /** What a tracker ticket's state change does in each linked conversation (TrackerDialog). */
 export type Propagation = { conversationKey: string; note: boolean; reopen: boolean }[];
@@ -190,7 +191,7 @@ export const TicketModel = createModel((panel: PanelModel, ticketId: string) => 
       await action
         .run(`state ${ticketId} ${state.id} ${JSON.stringify(propagation ?? null)}`, async (requestId) => {
           apply(await request('ui:changeState', { requestId, ticketId, baseVersion: ticket.version, stateId: state.id, propagation }));
-          panel.announce(`State changed to ${state.label}.`);
+          panel.announce(t('stateChangedTo', state.label));
         })
         .catch(async (e: Error) => {
           panel.showError(e.message);

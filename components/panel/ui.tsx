@@ -1,12 +1,13 @@
 import type { ComponentChildren, Ref } from 'preact';
 import { signal } from '@preact/signals';
 import { useLayoutEffect, useRef } from 'preact/hooks';
-import { TICKET_KIND_LABELS, type TicketKind } from '@/lib/model/domain';
+import type { TicketKind } from '@/lib/model/domain';
 import type { ActionOptions } from '@/components/common/action';
 import { HELPDESK_NAMES } from '@/lib/helpdesks';
 import type { ConversationStatus, PageContext } from '@/lib/model/helpdesk';
 import { usePanel } from './context';
 import { dockAllowsAction } from './visibility';
+import { formatDateTime, label, t, uiLanguage } from '@/components/common/i18n';
 
 const KIND_GLYPHS: Record<TicketKind | 'conversation', preact.ComponentChildren> = {
   backoffice: 'B',
@@ -22,33 +23,28 @@ const KIND_GLYPHS: Record<TicketKind | 'conversation', preact.ComponentChildren>
 
 /** The kind icon: a coloured glyph with the kind's name for screen readers. */
 export function KindIcon({ kind }: { kind: TicketKind | 'conversation' }) {
-  const label = kind === 'conversation' ? 'Conversation' : TICKET_KIND_LABELS[kind];
+  const name = label('kind', kind);
   return (
-    <span role="img" aria-label={label} title={label} class={`kind kind-${kind}`}>
+    <span role="img" aria-label={name} title={name} class={`kind kind-${kind}`}>
       {KIND_GLYPHS[kind]}
     </span>
   );
 }
 
-export const CONVERSATION_STATUS_LABELS: Record<ConversationStatus, string> = {
-  open: 'Open',
-  snoozed: 'Snoozed',
-  pending: 'Pending',
-  resolved: 'Resolved',
-  closed: 'Closed',
-  unknown: 'Unknown',
-};
+/** The helpdesk status words the panel shows (Open, Snoozed…), in the browser's language. */
+export const conversationStatusLabel = (status: ConversationStatus): string => label('status', status);
 
 /** How the panel names a conversation or customer ticket: "Chatwoot conversation #3". */
 export function conversationName(c: Pick<PageContext, 'helpdesk' | 'kind' | 'conversationId'>): string {
-  return `${HELPDESK_NAMES[c.helpdesk]} ${c.kind} #${c.conversationId}`;
+  return c.kind === 'ticket' ? t('ticketNameX', HELPDESK_NAMES[c.helpdesk], `#${c.conversationId}`) : t('conversationNameX', HELPDESK_NAMES[c.helpdesk], `#${c.conversationId}`);
 }
 
 export function StateBadge({ label, category }: { label: string; category?: string }) {
   return <span class={`badge state-${category ?? 'other'}`}>{label}</span>;
 }
 
-const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+// In the browser's language; created on first use (the language is the browser's, read once).
+let relative: Intl.RelativeTimeFormat | undefined;
 /** One clock for every relative time on screen (a queue shows hundreds). */
 const clock = signal(Date.now());
 let clockTimer: ReturnType<typeof setInterval> | undefined;
@@ -59,9 +55,10 @@ export function TimeAgo({ at }: { at: number }) {
   // Reading the clock subscribes this component: it re-renders when the clock ticks.
   const seconds = Math.round((at - Math.max(clock.value, Date.now())) / 1000);
   const abs = Math.abs(seconds);
+  relative ??= new Intl.RelativeTimeFormat(uiLanguage(), { numeric: 'auto' });
   const text =
     abs < 45
-      ? 'just now'
+      ? t('justNow')
       : abs < 3600
         ? relative.format(Math.round(seconds / 60), 'minute')
         : abs < 86400
@@ -69,7 +66,7 @@ export function TimeAgo({ at }: { at: number }) {
           : relative.format(Math.round(seconds / 86400), 'day');
   const date = new Date(at);
   return (
-    <time dateTime={date.toISOString()} title={date.toLocaleString()}>
+    <time dateTime={date.toISOString()} title={formatDateTime(date)}>
       {text}
     </time>
   );
@@ -97,7 +94,7 @@ export function ViewBar(props: { title?: string; back?: string; onBack?(): void;
         aria-keyshortcuts={props.escape ? 'Escape' : undefined}
       >
         <span aria-hidden="true">← </span>
-        {props.back ?? 'Back'}
+        {props.back ?? t('back')}
       </button>
       {props.title && <h1>{props.title}</h1>}
       {props.children}
@@ -116,7 +113,7 @@ export function SearchBox(props: { label: string; value: string; onInput(text: s
       type="search"
       role={props.role}
       aria-label={props.label}
-      placeholder="Ticket ID or words of the title"
+      placeholder={t('ticketIdOrWordsOfThe')}
       value={props.value}
       onInput={(e) => props.onInput(e.currentTarget.value)}
       onKeyDown={(e) => e.key === 'Escape' && model.navigate({ name: 'conversation' })}

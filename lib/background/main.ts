@@ -12,9 +12,23 @@ import { resyncCustomHosts } from './admin';
 import { isAdminUnlocked, readManagedPolicy, setAdminUnlocked, syncCustomHostsInBrowser, watchManagedPolicy } from './admin-browser';
 import type { BackgroundEvent, ContentScriptMessage } from '../protocol';
 import { Store } from '../store';
+import { createToolbar } from './toolbar';
+import { ENGLISH_TOOLBAR_WORDS, type ToolbarWords } from '../model/toolbar';
 import { loadMembership, saveMembership } from '../store/sync';
 import { createWorkspace } from './workspace';
 import { WorkspacePouchDB } from './pouchdb';
+
+/** The toolbar tooltip's words from the catalogue (public/_locales), in the browser's language. */
+function toolbarWords(): ToolbarWords {
+  const say = (key: string, n?: number) => browser.i18n.getMessage(key, n === undefined ? undefined : [new Intl.NumberFormat(browser.i18n.getUILanguage()).format(n)]);
+  const plural = new Intl.PluralRules(browser.i18n.getUILanguage());
+  const english = ENGLISH_TOOLBAR_WORDS;
+  return {
+    plain: say('toolbarPlain') || english.plain,
+    none: say('toolbarNone') || english.none,
+    linked: (n) => say(plural.select(n) === 'one' ? 'toolbarLinked_one' : 'toolbarLinked_other', n) || english.linked(n),
+  };
+}
 
 /** Starts Backline's background in this service worker (entrypoints/background.ts). */
 export function startBackground(): void {
@@ -30,6 +44,7 @@ export function startBackground(): void {
     openBacklineDb(DB_NAME, { onClose: forget }).then(async (db) => {
       const store = new Store(db, (changes) => {
         env.broadcast({ type: 'bg:changed', changes });
+        void toolbar.changed(changes);
         // A write while in a workspace queued shared records: they go out now.
         workspace.pushSoon();
       });
@@ -46,6 +61,7 @@ export function startBackground(): void {
     },
     async setTabContext(tabId, value) {
       await browser.storage.session.set({ [`tab:${tabId}`]: value });
+      void toolbar.update(tabId, value);
     },
     broadcast(event: BackgroundEvent) {
       // Every connected extension page (panel frames, side panel, options); none open is fine.
@@ -64,6 +80,23 @@ export function startBackground(): void {
     // The top frame's content script mounts the dock; no answer (no dock there) is null.
     checkDock: (tabId) => browser.tabs.sendMessage(tabId, { type: 'bg:checkDock' } satisfies ContentScriptMessage, { frameId: 0 }).catch(() => null),
   };
+
+  // The toolbar button's badge and tooltip: how many tickets the tab's conversation has.
+  const toolbar = createToolbar({
+    action: browser.action,
+    words: toolbarWords(),
+    linkedCount: async (key) => (await (await env.store()).linkedTickets(key)).length,
+    getTabContext: (tabId) => env.getTabContext(tabId),
+    async knownTabs() {
+      const all = await browser.storage.session.get(null);
+      return Object.entries(all)
+        .filter(([k]) => k.startsWith('tab:'))
+        .map(([k, context]) => ({ tabId: Number(k.slice(4)), context: context as TabContext }));
+    },
+  });
+  void browser.action.setBadgeBackgroundColor({ color: '#1c2f80' }).catch(() => {});
+  const action = browser.action as typeof browser.action & { setBadgeTextColor?(d: { color: string }): Promise<void> };
+  void action.setBadgeTextColor?.({ color: '#ffffff' }).catch(() => {});
 
   // Propagation outbox. Its queue lives in IndexedDB; wake-ups are an alarm (survives the
   // worker stopping and the browser restarting) plus a timer for short delays while it lives.
@@ -123,12 +156,18 @@ export function startBackground(): void {
   // The browser's side panel follows the conversation in the active tab.
   browser.tabs.onActivated.addListener(async ({ tabId }) => {
     const known = await env.getTabContext(tabId);
+    void toolbar.update(tabId, known);
     env.broadcast({ type: 'bg:activeTab', tabId, context: known?.context ?? null, conversationKey: known?.conversationKey ?? null });
   });
   // The toolbar button opens the browser's side panel (Chromium); the in-page panel has its shortcut.
   (globalThis as { chrome?: { sidePanel?: { setPanelBehavior(o: { openPanelOnActionClick: boolean }): Promise<void> } } }).chrome?.sidePanel
     ?.setPanelBehavior({ openPanelOnActionClick: true })
     .catch(() => {});
+  // Firefox has no side panel API: its toolbar button toggles Firefox's own sidebar
+  // (manifest sidebar_action), which shows the same panel.html. toggle() must run in the
+  // click's handler itself, as a user action.
+  const sidebar = (browser as { sidebarAction?: { toggle(): Promise<void> } }).sidebarAction;
+  if (sidebar) browser.action.onClicked.addListener(() => void sidebar.toggle().catch(() => {}));
 
   browser.tabs.onRemoved.addListener((tabId) => {
     void browser.storage.session.remove(`tab:${tabId}`);

@@ -25,12 +25,13 @@ export interface Harness {
 
 /**
  * A fresh browser profile with Backline. `sandbox` shares one sandbox helpdesk between profiles
- * (not closed with this one); `args`: extra Chromium command-line flags (see helpdesk-host.ts).
+ * (not closed with this one); `args`: extra Chromium command-line flags (see helpdesk-host.ts);
+ * `lang`: the browser's UI language (default: the machine's), e.g. 'de' for the German run.
  */
-export async function launch(options: { sandbox?: Harness['sandbox']; args?: string[] } = {}): Promise<Harness> {
+export async function launch(options: { sandbox?: Harness['sandbox']; args?: string[]; lang?: string } = {}): Promise<Harness> {
   const ownSandbox = !options.sandbox;
   const sandbox = options.sandbox ?? (await startSandbox({ port: 0 }));
-  const browser = await launchWithExtension({ args: options.args });
+  const browser = await launchWithExtension({ args: options.args, lang: options.lang });
   const { context, extensionId } = browser;
   return {
     context,
