@@ -43,7 +43,9 @@ export function ActivityTimeline(props: {
   const people = useMemo(() => new Map(teammates?.map((t) => [t.id, t.name])), [teammates]);
   const effectsBySource = new Map<string, OutboxRecord[]>();
   for (const e of props.effects) effectsBySource.set(e.sourceActivityId, [...(effectsBySource.get(e.sourceActivityId) ?? []), e]);
-  const items = [...props.activity].sort((a, b) => b.id.localeCompare(a.id));
+  // An outcome recorded for the team (a 'delivery' item) is shown here as its effect already.
+  const ownEffects = new Set(props.effects.map((e) => e.id));
+  const items = props.activity.filter((a) => a.type !== 'delivery' || !ownEffects.has(a.effectId)).sort((a, b) => b.id.localeCompare(a.id));
 
   const retry = (effectId: string) =>
     run(async () => {

@@ -54,6 +54,18 @@ export class StoreEngine {
     return this.sharing !== null;
   }
 
+  /**
+   * For a transaction opened outside `write` (the outbox's own): the extra store it needs while
+   * in a workspace, and the wrapper that queues the shared records it writes.
+   */
+  sharingStores(): StoreName[] {
+    return this.sharing ? ['syncQueue'] : [];
+  }
+
+  capture(tx: Tx<'readwrite'>): Tx<'readwrite'> {
+    return this.sharing ? capturingTx(tx, this.sharing.keepLocal) : tx;
+  }
+
   /** Tells open pages that something outside the stores' writes changed (policy, admin lock). */
   notify(changes: Partial<ChangeSet>): void {
     this.onChange({ ticketIds: [], conversationKeys: [], ...changes });

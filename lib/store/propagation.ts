@@ -7,7 +7,9 @@ import { interruptedSendTime, isRetryable } from '../model/activity';
 import { formatTicketNumber, TICKET_KIND_LABELS, type Ticket } from '../model/domain';
 import type { ConversationStatus } from '../model/helpdesk';
 import { uuidv7 } from '../model/ids';
-import type { ConversationRecord, OutboxRecord } from '../model/records';
+import type { ActivityRecord, ConversationRecord, OutboxRecord } from '../model/records';
+import { HELPDESK_NAMES } from '../helpdesks';
+import { readMeta } from './meta';
 import type { ChangeSet } from '../model/views';
 import type { StoreEngine, Tx } from './engine';
 
@@ -122,7 +124,9 @@ export async function updateEffect(
   live: { key: string; status: ConversationStatus } | null,
   now: number,
 ): Promise<ChangeSet | null> {
-  const tx = s.db.transaction(['outbox', 'conversations'], 'readwrite');
+  // In a team workspace, an effect's outcome is also an activity item every browser sees.
+  const sharing = s.isSharing();
+  const tx = s.db.transaction(['outbox', 'conversations', ...(sharing ? (['activity', 'meta', ...s.sharingStores()] as const) : [])], 'readwrite') as Tx<'readwrite'>;
   const e = await tx.objectStore('outbox').get(id);
   let convChanged = false;
   if (!e || (attemptId !== null && e.attemptId !== attemptId)) {
@@ -138,12 +142,31 @@ export async function updateEffect(
     await tx.objectStore('conversations').put(conversation);
     convChanged = c.status !== live.status;
   }
+  let delivery: ActivityRecord | null = null;
+  if (sharing && e.status === 'queued' && next.status !== 'queued') {
+    const conv = conversation ?? c ?? (await tx.objectStore('conversations').get(e.conversationKey));
+    delivery = {
+      id: uuidv7(),
+      ticketId: e.ticketId,
+      at: now,
+      actorId: (await readMeta(tx, 'me')) ?? '',
+      type: 'delivery',
+      effectId: e.id,
+      sourceActivityId: e.sourceActivityId,
+      conversationKey: e.conversationKey,
+      label: conv?.title || (conv ? `${HELPDESK_NAMES[conv.helpdesk]} #${conv.conversationId}` : 'a conversation'),
+      kind: e.kind,
+      outcome: next.status,
+      detail: next.lastError,
+    };
+    await s.capture(tx).objectStore('activity').add(delivery);
+  }
   await tx.done;
   // One effect's outcome: pages update that item (and the conversation's status) in place.
   return {
     ticketIds: [e.ticketId],
     conversationKeys: convChanged ? [e.conversationKey] : [],
-    deltas: [{ ticketId: e.ticketId, effects: [next] }],
+    deltas: [{ ticketId: e.ticketId, effects: [next], ...(delivery ? { activity: [delivery] } : {}) }],
     ...(convChanged && conversation ? { conversations: [conversation] } : {}),
   };
 }

@@ -14,6 +14,7 @@ import { docIdFor as rulesDocIdFor, parseDocId as rulesParseDocId } from '../../
 import { Store } from '../../lib/store';
 import { openBacklineDb, type BacklineDatabase } from '../../lib/store/schema';
 import { applyRemoteDocs, queuedChanges, queueEverything, type WorkspaceDoc } from '../../lib/store/sync';
+import { queuedEffects, updateEffect } from '../../lib/store/propagation';
 
 const ALICE: Teammate = { id: 'tm-alice', name: 'Alice Agent', email: 'alice@example.com', kind: 'person' };
 const open: BacklineDatabase[] = [];
@@ -134,5 +135,31 @@ describe('applying what arrives', () => {
     const stale = { ...t, title: 'Older title from the server' };
     await applyRemoteDocs(store, [{ _id: docIdFor('ticket', t.id), kind: 'ticket', record: stale, author: 'bob' }], new Set());
     expect((await store.getTicket(t.id)).title).toBe('Local title');
+  });
+});
+
+describe('delivery outcomes in a workspace', () => {
+  it('an effect’s outcome becomes an activity item every browser gets (queued with it); outside a workspace it stays in the outbox only', async () => {
+    for (const sharing of [false, true]) {
+      const { store } = await setup();
+      const t = await create(store);
+      if (sharing) store.setSharing({ keepLocal: new Set() });
+      await store.addNote({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, body: 'Refund sent', crossPost: true });
+      const [effect] = await queuedEffects(store);
+      expect(effect).toBeDefined();
+      const before = (await queuedChanges(store)).length;
+      const changes = await updateEffect(store, effect!.id, null, (e) => ({ ...e, status: 'delivered', lastError: '' }), null, Date.now());
+      const deliveries = (await store.getTicketView(t.id)).activity.filter((a) => a.type === 'delivery');
+      if (!sharing) {
+        expect(deliveries).toEqual([]);
+        continue;
+      }
+      expect(deliveries).toEqual([expect.objectContaining({ type: 'delivery', effectId: effect!.id, outcome: 'delivered', label: 'Conversation 7', kind: 'note' })]);
+      expect((await queuedChanges(store)).length).toBe(before + 1);
+      expect(changes?.deltas?.[0]?.activity).toHaveLength(1);
+      // A later update of the same effect (no longer queued) records nothing more.
+      await updateEffect(store, effect!.id, null, (e) => ({ ...e, lastError: 'again' }), null, Date.now());
+      expect((await store.getTicketView(t.id)).activity.filter((a) => a.type === 'delivery')).toHaveLength(1);
+    }
   });
 });
