@@ -104,7 +104,11 @@ export function startBackground(): void {
   let wakeTimer: ReturnType<typeof setTimeout> | undefined;
   const helpdesk = createHelpdeskServices({
     store: () => env.store(),
-    broadcast: (event) => env.broadcast(event),
+    broadcast: (event) => {
+      env.broadcast(event);
+      // An effect's outcome is an activity item the team shares (in a workspace): out it goes.
+      workspace.pushSoon();
+    },
     fetch: (input, init) => fetch(input, init),
     scheduleWake(at) {
       clearTimeout(wakeTimer);

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import { startWorkspaceServer, type WorkspaceServer } from '../../scripts/workspace-server.mjs';
 import { startSandbox } from '../sandbox/server.mjs';
-import { launch, type Harness } from './harness';
+import { connectSandboxAsAdmin, launch, type Harness } from './harness';
 
 let server: WorkspaceServer;
 let serverDir: string;
@@ -107,6 +107,21 @@ describe('working together', () => {
     await expect.poll(() => bobPage.panel.getByRole('button', { name: /^Ticket state/ }).textContent(), SLOW).toContain('In progress');
     const activity = bobPage.panel.getByRole('region', { name: 'Activity', exact: true }).getByRole('listitem');
     await expect.poll(() => activity.filter({ hasText: 'Bank confirmed the duplicate' }).count(), SLOW).toBe(1);
+  });
+
+  it('Alice’s browser delivers her cross-post to the helpdesk once, and Bob sees what became of it', async () => {
+    await connectSandboxAsAdmin(alice, 'alice’s admin passphrase');
+    await alicePage.page.bringToFront();
+    const text = 'Refund issued, reference RF-2201.';
+    await alicePage.panel.getByRole('textbox', { name: 'Note', exact: true }).fill(text);
+    await alicePage.panel.getByRole('button', { name: 'Cross-post note', exact: true }).click();
+    await expect.poll(() => sandbox.state.conversations.find((c) => c.id === 1)!.messages.filter((m) => m.private && m.content.includes(text)).length, SLOW).toBe(1);
+
+    await bobPage.page.bringToFront();
+    const activity = bobPage.panel.getByRole('region', { name: 'Activity', exact: true }).getByRole('listitem');
+    await expect.poll(() => activity.filter({ hasText: /Internal note in .*delivered/ }).count(), SLOW).toBe(1);
+    // Bob's browser has no connection and sends nothing itself: still one note in the helpdesk.
+    expect(sandbox.state.conversations.find((c) => c.id === 1)!.messages.filter((m) => m.private && m.content.includes(text)).length).toBe(1);
   });
 
   it('a member cannot change ticket types: the options page says so, and the server refuses a direct write', async () => {
