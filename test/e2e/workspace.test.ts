@@ -92,6 +92,13 @@ describe('joining', () => {
     await expect.poll(() => linked.allTextContents(), SLOW).toEqual([expect.stringContaining(TITLE)]);
     // The panel's footer says the browser is in a workspace and how it syncs.
     await expect.poll(() => alicePage.panel.getByRole('status').filter({ hasText: /^Synced/ }).count(), SLOW).toBe(1);
+    // And the queue finds it by a word of its title (the search index is fed by what arrives).
+    await alicePage.panel.getByRole('button', { name: 'All tickets', exact: true }).first().click();
+    await alicePage.panel.getByRole('searchbox', { name: 'Search tickets', exact: true }).fill('duplicate charg');
+    const found = alicePage.panel.getByRole('region', { name: 'Tickets', exact: true }).getByRole('listitem');
+    await expect.poll(() => found.allTextContents(), SLOW).toEqual([expect.stringContaining(TITLE)]);
+    await alicePage.panel.getByRole('searchbox', { name: 'Search tickets', exact: true }).press('Escape');
+    await expect.poll(() => alicePage.panel.getByRole('button', { name: 'New back-office ticket', exact: true }).count(), SLOW).toBe(1);
   });
 });
 
