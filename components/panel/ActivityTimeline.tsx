@@ -3,7 +3,7 @@ import { useCallback, useMemo, useRef, useState } from 'preact/hooks';
 import { useAction } from '@/components/common/action';
 import { request } from '@/lib/client';
 import { HELPDESK_NAMES } from '@/lib/helpdesks';
-import { ALREADY_OPEN, describeActivityParts, isRetryable, type ActivityPart } from '@/lib/model/activity';
+import { ALREADY_OPEN, CANCELLED_BY_UNDO, describeActivityParts, isRetryable, type ActivityPart } from '@/lib/model/activity';
 import type { TicketType } from '@/lib/model/domain';
 import { isHelpdeskId } from '@/lib/model/helpdesk';
 import type { ActivityRecord, OutboxRecord } from '@/lib/model/records';
@@ -15,6 +15,12 @@ const EFFECT_OUTCOME_LABELS: Record<OutboxRecord['status'], string> = {
   delivered: 'Delivered',
   failed: 'Failed',
   skipped: 'Not sent',
+};
+
+const EFFECT_KIND_LABELS: Record<OutboxRecord['kind'], string> = {
+  note: 'Internal note',
+  reopen: 'Reopen',
+  restore: 'Status put back',
 };
 
 /**
@@ -138,10 +144,12 @@ function EffectLine({ effect: e, onRetry }: { effect: OutboxRecord; onRetry(): v
   return (
     <li class={`activity-item effect effect-${e.status}`}>
       <span class="muted small">
-        {e.kind === 'note' ? 'Internal note' : 'Reopen'} in {conversationLabel(e.conversationKey)}:{' '}
+        {EFFECT_KIND_LABELS[e.kind]} in {conversationLabel(e.conversationKey)}:{' '}
       </span>
       {e.lastError === ALREADY_OPEN ? (
         <strong>Not needed, already open</strong>
+      ) : e.lastError === CANCELLED_BY_UNDO ? (
+        <strong>Cancelled by undo</strong>
       ) : (
         <>
           <strong>{EFFECT_OUTCOME_LABELS[e.status]}</strong>
