@@ -142,7 +142,7 @@ const OutboxSchema = obj({
   ticketId: id,
   sourceActivityId: id,
   conversationKey: text(1000),
-  kind: oneOf(['note', 'reopen']),
+  kind: oneOf(['note', 'reopen', 'restore']),
   body: text(1_000_000),
   status: oneOf(['queued', 'delivered', 'failed', 'skipped']),
   attempts: count,

@@ -13,6 +13,7 @@ import { processOutbox, type OutboxDeps } from '../../lib/background/outbox';
 import { Store } from '../../lib/store';
 import { type ChangeSet, type ConversationInput } from '../../lib/model/views';
 import { claimEffect } from '../../lib/store/propagation';
+import { buildExport, validateExport } from '../../lib/store/transfer';
 import { SANDBOX_TOKEN } from '../sandbox/server.mjs';
 import { useSandbox } from './sandbox-fixture';
 
@@ -146,6 +147,9 @@ describe('undo of a state change', () => {
     const again = await processOutbox(deps());
     expect(again.delivered).toBe(0);
     expect((await store.getConversation(conv(2).key))?.status).toBe('snoozed');
+    // An export holding the undo and its corrections imports again.
+    const file = JSON.parse(JSON.stringify(await buildExport(db)));
+    expect(validateExport(file)).toMatchObject({ ok: true });
   });
 
   it('leaves a conversation the front line changed since Backline reopened it, and says so', async () => {
