@@ -184,13 +184,6 @@ async function attempt(
     return null;
   }
 
-  // Undone while an attempt was in flight, and that attempt ended without delivering it (the
-  // worker stopped): it is not sent now. Its correction finds it undelivered and is dropped.
-  if (effect.undoneBy) {
-    await update(deps, effect.id, null, (e) => ({ ...e, status: 'skipped', lastError: CANCELLED_BY_UNDO, attemptId: null, finishedAt: now(), updatedAt: now() }));
-    return { status: 'skipped', detail: CANCELLED_BY_UNDO, doubt: null };
-  }
-
   const claim = await claimEffect(deps.store, effect.id, now());
   if (!claim) return null;
   const { record, attemptId } = claim;
@@ -252,6 +245,16 @@ async function deliver(
   if (corrected !== undefined && corrected?.status !== 'delivered') {
     return { outcome: { status: 'skipped', detail: NOTHING_TO_UNDO, doubt: null }, live: null };
   }
+  if (effect.undoneBy) {
+    // Undone while an attempt was in flight, and that attempt never finished (the worker
+    // stopped): nothing is sent now. A note it may have posted is looked for, so that the
+    // correction queued behind it follows when it did land.
+    if (effect.kind === 'note' && doubt) {
+      const found = await connector.findNote(id, idempotencyKey(effect.id), { since: doubt.since });
+      if (found) return { outcome: { status: 'delivered', detail: '', remoteId: found.messageId, doubt: null }, live: null };
+    }
+    return { outcome: { status: 'skipped', detail: CANCELLED_BY_UNDO, doubt: null }, live: null };
+  }
   if (effect.kind === 'restore') return restore(connector, id, corrected?.reopened, doubt, markSent);
   if (effect.kind === 'note') {
     const key = idempotencyKey(effect.id);
@@ -305,7 +308,9 @@ async function restore(
   markSent: () => Promise<void>,
 ): Promise<{ outcome: Outcome; live: { status: ConversationStatus } | null }> {
   const name = HELPDESK_NAMES[connector.helpdesk];
-  if (!reopened) return { outcome: { status: 'skipped', detail: NOTHING_TO_UNDO, doubt: null }, live: null };
+  if (!reopened) {
+    return { outcome: { status: 'skipped', detail: 'Left as it is: Backline has no record of the status the reopen found.', doubt: null }, live: null };
+  }
   if (!connector.restoreStatus) {
     return {
       outcome: { status: 'skipped', detail: `Backline cannot set a ${name} conversation’s status back, so the status was left as it is there.`, doubt: null },

@@ -12,7 +12,9 @@ import { uuidv7 } from '../../lib/model/ids';
 import { processOutbox, type OutboxDeps } from '../../lib/background/outbox';
 import { Store } from '../../lib/store';
 import { type ChangeSet, type ConversationInput } from '../../lib/model/views';
-import { claimEffect } from '../../lib/store/propagation';
+import { claimEffect, markSending } from '../../lib/store/propagation';
+import { idempotencyKey } from '../../lib/background/outbox';
+import { ChatwootConnector } from '../../lib/connectors/chatwoot';
 import { buildExport, validateExport } from '../../lib/store/transfer';
 import { SANDBOX_TOKEN } from '../sandbox/server.mjs';
 import { useSandbox } from './sandbox-fixture';
@@ -90,6 +92,12 @@ async function frontLineSets(id: number, body: Record<string, unknown>) {
     body: JSON.stringify(body),
   });
   expect(r.ok).toBe(true);
+}
+
+/** Makes an interrupted attempt older than a request's timeout, as after a worker restart. */
+async function backdateAttempt(db: BacklineDatabase, id: string) {
+  const e = (await db.get('outbox', id))!;
+  await db.put('outbox', { ...e, attemptStartedAt: Date.now() - 60_000 });
 }
 
 describe('undo of a state change', () => {
@@ -187,12 +195,35 @@ describe('undo of a state change', () => {
 
     // That attempt never finishes (the worker stopped): it is not sent again, and so its
     // correction has nothing to take back.
-    const run = await processOutbox(deps({ timeoutMs: 0 }));
+    await backdateAttempt(db, note!.id);
+    const run = await processOutbox(deps());
     expect(run.delivered).toBe(0);
     const final = await effects(db);
     expect(final.find((e) => e.id === note!.id)).toMatchObject({ status: 'skipped', lastError: 'Cancelled by undo' });
     expect(final.find((e) => e.id === correction.id)).toMatchObject({ status: 'skipped', lastError: expect.stringContaining('never sent') });
     expect(sbConv(2).messages.filter((m) => m.private)).toHaveLength(0);
+  });
+
+  it('an attempt that had sent its note when the worker stopped: the note is looked for, and corrected once found', async () => {
+    const { db, store, deps, now } = await setup();
+    const t = await ticketLinkedTo(store, [2]);
+    const moved = await moveTo(store, t.id, 1, 'in_progress');
+    const [note] = await effects(db);
+    const claim = (await claimEffect(store, note!.id, now()))!;
+    expect(await markSending(store, note!.id, claim.attemptId, now())).toBe(true);
+    // The request landed; the worker stopped before recording it.
+    await new ChatwootConnector({ baseUrl: sandbox.url, accountId: '1', token: SANDBOX_TOKEN }).postInternalNote('2', note!.body, {
+      idempotencyKey: idempotencyKey(note!.id),
+    });
+    const { undo: item } = await undo(store, t.id, { stateVersion: moved.version });
+    await backdateAttempt(db, note!.id);
+    await processOutbox(deps());
+    const final = await effects(db);
+    expect(final.find((e) => e.id === note!.id)).toMatchObject({ lastError: '', status: 'delivered' });
+    expect(final.find((e) => e.sourceActivityId === item.id && e.kind === 'note')).toMatchObject({ status: 'delivered' });
+    expect(sbConv(2).messages.filter((m) => m.private && m.content.includes('moved from Submitted to In progress'))).toHaveLength(2); // the note and its correction
+    expect(sbConv(2).messages.filter((m) => m.private && m.content.includes('was undone'))).toHaveLength(1);
+    expect(sbConv(2).status).toBe('snoozed');
   });
 
   it('a connector without restoreStatus leaves the helpdesk status and says so', async () => {
@@ -201,7 +232,6 @@ describe('undo of a state change', () => {
     const moved = await moveTo(store, t.id, 1, 'in_progress');
     await processOutbox(deps());
     const { undo: item } = await undo(store, t.id, { stateVersion: moved.version });
-    const { ChatwootConnector } = await import('../../lib/connectors/chatwoot');
     const original = ChatwootConnector.prototype.restoreStatus;
     // As for a helpdesk whose connector has no way to set a status back.
     (ChatwootConnector.prototype as { restoreStatus?: unknown }).restoreStatus = undefined;
