@@ -115,9 +115,14 @@ describe('Undo', () => {
     await expect.poll(() => activity().filter({ hasText: text }).count()).toBe(1);
     await expect.poll(() => undoButton().count()).toBe(1);
 
-    // In the Note box, Ctrl+Z is the text field's own.
-    await panel.getByRole('textbox', { name: 'Note', exact: true }).focus();
+    // In the Note box, Ctrl+Z is the text field's own: it takes back typing, not the cross-post
+    // (an undo would have disabled the button at once, and then removed it).
+    const box = panel.getByRole('textbox', { name: 'Note', exact: true });
+    await box.focus();
+    await page.keyboard.type('draft');
     await page.keyboard.press('Control+z');
+    await expect.poll(() => box.inputValue()).toBe('');
+    expect(await undoButton().isEnabled()).toBe(true);
     expect(await activity().filter({ hasText: 'Undid the cross-posted note' }).count()).toBe(0);
 
     await stateButton().focus();
