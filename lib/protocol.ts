@@ -98,6 +98,12 @@ export const requestSchemas = {
   'ui:unlink': v.strictObject({ requestId, ticketId: id, conversationKey: shortText(1000) }),
   'ui:preview': v.strictObject({ conversationKey: shortText(1000) }),
   'ui:retryEffect': v.strictObject({ effectId: id }),
+  /** Takes back a state change (by the version it produced) or a cross-posted note (by its id). */
+  'ui:undo': v.strictObject({
+    requestId,
+    ticketId: id,
+    target: v.union([v.strictObject({ activityId: id }), v.strictObject({ stateVersion: v.pipe(v.number(), v.integer(), v.minValue(1)) })]),
+  }),
   'ui:getSettings': v.strictObject({}),
   /** Asks the content script of the panel's tab whether the page covers the dock (browsers without IntersectionObserver v2). */
   'ui:checkDock': v.strictObject({}),
@@ -133,6 +139,7 @@ export interface ResponseMap extends AdminResponseMap {
   'ui:unlink': { removed: boolean };
   'ui:preview': PreviewResult;
   'ui:retryEffect': { queued: boolean };
+  'ui:undo': { ticket: Ticket; undo: ActivityRecord };
   'ui:getSettings': WorkspaceSettings;
   /** null: no dock in the sender's tab answered. */
   'ui:checkDock': { covered: boolean | null };

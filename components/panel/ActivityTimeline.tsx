@@ -3,7 +3,7 @@ import { useCallback, useMemo, useRef, useState } from 'preact/hooks';
 import { useAction } from '@/components/common/action';
 import { request } from '@/lib/client';
 import { HELPDESK_NAMES } from '@/lib/helpdesks';
-import { ALREADY_OPEN, describeActivityParts, isRetryable, type ActivityPart } from '@/lib/model/activity';
+import { ALREADY_OPEN, CANCELLED_BY_UNDO, describeActivityParts, isRetryable, type ActivityPart } from '@/lib/model/activity';
 import type { TicketType } from '@/lib/model/domain';
 import { isHelpdeskId } from '@/lib/model/helpdesk';
 import type { ActivityRecord, OutboxRecord } from '@/lib/model/records';
@@ -134,10 +134,12 @@ function EffectLine({ effect: e, onRetry }: { effect: OutboxRecord; onRetry(): v
   return (
     <li class={`activity-item effect effect-${e.status}`}>
       <span class="muted small">
-        {e.kind === 'note' ? t('internalNoteInX', conversationLabel(e.conversationKey)) : t('reopenInX', conversationLabel(e.conversationKey))}:{' '}
+        {e.kind === 'note' ? t('internalNoteInX', conversationLabel(e.conversationKey)) : e.kind === 'restore' ? t('statusPutBackInX', conversationLabel(e.conversationKey)) : t('reopenInX', conversationLabel(e.conversationKey))}:{' '}
       </span>
       {e.lastError === ALREADY_OPEN ? (
         <strong>{t('notNeededAlreadyOpen')}</strong>
+      ) : e.lastError === CANCELLED_BY_UNDO ? (
+        <strong>{t('cancelledByUndo')}</strong>
       ) : (
         <>
           <strong>{label('effect', e.status)}</strong>

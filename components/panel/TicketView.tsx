@@ -15,6 +15,7 @@ import { Conflicts } from './Conflicts';
 import { StateMenu } from './StateMenu';
 import { TrackerDialog } from './TrackerDialog';
 import { TicketModel } from './ticket';
+import { UndoButton, type UndoOffer } from './Undo';
 import { KindIcon, TimeAgo, ViewBar } from './ui';
 import { label, t } from '@/components/common/i18n';
 
@@ -25,6 +26,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
   const missing = ticketModel.missing.value;
   const [trackerTarget, setTrackerTarget] = useState<StateDef | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
+  const [undoOffer, setUndoOffer] = useState<UndoOffer | null>(null);
 
   useEffect(() => {
     if (view) heading.current?.focus();
@@ -41,7 +43,16 @@ export function TicketView({ ticketId }: { ticketId: string }) {
   if (!view) return <p class="muted view">{t('loadingTicket')}</p>;
   const { ticket, type } = view;
   const states = type?.states ?? [];
-  const { saveEdit, saveNow, changeState } = ticketModel;
+  const { saveEdit, saveNow } = ticketModel;
+  // A saved change (the ticket now in that state, at a new version) can be undone for a while.
+  const changeState: typeof ticketModel.changeState = async (state, choices) => {
+    const before = ticketModel.view.value?.ticket.version ?? 0;
+    await ticketModel.changeState(state, choices);
+    const after = ticketModel.view.value?.ticket;
+    if (after && after.version > before && after.stateId === state.id) {
+      setUndoOffer({ ticketId: after.id, target: { stateVersion: after.version }, at: after.updatedAt, what: t('undoWhatStateChange', state.label) });
+    }
+  };
 
   const customAttributes = (type?.attributes ?? []).filter((a) => !a.archived);
   const teammates = model.catalog.value?.teammates ?? [];
@@ -54,6 +65,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
           currentId={ticket.stateId}
           onChoose={(s) => (ticket.kind === 'tracker' ? setTrackerTarget(s) : void changeState(s))}
         />
+        <UndoButton offer={undoOffer} onEnd={() => setUndoOffer(null)} />
       </ViewBar>
       <div class="ticket-head">
         <KindIcon kind={ticket.kind} />
@@ -135,7 +147,11 @@ export function TicketView({ ticketId }: { ticketId: string }) {
               </dl>
             </section>
           )}
-          <NoteComposer ticketId={ticket.id} linkCount={view.links.length} onPosted={ticketModel.showNote} />
+          <NoteComposer ticketId={ticket.id} linkCount={view.links.length} onPosted={(note) => {
+              ticketModel.showNote(note);
+              if (note.type === 'note' && note.crossPosted) setUndoOffer({ ticketId: note.ticketId, target: { activityId: note.id }, at: note.at, what: t('undoWhatCrossPost') });
+            }}
+          />
           <ActivityTimeline activity={view.activity} effects={view.effects} type={type} earlier={view.earlierActivity} showEarlier={ticketModel.showEarlier} />
         </div>
         <aside class="ticket-side" aria-label={t('details2')}>

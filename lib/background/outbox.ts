@@ -15,9 +15,10 @@
  * never left (connection refused, DNS failure, browser offline) leaves nothing to wait for.
  */
 import type { BacklineDatabase } from '../store/schema';
-import type { ConnectionRecord, ConversationRecord, OutboxRecord } from '../model/records';
+import type { ConnectionRecord, ConversationRecord, OutboxRecord, RecordedStatus } from '../model/records';
 import type { ConversationStatus } from '../model/helpdesk';
-import { ALREADY_OPEN, interruptedSendTime, isRetryable } from '../model/activity';
+import { ALREADY_OPEN, CANCELLED_BY_UNDO, NOTHING_TO_UNDO, interruptedSendTime, isRetryable } from '../model/activity';
+import { CONVERSATION_STATUS_LABELS } from '../model/helpdesk';
 import { isBacklineError } from '../model/errors';
 import { HELPDESK_NAMES } from '../helpdesks';
 import { uuidv7 } from '../model/ids';
@@ -31,7 +32,7 @@ import {
   type FetchLike,
 } from '../connectors';
 import type { ChangeSet } from '../model/views';
-import { claimEffect, markSending, queuedEffects, queuedHead, requeueEffect, updateEffect } from '../store/propagation';
+import { claimEffect, getEffect, markSending, queuedEffects, queuedHead, requeueEffect, updateEffect } from '../store/propagation';
 import type { Store } from '../store';
 
 export interface BackoffPolicy {
@@ -97,7 +98,7 @@ type Doubt = {
 } | null;
 
 type Outcome =
-  | { status: 'delivered'; detail: string; remoteId?: string; doubt: null }
+  | { status: 'delivered'; detail: string; remoteId?: string; doubt: null; reopened?: OutboxRecord['reopened'] }
   | { status: 'skipped'; detail: string; doubt: Doubt }
   | { status: 'failed'; detail: string; doubt: Doubt }
   /** `waiting`: a search for a note that may still be applied, or a rate limit; not counted as an attempt. */
@@ -214,7 +215,8 @@ async function attempt(
         );
       } else {
         const connector = connectorFor(conn, deps.fetch, { timeoutMs });
-        const result = await deliver(connector, record, conversation, doubtBefore, markSent, now);
+        const corrected = record.corrects ? ((await getEffect(deps.store, record.corrects)) ?? null) : undefined;
+        const result = await deliver(connector, record, conversation, doubtBefore, markSent, now, corrected);
         outcome = result.outcome;
         live = result.live;
       }
@@ -235,8 +237,25 @@ async function deliver(
   doubt: Doubt,
   markSent: () => Promise<void>,
   now: () => number,
+  /** For a correction (Undo): the effect it takes back, null when that one is gone. */
+  corrected?: OutboxRecord | null,
 ): Promise<{ outcome: Outcome; live: { status: ConversationStatus } | null }> {
   const id = conversation.conversationId;
+  // A correction of an update that never reached the helpdesk has nothing to take back.
+  if (corrected !== undefined && corrected?.status !== 'delivered') {
+    return { outcome: { status: 'skipped', detail: NOTHING_TO_UNDO, doubt: null }, live: null };
+  }
+  if (effect.undoneBy) {
+    // Undone while an attempt was in flight, and that attempt never finished (the worker
+    // stopped): nothing is sent now. A note it may have posted is looked for, so that the
+    // correction queued behind it follows when it did land.
+    if (effect.kind === 'note' && doubt) {
+      const found = await connector.findNote(id, idempotencyKey(effect.id), { since: doubt.since });
+      if (found) return { outcome: { status: 'delivered', detail: '', remoteId: found.messageId, doubt: null }, live: null };
+    }
+    return { outcome: { status: 'skipped', detail: CANCELLED_BY_UNDO, doubt: null }, live: null };
+  }
+  if (effect.kind === 'restore') return restore(connector, id, corrected?.reopened, doubt, markSent);
   if (effect.kind === 'note') {
     const key = idempotencyKey(effect.id);
     if (doubt) {
@@ -268,7 +287,58 @@ async function deliver(
   await markSent();
   const after = await connector.reopen(id);
   const was = current.status === 'snoozed' ? 'Unsnoozed' : `Reopened (was ${current.status})`;
-  return { outcome: { status: 'delivered', detail: was, doubt: null }, live: after.status === 'unknown' ? { status: 'open' } : after };
+  const left: StatusSnapshotLike = after.status === 'unknown' ? { status: 'open' } : after;
+  // What Undo needs to put it back, and to tell whether the front line changed it since.
+  const reopened = { before: { status: current.status, snoozedUntil: current.snoozedUntil }, after: left.status };
+  return { outcome: { status: 'delivered', detail: was, doubt: null, reopened }, live: left };
+}
+
+type StatusSnapshotLike = { status: ConversationStatus };
+
+/**
+ * Undo of a reopen: sets the conversation back to the status the reopen found, but only while it
+ * is still in the status Backline left it in (live status, read now); a conversation the front
+ * line changed since is left alone.
+ */
+async function restore(
+  connector: Connector,
+  id: string,
+  reopened: OutboxRecord['reopened'],
+  doubt: Doubt,
+  markSent: () => Promise<void>,
+): Promise<{ outcome: Outcome; live: { status: ConversationStatus } | null }> {
+  const name = HELPDESK_NAMES[connector.helpdesk];
+  if (!reopened) {
+    return { outcome: { status: 'skipped', detail: 'Left as it is: Backline has no record of the status the reopen found.', doubt: null }, live: null };
+  }
+  if (!connector.restoreStatus) {
+    return {
+      outcome: { status: 'skipped', detail: `Backline cannot set a ${name} conversation’s status back, so the status was left as it is there.`, doubt: null },
+      live: null,
+    };
+  }
+  const current = await connector.readStatus(id);
+  // An earlier attempt of ours that may have landed counts as done.
+  if (doubt && sameStatus(current, reopened.before)) return { outcome: { status: 'delivered', detail: backTo(reopened.before), doubt: null }, live: current };
+  if (current.status !== reopened.after) {
+    const now = CONVERSATION_STATUS_LABELS[current.status].toLowerCase();
+    return {
+      outcome: { status: 'skipped', detail: `Left as it is: the conversation was changed in ${name} since Backline reopened it (now ${now}).`, doubt: null },
+      live: current,
+    };
+  }
+  await markSent();
+  const after = await connector.restoreStatus(id, reopened.before);
+  return { outcome: { status: 'delivered', detail: backTo(reopened.before), doubt: null }, live: after.status === 'unknown' ? { status: reopened.before.status } : after };
+}
+
+function sameStatus(a: RecordedStatus, b: RecordedStatus): boolean {
+  return a.status === b.status && (a.status !== 'snoozed' || a.snoozedUntil === b.snoozedUntil);
+}
+
+function backTo(s: RecordedStatus): string {
+  const label = CONVERSATION_STATUS_LABELS[s.status].toLowerCase();
+  return s.status === 'snoozed' && s.snoozedUntil !== null ? `Back to ${label} until ${new Date(s.snoozedUntil).toISOString().slice(0, 16).replace('T', ' ')} UTC` : `Back to ${label}`;
 }
 
 /**
@@ -332,6 +402,8 @@ function failureOutcome(
 }
 
 function finish(e: OutboxRecord, o: Outcome, now: number): OutboxRecord {
+  // Undone while this attempt was in flight: if it did not deliver, it is never tried again.
+  if (e.undoneBy && (o.status === 'queued' || o.status === 'failed')) o = { status: 'skipped', detail: CANCELLED_BY_UNDO, doubt: o.doubt };
   const next: OutboxRecord = {
     ...e,
     status: o.status,
@@ -348,6 +420,7 @@ function finish(e: OutboxRecord, o: Outcome, now: number): OutboxRecord {
   if (o.status === 'queued') next.nextAttemptAt = o.retryAt;
   else next.finishedAt = now;
   if (o.status === 'delivered' && o.remoteId) next.remoteId = o.remoteId;
+  if (o.status === 'delivered' && o.reopened) next.reopened = o.reopened;
   return next;
 }
 

@@ -160,6 +160,13 @@ export function createHandlers(env: BackgroundEnv): Handlers {
       return { id: note.id, note };
     },
 
+    async 'ui:undo'(p) {
+      const store = await env.store();
+      const result = await store.undoChange({ ...p, actorId: await actor() });
+      env.kickOutbox?.();
+      return result;
+    },
+
     async 'ui:link'(p) {
       const store = await env.store();
       const conversation = await store.getConversation(p.conversation.key);

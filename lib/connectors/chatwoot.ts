@@ -197,6 +197,24 @@ export class ChatwootConnector implements Connector {
     };
   }
 
+  /** toggle_status with the status (and snoozed_until, unix seconds) the conversation had. */
+  async restoreStatus(conversationId: string, to: StatusSnapshot, opts: CallOptions = {}): Promise<StatusSnapshot> {
+    // Chatwoot has no 'closed'; its resolved is the same thing.
+    const status = to.status === 'closed' ? 'resolved' : to.status;
+    if (status === 'unknown') throw new ConnectorError('invalid', 'Backline does not know which status this conversation had, so it was left as it is.');
+    const body: { status: string; snoozed_until?: number } = { status };
+    if (status === 'snoozed' && to.snoozedUntil !== null) body.snoozed_until = Math.round(to.snoozedUntil / 1000);
+    const r = await this.call<{ payload?: { current_status?: string; snoozed_until?: number | null } }>(
+      'POST',
+      `${this.conversationPath(conversationId)}/toggle_status`,
+      { ...opts, body, what: `conversation ${conversationId}` },
+    );
+    return {
+      status: STATUSES[r.payload?.current_status ?? ''] ?? 'unknown',
+      snoozedUntil: r.payload?.snoozed_until ? toMs(r.payload.snoozed_until) : null,
+    };
+  }
+
   unsnooze(conversationId: string, opts: CallOptions = {}): Promise<StatusSnapshot> {
     // Chatwoot has no separate unsnooze: opening a snoozed conversation clears snoozed_until.
     return this.reopen(conversationId, opts);

@@ -75,6 +75,11 @@ export interface Connector {
   reopen(conversationId: string, opts?: CallOptions): Promise<StatusSnapshot>;
   /** Unsnoozes a conversation: the same request as reopen for helpdesks where they coincide. */
   unsnooze(conversationId: string, opts?: CallOptions): Promise<StatusSnapshot>;
+  /**
+   * Sets a conversation back to a status it had (Undo of a reopen): snoozed until the same time,
+   * resolved, pending. Absent where the connector cannot (the status is then left as it is).
+   */
+  restoreStatus?(conversationId: string, to: StatusSnapshot, opts?: CallOptions): Promise<StatusSnapshot>;
   /** Checks the credentials and the account; resolves with a line for the admin to read. */
   verify(opts?: CallOptions): Promise<string>;
   /**

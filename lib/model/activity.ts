@@ -9,9 +9,18 @@ import type { ActivityRecord, OutboxRecord } from './records';
 /** The detail of a reopen that was not needed: the conversation was open already. Nothing to retry. */
 export const ALREADY_OPEN = 'Already open';
 
+/** The detail of an effect that Undo took back before it was sent. Nothing to retry. */
+export const CANCELLED_BY_UNDO = 'Cancelled by undo';
+
+/** The detail of a correction (Undo) whose update had never reached the helpdesk. Nothing to retry. */
+export const NOTHING_TO_UNDO = 'Not needed: the update it takes back was never sent';
+
+/** How long after a state change or a cross-post Undo can take it back. */
+export const UNDO_WINDOW_MS = 10_000;
+
 /** Whether the agent can usefully retry an effect (a failure, or a skip for a reason that can change). */
 export function isRetryable(e: Pick<OutboxRecord, 'status' | 'lastError'>): boolean {
-  return e.status === 'failed' || (e.status === 'skipped' && e.lastError !== ALREADY_OPEN);
+  return e.status === 'failed' || (e.status === 'skipped' && e.lastError !== ALREADY_OPEN && e.lastError !== CANCELLED_BY_UNDO && e.lastError !== NOTHING_TO_UNDO);
 }
 
 /**
@@ -53,9 +62,12 @@ export function describeActivityParts(
     case 'note':
       return line ? [`${a.crossPosted ? 'Cross-posted note' : 'Note'}: ${a.body.slice(0, 140)}`] : [{ note: a.body }];
     case 'state':
+      if (a.undoes) return line ? [`${who} undid a state change, back to `, state(a.to)] : ['Undid the change to ', state(a.from), ': state back to ', state(a.to)];
       return line
         ? [`${who} changed state to `, state(a.to)]
         : ['Changed state from ', state(a.from), ' to ', state(a.to), ...(a.reopens ? [] : [' (linked conversations not reopened)'])];
+    case 'undo':
+      return [line ? `${who} undid a cross-posted note` : 'Undid the cross-posted note'];
     case 'attribute':
       if (line) return [`${who} changed ${a.label}`];
       if (a.field === 'description') return ['Edited the description'];

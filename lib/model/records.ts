@@ -46,7 +46,16 @@ export type ActivityRecord = ActivityBase &
   (
     | { type: 'created' }
     | { type: 'note'; body: string; crossPosted: boolean }
-    | { type: 'state'; from: string; to: string; reopens: boolean }
+    | {
+        type: 'state';
+        from: string;
+        to: string;
+        reopens: boolean;
+        /** Set when this change takes back an earlier one (Undo): that change's activity id. */
+        undoes?: string;
+      }
+    /** Undo of a cross-posted note (a state change's undo is a 'state' item with `undoes`). */
+    | { type: 'undo'; undoes: string }
     | { type: 'attribute'; field: string; label: string; from: string; to: string }
     | { type: 'assignment'; from: string | null; to: string | null }
     | { type: 'link' | 'unlink'; conversationKey: string; title: string }
@@ -58,7 +67,15 @@ export type ActivityRecord = ActivityBase &
   );
 export type ActivityType = ActivityRecord['type'];
 
-export type EffectKind = 'note' | 'reopen';
+/** 'restore': sets a conversation back to the status a reopen found it in (Undo). */
+export type EffectKind = 'note' | 'reopen' | 'restore';
+
+/** A conversation's status as the helpdesk reported it: what a reopen found, what a restore sets. */
+export interface RecordedStatus {
+  status: ConversationStatus;
+  /** Epoch ms, or null when not snoozed or snoozed until the next reply. */
+  snoozedUntil: number | null;
+}
 
 /** An effect on a helpdesk, queued in the same transaction as the change that caused it. */
 export interface OutboxRecord {
@@ -100,6 +117,15 @@ export interface OutboxRecord {
   inFlightSentAt?: number | null;
   /** The helpdesk's id of the posted note. */
   remoteId?: string;
+  /**
+   * On a delivered reopen: the status the conversation had before it, and the one Backline left
+   * it in. Undo restores `before` only while the conversation is still in `after`.
+   */
+  reopened?: { before: RecordedStatus; after: ConversationStatus };
+  /** On a correcting effect (Undo): the effect it takes back; it is not sent if that one never was. */
+  corrects?: string;
+  /** Set by Undo on an effect whose attempt was in flight: if that attempt does not deliver it, it is cancelled. */
+  undoneBy?: string;
   finishedAt?: number;
 }
 

@@ -18,6 +18,7 @@ import * as adminAccess from './admin-access';
 import * as propagation from './propagation';
 import * as tickets from './tickets';
 import * as transfer from './transfer';
+import * as undo from './undo';
 import * as workspace from './workspace';
 
 export { StoreEngine } from './engine';
@@ -48,6 +49,8 @@ export class Store extends StoreEngine {
   addNote = (...a: Rest<typeof tickets.addNote>) => tickets.addNote(this, ...a);
   link = (...a: Rest<typeof tickets.link>) => tickets.link(this, ...a);
   unlink = (...a: Rest<typeof tickets.unlink>) => tickets.unlink(this, ...a);
+  undoChange = (...a: Rest<typeof undo.undoChange>) => undo.undoChange(this, ...a);
+  getEffect = (...a: Rest<typeof propagation.getEffect>) => propagation.getEffect(this, ...a);
   // what the helpdesk said
   recordConversationSnapshot = (...a: Rest<typeof propagation.recordConversationSnapshot>) => propagation.recordConversationSnapshot(this, ...a);
   // connections (with their secrets: for the background's connectors only)

@@ -37,8 +37,10 @@ export function queueEffect(
   kind: OutboxRecord['kind'],
   body: string,
   now: number,
+  extra: Pick<OutboxRecord, 'corrects'> = {},
 ): OutboxRecord {
   const record: OutboxRecord = {
+    ...extra,
     id: uuidv7(),
     ticketId,
     sourceActivityId,
@@ -54,6 +56,11 @@ export function queueEffect(
   };
   tx.objectStore('outbox').add(record).catch(() => {});
   return record;
+}
+
+/** One effect as stored (undefined when unknown). */
+export function getEffect(s: StoreEngine, id: string): Promise<OutboxRecord | undefined> {
+  return s.db.get('outbox', id);
 }
 
 /** Every effect waiting to be delivered. */

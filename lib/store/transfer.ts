@@ -114,8 +114,9 @@ const ActivitySchema = v.variant(
     obj({ ...activityBase, type: v.literal('assignment'), from: v.nullable(text(200)), to: v.nullable(text(200)) }),
     obj({ ...activityBase, type: v.literal('link'), conversationKey: text(1000), title: text(1000) }),
     obj({ ...activityBase, type: v.literal('unlink'), conversationKey: text(1000), title: text(1000) }),
+    obj({ ...activityBase, type: v.literal('undo'), undoes: id }),
   ],
-  'expected an activity item of type created, note, state, attribute, assignment, link or unlink',
+  'expected an activity item of type created, note, state, attribute, assignment, link, unlink or undo',
 );
 
 // The store leaves empty page details out of a conversation's first record (Store.rememberConversation),
@@ -141,7 +142,7 @@ const OutboxSchema = obj({
   ticketId: id,
   sourceActivityId: id,
   conversationKey: text(1000),
-  kind: oneOf(['note', 'reopen']),
+  kind: oneOf(['note', 'reopen', 'restore']),
   body: text(1_000_000),
   status: oneOf(['queued', 'delivered', 'failed', 'skipped']),
   attempts: count,

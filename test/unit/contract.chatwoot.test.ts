@@ -216,6 +216,9 @@ beforeAll(async () => {
   await connector.readStatus('3');
   await connector.reopen('3');
   await connector.unsnooze('2');
+  // Undo of a reopen: back to snoozed until a time, and back to resolved.
+  await connector.restoreStatus!('3', { status: 'snoozed', snoozedUntil: 1_900_000_000_000 });
+  await connector.restoreStatus!('2', { status: 'closed', snoozedUntil: null });
   const test = await testConnection({ helpdesk: 'chatwoot', baseUrl: sandbox.url, account: '1', credentials: { token: SANDBOX_TOKEN } }, recordingFetch);
   expect(test.ok).toBe(true);
 });
@@ -256,7 +259,10 @@ describe('Chatwoot contract', () => {
     expect(notes.length).toBeGreaterThan(0);
     for (const n of notes) expect(n.body).toMatchObject({ private: true, message_type: 'outgoing' });
     const toggles = captured.filter((c) => c.url.pathname.endsWith('/toggle_status'));
+    const restores = toggles.splice(-2);
     for (const t of toggles) expect(t.body).toEqual({ status: 'open' });
+    // restoreStatus: the status it had, snoozed_until in unix seconds; Chatwoot's resolved stands for closed.
+    expect(restores.map((t) => t.body)).toEqual([{ status: 'snoozed', snoozed_until: 1_900_000_000 }, { status: 'resolved' }]);
   });
 
   it('catches a request that breaks the contract (the checker is not vacuous)', () => {
