@@ -10,8 +10,8 @@ import type { ActivityRecord, OutboxRecord } from './records';
 export const ALREADY_OPEN = 'Already open';
 
 /** Whether the agent can usefully retry an effect (a failure, or a skip for a reason that can change). */
-export function isRetryable(e: Pick<OutboxRecord, 'status' | 'lastError'>): boolean {
-  return e.status === 'failed' || (e.status === 'skipped' && e.lastError !== ALREADY_OPEN);
+export function isRetryable(e: Pick<OutboxRecord, 'status' | 'lastError' | 'cancelledBy'>): boolean {
+  return e.status === 'failed' || (e.status === 'skipped' && e.lastError !== ALREADY_OPEN && !e.cancelledBy);
 }
 
 /**
@@ -69,6 +69,12 @@ export function describeActivityParts(
       return [`Linked ${line ? 'to ' : ''}${a.title || 'a conversation'}`];
     case 'unlink':
       return [`Unlinked ${line ? 'from ' : ''}${a.title || 'a conversation'}`];
+    case 'linkReason':
+      return a.reason
+        ? [`${line ? `${who} gave` : 'Gave'} the link to ${a.title || 'a conversation'} the reason “${a.reason}”`]
+        : [`${line ? `${who} removed` : 'Removed'} the reason of the link to ${a.title || 'a conversation'}`];
+    case 'effectCancelled':
+      return [`${line ? `${who} cancelled` : 'Cancelled'} the ${a.kind === 'note' ? 'note' : 'reopen'} for ${a.title || 'a conversation'} (not delivered)`];
   }
 }
 

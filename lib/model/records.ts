@@ -20,6 +20,8 @@ export interface ConversationRecord {
   status: ConversationStatus;
   statusCheckedAt: number | null;
   updatedAt: number;
+  /** When the customer last wrote, as the helpdesk showed it when Backline last read it; absent when never read. */
+  lastCustomerReplyAt?: number | null;
 }
 
 export interface LinkRecord {
@@ -28,6 +30,11 @@ export interface LinkRecord {
   conversationKey: string;
   createdAt: number;
   createdBy: string;
+  /**
+   * Why the conversation is linked (free text, up to LIMITS.linkReason). Optional: links made
+   * before reasons existed, and links nobody gave a reason, have none.
+   */
+  reason?: string;
 }
 
 interface ActivityBase {
@@ -50,6 +57,10 @@ export type ActivityRecord = ActivityBase &
     | { type: 'attribute'; field: string; label: string; from: string; to: string }
     | { type: 'assignment'; from: string | null; to: string | null }
     | { type: 'link' | 'unlink'; conversationKey: string; title: string }
+    /** The reason of a link was set ('' when it was removed). */
+    | { type: 'linkReason'; conversationKey: string; title: string; reason: string }
+    /** An agent cancelled an effect that was not delivered (Deliveries). */
+    | { type: 'effectCancelled'; effectId: string; conversationKey: string; title: string; kind: EffectKind }
   );
 export type ActivityType = ActivityRecord['type'];
 
@@ -95,6 +106,8 @@ export interface OutboxRecord {
   inFlightSentAt?: number | null;
   /** The helpdesk's id of the posted note. */
   remoteId?: string;
+  /** Who cancelled the effect (Deliveries), when someone did; such an effect is 'skipped' for good. */
+  cancelledBy?: string;
   finishedAt?: number;
 }
 
