@@ -2,6 +2,7 @@ import { AdminAccess } from './AdminAccess';
 import { Connections } from './Connections';
 import { useOptions } from './context';
 import { DataSection } from './DataSection';
+import { Deliveries } from './Deliveries';
 import { KeyboardShortcuts } from './KeyboardShortcuts';
 import { SettingsSection } from './SettingsSection';
 import { Teammates } from './Teammates';
@@ -15,6 +16,7 @@ const SECTIONS = [
   ['types', 'Ticket types'],
   ['teammates', 'Teammates'],
   ['connections', 'Connections'],
+  ['deliveries', 'Deliveries'],
   ['shortcuts', 'Keyboard shortcuts'],
   ['data', 'Data'],
 ] as const;
@@ -51,6 +53,7 @@ export function App() {
         <TicketTypes />
         <Teammates />
         <Connections />
+        <Deliveries />
         <KeyboardShortcuts />
         <DataSection />
       </main>

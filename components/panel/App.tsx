@@ -76,7 +76,7 @@ export function App() {
         {route.name === 'link' && <LinkExisting />}
         {route.name === 'queue' && <Queue />}
         {route.name === 'ticket' && <TicketView key={route.ticketId} ticketId={route.ticketId} />}
-        {route.name === 'preview' && <Preview key={route.conversationKey} conversationKey={route.conversationKey} from={route.from} />}
+        {route.name === 'preview' && <Preview key={route.conversationKey} conversationKey={route.conversationKey} from={route.from} reason={route.reason} />}
       </main>
       <footer class="foot">
         {model.workspace.value && (
@@ -84,6 +84,9 @@ export function App() {
             {describeSyncStatus(model.workspace.value, (at) => new Date(at).toLocaleTimeString(undefined, { timeStyle: 'short' }))}
           </p>
         )}
+        <a href="/options.html#deliveries" target="_blank" rel="noopener" class="small">
+          Deliveries
+        </a>
         <button type="button" class="link small" onClick={() => setHelp(true)} aria-keyshortcuts="?">
           Keyboard shortcuts (?)
         </button>

@@ -3,6 +3,7 @@ import type { Ticket } from '@/lib/model/domain';
 import type { LinkView } from '@/lib/model/views';
 import { usePanel } from './context';
 import { useAction } from '@/components/common/action';
+import { LinkReason } from './LinkReason';
 import { CONVERSATION_STATUS_LABELS, conversationName, KindIcon, PANEL_WRITES } from './ui';
 
 /** Linked conversations and customer tickets, with their last known status and a preview. */
@@ -27,12 +28,13 @@ export function Links({ ticket, links }: { ticket: Ticket; links: LinkView[] }) 
                   {c?.customerName && <>{c.customerName} · </>}
                   <span class={`conv-status status-${c?.status ?? 'unknown'}`}>{status}</span>
                 </div>
+                <LinkReason ticket={ticket} link={link} name={name} />
               </div>
               <button
                 type="button"
                 class="small"
                 aria-description={`Preview ${name}`}
-                onClick={() => model.navigate({ name: 'preview', conversationKey: link.conversationKey, from: { name: 'ticket', ticketId: ticket.id } })}
+                onClick={() => model.navigate({ name: 'preview', conversationKey: link.conversationKey, from: { name: 'ticket', ticketId: ticket.id }, reason: link.reason })}
               >
                 Open
               </button>

@@ -1,0 +1,59 @@
+import { request } from '@/lib/client';
+import type { Ticket } from '@/lib/model/domain';
+import { LIMITS } from '@/lib/model/limits';
+import type { LinkRecord } from '@/lib/model/records';
+import { usePanel } from './context';
+import { InlineEditor, type SaveOutcome } from './InlineEditor';
+
+/**
+ * Why a conversation is linked, in its item of Links: the reason (click to edit) or a button
+ * "Add reason"; editing shows a textbox "Reason" (Enter saves, Escape cancels; empty removes it).
+ */
+export function LinkReason({ ticket, link, name }: { ticket: Ticket; link: LinkRecord; name: string }) {
+  const model = usePanel();
+  const reason = link.reason ?? '';
+  const save = async (value: string, _base: number, requestId: string): Promise<SaveOutcome> => {
+    try {
+      await request('ui:setLinkReason', { requestId, ticketId: ticket.id, conversationKey: link.conversationKey, reason: value });
+      return { ok: true };
+    } catch (e) {
+      model.showError(`The reason was not saved: ${(e as Error).message}`);
+      return { ok: false };
+    }
+  };
+  return (
+    <InlineEditor
+      label="Reason"
+      class="link-reason"
+      value={reason}
+      // A reason is not a field of the ticket: no conflict to show, the version only starts the edit.
+      version={ticket.version}
+      read={() => reason}
+      show={(v) => v}
+      normalize={(v) => v.trim()}
+      save={save}
+      view={(edit) =>
+        reason ? (
+          <button type="button" class="editable small link-reason-text" aria-description={`Edit the reason ${name} is linked`} onClick={edit}>
+            {reason}
+          </button>
+        ) : (
+          <button type="button" class="link small" aria-description={`Say why ${name} is linked`} onClick={edit}>
+            Add reason
+          </button>
+        )
+      }
+      control={({ draft, setDraft, onKeyDown }) => (
+        <input
+          type="text"
+          class="small"
+          aria-label="Reason"
+          maxLength={LIMITS.linkReason}
+          value={draft}
+          onInput={(e) => setDraft(e.currentTarget.value)}
+          onKeyDown={onKeyDown}
+        />
+      )}
+    />
+  );
+}

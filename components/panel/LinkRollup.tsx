@@ -1,0 +1,21 @@
+import { formatLinkRollup } from '@/lib/model/rollup';
+import type { LinkView } from '@/lib/model/views';
+import { useClock } from './ui';
+
+/**
+ * The ticket header's sum of its linked conversations ("3 linked · 2 open · 1 snoozed · last
+ * customer reply 2 h ago"), from each conversation's status as Backline knows it (the ticket view
+ * freshens stale ones from their helpdesks, and their new status arrives as a change).
+ */
+export function LinkRollup({ links }: { links: LinkView[] }) {
+  const now = useClock();
+  if (links.length === 0) return null;
+  return (
+    <p role="status" aria-label="Linked conversations" class="link-rollup small muted">
+      {formatLinkRollup(
+        links.map((l) => l.conversation),
+        now,
+      )}
+    </p>
+  );
+}
