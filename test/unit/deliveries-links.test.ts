@@ -12,6 +12,8 @@ import { uuidv7 } from '../../lib/model/ids';
 import { Store } from '../../lib/store';
 import { parseRequest } from '../../lib/protocol';
 import { isRetryable } from '../../lib/model/activity';
+import { classifySender, createHandlers, handleMessage, type BackgroundEnv } from '../../lib/background/service';
+import { retryEffect } from '../../lib/background/outbox';
 import type { ChangeSet, ConversationInput } from '../../lib/model/views';
 
 const ALICE: Teammate = { id: 'tm-alice', name: 'Alice Agent', email: 'alice@example.com', kind: 'person' };
@@ -144,5 +146,65 @@ describe('deliveries', () => {
     await db.put('outbox', { ...e!, attemptId: 'in-flight' });
     await expect(store.cancelEffect({ requestId: rid(), actorId: ALICE.id, actorName: ALICE.name, effectId: e!.id })).rejects.toThrow('being sent right now');
     expect((await db.get('outbox', e!.id))?.status).toBe('queued');
+  });
+});
+
+describe('Deliveries requests', () => {
+  const RUNTIME_ID = 'abcdefghijklmnopabcdefghijklmnop';
+  const EXT_ORIGIN = `chrome-extension://${RUNTIME_ID}`;
+  const sender = (page: string) => classifySender({ id: RUNTIME_ID, url: `${EXT_ORIGIN}/${page}`, tab: { id: 3 } }, RUNTIME_ID, EXT_ORIGIN);
+
+  async function background() {
+    const { db, store } = await setup();
+    let kicks = 0;
+    const env: BackgroundEnv = {
+      store: async () => store,
+      getTabContext: async () => undefined,
+      setTabContext: async () => {},
+      broadcast: () => {},
+      adminUnlocked: async () => false, // any agent: admin settings stay locked
+      kickOutbox: () => void kicks++,
+      retryEffect: (id) => retryEffect({ store }, id),
+    };
+    const handlers = createHandlers(env);
+    const send = (type: string, payload: unknown, page = 'options.html') => handleMessage(handlers, env, { type, payload }, sender(page));
+    return { db, store, send, kicks: () => kicks };
+  }
+
+  it('come from the options page only, locked or not', async () => {
+    const { send } = await background();
+    expect(await send('opt:deliveries', {})).toEqual({ ok: true, data: [] });
+    expect(await send('opt:deliveries', {}, 'panel.html')).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await send('opt:cancelEffect', { requestId: rid(), effectId: 'e1' }, 'panel.html')).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it('Retry all puts failed effects back in the queue and makes waiting ones due, and wakes the outbox', async () => {
+    const { db, store, send, kicks } = await background();
+    const t = await ticketWithLinks(store, 'Export stuck', ['2', '3']);
+    await store.addNote({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, body: 'Fixed', crossPost: true });
+    const [a, b] = await db.getAll('outbox');
+    await failEffect(db, a!);
+    const later = Date.now() + 3_600_000;
+    await db.put('outbox', { ...b!, attempts: 3, nextAttemptAt: later });
+    expect(await send('opt:retryAll', {})).toEqual({ ok: true, data: { queued: 2 } });
+    expect(kicks()).toBe(1);
+    const after = await db.getAll('outbox');
+    expect(after.map((e) => e.status)).toEqual(['queued', 'queued']);
+    expect(after.every((e) => e.nextAttemptAt <= Date.now())).toBe(true);
+    // Nothing left waiting: nothing to retry, no wake-up.
+    expect(await send('opt:retryAll', {})).toEqual({ ok: true, data: { queued: 0 } });
+    expect(kicks()).toBe(1);
+  });
+
+  it('Cancel names who cancelled, and a cancelled effect cannot be retried', async () => {
+    const { db, store, send } = await background();
+    const t = await ticketWithLinks(store, 'Export stuck', ['2']);
+    await store.addNote({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, body: 'Fixed', crossPost: true });
+    const [e] = await db.getAll('outbox');
+    await failEffect(db, e!);
+    expect(await send('opt:cancelEffect', { requestId: rid(), effectId: e!.id })).toEqual({ ok: true, data: { cancelled: true } });
+    expect((await db.get('outbox', e!.id))?.lastError).toBe(`Cancelled by ${(await store.me()).name}.`);
+    expect(await send('opt:retryEffect', { effectId: e!.id })).toEqual({ ok: true, data: { queued: false } });
+    expect((await db.get('outbox', e!.id))?.status).toBe('skipped');
   });
 });
