@@ -9,7 +9,7 @@ import { useClock } from './ui';
  */
 export function LinkRollup({ links }: { links: LinkView[] }) {
   const now = useClock();
-  if (links.length === 0) return null;
+  // Always there (also with no links), so that a screen reader hears it change when links do.
   return (
     <p role="status" aria-label="Linked conversations" class="link-rollup small muted">
       {formatLinkRollup(

@@ -12,7 +12,7 @@ type DeliveryHandlers = {
 };
 
 export function createDeliveryHandlers(env: BackgroundEnv): DeliveryHandlers {
-  /** Retries a failed effect, or makes a queued one due now; tells open pages. */
+  /** Retries a failed effect, or makes a queued one due now (true: it is on its way); tells open pages. */
   async function retry(effectId: string): Promise<boolean> {
     const store = await env.store();
     if (env.retryEffect && (await env.retryEffect(effectId))) return true;

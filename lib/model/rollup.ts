@@ -31,10 +31,10 @@ export function formatAgo(at: number, now: number): string {
 
 /**
  * The roll-up text of a ticket's links: how many, how many in each status (statuses with none
- * left out), and the newest customer reply any of them showed. '' when there are no links.
+ * left out), and the newest customer reply any of them showed.
  */
 export function formatLinkRollup(conversations: readonly RollupConversation[], now: number): string {
-  if (conversations.length === 0) return '';
+  if (conversations.length === 0) return 'No linked conversations';
   const counts = new Map<ConversationStatus, number>();
   let lastReply: number | null = null;
   for (const c of conversations) {

@@ -37,15 +37,16 @@ export async function failedEffectIds(s: StoreEngine): Promise<string[]> {
 }
 
 /**
- * Makes a queued effect that waits for its next try due now. Returns it as saved, or null when it
- * is not queued or an attempt holds it (that attempt decides what happens next).
+ * Makes a queued effect that waits for its next try due now. Returns it as saved (as it is when it
+ * was due already), or null when it is not queued or an attempt holds it (that attempt decides
+ * what happens next).
  */
 export async function hurryEffect(s: StoreEngine, effectId: string, now: number): Promise<OutboxRecord | null> {
   const tx = s.db.transaction('outbox', 'readwrite');
   const e = await tx.store.get(effectId);
   if (!e || e.status !== 'queued' || e.attemptId || e.nextAttemptAt <= now) {
     await tx.done;
-    return null;
+    return e && e.status === 'queued' && !e.attemptId ? e : null;
   }
   const next: OutboxRecord = { ...e, nextAttemptAt: now, updatedAt: now };
   await tx.store.put(next);

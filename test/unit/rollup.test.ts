@@ -5,8 +5,8 @@ const NOW = Date.UTC(2026, 0, 10, 12, 0, 0);
 const H = 3600_000;
 
 describe('formatLinkRollup', () => {
-  it('says nothing for a ticket without links', () => {
-    expect(formatLinkRollup([], NOW)).toBe('');
+  it('says so for a ticket without links', () => {
+    expect(formatLinkRollup([], NOW)).toBe('No linked conversations');
   });
 
   it('counts links by status and names the newest customer reply', () => {
