@@ -13,8 +13,9 @@ import type { Ticket, TicketType } from './model/domain';
 import type { WireError } from './model/errors';
 import type { PageContext } from './model/helpdesk';
 import { adminRequestSchemas, type AdminResponseMap } from './protocol-admin';
+import { deliveryRequestSchemas, type DeliveryResponseMap } from './protocol-deliveries';
 import { PageContextSchema } from './protocol-events';
-import { AttributeValuesSchema, DescriptionSchema, NoteBodySchema, TicketFieldSchema, TitleSchema } from './model/schemas';
+import { AttributeValuesSchema, DescriptionSchema, LinkReasonSchema, NoteBodySchema, TicketFieldSchema, TitleSchema } from './model/schemas';
 import type { ActivityPage, Catalog, LinkView, PreviewResult, TicketSummary, TicketView } from './model/views';
 import type { WorkspaceSettings } from './model/settings';
 
@@ -96,6 +97,8 @@ export const requestSchemas = {
   'ui:addNote': v.strictObject({ requestId, ticketId: id, body: NoteBodySchema, crossPost: v.boolean() }),
   'ui:link': v.strictObject({ requestId, ticketId: id, conversation: ConversationRef }),
   'ui:unlink': v.strictObject({ requestId, ticketId: id, conversationKey: shortText(1000) }),
+  /** Sets why a conversation is linked ('' removes the reason). */
+  'ui:setLinkReason': v.strictObject({ requestId, ticketId: id, conversationKey: shortText(1000), reason: LinkReasonSchema }),
   'ui:preview': v.strictObject({ conversationKey: shortText(1000) }),
   'ui:retryEffect': v.strictObject({ effectId: id }),
   /** Takes back a state change (by the version it produced) or a cross-posted note (by its id). */
@@ -113,6 +116,8 @@ export const requestSchemas = {
 
   // options page → background (see lib/protocol-admin.ts)
   ...adminRequestSchemas,
+  // options page → background: Deliveries (see lib/protocol-deliveries.ts)
+  ...deliveryRequestSchemas,
 } as const;
 
 export type RequestType = keyof typeof requestSchemas;
@@ -120,7 +125,7 @@ export type RequestOf<K extends RequestType> = v.InferOutput<(typeof requestSche
 export type RequestInput<K extends RequestType> = v.InferInput<(typeof requestSchemas)[K]>;
 
 /** Response types, one per request. A missing entry is a compile error in the handler map. */
-export interface ResponseMap extends AdminResponseMap {
+export interface ResponseMap extends AdminResponseMap, DeliveryResponseMap {
   'cs:pageContext': { accepted: boolean };
   'cs:focusTaken': { accepted: boolean };
   'ui:hello': { tabId: number | null; context: PageContext | null; conversationKey: string | null; followsActiveTab: boolean };
@@ -137,6 +142,7 @@ export interface ResponseMap extends AdminResponseMap {
   'ui:addNote': { id: string; note: ActivityRecord };
   'ui:link': { id: string };
   'ui:unlink': { removed: boolean };
+  'ui:setLinkReason': { reason: string };
   'ui:preview': PreviewResult;
   'ui:retryEffect': { queued: boolean };
   'ui:undo': { ticket: Ticket; undo: ActivityRecord };

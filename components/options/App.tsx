@@ -2,6 +2,7 @@ import { AdminAccess } from './AdminAccess';
 import { Connections } from './Connections';
 import { useOptions } from './context';
 import { DataSection } from './DataSection';
+import { Deliveries } from './Deliveries';
 import { KeyboardShortcuts } from './KeyboardShortcuts';
 import { SettingsSection } from './SettingsSection';
 import { Teammates } from './Teammates';
@@ -16,6 +17,7 @@ const SECTIONS = [
   ['types', t('ticketTypes')],
   ['teammates', t('teammates')],
   ['connections', t('connections')],
+  ['deliveries', t('deliveries')],
   ['shortcuts', t('keyboardShortcuts2')],
   ['data', t('data')],
 ] as const;
@@ -52,6 +54,7 @@ export function App() {
         <TicketTypes />
         <Teammates />
         <Connections />
+        <Deliveries />
         <KeyboardShortcuts />
         <DataSection />
       </main>

@@ -77,7 +77,7 @@ export function App() {
         {route.name === 'link' && <LinkExisting />}
         {route.name === 'queue' && <Queue />}
         {route.name === 'ticket' && <TicketView key={route.ticketId} ticketId={route.ticketId} />}
-        {route.name === 'preview' && <Preview key={route.conversationKey} conversationKey={route.conversationKey} from={route.from} />}
+        {route.name === 'preview' && <Preview key={route.conversationKey} conversationKey={route.conversationKey} from={route.from} reason={route.reason} />}
       </main>
       <footer class="foot">
         {model.workspace.value && (
@@ -85,6 +85,9 @@ export function App() {
             {describeSyncStatus(model.workspace.value, (at) => formatDateTime(at, { timeStyle: 'short' }))}
           </p>
         )}
+        <a href="/options.html#deliveries" target="_blank" rel="noopener" class="small">
+          {t('deliveries')}
+        </a>
         <button type="button" class="link small" onClick={() => setHelp(true)} aria-keyshortcuts="?">{t('keyboardShortcuts')}</button>
       </footer>
       {help && <ShortcutsDialog onClose={() => setHelp(false)} />}

@@ -3,6 +3,7 @@ import type { Ticket } from '@/lib/model/domain';
 import type { LinkView } from '@/lib/model/views';
 import { usePanel } from './context';
 import { useAction } from '@/components/common/action';
+import { LinkReason } from './LinkReason';
 import { conversationStatusLabel, conversationName, KindIcon, PANEL_WRITES } from './ui';
 import { t } from '@/components/common/i18n';
 
@@ -28,12 +29,13 @@ export function Links({ ticket, links }: { ticket: Ticket; links: LinkView[] }) 
                   {c?.customerName && <>{c.customerName} · </>}
                   <span class={`conv-status status-${c?.status ?? 'unknown'}`}>{status}</span>
                 </div>
+                <LinkReason ticket={ticket} link={link} name={name} />
               </div>
               <button
                 type="button"
                 class="small"
                 aria-description={t('previewX', name)}
-                onClick={() => model.navigate({ name: 'preview', conversationKey: link.conversationKey, from: { name: 'ticket', ticketId: ticket.id } })}
+                onClick={() => model.navigate({ name: 'preview', conversationKey: link.conversationKey, from: { name: 'ticket', ticketId: ticket.id }, reason: link.reason })}
               >{t('open')}</button>
               <button
                 type="button"

@@ -31,7 +31,7 @@ const ConversationPreview = createModel((panel: PanelModel, conversationKey: str
 });
 
 /** A linked conversation's messages, notes and events, without leaving the ticket. */
-export function Preview({ conversationKey, from }: { conversationKey: string; from: Route }) {
+export function Preview({ conversationKey, from, reason }: { conversationKey: string; from: Route; reason?: string }) {
   const model = usePanel();
   const preview = useModel(() => new ConversationPreview(model, conversationKey));
   const data = preview.data.value;
@@ -51,6 +51,7 @@ export function Preview({ conversationKey, from }: { conversationKey: string; fr
             {[c.customerName, c.company].filter(Boolean).join(' · ')} · {conversationStatusLabel(c.status)}
           </p>
         )}
+        {reason && <p class="preview-reason small">{t('linkedBecauseX', reason)}</p>}
         {problem && <p role="alert">{problem}</p>}
         {data?.notice && (
           <p role="status" class="notice">

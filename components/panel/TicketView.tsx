@@ -10,6 +10,7 @@ import { usePanel } from './context';
 import { InlineEditor, type SaveOutcome } from './InlineEditor';
 import { LazyRichTextEditor } from './LazyRichTextEditor';
 import { Links } from './Links';
+import { LinkRollup } from './LinkRollup';
 import { NoteComposer } from './NoteComposer';
 import { Conflicts } from './Conflicts';
 import { StateMenu } from './StateMenu';
@@ -70,6 +71,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
       <div class="ticket-head">
         <KindIcon kind={ticket.kind} />
         <span class="muted small">{type?.name}</span>
+        <LinkRollup links={view.links} />
       </div>
       <TextEditor
         field="title"

@@ -19,7 +19,7 @@ export type Route =
   | { name: 'new' }
   | { name: 'link' }
   | { name: 'ticket'; ticketId: string }
-  | { name: 'preview'; conversationKey: string; from: Route };
+  | { name: 'preview'; conversationKey: string; from: Route; /** Why the conversation is linked to the ticket it was opened from. */ reason?: string };
 
 export type ConversationView = ResponseMap['ui:conversationView'];
 

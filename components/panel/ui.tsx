@@ -50,6 +50,12 @@ const clock = signal(Date.now());
 let clockTimer: ReturnType<typeof setInterval> | undefined;
 
 /** "2 minutes ago", with the exact time in a tooltip. */
+/** The time now, as the shared clock last ticked; reading it re-renders the reader as it ticks. */
+export function useClock(): number {
+  clockTimer ??= setInterval(() => (clock.value = Date.now()), 30_000);
+  return Math.max(clock.value, Date.now());
+}
+
 export function TimeAgo({ at }: { at: number }) {
   clockTimer ??= setInterval(() => (clock.value = Date.now()), 30_000);
   // Reading the clock subscribes this component: it re-renders when the clock ticks.

@@ -14,12 +14,15 @@ import { allowedFor, DockCheckSchema, parseRequest, type BackgroundEvent, type R
 import { type PreviewResult } from '../model/views';
 import type { Store } from '../store';
 import { createAdminHandlers } from './admin';
+import { createDeliveryHandlers } from './deliveries';
 import type { BackgroundEnv, SenderInfo } from './env';
 
 export { classifySender, type BackgroundEnv, type SenderInfo, type TabContext } from './env';
 
 /** How old a conversation's known status may be before the panel asks the helpdesk again. */
 const REFRESH_AFTER_MS = 30_000;
+/** At most this many linked conversations are read again each time a ticket is opened. */
+const MAX_REFRESHED_LINKS = 25;
 
 type Handlers = { [K in RequestType]: (payload: RequestOf<K>, sender: SenderInfo) => Promise<ResponseMap[K]> };
 
@@ -87,6 +90,12 @@ export function createHandlers(env: BackgroundEnv): Handlers {
     async 'ui:ticketView'(p) {
       const store = await env.store();
       const view = await store.getTicketView(p.ticketId);
+      // The header's roll-up and Links show each conversation's status: freshen the stale ones from
+      // their helpdesks in the background (a change is broadcast), as the conversation view does.
+      if (env.readConversation) {
+        const stale = view.links.map((l) => l.conversation).filter((c) => !!c && Date.now() - (c.statusCheckedAt ?? 0) > REFRESH_AFTER_MS);
+        for (const c of stale.slice(0, MAX_REFRESHED_LINKS)) env.readConversation(c!).catch(() => {});
+      }
       if (!env.workspace) return view;
       const teammates = await store.listTeammates();
       const name = (id: string | null) => (id ? (teammates.find((t) => t.id === id)?.name ?? id) : 'Unassigned');
@@ -180,6 +189,12 @@ export function createHandlers(env: BackgroundEnv): Handlers {
       return { removed: await store.unlink({ ...p, actorId: await actor() }) };
     },
 
+    async 'ui:setLinkReason'(p) {
+      const store = await env.store();
+      const link = await store.setLinkReason({ ...p, actorId: await actor() });
+      return { reason: link.reason ?? '' };
+    },
+
     async 'ui:preview'(p) {
       const store = await env.store();
       const conversation = await store.getConversation(p.conversationKey);
@@ -216,6 +231,7 @@ export function createHandlers(env: BackgroundEnv): Handlers {
     },
 
     ...createAdminHandlers(env),
+    ...createDeliveryHandlers(env),
   };
 }
 

@@ -19,8 +19,8 @@ export const NOTHING_TO_UNDO = 'Not needed: the update it takes back was never s
 export const UNDO_WINDOW_MS = 10_000;
 
 /** Whether the agent can usefully retry an effect (a failure, or a skip for a reason that can change). */
-export function isRetryable(e: Pick<OutboxRecord, 'status' | 'lastError'>): boolean {
-  return e.status === 'failed' || (e.status === 'skipped' && e.lastError !== ALREADY_OPEN && e.lastError !== CANCELLED_BY_UNDO && e.lastError !== NOTHING_TO_UNDO);
+export function isRetryable(e: Pick<OutboxRecord, 'status' | 'lastError' | 'cancelledBy'>): boolean {
+  return e.status === 'failed' || (e.status === 'skipped' && e.lastError !== ALREADY_OPEN && e.lastError !== CANCELLED_BY_UNDO && e.lastError !== NOTHING_TO_UNDO && !e.cancelledBy);
 }
 
 /**
@@ -86,6 +86,12 @@ export function describeActivityParts(
       const outcome = a.detail === ALREADY_OPEN ? 'not needed, already open' : a.outcome === 'delivered' ? 'delivered' : a.outcome === 'failed' ? 'failed' : 'not sent';
       return [`${what} in ${a.label}: `, { strong: outcome }, ...(a.detail && a.detail !== ALREADY_OPEN ? [` (${a.detail})`] : [])];
     }
+    case 'linkReason':
+      return a.reason
+        ? [`${line ? `${who} gave` : 'Gave'} the link to ${a.title || 'a conversation'} the reason “${a.reason}”`]
+        : [`${line ? `${who} removed` : 'Removed'} the reason of the link to ${a.title || 'a conversation'}`];
+    case 'effectCancelled':
+      return [`${line ? `${who} cancelled` : 'Cancelled'} the ${a.kind === 'note' ? 'note' : 'reopen'} for ${a.title || 'a conversation'} (not delivered)`];
   }
 }
 

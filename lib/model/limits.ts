@@ -34,6 +34,8 @@ export const LIMITS = {
   accountId: 100,
   token: 1_000,
   connectionLabel: 100,
+  /** Why a conversation is linked to a ticket (free text, one line). */
+  linkReason: 200,
 } as const;
 
 /** The only colour form Backline stores and renders: `#rrggbb`, lower case. */

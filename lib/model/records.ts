@@ -20,6 +20,8 @@ export interface ConversationRecord {
   status: ConversationStatus;
   statusCheckedAt: number | null;
   updatedAt: number;
+  /** When the customer last wrote, as the helpdesk showed it when Backline last read it; absent when never read. */
+  lastCustomerReplyAt?: number | null;
 }
 
 export interface LinkRecord {
@@ -28,6 +30,11 @@ export interface LinkRecord {
   conversationKey: string;
   createdAt: number;
   createdBy: string;
+  /**
+   * Why the conversation is linked (free text, up to LIMITS.linkReason). Optional: links made
+   * before reasons existed, and links nobody gave a reason, have none.
+   */
+  reason?: string;
 }
 
 interface ActivityBase {
@@ -64,6 +71,10 @@ export type ActivityRecord = ActivityBase &
      * so that every browser sees it (its outbox is its own).
      */
     | { type: 'delivery'; effectId: string; sourceActivityId: string; conversationKey: string; label: string; kind: EffectKind; outcome: 'delivered' | 'failed' | 'skipped'; detail: string }
+    /** The reason of a link was set ('' when it was removed). */
+    | { type: 'linkReason'; conversationKey: string; title: string; reason: string }
+    /** An agent cancelled an effect that was not delivered (Deliveries). */
+    | { type: 'effectCancelled'; effectId: string; conversationKey: string; title: string; kind: EffectKind }
   );
 export type ActivityType = ActivityRecord['type'];
 
@@ -126,6 +137,8 @@ export interface OutboxRecord {
   corrects?: string;
   /** Set by Undo on an effect whose attempt was in flight: if that attempt does not deliver it, it is cancelled. */
   undoneBy?: string;
+  /** Who cancelled the effect (Deliveries), when someone did; such an effect is 'skipped' for good. */
+  cancelledBy?: string;
   finishedAt?: number;
 }
 

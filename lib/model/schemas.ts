@@ -216,6 +216,13 @@ export const AttributeValuesSchema = v.record(
   'expected an object of attribute values',
 );
 /** A note's text (trimmed; the store refuses an empty one with its own words). */
+/** Why a conversation is linked: one line, trimmed, '' for none. */
+export const LinkReasonSchema = v.pipe(
+  v.string('expected text'),
+  v.trim(),
+  v.maxLength(LIMITS.linkReason, `Keep the reason under ${LIMITS.linkReason} characters.`),
+);
+
 export const NoteBodySchema = v.pipe(
   v.string('expected text'),
   v.trim(),

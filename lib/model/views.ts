@@ -154,3 +154,12 @@ export interface Catalog {
   settings: WorkspaceSettings;
 }
 
+
+/** One effect not yet delivered, or failed, as the options page's Deliveries lists it. */
+export interface DeliveryView {
+  effect: OutboxRecord;
+  /** The ticket it comes from; null when that ticket is gone. */
+  ticket: { id: string; number: number; title: string } | null;
+  /** The conversation it goes to; null when Backline no longer knows it. */
+  conversation: ConversationRecord | null;
+}

@@ -6,6 +6,7 @@
  * - ./meta.ts: typed accessors for each `meta` entry;
  * - ./settings.ts, ./queries.ts: settings and read models;
  * - ./tickets.ts: ticket commands; ./propagation.ts: outbox queueing, note texts, delivery records;
+ * - ./deliveries.ts: undelivered effects across tickets, Retry now and Cancel;
  * - ./workspace.ts, ./transfer.ts: ticket types, teammates, connections; export and import.
  * The Store class gathers them for the background, which owns it.
  */
@@ -15,6 +16,7 @@ import { StoreEngine } from './engine';
 import * as queries from './queries';
 import * as settings from './settings';
 import * as adminAccess from './admin-access';
+import * as deliveries from './deliveries';
 import * as propagation from './propagation';
 import * as tickets from './tickets';
 import * as transfer from './transfer';
@@ -51,6 +53,12 @@ export class Store extends StoreEngine {
   unlink = (...a: Rest<typeof tickets.unlink>) => tickets.unlink(this, ...a);
   undoChange = (...a: Rest<typeof undo.undoChange>) => undo.undoChange(this, ...a);
   getEffect = (...a: Rest<typeof propagation.getEffect>) => propagation.getEffect(this, ...a);
+  setLinkReason = (...a: Rest<typeof tickets.setLinkReason>) => tickets.setLinkReason(this, ...a);
+  // deliveries (the outbox across tickets)
+  listDeliveries = () => deliveries.listDeliveries(this);
+  failedEffectIds = () => deliveries.failedEffectIds(this);
+  hurryEffect = (...a: Rest<typeof deliveries.hurryEffect>) => deliveries.hurryEffect(this, ...a);
+  cancelEffect = (...a: Rest<typeof deliveries.cancelEffect>) => deliveries.cancelEffect(this, ...a);
   // what the helpdesk said
   recordConversationSnapshot = (...a: Rest<typeof propagation.recordConversationSnapshot>) => propagation.recordConversationSnapshot(this, ...a);
   // connections (with their secrets: for the background's connectors only)

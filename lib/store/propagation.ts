@@ -186,7 +186,10 @@ export async function updateEffect(
 export async function recordConversationSnapshot(
   s: StoreEngine,
   key: string,
-  snap: Pick<ConversationRecord, 'status' | 'customerName' | 'customerEmail' | 'company' | 'title'>,
+  snap: Pick<ConversationRecord, 'status' | 'customerName' | 'customerEmail' | 'company' | 'title'> & {
+    /** The messages read, when the helpdesk's conversation was read (they say when the customer last wrote). */
+    messages?: readonly { kind: string; at: number }[];
+  },
   now = Date.now(),
 ): Promise<{ conversation: ConversationRecord | null; changed: boolean }> {
   const tx = s.db.transaction('conversations', 'readwrite');
@@ -204,7 +207,11 @@ export async function recordConversationSnapshot(
     company: snap.company || c.company,
     title: snap.title || c.title,
   };
-  const changed = (['status', 'customerName', 'customerEmail', 'company', 'title'] as const).some((f) => next[f] !== c[f]);
+  if (snap.messages) {
+    const replies = snap.messages.filter((m) => m.kind === 'incoming').map((m) => m.at);
+    if (replies.length) next.lastCustomerReplyAt = Math.max(...replies);
+  }
+  const changed = (['status', 'customerName', 'customerEmail', 'company', 'title', 'lastCustomerReplyAt'] as const).some((f) => next[f] !== c[f]);
   await tx.store.put(next);
   await tx.done;
   return { conversation: next, changed };

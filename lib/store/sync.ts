@@ -217,7 +217,8 @@ export async function applyRemoteDocs(s: StoreEngine, docs: readonly WorkspaceDo
           await raw.objectStore('conversations').put(doc.conversation);
         }
         const existing = await raw.objectStore('links').index('byPair').get([link.ticketId, link.conversationKey]);
-        if (existing?.id === link.id) break;
+        // The same link again changes nothing; the same link with another reason replaces it.
+        if (existing?.id === link.id && (existing.reason ?? '') === (link.reason ?? '')) break;
         if (existing) await raw.objectStore('links').delete(existing.id);
         await raw.objectStore('links').put(link);
         touchTicket(link.ticketId);

@@ -310,6 +310,44 @@ export async function link(s: StoreEngine, input: { requestId: string; actorId: 
   });
 }
 
+/**
+ * Sets (or, with '', removes) why a conversation is linked to a ticket, and records it in the
+ * ticket's Activity. The same reason again changes nothing. The link stays the same record (its id),
+ * so the team workspace replaces its document.
+ */
+export async function setLinkReason(
+  s: StoreEngine,
+  input: { requestId: string; actorId: string; ticketId: string; conversationKey: string; reason: string },
+): Promise<LinkRecord> {
+  return s.write(input.requestId, ['tickets', 'links', 'conversations', 'activity'], async (tx) => {
+    const ticket = await tx.objectStore('tickets').get(input.ticketId);
+    if (!ticket) throw new BacklineError('not_found', 'This ticket no longer exists.');
+    const existing = await tx.objectStore('links').index('byPair').get([input.ticketId, input.conversationKey]);
+    if (!existing) throw new BacklineError('not_found', 'This conversation is no longer linked to the ticket.');
+    const reason = input.reason.trim();
+    if ((existing.reason ?? '') === reason) return { result: existing, changes: { ticketIds: [], conversationKeys: [] } };
+    const now = Date.now();
+    const next: LinkRecord = { ...existing, reason };
+    if (!reason) delete next.reason;
+    await tx.objectStore('links').put(next);
+    const conv = await tx.objectStore('conversations').get(input.conversationKey);
+    const item: ActivityRecord = {
+      id: uuidv7(),
+      ticketId: ticket.id,
+      at: now,
+      actorId: input.actorId,
+      type: 'linkReason',
+      conversationKey: input.conversationKey,
+      title: conv?.title || input.conversationKey,
+      reason,
+    };
+    await tx.objectStore('activity').add(item);
+    await saveTicket(tx, { ...ticket, updatedAt: now });
+    // A link change has no delta: pages showing the ticket re-read it.
+    return { result: next, changes: { ticketIds: [ticket.id], conversationKeys: [input.conversationKey] } };
+  });
+}
+
 export async function unlink(s: StoreEngine, input: { requestId: string; actorId: string; ticketId: string; conversationKey: string }): Promise<boolean> {
   return s.write(input.requestId, ['tickets', 'links', 'conversations', 'activity'], async (tx) => {
     const ticket = await tx.objectStore('tickets').get(input.ticketId);

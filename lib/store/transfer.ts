@@ -101,7 +101,7 @@ const TicketSchema = obj({
   version: positiveInt,
 });
 
-const LinkSchema = obj({ id, ticketId: id, conversationKey: text(1000), createdAt: time, createdBy: id });
+const LinkSchema = obj({ id, ticketId: id, conversationKey: text(1000), createdAt: time, createdBy: id, reason: v.optional(text(LIMITS.linkReason)) });
 
 const activityBase = { id, ticketId: id, at: time, actorId: id };
 const ActivitySchema = v.variant(
@@ -115,8 +115,11 @@ const ActivitySchema = v.variant(
     obj({ ...activityBase, type: v.literal('link'), conversationKey: text(1000), title: text(1000) }),
     obj({ ...activityBase, type: v.literal('unlink'), conversationKey: text(1000), title: text(1000) }),
     obj({ ...activityBase, type: v.literal('undo'), undoes: id }),
+    obj({ ...activityBase, type: v.literal('delivery'), effectId: id, sourceActivityId: id, conversationKey: text(1000), label: text(1000), kind: v.picklist(['note', 'reopen', 'restore']), outcome: v.picklist(['delivered', 'failed', 'skipped']), detail: text(10_000) }),
+    obj({ ...activityBase, type: v.literal('linkReason'), conversationKey: text(1000), title: text(1000), reason: text(LIMITS.linkReason) }),
+    obj({ ...activityBase, type: v.literal('effectCancelled'), effectId: id, conversationKey: text(1000), title: text(1000), kind: v.picklist(['note', 'reopen', 'restore']) }),
   ],
-  'expected an activity item of type created, note, state, attribute, assignment, link, unlink or undo',
+  'expected an activity item of type created, note, state, attribute, assignment, link, unlink, undo, linkReason, effectCancelled or delivery',
 );
 
 // The store leaves empty page details out of a conversation's first record (Store.rememberConversation),

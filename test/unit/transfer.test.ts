@@ -78,6 +78,27 @@ describe('buildExport', () => {
     expect(validateExport(file)).toMatchObject({ ok: true, summary: { tickets: 2, notes: 2, links: 3, conversations: 2, teammates: 2 } });
   });
 
+  it('carries link reasons and cancelled deliveries through an export and an import', async () => {
+    const { db, store, me, b } = await populated();
+    await store.setLinkReason({ requestId: uuidv7(), actorId: me.id, ticketId: b.id, conversationKey: conv('2').key, reason: 'Same crash as the login outage' });
+    const effect = (await db.getAll('outbox')).find((e) => e.status === 'queued')!;
+    await store.cancelEffect({ requestId: uuidv7(), actorId: me.id, actorName: me.name, effectId: effect.id });
+    const file = structuredClone(await buildExport(db, Date.UTC(2025, 0, 31, 12)));
+    expect(validateExport(file)).toMatchObject({ ok: true });
+
+    const target = await fresh();
+    await importExport(target.store, uuidv7(), JSON.stringify(file));
+    const links = (await target.store.getTicketView(b.id)).links;
+    expect(links.find((l) => l.link.conversationKey === conv('2').key)?.link.reason).toBe('Same crash as the login outage');
+    const activity = await target.db.getAll('activity');
+    expect(activity.filter((a) => a.type === 'linkReason' || a.type === 'effectCancelled').map((a) => a.type).sort()).toEqual(['effectCancelled', 'linkReason']);
+    expect((await target.db.get('outbox', effect.id))?.cancelledBy).toBe(me.id);
+
+    // A reason over the limit is refused, naming the field.
+    file.data.links[0]!.reason = 'x'.repeat(201);
+    refuses(file, /links\[0\]\.reason/);
+  });
+
   it('exports an empty store as a valid file', async () => {
     const { db } = await fresh();
     const file = await buildExport(db);

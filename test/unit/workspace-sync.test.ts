@@ -113,6 +113,23 @@ describe('applying what arrives', () => {
     expect(changes).toEqual([]); // the caller tells pages (after saving its place in the feed)
   });
 
+  it('a link arriving again with another reason replaces the reason shown here', async () => {
+    const { store } = await setup();
+    const t = ticket({});
+    const link = { id: 'l1', ticketId: t.id, conversationKey: conversation.key, createdAt: 1, createdBy: 'tm-bob' };
+    const linkDoc = (record: object): WorkspaceDoc => ({ _id: docIdFor('link', t.id, conversation.key), kind: 'link', record, author: 'bob' }) as WorkspaceDoc;
+    await applyRemoteDocs(
+      store,
+      [{ _id: docIdFor('ticket', t.id), kind: 'ticket', record: t, author: 'bob' }, { ...linkDoc(link), conversation: { ...conversation, status: 'open', statusCheckedAt: null, updatedAt: 1 } }],
+      new Set(),
+    );
+    expect((await store.getTicketView(t.id)).links[0]!.link.reason).toBeUndefined();
+    const changed = await applyRemoteDocs(store, [linkDoc({ ...link, reason: 'Same bug as #12' })], new Set());
+    expect(changed.ticketIds).toEqual([t.id]);
+    const links = (await store.getTicketView(t.id)).links;
+    expect(links.map((l) => [l.link.id, l.link.reason])).toEqual([['l1', 'Same bug as #12']]);
+  });
+
   it('two tickets given the same number offline: the later one moves to the next free number, on this browser and in the workspace', async () => {
     const { store } = await setup();
     store.setSharing({ keepLocal: new Set() });
