@@ -19,6 +19,13 @@ export interface ConversationRecord {
   company: string;
   status: ConversationStatus;
   statusCheckedAt: number | null;
+  /**
+   * Since when Backline has seen it resolved or closed without a break: the first status check
+   * that found it so (kept while later checks agree, cleared when one finds it otherwise). Backline
+   * cannot know when the helpdesk closed it; this is what the "never reopen conversations closed
+   * more than N days ago" rule reads. Absent on records saved before it existed.
+   */
+  closedSince?: number | null;
   updatedAt: number;
 }
 

@@ -606,7 +606,7 @@ describe('changeState and its effects on linked conversations', () => {
     const { db, store } = await setup();
     const t = await linkedTicket(store);
     expect((await store.getSettings()).preventReopen).toBe(false);
-    expect(await store.saveSettings(rid(), { preventReopen: true })).toEqual({ preventReopen: true });
+    expect(await store.saveSettings(rid(), { preventReopen: true })).toMatchObject({ preventReopen: true });
     expect((await store.getSettings()).preventReopen).toBe(true);
 
     const r = await store.changeState({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, baseVersion: 1, stateId: 'waiting' });
