@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { request } from '@/lib/client';
 import { SETTING_LABELS } from '@/lib/model/settings';
 import { useOptions } from './context';
+import { ReopenRules } from './ReopenRules';
 import { useAction } from '@/components/common/action';
 import { Alert, LockedHint, Section, OPTIONS_WRITES } from './ui';
 
@@ -63,6 +64,7 @@ export function SettingsSection() {
       </div>
       {!unlocked && !byPolicy && <LockedHint what="change this setting" />}
       <Alert message={error} />
+      <ReopenRules />
     </Section>
   );
 }

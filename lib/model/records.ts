@@ -52,7 +52,7 @@ interface ActivityBase {
 export type ActivityRecord = ActivityBase &
   (
     | { type: 'created' }
-    | { type: 'note'; body: string; crossPosted: boolean }
+    | { type: 'note'; body: string; crossPosted: boolean; /** Where a cross-post went (conversation keys); absent on older notes (all links). */ crossPostedTo?: string[] }
     | { type: 'state'; from: string; to: string; reopens: boolean }
     | { type: 'attribute'; field: string; label: string; from: string; to: string }
     | { type: 'assignment'; from: string | null; to: string | null }

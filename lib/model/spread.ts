@@ -4,6 +4,7 @@
  * queues effects with `reopenDecision`, and the panel's Effects line counts with `spreadPreview`,
  * so what the agent is told is what is queued.
  */
+import { DEFAULT_STATES, type StateDef } from './domain';
 import type { ConversationStatus } from './helpdesk';
 import type { WorkspaceSettings } from './settings';
 
@@ -113,4 +114,17 @@ export function describeSpread(p: SpreadPreview): string {
 /** Whether committing must be confirmed first: it changes more conversations than the admin allows without asking. */
 export function needsConfirmation(p: SpreadPreview, confirmAbove: number): boolean {
   return p.touched > confirmAbove;
+}
+
+/**
+ * The states an admin sets reopen rules for: every state of every ticket type, one per state id
+ * (the default states share their ids across types, so "Resolved" is one rule for all of them),
+ * the default states first, then custom ones in the order the types list them. The label is the
+ * first type's label for that id.
+ */
+export function reopenRuleStates(types: readonly { states: readonly StateDef[] }[]): StateDef[] {
+  const byId = new Map<string, StateDef>();
+  for (const s of DEFAULT_STATES) byId.set(s.id, s);
+  for (const t of types) for (const s of t.states) if (!byId.has(s.id)) byId.set(s.id, s);
+  return [...byId.values()];
 }

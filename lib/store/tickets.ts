@@ -261,14 +261,32 @@ export async function changeState(s: StoreEngine, input: {
   );
 }
 
-/** Adds an internal note; a cross-post also queues it as an internal note in every linked conversation. */
-export async function addNote(s: StoreEngine, input: { requestId: string; actorId: string; ticketId: string; body: string; crossPost: boolean }): Promise<ActivityRecord> {
+/**
+ * Adds an internal note; a cross-post also queues it as an internal note in every linked
+ * conversation, or in the chosen ones (`conversationKeys`, each of which must be linked).
+ */
+export async function addNote(
+  s: StoreEngine,
+  input: { requestId: string; actorId: string; ticketId: string; body: string; crossPost: boolean; conversationKeys?: string[] },
+): Promise<ActivityRecord> {
   const check = checkNote(input.body);
   if (!check.ok) throw new BacklineError('invalid', check.error, { field: 'body' });
   return s.write(input.requestId, ['tickets', 'activity', 'links', 'outbox', 'teammates'], async (tx) => {
     const ticket = await tx.objectStore('tickets').get(input.ticketId);
     if (!ticket) throw new BacklineError('not_found', 'This ticket no longer exists.');
     const now = Date.now();
+    const keys = await linkedKeys(tx, ticket.id);
+    let targets = keys;
+    if (input.crossPost && input.conversationKeys) {
+      const unlinked = input.conversationKeys.filter((k) => !keys.includes(k));
+      if (unlinked.length) {
+        throw new BacklineError('invalid', 'A conversation chosen for this cross-post is no longer linked to the ticket. Check “Cross-post to” and try again.', {
+          field: 'conversationKeys',
+        });
+      }
+      if (!input.conversationKeys.length) throw new BacklineError('invalid', 'Choose at least one conversation to cross-post to.', { field: 'conversationKeys' });
+      targets = keys.filter((k) => input.conversationKeys!.includes(k));
+    }
     const note: ActivityRecord = {
       id: uuidv7(),
       ticketId: ticket.id,
@@ -277,14 +295,14 @@ export async function addNote(s: StoreEngine, input: { requestId: string; actorI
       type: 'note',
       body: check.body,
       crossPosted: input.crossPost,
+      ...(input.crossPost ? { crossPostedTo: targets } : {}),
     };
     await tx.objectStore('activity').add(note);
-    const keys = await linkedKeys(tx, ticket.id);
     const effects: OutboxRecord[] = [];
     if (input.crossPost) {
       const actor = await tx.objectStore('teammates').get(input.actorId);
       const body = crossPostNote(ticket, actor?.name ?? null, check.body);
-      for (const key of keys) effects.push(queueEffect(tx, ticket.id, note.id, key, 'note', body, now));
+      for (const key of targets) effects.push(queueEffect(tx, ticket.id, note.id, key, 'note', body, now));
     }
     // A note is an update: it moves the ticket up the queue without bumping its version.
     const next: Ticket = { ...ticket, updatedAt: now };
