@@ -217,4 +217,16 @@ describe('seeing and steering what spreads', () => {
     expect(toggles() - before).toBe(1);
     expect([sb(2).status, sb(3).status, sb(5).status]).toEqual(['open', 'resolved', 'open']);
   });
+
+  it('the rules are for admins: locked, they cannot be changed', async () => {
+    await options.bringToFront();
+    await options.getByRole('button', { name: 'Lock admin settings', exact: true }).click();
+    const group = options.getByRole('group', { name: RULES, exact: true });
+    await expect.poll(() => group.getByRole('checkbox', { name: 'Resolved', exact: true }).isDisabled()).toBe(true);
+    expect(await group.getByRole('checkbox', { name: 'Waiting on customer', exact: true }).isChecked()).toBe(false);
+    for (const name of ['Never reopen conversations closed more than (days)', 'Ask before changing more than (conversations)']) {
+      expect(await options.getByRole('spinbutton', { name, exact: true }).isDisabled()).toBe(true);
+    }
+    expect(await options.getByRole('spinbutton', { name: 'Never reopen conversations closed more than (days)', exact: true }).inputValue()).toBe('30');
+  });
 });
