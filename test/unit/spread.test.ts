@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, describeSpread, needsConfirmation, reopenDecision, spreadPreview, type KnownConversation, type ReopenRules } from '../../lib/model/spread';
+import { DAY_MS, describeSpread, needsConfirmation, reopenDecision, reopenRuleStates, spreadPreview, type KnownConversation, type ReopenRules } from '../../lib/model/spread';
 import { nextClosedSince, stateChangeChoices } from '../../lib/store/propagation';
 
 const NOW = Date.UTC(2026, 11, 2, 12);
@@ -95,5 +95,16 @@ describe('what the store queues follows the same rule', () => {
     expect(nextClosedSince({ status: 'resolved', closedSince: 100 }, 'unknown', 200)).toBe(100);
     expect(nextClosedSince({ status: 'resolved', closedSince: 100 }, 'open', 300)).toBeNull();
     expect(nextClosedSince({ status: 'closed' }, 'closed', 400)).toBe(400); // from before the field
+  });
+});
+
+describe('reopenRuleStates', () => {
+  it('one rule per state id: the default states first, then custom states as the types list them', () => {
+    const states = reopenRuleStates([
+      { states: [{ id: 'submitted', label: 'Submitted', category: 'submitted' }, { id: 'qa', label: 'In QA', category: 'in_progress' }] },
+      { states: [{ id: 'qa', label: 'QA again', category: 'in_progress' }, { id: 'resolved', label: 'Done', category: 'resolved' }] },
+    ]);
+    expect(states.map((s) => s.label)).toEqual(['Submitted', 'In progress', 'Waiting on customer', 'Resolved', 'In QA']);
+    expect(reopenRuleStates([]).map((s) => s.id)).toEqual(['submitted', 'in_progress', 'waiting', 'resolved']);
   });
 });
