@@ -42,7 +42,13 @@ export const adminRequestSchemas = {
   'opt:leaveWorkspace': v.strictObject({}),
 
   // Options page with admin settings unlocked.
-  'admin:saveSettings': v.strictObject({ requestId, settings: v.strictObject({ preventReopen: v.optional(v.boolean()) }) }),
+  'admin:saveSettings': v.strictObject({ requestId, settings: v.strictObject({
+      preventReopen: v.optional(v.boolean()),
+      noReopenStates: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(200))), v.maxLength(200))),
+      reopenMaxAgeDays: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(36500))),
+      confirmAbove: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100000))),
+    }),
+  }),
   'admin:saveTicketType': v.strictObject({ requestId, type: TicketTypeInput }),
   'admin:removeTicketType': v.strictObject({ requestId, typeId: id }),
   'admin:saveTeammate': v.strictObject({ requestId, teammate: TeammateInput }),

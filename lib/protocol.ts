@@ -94,7 +94,14 @@ export const requestSchemas = {
       v.array(v.strictObject({ conversationKey: shortText(1000), note: v.boolean(), reopen: v.boolean() })),
     ),
   }),
-  'ui:addNote': v.strictObject({ requestId, ticketId: id, body: NoteBodySchema, crossPost: v.boolean() }),
+  'ui:addNote': v.strictObject({
+    requestId,
+    ticketId: id,
+    body: NoteBodySchema,
+    crossPost: v.boolean(),
+    // A cross-post to some of the linked conversations only ("Cross-post to"); absent: all of them.
+    conversationKeys: v.optional(v.pipe(v.array(shortText(1000)), v.maxLength(1000))),
+  }),
   'ui:link': v.strictObject({ requestId, ticketId: id, conversation: ConversationRef }),
   'ui:unlink': v.strictObject({ requestId, ticketId: id, conversationKey: shortText(1000) }),
   /** Sets why a conversation is linked ('' removes the reason). */

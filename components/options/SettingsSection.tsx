@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { request } from '@/lib/client';
 import { useOptions } from './context';
+import { ReopenRules } from './ReopenRules';
 import { useAction } from '@/components/common/action';
 import { Alert, LockedHint, Section, OPTIONS_WRITES } from './ui';
 import { Emphasis } from '@/components/common/Emphasis';
@@ -61,6 +62,7 @@ export function SettingsSection() {
       </div>
       {!unlocked && !byPolicy && <LockedHint what={t('changeThisSetting')} />}
       <Alert message={error} />
+      <ReopenRules />
     </Section>
   );
 }

@@ -118,6 +118,9 @@ class ActivityItem extends PureItem<{ item: ActivityRecord; type: TicketType | n
         <div class="activity-text">
           <Parts parts={describeActivityParts(a, type, people, 'timeline')} />
         </div>
+        {a.type === 'note' && a.crossPostedTo && (
+          <div class="muted small">Cross-posted to {a.crossPostedTo.length ? a.crossPostedTo.map(conversationLabel).join(', ') : 'no conversation'}</div>
+        )}
       </li>
     );
   }

@@ -7,7 +7,14 @@ import { t } from '@/components/common/i18n';
  * open it on the current state; arrows, Home and End move; Enter or Space choose; Escape
  * closes and returns focus to the button.
  */
-export function StateMenu(props: { states: StateDef[]; currentId: string; disabled?: boolean; onChoose(state: StateDef): void }) {
+export function StateMenu(props: {
+  states: StateDef[];
+  currentId: string;
+  disabled?: boolean;
+  onChoose(state: StateDef): void;
+  /** The item the agent is on while the menu is open (null once it closes), for the Effects preview. */
+  onActive?(state: StateDef | null): void;
+}) {
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const button = useRef<HTMLButtonElement>(null);
@@ -17,6 +24,10 @@ export function StateMenu(props: { states: StateDef[]; currentId: string; disabl
   // Layout effect: focus must move before the next key press is handled.
   useLayoutEffect(() => {
     if (open) items.current[active]?.focus();
+  }, [open, active]);
+
+  useEffect(() => {
+    props.onActive?.(open ? (props.states[active] ?? null) : null);
   }, [open, active]);
 
   useEffect(() => {

@@ -15,6 +15,10 @@ import { NoteComposer } from './NoteComposer';
 import { Conflicts } from './Conflicts';
 import { StateMenu } from './StateMenu';
 import { TrackerDialog } from './TrackerDialog';
+import { ConfirmSpread, Effects, previewSpread, useSpreadSettings } from './Spread';
+import { needsConfirmation } from '@/lib/model/spread';
+import type { WorkspaceSettings } from '@/lib/model/settings';
+import type { LinkView } from '@/lib/model/views';
 import { TicketModel } from './ticket';
 import { UndoButton, type UndoOffer } from './Undo';
 import { KindIcon, TimeAgo, ViewBar } from './ui';
@@ -26,6 +30,10 @@ export function TicketView({ ticketId }: { ticketId: string }) {
   const view = ticketModel.view.value;
   const missing = ticketModel.missing.value;
   const [trackerTarget, setTrackerTarget] = useState<StateDef | null>(null);
+  // Issue 15: the state the open menu is on (Effects preview), and a change waiting for confirmation.
+  const [menuState, setMenuState] = useState<StateDef | null>(null);
+  const [confirmState, setConfirmState] = useState<StateDef | null>(null);
+  const spreadSettings = useSpreadSettings();
   const heading = useRef<HTMLHeadingElement>(null);
   const [undoOffer, setUndoOffer] = useState<UndoOffer | null>(null);
 
@@ -64,10 +72,16 @@ export function TicketView({ ticketId }: { ticketId: string }) {
         <StateMenu
           states={states}
           currentId={ticket.stateId}
-          onChoose={(s) => (ticket.kind === 'tracker' ? setTrackerTarget(s) : void changeState(s))}
+          onChoose={(s) => {
+            if (ticket.kind === 'tracker') setTrackerTarget(s);
+            else if (needsConfirmation(previewSpread(spreadSettings, view.links, s.id), spreadSettings.confirmAbove)) setConfirmState(s);
+            else void changeState(s);
+          }}
+          onActive={setMenuState}
         />
         <UndoButton offer={undoOffer} onEnd={() => setUndoOffer(null)} />
       </ViewBar>
+      {menuState && <StateEffects state={menuState} current={ticket.stateId === menuState.id} tracker={ticket.kind === 'tracker'} links={view.links} settings={spreadSettings} />}
       <div class="ticket-head">
         <KindIcon kind={ticket.kind} />
         <span class="muted small">{type?.name}</span>
@@ -149,7 +163,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
               </dl>
             </section>
           )}
-          <NoteComposer ticketId={ticket.id} linkCount={view.links.length} onPosted={(note) => {
+          <NoteComposer ticketId={ticket.id} links={view.links} showEffects={!menuState} onPosted={(note) => {
               ticketModel.showNote(note);
               if (note.type === 'note' && note.crossPosted) setUndoOffer({ ticketId: note.ticketId, target: { activityId: note.id }, at: note.at, what: t('undoWhatCrossPost') });
             }}
@@ -163,6 +177,18 @@ export function TicketView({ ticketId }: { ticketId: string }) {
           </p>
         </aside>
       </div>
+      {confirmState && (
+        <ConfirmSpread
+          what={`Moving to ${confirmState.label}`}
+          preview={previewSpread(spreadSettings, view.links, confirmState.id)}
+          onCancel={() => setConfirmState(null)}
+          onApply={() => {
+            const target = confirmState;
+            setConfirmState(null);
+            void changeState(target);
+          }}
+        />
+      )}
       {trackerTarget && (
         <TrackerDialog
           target={trackerTarget}
@@ -178,6 +204,25 @@ export function TicketView({ ticketId }: { ticketId: string }) {
       )}
     </div>
   );
+}
+
+/** The Effects line while the state menu is open: what choosing the item the agent is on would do. */
+function StateEffects(props: { state: StateDef; current: boolean; tracker: boolean; links: LinkView[]; settings: WorkspaceSettings }) {
+  if (props.current) {
+    return (
+      <p role="status" aria-label="Effects" class="effects muted small">
+        {props.state.label} is the current state: choosing it changes nothing
+      </p>
+    );
+  }
+  if (props.tracker) {
+    return (
+      <p role="status" aria-label="Effects" class="effects muted small">
+        Moving to {props.state.label}: you choose next what changes in {props.links.length} linked conversation{props.links.length === 1 ? '' : 's'}
+      </p>
+    );
+  }
+  return <Effects what={`Moving to ${props.state.label}`} preview={previewSpread(props.settings, props.links, props.state.id)} />;
 }
 
 type SaveEdit = (field: string, what: string, changes: TicketChanges, baseVersion: number, requestId: string) => Promise<SaveOutcome>;

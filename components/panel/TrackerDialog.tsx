@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { StateDef } from '@/lib/model/domain';
 import type { LinkView } from '@/lib/model/views';
+import { reopenDecision } from '@/lib/model/spread';
+import { knownConversations, useSpreadSettings } from './Spread';
 import { conversationStatusLabel, conversationName } from './ui';
 import { t } from '@/components/common/i18n';
 
@@ -12,6 +14,11 @@ type Choice = { conversationKey: string; note: boolean; reopen: boolean };
  */
 export function TrackerDialog(props: { target: StateDef; from?: StateDef; links: LinkView[]; onApply(choices: Choice[]): void; onCancel(): void }) {
   const dialog = useRef<HTMLDialogElement>(null);
+  const settings = useSpreadSettings();
+  // The admin's age rule holds even here: such a conversation is not reopened whatever is ticked.
+  const tooOld = knownConversations(props.links).map(
+    (c) => reopenDecision({ rules: settings, stateId: props.target.id, conversation: c, now: Date.now(), trackerChoice: true }) === 'too-old',
+  );
   const [choices, setChoices] = useState<Choice[]>(() =>
     // Reopen is proposed everywhere: the last known status may be stale, and the outbox checks
     // the live status first, leaving conversations that are already open alone.
@@ -39,8 +46,14 @@ export function TrackerDialog(props: { target: StateDef; from?: StateDef; links:
                 {t('postAnInternalEventNote')}
               </label>
               <label>
-                <input type="checkbox" checked={choices[i]!.reopen} onChange={(e) => set(i, { reopen: e.currentTarget.checked })} />{' '}
+                <input
+                  type="checkbox"
+                  checked={choices[i]!.reopen && !tooOld[i]}
+                  disabled={tooOld[i]}
+                  onChange={(e) => set(i, { reopen: e.currentTarget.checked })}
+                />{' '}
                 {t('reopenOrUnsnooze')}
+                {tooOld[i] && <span class="muted small"> {t('closedMoreThanXDaysAgo', settings.reopenMaxAgeDays)}</span>}
               </label>
             </li>
           );

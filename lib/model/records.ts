@@ -19,6 +19,13 @@ export interface ConversationRecord {
   company: string;
   status: ConversationStatus;
   statusCheckedAt: number | null;
+  /**
+   * Since when Backline has seen it resolved or closed without a break: the first status check
+   * that found it so (kept while later checks agree, cleared when one finds it otherwise). Backline
+   * cannot know when the helpdesk closed it; this is what the "never reopen conversations closed
+   * more than N days ago" rule reads. Absent on records saved before it existed.
+   */
+  closedSince?: number | null;
   updatedAt: number;
   /** When the customer last wrote, as the helpdesk showed it when Backline last read it; absent when never read. */
   lastCustomerReplyAt?: number | null;
@@ -52,7 +59,7 @@ interface ActivityBase {
 export type ActivityRecord = ActivityBase &
   (
     | { type: 'created' }
-    | { type: 'note'; body: string; crossPosted: boolean }
+    | { type: 'note'; body: string; crossPosted: boolean; /** Where a cross-post went (conversation keys); absent on older notes (all links). */ crossPostedTo?: string[] }
     | {
         type: 'state';
         from: string;

@@ -8,19 +8,37 @@
 export interface WorkspaceSettings {
   /** "Prevent state changes from reopening linked conversations". */
   preventReopen: boolean;
+  /**
+   * State ids whose change reopens no linked conversation ("Reopen linked conversations when
+   * the state becomes", unticked). Kept as the exceptions so a state added later reopens, as
+   * every state did before these rules.
+   */
+  noReopenStates: string[];
+  /** "Never reopen conversations closed more than (days)"; 0: no limit. */
+  reopenMaxAgeDays: number;
+  /** "Ask before changing more than (conversations)". */
+  confirmAbove: number;
 }
-export const DEFAULT_SETTINGS: WorkspaceSettings = { preventReopen: false };
+export const DEFAULT_SETTINGS: WorkspaceSettings = { preventReopen: false, noReopenStates: [], reopenMaxAgeDays: 0, confirmAbove: 10 };
+
+/** Stored settings with every setting added since they were saved filled in with its default. */
+export function withDefaults(stored: Partial<WorkspaceSettings> | null | undefined): WorkspaceSettings {
+  return { ...DEFAULT_SETTINGS, ...(stored ?? {}) };
+}
 
 export type SettingKey = keyof WorkspaceSettings;
 
 /** Settings an organisation can set by policy, with the type their value must have. */
-const POLICY_SETTINGS: { [K in SettingKey]: 'boolean' } = {
+const POLICY_SETTINGS: { [K in SettingKey]?: 'boolean' } = {
   preventReopen: 'boolean',
 };
 
 /** Human names of the settings, for messages. */
 export const SETTING_LABELS: Record<SettingKey, string> = {
   preventReopen: 'Prevent state changes from reopening linked conversations',
+  noReopenStates: 'Reopen linked conversations when the state becomes',
+  reopenMaxAgeDays: 'Never reopen conversations closed more than (days)',
+  confirmAbove: 'Ask before changing more than (conversations)',
 };
 
 export interface ParsedPolicy {

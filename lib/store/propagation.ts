@@ -10,7 +10,8 @@ import { uuidv7 } from '../model/ids';
 import type { ActivityRecord, ConversationRecord, OutboxRecord } from '../model/records';
 import { HELPDESK_NAMES } from '../helpdesks';
 import { readMeta } from './meta';
-import type { ChangeSet } from '../model/views';
+import { reopenDecision, type KnownConversation, type ReopenRules } from '../model/spread';
+import type { ChangeSet, PropagationChoice } from '../model/views';
 import type { StoreEngine, Tx } from './engine';
 
 /** The internal note a state change posts in each linked conversation. */
@@ -145,7 +146,7 @@ export async function updateEffect(
   const c = live ? await tx.objectStore('conversations').get(live.key) : undefined;
   let conversation: ConversationRecord | undefined;
   if (live && c) {
-    conversation = { ...c, status: live.status, statusCheckedAt: now };
+    conversation = { ...c, status: live.status, statusCheckedAt: now, closedSince: nextClosedSince(c, live.status, now) };
     await tx.objectStore('conversations').put(conversation);
     convChanged = c.status !== live.status;
   }
@@ -178,6 +179,46 @@ export async function updateEffect(
   };
 }
 
+const isClosed = (s: ConversationStatus) => s === 'resolved' || s === 'closed';
+
+/**
+ * A conversation's closedSince after a status check: the first check in an unbroken run that
+ * found it resolved or closed. A run whose start Backline missed (record from before the field,
+ * or an unknown status in between) starts at this check.
+ */
+export function nextClosedSince(c: Pick<ConversationRecord, 'status' | 'closedSince'>, status: ConversationStatus, now: number): number | null {
+  if (status === 'unknown') return c.closedSince ?? null;
+  if (!isClosed(status)) return null;
+  return isClosed(c.status) && c.closedSince != null ? c.closedSince : now;
+}
+
+/** What the reopen rule knows about a linked conversation (unknown until Backline has seen it). */
+export function knownConversation(key: string, c: ConversationRecord | undefined | null): KnownConversation {
+  return { conversationKey: key, status: c?.status ?? 'unknown', closedSince: c?.closedSince ?? null };
+}
+
+/**
+ * What a state change queues in each linked conversation: a note everywhere, and a reopen
+ * where the rule (lib/model/spread.ts) says so. Tracker tickets pass the agent's choices.
+ */
+export function stateChangeChoices(input: {
+  rules: ReopenRules;
+  stateId: string;
+  conversations: KnownConversation[];
+  now: number;
+  tracker?: PropagationChoice[];
+}): PropagationChoice[] {
+  const decide = (c: KnownConversation, trackerChoice?: boolean) =>
+    reopenDecision({ rules: input.rules, stateId: input.stateId, conversation: c, now: input.now, trackerChoice }) === 'reopen';
+  if (input.tracker) {
+    const known = new Map(input.conversations.map((c) => [c.conversationKey, c]));
+    return input.tracker
+      .filter((p) => known.has(p.conversationKey))
+      .map((p) => ({ conversationKey: p.conversationKey, note: p.note, reopen: decide(known.get(p.conversationKey)!, p.reopen) }));
+  }
+  return input.conversations.map((c) => ({ conversationKey: c.conversationKey, note: true, reopen: decide(c) }));
+}
+
 /**
  * Saves what the helpdesk said about a conversation (status, customer, subject). Empty values
  * never erase known ones. Returns the saved record and whether anything visible changed, so the
@@ -202,6 +243,7 @@ export async function recordConversationSnapshot(
     ...c,
     status: snap.status,
     statusCheckedAt: now,
+    closedSince: nextClosedSince(c, snap.status, now),
     customerName: snap.customerName || c.customerName,
     customerEmail: snap.customerEmail || c.customerEmail,
     company: snap.company || c.company,

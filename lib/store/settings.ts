@@ -8,7 +8,7 @@ import type { ConversationStatus } from '../model/helpdesk';
 import { uuidv7 } from '../model/ids';
 import { LIMITS } from '../model/limits';
 import type { ActivityRecord, ConversationRecord, LinkRecord, OutboxRecord, Teammate } from '../model/records';
-import { DEFAULT_SETTINGS, effectiveSettings, policyConflictMessage, policyConflicts, type WorkspaceSettings } from '../model/settings';
+import { effectiveSettings, withDefaults, policyConflictMessage, policyConflicts, type WorkspaceSettings } from '../model/settings';
 import type { ChangeSet, ConversationInput, FieldConflict, LinkView, PreviewMessage, PropagationChoice, StaleDetails, TicketChanges, TicketQuery, TicketSummary, TicketView } from '../model/views';
 import type { BacklineDB } from './schema';
 import type { StoreEngine, StoreName, Tx } from './engine';
@@ -20,7 +20,7 @@ export async function getSettings(s: StoreEngine): Promise<WorkspaceSettings> {
 
 /** What admins saved, without the policy (for the options page and exports). */
 export async function getStoredSettings(s: StoreEngine): Promise<WorkspaceSettings> {
-  return (await getMeta(s, 'settings')) ?? DEFAULT_SETTINGS;
+  return withDefaults(await getMeta(s, 'settings'));
 }
 
 /**
@@ -31,7 +31,7 @@ export async function saveSettings(s: StoreEngine, requestId: string, patch: Par
   const conflicts = policyConflicts(patch, s.getPolicy());
   if (conflicts.length) throw new BacklineError('forbidden', policyConflictMessage(conflicts), { policyKeys: conflicts });
   const stored = await s.write(requestId, ['meta'], async (tx) => {
-    const next = { ...((await readMeta(tx, 'settings')) ?? DEFAULT_SETTINGS), ...patch };
+    const next = { ...withDefaults(await readMeta(tx, 'settings')), ...patch };
     await writeMeta(tx, 'settings', next);
     return { result: next, changes: { ticketIds: [], conversationKeys: [], settings: true } };
   });

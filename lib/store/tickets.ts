@@ -11,13 +11,13 @@ import type { ConversationStatus } from '../model/helpdesk';
 import { uuidv7 } from '../model/ids';
 import { LIMITS } from '../model/limits';
 import type { ActivityRecord, ConversationRecord, LinkRecord, OutboxRecord, Teammate } from '../model/records';
-import { DEFAULT_SETTINGS, effectiveSettings, policyConflictMessage, policyConflicts, type WorkspaceSettings } from '../model/settings';
+import { effectiveSettings, withDefaults, policyConflictMessage, policyConflicts, type WorkspaceSettings } from '../model/settings';
 import type { ChangeSet, ConversationInput, FieldConflict, LinkView, PreviewMessage, PropagationChoice, StaleDetails, TicketChanges, TicketQuery, TicketSummary, TicketView } from '../model/views';
 import type { BacklineDB } from './schema';
 import type { StoreEngine, StoreName, Tx } from './engine';
 import { getSettings } from './settings';
 import { getTicket } from './queries';
-import { crossPostNote, queueEffect, stateChangeNote } from './propagation';
+import { crossPostNote, knownConversation, queueEffect, stateChangeChoices, stateChangeNote } from './propagation';
 import { saveTicket } from './ticket-index';
 
 /** Records a conversation the agent has open (from the content script's page context). */
@@ -211,20 +211,22 @@ export async function changeState(s: StoreEngine, input: {
       if (to.id === ticket.stateId) return { result: ticket, changes: { ticketIds: [], conversationKeys: [] } };
       await refuseConflicts(tx, ticket, input, [{ field: 'stateId', label: 'State' }]);
       const from = findState(type, ticket.stateId);
-      const settings = effectiveSettings(storedSettings ?? DEFAULT_SETTINGS, s.getPolicy());
+      const settings = effectiveSettings(withDefaults(storedSettings), s.getPolicy());
       const now = Date.now();
 
-      let choices: PropagationChoice[];
-      if (ticket.kind === 'tracker') {
-        if (!input.propagation) {
-          throw new BacklineError('invalid', 'Choose what to update in the linked tickets before changing a tracker ticket’s state.');
-        }
-        const linked = new Set(links.map((l) => l.conversationKey));
-        choices = input.propagation.filter((p) => linked.has(p.conversationKey));
-      } else {
-        // The setting is read inside this transaction: it applies to changes made after it was turned on.
-        choices = links.map((l) => ({ conversationKey: l.conversationKey, note: true, reopen: !settings.preventReopen }));
+      if (ticket.kind === 'tracker' && !input.propagation) {
+        throw new BacklineError('invalid', 'Choose what to update in the linked tickets before changing a tracker ticket’s state.');
       }
+      // The settings and statuses are read inside this transaction: rules apply to changes made after they were set.
+      const conversationStore = tx.objectStore('conversations');
+      const known = await Promise.all(links.map(async (l) => knownConversation(l.conversationKey, await conversationStore.get(l.conversationKey))));
+      const choices = stateChangeChoices({
+        rules: settings,
+        stateId: to.id,
+        conversations: known,
+        now,
+        ...(ticket.kind === 'tracker' ? { tracker: input.propagation } : {}),
+      });
       const reopens = choices.some((c) => c.reopen);
       const activity: ActivityRecord = {
         id: uuidv7(),
@@ -259,14 +261,32 @@ export async function changeState(s: StoreEngine, input: {
   );
 }
 
-/** Adds an internal note; a cross-post also queues it as an internal note in every linked conversation. */
-export async function addNote(s: StoreEngine, input: { requestId: string; actorId: string; ticketId: string; body: string; crossPost: boolean }): Promise<ActivityRecord> {
+/**
+ * Adds an internal note; a cross-post also queues it as an internal note in every linked
+ * conversation, or in the chosen ones (`conversationKeys`, each of which must be linked).
+ */
+export async function addNote(
+  s: StoreEngine,
+  input: { requestId: string; actorId: string; ticketId: string; body: string; crossPost: boolean; conversationKeys?: string[] },
+): Promise<ActivityRecord> {
   const check = checkNote(input.body);
   if (!check.ok) throw new BacklineError('invalid', check.error, { field: 'body' });
   return s.write(input.requestId, ['tickets', 'activity', 'links', 'outbox', 'teammates'], async (tx) => {
     const ticket = await tx.objectStore('tickets').get(input.ticketId);
     if (!ticket) throw new BacklineError('not_found', 'This ticket no longer exists.');
     const now = Date.now();
+    const keys = await linkedKeys(tx, ticket.id);
+    let targets = keys;
+    if (input.crossPost && input.conversationKeys) {
+      const unlinked = input.conversationKeys.filter((k) => !keys.includes(k));
+      if (unlinked.length) {
+        throw new BacklineError('invalid', 'A conversation chosen for this cross-post is no longer linked to the ticket. Check “Cross-post to” and try again.', {
+          field: 'conversationKeys',
+        });
+      }
+      if (!input.conversationKeys.length) throw new BacklineError('invalid', 'Choose at least one conversation to cross-post to.', { field: 'conversationKeys' });
+      targets = keys.filter((k) => input.conversationKeys!.includes(k));
+    }
     const note: ActivityRecord = {
       id: uuidv7(),
       ticketId: ticket.id,
@@ -275,14 +295,14 @@ export async function addNote(s: StoreEngine, input: { requestId: string; actorI
       type: 'note',
       body: check.body,
       crossPosted: input.crossPost,
+      ...(input.crossPost ? { crossPostedTo: targets } : {}),
     };
     await tx.objectStore('activity').add(note);
-    const keys = await linkedKeys(tx, ticket.id);
     const effects: OutboxRecord[] = [];
     if (input.crossPost) {
       const actor = await tx.objectStore('teammates').get(input.actorId);
       const body = crossPostNote(ticket, actor?.name ?? null, check.body);
-      for (const key of keys) effects.push(queueEffect(tx, ticket.id, note.id, key, 'note', body, now));
+      for (const key of targets) effects.push(queueEffect(tx, ticket.id, note.id, key, 'note', body, now));
     }
     // A note is an update: it moves the ticket up the queue without bumping its version.
     const next: Ticket = { ...ticket, updatedAt: now };

@@ -137,6 +137,7 @@ const ConversationSchema = obj({
   company: v.optional(text(1000), ''),
   status: oneOf(['open', 'snoozed', 'pending', 'resolved', 'closed', 'unknown']),
   statusCheckedAt: v.nullable(time),
+  closedSince: v.optional(v.nullable(time)),
   updatedAt: time,
 });
 
@@ -156,8 +157,13 @@ const OutboxSchema = obj({
 });
 
 const SettingsSchema = v.strictObject(
-  { preventReopen: v.optional(v.boolean('expected true or false')) },
-  'expected an object with the workspace settings (preventReopen)',
+  {
+    preventReopen: v.optional(v.boolean('expected true or false')),
+    noReopenStates: v.optional(v.array(v.string('expected a state id'), 'expected a list of state ids')),
+    reopenMaxAgeDays: v.optional(v.pipe(v.number('expected a number of days'), v.integer('expected whole days'), v.minValue(0, 'expected 0 or more days'))),
+    confirmAbove: v.optional(v.pipe(v.number('expected a number of conversations'), v.integer('expected a whole number'), v.minValue(1, 'expected 1 or more'))),
+  },
+  'expected an object with the workspace settings (preventReopen, noReopenStates, reopenMaxAgeDays, confirmAbove)',
 );
 
 const ExportSchema = v.strictObject(

@@ -92,7 +92,7 @@ describe('who may send options-page requests', () => {
       await bg.fails('admin:saveSettings', { requestId: rid(), settings: { preventReopen: true } }, 'forbidden', undefined, sender);
       await bg.fails('admin:wipe', { requestId: rid() }, 'forbidden', undefined, sender);
     }
-    expect(await bg.store.getSettings()).toEqual({ preventReopen: false });
+    expect(await bg.store.getSettings()).toMatchObject({ preventReopen: false });
   });
 
   it('admin: requests are refused from a locked options page; opt: requests are not', async () => {
@@ -149,11 +149,11 @@ describe('admin access', () => {
     vi.setSystemTime(1_003_000);
     expect(await bg.ok('opt:unlock', { passphrase: PASS })).toMatchObject({ unlocked: true, retryAfterMs: 0 });
     expect(bg.isUnlocked()).toBe(true);
-    expect(await bg.ok('admin:saveSettings', { requestId: rid(), settings: { preventReopen: true } })).toEqual({ preventReopen: true });
+    expect(await bg.ok('admin:saveSettings', { requestId: rid(), settings: { preventReopen: true } })).toMatchObject({ preventReopen: true });
 
     expect(await bg.ok('opt:lock', {})).toMatchObject({ unlocked: false });
     await bg.fails('admin:saveSettings', { requestId: rid(), settings: { preventReopen: false } }, 'locked');
-    expect(await bg.store.getSettings()).toEqual({ preventReopen: true });
+    expect(await bg.store.getSettings()).toMatchObject({ preventReopen: true });
 
     // A fresh failure after a success starts again at 1 s.
     await bg.fails('opt:unlock', { passphrase: 'nope nope' }, 'unauthorized', /1 second/);

@@ -26,9 +26,9 @@ describe('parsePolicy', () => {
 
 describe('precedence', () => {
   it('a policy value wins over the stored one, and an unset policy leaves it alone', () => {
-    expect(effectiveSettings({ preventReopen: false }, { preventReopen: true })).toEqual({ preventReopen: true });
-    expect(effectiveSettings({ preventReopen: true }, { preventReopen: false })).toEqual({ preventReopen: false });
-    expect(effectiveSettings({ preventReopen: true }, {})).toEqual({ preventReopen: true });
+    expect(effectiveSettings({ ...DEFAULT_SETTINGS, preventReopen: false }, { preventReopen: true })).toEqual({ ...DEFAULT_SETTINGS, preventReopen: true });
+    expect(effectiveSettings({ ...DEFAULT_SETTINGS, preventReopen: true }, { preventReopen: false })).toEqual({ ...DEFAULT_SETTINGS, preventReopen: false });
+    expect(effectiveSettings({ ...DEFAULT_SETTINGS, preventReopen: true }, {})).toEqual({ ...DEFAULT_SETTINGS, preventReopen: true });
     expect(effectiveSettings(DEFAULT_SETTINGS, {})).toEqual(DEFAULT_SETTINGS);
   });
 
@@ -61,19 +61,19 @@ describe('the store under a policy', () => {
     const s = await store();
     await s.saveSettings(uuidv7(), { preventReopen: false });
     s.setPolicy({ preventReopen: true });
-    expect(await s.getSettings()).toEqual({ preventReopen: true });
-    expect(await s.getStoredSettings()).toEqual({ preventReopen: false });
+    expect(await s.getSettings()).toEqual({ ...DEFAULT_SETTINGS, preventReopen: true });
+    expect(await s.getStoredSettings()).toEqual({ ...DEFAULT_SETTINGS, preventReopen: false });
 
     const err = await s.saveSettings(uuidv7(), { preventReopen: false }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BacklineError);
     expect((err as BacklineError).code).toBe('forbidden');
     expect((err as BacklineError).message).toMatch(/set by your organisation/);
-    expect(await s.getStoredSettings()).toEqual({ preventReopen: false });
+    expect(await s.getStoredSettings()).toEqual({ ...DEFAULT_SETTINGS, preventReopen: false });
     expect(await s.db.count('requests')).toBe(1); // only the first save ran
 
     // The policy is lifted: the admin's value is back in force.
     s.setPolicy({});
-    expect(await s.getSettings()).toEqual({ preventReopen: false });
+    expect(await s.getSettings()).toEqual({ ...DEFAULT_SETTINGS, preventReopen: false });
   });
 
   it('a state change made under a "prevent reopening" policy does not reopen, whatever is stored', async () => {

@@ -387,11 +387,11 @@ describe('handleMessage: who may say what', () => {
     const locked = await bg.send('admin:saveSettings', payload(), optionsSender());
     expectError(locked, 'locked');
     await nothingWritten(bg.db);
-    expect(data(await bg.send('ui:getSettings', {}, optionsSender()))).toEqual({ preventReopen: false });
+    expect(data(await bg.send('ui:getSettings', {}, optionsSender()))).toMatchObject({ preventReopen: false });
 
     bg.unlock(true);
-    expect(data(await bg.send('admin:saveSettings', payload(), optionsSender()))).toEqual({ preventReopen: true });
-    expect(data(await bg.send('ui:getSettings', {}, panelSender()))).toEqual({ preventReopen: true });
+    expect(data(await bg.send('admin:saveSettings', payload(), optionsSender()))).toMatchObject({ preventReopen: true });
+    expect(data(await bg.send('ui:getSettings', {}, panelSender()))).toMatchObject({ preventReopen: true });
     expect(bg.events).toContainEqual({ type: 'bg:changed', changes: expect.objectContaining({ settings: true }) });
   });
 

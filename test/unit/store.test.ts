@@ -606,7 +606,7 @@ describe('changeState and its effects on linked conversations', () => {
     const { db, store } = await setup();
     const t = await linkedTicket(store);
     expect((await store.getSettings()).preventReopen).toBe(false);
-    expect(await store.saveSettings(rid(), { preventReopen: true })).toEqual({ preventReopen: true });
+    expect(await store.saveSettings(rid(), { preventReopen: true })).toMatchObject({ preventReopen: true });
     expect((await store.getSettings()).preventReopen).toBe(true);
 
     const r = await store.changeState({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, baseVersion: 1, stateId: 'waiting' });
@@ -679,9 +679,48 @@ describe('changeState and its effects on linked conversations', () => {
     });
     expect((await effectsOf(db, t.id)).map((e) => e.kind).sort()).toEqual(['note', 'reopen']);
   });
+
+  it('per-state rules and the age rule decide which conversations are reopened', async () => {
+    const { db, store } = await setup();
+    const t = await linkedTicket(store, 3);
+    // Backline saw 101 resolved 2 days ago and 102 resolved 60 days ago.
+    for (const [id, days] of [['101', 2], ['102', 60]] as const) {
+      const c = (await db.get('conversations', conv(id).key))!;
+      await db.put('conversations', { ...c, status: 'resolved', closedSince: Date.now() - days * 24 * 3600 * 1000 });
+    }
+    await store.saveSettings(rid(), { noReopenStates: ['in_progress'], reopenMaxAgeDays: 30 });
+    await store.changeState({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, baseVersion: 1, stateId: 'in_progress' });
+    let effects = await effectsOf(db, t.id);
+    expect(effects.filter((e) => e.kind === 'note')).toHaveLength(3);
+    expect(effects.filter((e) => e.kind === 'reopen')).toHaveLength(0);
+    expect((await activityOf(db, t.id)).find((a) => a.type === 'state')).toMatchObject({ reopens: false });
+
+    await store.changeState({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, baseVersion: 2, stateId: 'resolved' });
+    effects = await effectsOf(db, t.id);
+    expect(effects.filter((e) => e.kind === 'reopen').map((e) => e.conversationKey).sort()).toEqual([conv('100').key, conv('101').key].sort());
+  });
 });
 
 describe('addNote', () => {
+  it('a cross-post to chosen conversations queues notes only there, and refuses a conversation not linked', async () => {
+    const { db, store } = await setup();
+    const t = await create(store, { title: 'Refund', conversation: conv('1') });
+    for (const id of ['2', '3']) await store.link({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, conversation: conv(id) });
+    const chosen = [conv('1').key, conv('3').key];
+    const note = await store.addNote({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, body: 'Only two', crossPost: true, conversationKeys: chosen });
+    expect(note).toMatchObject({ crossPosted: true, crossPostedTo: chosen });
+    expect((await effectsOf(db, t.id)).map((e) => e.conversationKey).sort()).toEqual([...chosen].sort());
+
+    const e = await refused(
+      store.addNote({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, body: 'Elsewhere', crossPost: true, conversationKeys: [conv('9').key] }),
+      'invalid',
+    );
+    expect(e.message).toMatch(/no longer linked/);
+    await refused(store.addNote({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, body: 'Nowhere', crossPost: true, conversationKeys: [] }), 'invalid');
+    expect(await effectsOf(db, t.id)).toHaveLength(2);
+    expect((await activityOf(db, t.id)).filter((a) => a.type === 'note')).toHaveLength(1);
+  });
+
   it('a cross-posted note queues one internal note per linked conversation', async () => {
     const { db, store } = await setup();
     const t = await create(store, { title: 'Refund', conversation: conv('1') });

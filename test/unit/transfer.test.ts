@@ -1,3 +1,4 @@
+import { DEFAULT_SETTINGS } from '../../lib/model/settings';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildExport, holdEffect, importExport, parseExportText, validateExport, wipeAll } from '../../lib/store/transfer';
 import { compactExportParts } from '../../lib/model/admin';
@@ -69,7 +70,7 @@ describe('buildExport', () => {
     expect(file.data.ticketTypes).toHaveLength(DEFAULT_TICKET_TYPES.length);
     expect(file.data.teammates).toHaveLength(2);
     expect(file.data.outbox.length).toBeGreaterThan(0);
-    expect(file.data.meta).toEqual({ settings: { preventReopen: true }, ticketCounter: 2, me: me.id });
+    expect(file.data.meta).toEqual({ settings: { ...DEFAULT_SETTINGS, preventReopen: true }, ticketCounter: 2, me: me.id });
     const text = JSON.stringify(file);
     expect(text).not.toContain('SECRET-TOKEN');
     expect(text).not.toContain('SECRETHASH');
@@ -102,7 +103,7 @@ describe('buildExport', () => {
   it('exports an empty store as a valid file', async () => {
     const { db } = await fresh();
     const file = await buildExport(db);
-    expect(file.data.meta).toEqual({ settings: { preventReopen: false }, ticketCounter: 0, me: null });
+    expect(file.data.meta).toEqual({ settings: DEFAULT_SETTINGS, ticketCounter: 0, me: null });
     expect(validateExport(file).ok).toBe(true);
   });
 
@@ -423,7 +424,7 @@ describe('importExport and wipeAll', () => {
     expect(await src.db.count('activity')).toBe(0);
     expect(await src.db.count('teammates')).toBe(0);
     expect((await src.db.getAll('ticketTypes')).map((t) => t.id).sort()).toEqual(DEFAULT_TICKET_TYPES.map((t) => t.id).sort());
-    expect(await src.store.getSettings()).toEqual({ preventReopen: false });
+    expect(await src.store.getSettings()).toEqual(DEFAULT_SETTINGS);
     // Configuration is not data: kept.
     expect(await src.db.count('connections')).toBe(1);
     expect(await src.db.get('meta', 'adminPassphrase')).toBeDefined();

@@ -1,0 +1,120 @@
+import { useState } from 'preact/hooks';
+import { request } from '@/lib/client';
+import { DEFAULT_SETTINGS, SETTING_LABELS, type WorkspaceSettings } from '@/lib/model/settings';
+import { reopenRuleStates } from '@/lib/model/spread';
+import { useAction } from '@/components/common/action';
+import { useOptions } from './context';
+import { Alert, LockedHint, OPTIONS_WRITES } from './ui';
+
+/**
+ * The finer reopen rules (admin only): which target states reopen linked conversations, how old a
+ * closed conversation may be and still be reopened, and above how many conversations a change
+ * asks first. The workspace switch above still overrides the first two when on.
+ */
+export function ReopenRules() {
+  const model = useOptions();
+  const status = model.status.value;
+  const types = model.workspace.value?.types ?? [];
+  const { busy, error, run } = useAction(OPTIONS_WRITES);
+  const unlocked = model.sharedEditable.value;
+  const settings: WorkspaceSettings = { ...DEFAULT_SETTINGS, ...status?.settings };
+  const [pending, setPending] = useState<Partial<WorkspaceSettings>>({});
+  const shown = { ...settings, ...pending };
+  const disabled = !status || !unlocked;
+  const prevented = shown.preventReopen;
+
+  const save = (patch: Partial<WorkspaceSettings>, said: string) => {
+    setPending({ ...pending, ...patch });
+    void run(`reopen rules ${JSON.stringify(patch)}`, async (requestId) => {
+      try {
+        await request('admin:saveSettings', { requestId, settings: patch });
+        await model.refreshStatus();
+        model.announce(said);
+      } finally {
+        setPending({});
+      }
+    });
+  };
+
+  const toggleState = (id: string, label: string, reopen: boolean) => {
+    const rest = shown.noReopenStates.filter((s) => s !== id);
+    save({ noReopenStates: reopen ? rest : [...rest, id] }, reopen ? `Moving a ticket to ${label} reopens linked conversations.` : `Moving a ticket to ${label} no longer reopens linked conversations.`);
+  };
+
+  return (
+    <div class="reopen-rules">
+      <fieldset disabled={disabled} aria-describedby="reopen-states-help">
+        <legend class="setting-label">{SETTING_LABELS.noReopenStates}</legend>
+        <p id="reopen-states-help" class="muted">
+          States are shared by their id across ticket types.{prevented ? ' Reopening is prevented for the whole workspace right now, which overrides these.' : ''}
+        </p>
+        {reopenRuleStates(types).map((s) => (
+          <label key={s.id} class="check-row">
+            <input type="checkbox" checked={!shown.noReopenStates.includes(s.id)} aria-busy={busy || undefined} onChange={(e) => toggleState(s.id, s.label, e.currentTarget.checked)} /> {s.label}
+          </label>
+        ))}
+      </fieldset>
+      <NumberSetting
+        id="reopen-max-age"
+        label={SETTING_LABELS.reopenMaxAgeDays}
+        hint="0 means no limit. Counted from when Backline first saw the conversation resolved or closed."
+        value={shown.reopenMaxAgeDays}
+        min={0}
+        disabled={disabled}
+        onSave={(n) => save({ reopenMaxAgeDays: n }, n ? `Conversations closed more than ${n} days ago are no longer reopened.` : 'Closed conversations are reopened however old.')}
+      />
+      <NumberSetting
+        id="confirm-above"
+        label={SETTING_LABELS.confirmAbove}
+        hint="A state change or cross-post touching more linked conversations asks for confirmation first."
+        value={shown.confirmAbove}
+        min={1}
+        disabled={disabled}
+        onSave={(n) => save({ confirmAbove: n }, `Changes to more than ${n} conversations ask first.`)}
+      />
+      {!unlocked && <LockedHint what="change these rules" />}
+      <Alert message={error} />
+    </div>
+  );
+}
+
+/** A whole-number setting, saved when the agent leaves the box or presses Enter; a bad value is said, not saved. */
+function NumberSetting(props: { id: string; label: string; hint: string; value: number; min: number; disabled: boolean; onSave(n: number): void }) {
+  const [draft, setDraft] = useState<string | null>(null);
+  const [problem, setProblem] = useState('');
+  const commit = () => {
+    if (draft === null) return;
+    const n = Number(draft);
+    if (draft.trim() === '' || !Number.isInteger(n) || n < props.min) {
+      setProblem(`Enter a whole number, ${props.min} or more.`);
+      return;
+    }
+    setProblem('');
+    setDraft(null);
+    if (n !== props.value) props.onSave(n);
+  };
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        type="number"
+        min={props.min}
+        step={1}
+        value={draft ?? String(props.value)}
+        disabled={props.disabled}
+        aria-invalid={!!problem || undefined}
+        aria-describedby={`${props.id}-hint ${props.id}-problem`}
+        onInput={(e) => setDraft(e.currentTarget.value)}
+        onBlur={commit}
+        onKeyDown={(e) => e.key === 'Enter' && commit()}
+      />
+      <span class="hint" id={`${props.id}-hint`}>
+        {props.hint}
+      </span>
+      <span class="field-error" id={`${props.id}-problem`} role="alert">
+        {problem}
+      </span>
+    </div>
+  );
+}
