@@ -153,6 +153,24 @@ describe('the dock makes room beside the page', () => {
     expect(g.messageVisible).toBe(true);
   });
 
+  it('a page that resets its width is narrowed again, and cannot use its root to hide or move the dock', async () => {
+    const dockBefore = (await geometry()).dockLeft;
+    await page.evaluate(() => document.documentElement.style.setProperty('width', '100%', 'important'));
+    await expect.poll(async () => (await geometry()).pageWidth, { timeout: 5000 }).toBeLessThanOrEqual(dockBefore + 1);
+    await page.addStyleTag({ content: 'html { width: 0 !important; margin-left: 100vw !important; transform: translateX(-50vw) !important }' });
+    await page.evaluate(() => document.documentElement.setAttribute('style', 'width: 5px !important'));
+    const dock = await page.evaluate(() => {
+      const host = document.querySelector('backline-dock')!;
+      const r = host.getBoundingClientRect();
+      return { left: r.left, width: r.width, onTop: document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === host };
+    });
+    expect(dock).toEqual({ left: dockBefore, width: expect.any(Number), onTop: true });
+    expect(dock.width).toBeGreaterThan(300);
+    await page.reload();
+    await panelFrame(page);
+    await expect.poll(async () => (await geometry()).dockWidth).toBeGreaterThan(300);
+  });
+
   it('gives the page back when the extension reloads and leaves the content script orphaned', async () => {
     expect((await geometry()).rootStyle).not.toBeNull();
     await h.worker.evaluate(() => chrome.runtime.reload()).catch(() => {});
