@@ -171,6 +171,17 @@ describe('the dock makes room beside the page', () => {
     await expect.poll(async () => (await geometry()).dockWidth).toBeGreaterThan(300);
   });
 
+  it('gives the page back on an in-app page with no conversation (the panel hides), and narrows it again on the next one', async () => {
+    await page.locator('a.brand').click();
+    await expect.poll(() => page.url()).toMatch(/\/conversations$/);
+    await expect.poll(() => page.evaluate(() => document.documentElement.getAttribute('style')), { timeout: 5000 }).toBeNull();
+    await page.locator('a[href$="/conversations/3"]').first().click();
+    await expect.poll(async () => (await geometry()).dockWidth, { timeout: 5000 }).toBeGreaterThan(300);
+    const g = await geometry();
+    expect(g.pageWidth).toBeLessThanOrEqual(g.dockLeft + 1);
+    expect(g.messageVisible).toBe(true);
+  });
+
   it('gives the page back when the extension reloads and leaves the content script orphaned', async () => {
     expect((await geometry()).rootStyle).not.toBeNull();
     await h.worker.evaluate(() => chrome.runtime.reload()).catch(() => {});
