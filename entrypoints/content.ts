@@ -17,6 +17,8 @@ const DEFAULT_WIDTH = 400;
 interface Layout {
   width: number;
   collapsed: boolean;
+  /** Cover the page instead of narrowing it (a per-helpdesk choice for layouts narrowing breaks). */
+  overlay: boolean;
 }
 
 export default defineContentScript({
@@ -103,6 +105,7 @@ async function mountDock(ctx: ContentScriptContext, helpdesk: HelpdeskId): Promi
   const layout: Layout = {
     width: clamp(saved?.width ?? DEFAULT_WIDTH),
     collapsed: saved?.collapsed ?? false,
+    overlay: saved?.overlay ?? false,
   };
   const save = () => void browser.storage.local.set({ [layoutKey]: layout }).catch(() => {});
 
@@ -126,12 +129,14 @@ async function mountDock(ctx: ContentScriptContext, helpdesk: HelpdeskId): Promi
     .grip:focus-visible, button:focus-visible { outline: 2px solid #4f6bed; outline-offset: -2px; }
     button { all: unset; box-sizing: border-box; font: 600 12px system-ui, sans-serif; cursor: pointer; }
     .collapse { position: absolute; left: -28px; top: 8px; width: 28px; height: 28px; border-radius: 6px 0 0 6px; background: #4f6bed; color: #fff; text-align: center; line-height: 28px; }
+    .mode { top: 40px; }
     .tab { position: absolute; right: 0; top: 96px; writing-mode: vertical-rl; padding: 10px 6px; border-radius: 6px 0 0 6px; background: #4f6bed; color: #fff; }
     .tab[hidden] { display: none; }
   </style><style></style>
   <div class="frame">
     <div class="grip" role="separator" aria-orientation="vertical" tabindex="0"></div>
     <button class="collapse" type="button">›</button>
+    <button class="collapse mode" type="button">⇔</button>
     <iframe allow="clipboard-write"></iframe>
   </div>
   <button class="tab" type="button" hidden></button>`;
@@ -142,6 +147,7 @@ async function mountDock(ctx: ContentScriptContext, helpdesk: HelpdeskId): Promi
   const grip = shadow.querySelector<HTMLDivElement>('.grip')!;
   const tab = shadow.querySelector<HTMLButtonElement>('.tab')!;
   const collapse = shadow.querySelector<HTMLButtonElement>('.collapse')!;
+  const mode = shadow.querySelector<HTMLButtonElement>('.mode')!;
   // The dock's words, in the browser's language (set as text, never as markup).
   const t = (key: Parameters<typeof browser.i18n.getMessage>[0]) => browser.i18n.getMessage(key);
   grip.setAttribute('aria-label', t('dockResize'));
@@ -152,11 +158,35 @@ async function mountDock(ctx: ContentScriptContext, helpdesk: HelpdeskId): Promi
   tab.textContent = t('extName');
   iframe.src = browser.runtime.getURL('/panel.html') + '?embedded=1';
 
+  // Making room: the page's root is narrowed by the panel's width with an important inline
+  // style (which outranks the page's own rules), and given back exactly as it was when the panel
+  // is collapsed, hidden or removed. The dock itself is fixed to the viewport in the top layer,
+  // so nothing the page does to its root moves or hides it.
+  const root = document.documentElement;
+  let before: [string, string] | 0 = 0;
+  const room = (w: number) => {
+    const s = root.style;
+    if (w) {
+      before ||= [s.getPropertyValue('width'), s.getPropertyPriority('width')];
+      const want = `calc(100% - ${w}px)`;
+      if (s.width !== want) s.setProperty('width', want, 'important');
+    } else if (before) {
+      s.setProperty('width', ...before);
+      if (!s.length) root.removeAttribute('style');
+      before = 0;
+    }
+  };
+
   let visible = true;
   const render = () => {
-    width.textContent = `:host { width: ${visible && !layout.collapsed ? layout.width : 0}px !important }`;
-    frame.hidden = !visible || layout.collapsed;
+    const shown = visible && !layout.collapsed ? layout.width : 0;
+    width.textContent = `:host { width: ${shown}px !important }`;
+    frame.hidden = !shown;
     tab.hidden = !visible || !layout.collapsed;
+    room(layout.overlay ? 0 : shown);
+    const label = t(layout.overlay ? 'dockMakeRoom' : 'dockOverlay');
+    mode.setAttribute('aria-label', label);
+    mode.title = label;
   };
   const setCollapsed = (collapsed: boolean, focus: boolean) => {
     layout.collapsed = collapsed;
@@ -167,6 +197,11 @@ async function mountDock(ctx: ContentScriptContext, helpdesk: HelpdeskId): Promi
 
   ctx.addEventListener(collapse, 'click', () => setCollapsed(true, true));
   ctx.addEventListener(tab, 'click', () => setCollapsed(false, true));
+  ctx.addEventListener(mode, 'click', () => {
+    layout.overlay = !layout.overlay;
+    save();
+    render();
+  });
 
   // Resizing by pointer and by keyboard (arrow keys on the separator).
   ctx.addEventListener(grip, 'pointerdown', (event) => {
@@ -231,7 +266,9 @@ async function mountDock(ctx: ContentScriptContext, helpdesk: HelpdeskId): Promi
   // in-app navigation call ensureAttached too.
   let attachedAt = 0;
   const ensureAttached = () => {
-    if (ctx.isInvalid || host.parentNode === document.documentElement) return;
+    if (ctx.isInvalid) return;
+    render(); // the room too, if the page reset its root's style
+    if (host.parentNode === document.documentElement) return;
     attachedAt = Date.now();
     document.documentElement.append(host);
     show();
@@ -296,7 +333,6 @@ async function mountDock(ctx: ContentScriptContext, helpdesk: HelpdeskId): Promi
     }, 0);
   });
 
-  render();
   ensureAttached();
   removals.observe(document.documentElement, { childList: true });
   return {
@@ -310,6 +346,7 @@ async function mountDock(ctx: ContentScriptContext, helpdesk: HelpdeskId): Promi
     remove() {
       removals.disconnect();
       attributes.disconnect();
+      room(0);
       host.remove();
     },
   };

@@ -2,9 +2,14 @@
 /**
  * `npm run screenshots`: drives the built extension on the sandbox helpdesk in headless
  * Chromium and saves screenshots of the panel (conversation view, ticket view, preview, dark
- * mode, narrow width) into .output/screenshots/ for a person to look at.
+ * mode, narrow width, the page narrowed beside the dock, the panel in German, the toolbar icon)
+ * into .output/screenshots/ for a person to look at.
+ *
+ * Not captured: Chromium's real toolbar (headless Chromium draws no browser UI, so the icon and
+ * its badge are drawn from the built icons and the action's own title and badge text beside the
+ * panel instead), and Firefox's sidebar (headless Firefox draws no sidebar either).
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { launchWithExtension, panelFrame } from './browser.mjs';
 import { startSandbox } from '../test/sandbox/server.mjs';
@@ -64,6 +69,40 @@ try {
   await page.waitForTimeout(300);
   await page.screenshot({ path: join(outDir, 'conversation-view.png') });
 
+  // The dock makes room: the page is narrowed by the panel's width, and the conversation's last
+  // message, scrolled into view, sits wholly beside the panel. Saved only if that is so.
+  const room = await page.evaluate(() => {
+    const all = document.querySelectorAll('[data-testid="message"]');
+    const last = all[all.length - 1];
+    last.scrollIntoView({ block: 'end' });
+    const m = last.getBoundingClientRect();
+    return { right: m.right, dockLeft: document.querySelector('backline-dock').getBoundingClientRect().left };
+  });
+  if (room.right > room.dockLeft) throw new Error(`The last message (right edge ${room.right}px) runs under the dock (${room.dockLeft}px).`);
+  await page.waitForTimeout(200);
+  await page.screenshot({ path: join(outDir, 'conversation-narrowed.png') });
+
+  // The toolbar icon: headless Chromium has no toolbar to capture, so the built icons are drawn
+  // on a light and a dark toolbar strip with the badge and title the action shows for this tab,
+  // beside the page with its panel.
+  const action = await browser.worker.evaluate(async (url) => {
+    const [tab] = await chrome.tabs.query({ url });
+    return { title: await chrome.action.getTitle({ tabId: tab.id }), badge: await chrome.action.getBadgeText({ tabId: tab.id }) };
+  }, `${sandbox.url}/app/accounts/1/conversations/2`);
+  const shot = (await page.screenshot()).toString('base64');
+  const icon = (size) => `data:image/png;base64,${readFileSync(resolve(import.meta.dirname, `../public/icon/${size}.png`)).toString('base64')}`;
+  const esc = (text) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const strip = (bg, fg) => `<div style="display:flex;align-items:center;gap:10px;height:40px;padding:0 12px;background:${bg};color:${fg};font:13px system-ui">
+    <span style="flex:1;background:${fg}1a;border-radius:14px;padding:6px 12px">${esc(sandbox.url)}/app/accounts/1/conversations/2</span>
+    <span style="position:relative" title="${esc(action.title)}"><img src="${icon(16)}" width="16" height="16" srcset="${icon(32)} 2x" alt="">
+    ${action.badge ? `<b style="position:absolute;right:-8px;bottom:-6px;background:#1c2f80;color:#fff;font:700 9px system-ui;border-radius:6px;padding:1px 3px">${esc(action.badge)}</b>` : ''}</span>
+    <span style="font-size:12px;opacity:.8">${esc(action.title)}</span></div>`;
+  const toolbar = await context.newPage();
+  await toolbar.setViewportSize({ width: 1280, height: 900 });
+  await toolbar.setContent(`<body style="margin:0">${strip('#f1f3f4', '#202124')}${strip('#35363a', '#e8eaed')}<img src="data:image/png;base64,${shot}" width="1280" alt=""></body>`);
+  await toolbar.screenshot({ path: join(outDir, 'toolbar-icon.png'), fullPage: true });
+  await toolbar.close();
+
   await panel.getByRole('button', { name: 'Export to CSV drops the last row', exact: true }).click();
   await panel.getByRole('button', { name: /^Ticket state/ }).waitFor();
   await page.waitForTimeout(200);
@@ -93,8 +132,27 @@ try {
   await tab.emulateMedia({ colorScheme: 'light' });
   await tab.screenshot({ path: join(outDir, 'narrow-320.png'), fullPage: true });
   await page.screenshot({ path: join(outDir, 'dark-page.png') });
-  console.log(`Screenshots saved in ${outDir}`);
 } finally {
   await browser.close();
+}
+
+// The panel in German: a second browser whose UI language is German (as test/e2e/german.test.ts
+// launches it), so chrome.i18n picks the German catalogue and Intl formats in German.
+const german = await launchWithExtension({ viewport: { width: 1280, height: 820 }, lang: 'de' });
+try {
+  const page = await german.context.newPage();
+  await page.goto(`${sandbox.url}/app/accounts/1/conversations/2`);
+  const panel = await panelOf(page);
+  const de = JSON.parse(readFileSync(resolve(import.meta.dirname, '../public/_locales/de/messages.json'), 'utf8'));
+  await panel.getByRole('region', { name: de.linkedTickets.message, exact: true }).waitFor();
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: join(outDir, 'german-panel.png') });
+  await panel.getByRole('button', { name: de.newBackOfficeTicket.message, exact: true }).click();
+  await panel.getByRole('textbox', { name: de.title.message, exact: true }).waitFor();
+  await page.waitForTimeout(200);
+  await page.screenshot({ path: join(outDir, 'german-new-ticket.png') });
+  console.log(`Screenshots saved in ${outDir}`);
+} finally {
+  await german.close();
   await sandbox.close();
 }
