@@ -7,8 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
-import { chooseState, crossPost, effectItems as effectsOf, failNext, previewText, raiseAndLink, setPreventReopen as setPrevent, SLOW } from './connector-flow';
-import { panelFrame } from './harness';
+import { chooseState, crossPost, effectItems as effectsOf, failNext, openAgentTab, previewText, raiseAndLink, setCredential, setPreventReopen as setPrevent, SLOW, unlockAdmin } from './connector-flow';
 import { launchWithHelpdesks, type HelpdeskHarness } from './helpdesk-host';
 import { cnv, FRONT_TOKEN, startFrontStandin, type FrontStandin } from '../standins/front.mjs';
 
@@ -38,43 +37,13 @@ const notes = (id: string, text: string) => conv(id).comments.filter((c) => c.bo
 const writes = (method: string) => standin.state.requests.filter((r) => r.method === method && r.path.startsWith('/conversations/'));
 const effectItems = () => effectsOf(panel);
 const setPreventReopen = (on: boolean) => setPrevent(options, page, on);
-const open = async (url: string, p: Page) => {
-  await p.goto(url);
-  return { page: p, panel: await panelFrame(p) };
-};
 
 /** The saved connection's API token replaced (the contract names no control to edit one alone). */
-async function setToken(token: string): Promise<void> {
-  await h.worker.evaluate(async (token) => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const r = indexedDB.open('backline');
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    const tx = db.transaction('connections', 'readwrite');
-    const store = tx.objectStore('connections');
-    const all = await new Promise<{ credentials: Record<string, string> }[]>((resolve) => {
-      const q = store.getAll();
-      q.onsuccess = () => resolve(q.result);
-    });
-    for (const c of all) store.put({ ...c, credentials: { ...c.credentials, token }, updatedAt: Date.now() });
-    await new Promise((resolve, reject) => {
-      tx.oncomplete = resolve;
-      tx.onerror = () => reject(tx.error);
-    });
-    db.close();
-  }, token);
-}
+const setToken = (token: string) => setCredential(h, 'token', token);
 
 describe('Front', () => {
   it('an admin adds the connection with an API token; Check connection names the company it belongs to', async () => {
-    options = await h.openExtensionPage('options.html');
-    await options.getByLabel('New admin passphrase', { exact: true }).fill(PASS);
-    await options.getByLabel('Confirm passphrase', { exact: true }).fill(PASS);
-    await options.getByRole('button', { name: 'Set admin passphrase', exact: true }).click();
-    await options.getByLabel('Admin passphrase', { exact: true }).fill(PASS);
-    await options.getByRole('button', { name: 'Unlock admin settings', exact: true }).click();
-    await options.getByRole('button', { name: 'Lock admin settings', exact: true }).waitFor();
+    options = await unlockAdmin(h, PASS);
     await options.getByRole('button', { name: 'Add connection', exact: true }).click();
     await options.getByRole('combobox', { name: 'Helpdesk', exact: true }).selectOption({ label: 'Front' });
     // Prefilled with Front's API address, which the test browser resolves to the stand-in.
@@ -99,7 +68,7 @@ describe('Front', () => {
   it('a state change posts one comment in each linked conversation and reopens the snoozed and the archived one', async () => {
     ({ page, panel } = await h.openHelpdeskPage(PAGE(SNOOZED)));
     // Raised here; the agent moves on to the archived conversation and links the ticket there.
-    ({ page, panel } = await raiseAndLink({ page, panel }, 'Nightly export stuck', PAGE(ARCHIVED), open));
+    ({ page, panel } = await raiseAndLink({ page, panel }, 'Nightly export stuck', PAGE(ARCHIVED), openAgentTab));
 
     await chooseState(panel, 'In progress');
     const event = 'moved from Submitted to In progress';

@@ -8,8 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
-import { chooseState, crossPost, effectItems as effectsOf, failNext, previewText, raiseAndLink, setPreventReopen as setPrevent, SLOW } from './connector-flow';
-import { panelFrame } from './harness';
+import { chooseState, crossPost, effectItems as effectsOf, failNext, openAgentTab, previewText, raiseAndLink, setCredential, setPreventReopen as setPrevent, SLOW, unlockAdmin } from './connector-flow';
 import { launchWithHelpdesks, type HelpdeskHarness } from './helpdesk-host';
 import { HELPSCOUT_APP_ID, HELPSCOUT_APP_SECRET, startHelpScoutStandin, type HelpScoutStandin } from '../standins/helpscout.mjs';
 
@@ -39,43 +38,13 @@ const notes = (id: number, text: string) => conv(id).threads.filter((t) => t.typ
 const writes = (method: string) => standin.state.requests.filter((r) => r.method === method && r.path.startsWith('/v2/conversations/'));
 const effectItems = () => effectsOf(panel);
 const setPreventReopen = (on: boolean) => setPrevent(options, page, on);
-const open = async (url: string, p: Page) => {
-  await p.goto(url);
-  return { page: p, panel: await panelFrame(p) };
-};
 
 /** The saved connection's App secret replaced (the contract names no control to edit one alone). */
-async function setAppSecret(secret: string): Promise<void> {
-  await h.worker.evaluate(async (secret) => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const r = indexedDB.open('backline');
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    const tx = db.transaction('connections', 'readwrite');
-    const store = tx.objectStore('connections');
-    const all = await new Promise<{ credentials: Record<string, string> }[]>((resolve) => {
-      const q = store.getAll();
-      q.onsuccess = () => resolve(q.result);
-    });
-    for (const c of all) store.put({ ...c, credentials: { ...c.credentials, appSecret: secret }, updatedAt: Date.now() });
-    await new Promise((resolve, reject) => {
-      tx.oncomplete = resolve;
-      tx.onerror = () => reject(tx.error);
-    });
-    db.close();
-  }, secret);
-}
+const setAppSecret = (secret: string) => setCredential(h, 'appSecret', secret);
 
 describe('Help Scout', () => {
   it('an admin adds the connection with the App ID and App secret; Check connection says whose app it is', async () => {
-    options = await h.openExtensionPage('options.html');
-    await options.getByLabel('New admin passphrase', { exact: true }).fill(PASS);
-    await options.getByLabel('Confirm passphrase', { exact: true }).fill(PASS);
-    await options.getByRole('button', { name: 'Set admin passphrase', exact: true }).click();
-    await options.getByLabel('Admin passphrase', { exact: true }).fill(PASS);
-    await options.getByRole('button', { name: 'Unlock admin settings', exact: true }).click();
-    await options.getByRole('button', { name: 'Lock admin settings', exact: true }).waitFor();
+    options = await unlockAdmin(h, PASS);
     await options.getByRole('button', { name: 'Add connection', exact: true }).click();
     await options.getByRole('combobox', { name: 'Helpdesk', exact: true }).selectOption({ label: 'Help Scout' });
     // Prefilled with Help Scout's API address, which the test browser resolves to the stand-in.
@@ -102,7 +71,7 @@ describe('Help Scout', () => {
   it('a state change posts one internal note in each linked conversation and reopens the snoozed and the closed one', async () => {
     ({ page, panel } = await h.openHelpdeskPage(PAGE(SNOOZED, 891142)));
     // Raised here; the agent moves on to the closed conversation and links the ticket there.
-    ({ page, panel } = await raiseAndLink({ page, panel }, 'Nightly export stuck', PAGE(CLOSED, 22184), open));
+    ({ page, panel } = await raiseAndLink({ page, panel }, 'Nightly export stuck', PAGE(CLOSED, 22184), openAgentTab));
 
     await chooseState(panel, 'In progress');
     const event = 'moved from Submitted to In progress';
