@@ -128,6 +128,34 @@ export async function failNext(standinUrl: string, plan: { count: number; status
 }
 
 /**
+ * Two 429s with Retry-After, then a run of three 500s, on the note writes (paths containing
+ * `match`): each cross-posted note is retried to exactly one note in each linked conversation
+ * (`both(text)`: the notes with that text in each), and Activity ends with `delivered` Delivered
+ * effects.
+ */
+export async function retriedToOneNote(o: {
+  standin: { url: string; state: { requests: { injected: boolean; status: number }[] } };
+  tab: AgentTab;
+  match: string;
+  both: (text: string) => number[];
+  delivered: number;
+}): Promise<void> {
+  const { standin, tab, match, both } = o;
+  await failNext(standin.url, { status: 429, retryAfter: 1, count: 2, match });
+  await crossPost(tab.panel, 'Rate limited, then delivered.');
+  await expect.poll(() => both('Rate limited, then'), SLOW).toEqual([1, 1]);
+  expect(standin.state.requests.filter((r) => r.injected && r.status === 429)).toHaveLength(2);
+
+  await failNext(standin.url, { status: 500, count: 3, match });
+  await crossPost(tab.panel, 'Customer data re-exported successfully.');
+  await expect.poll(() => both('re-exported successfully'), SLOW).toEqual([1, 1]);
+  expect(standin.state.requests.filter((r) => r.injected && r.status === 500)).toHaveLength(3);
+  await expect.poll(() => effectItems(tab.panel).filter({ hasText: 'Delivered' }).count(), SLOW).toBe(o.delivered);
+  await tab.page.waitForTimeout(1000);
+  expect(both('re-exported successfully')).toEqual([1, 1]);
+}
+
+/**
  * Replaces one credential of every saved connection, straight in the background's IndexedDB
  * (the UI contract names no control to edit a saved secret in place): a token that has been
  * revoked or mistyped, as the helpdesk then sees it.

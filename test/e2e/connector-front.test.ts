@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
-import { chooseState, crossPost, effectItems as effectsOf, failNext, openAgentTab, previewText, raiseAndLink, setCredential, setPreventReopen as setPrevent, SLOW, unlockAdmin } from './connector-flow';
+import { chooseState, crossPost, effectItems as effectsOf, openAgentTab, previewText, raiseAndLink, retriedToOneNote, setCredential, setPreventReopen as setPrevent, SLOW, unlockAdmin } from './connector-flow';
 import { launchWithHelpdesks, type HelpdeskHarness } from './helpdesk-host';
 import { cnv, FRONT_TOKEN, startFrontStandin, type FrontStandin } from '../standins/front.mjs';
 
@@ -107,18 +107,8 @@ describe('Front', () => {
   });
 
   it('a 429 with Retry-After, and a run of 500s, are retried to exactly one note each', async () => {
-    await failNext(standin.url, { status: 429, retryAfter: 1, count: 2, match: '/comments' });
-    await crossPost(panel, 'Rate limited, then delivered.');
-    await expect.poll(() => [notes(SNOOZED, 'Rate limited, then').length, notes(ARCHIVED, 'Rate limited, then').length], SLOW).toEqual([1, 1]);
-    expect(standin.state.requests.filter((r) => r.injected && r.status === 429)).toHaveLength(2);
-
-    await failNext(standin.url, { status: 500, count: 3, match: '/comments' });
-    await crossPost(panel, 'Customer data re-exported successfully.');
-    await expect.poll(() => [notes(SNOOZED, 're-exported successfully').length, notes(ARCHIVED, 're-exported successfully').length], SLOW).toEqual([1, 1]);
-    expect(standin.state.requests.filter((r) => r.injected && r.status === 500)).toHaveLength(3);
-    await expect.poll(() => effectItems().filter({ hasText: 'Delivered' }).count(), SLOW).toBe(12);
-    await page.waitForTimeout(1000);
-    expect([notes(SNOOZED, 're-exported successfully').length, notes(ARCHIVED, 're-exported successfully').length]).toEqual([1, 1]);
+    const both = (text: string) => [notes(SNOOZED, text).length, notes(ARCHIVED, text).length];
+    await retriedToOneNote({ standin, tab: { page, panel }, match: '/comments', both, delivered: 12 });
   }, 90_000);
 
   it('the Conversation preview shows the Front conversation’s messages and comments as text', async () => {
