@@ -13,7 +13,8 @@ import { DESCRIPTORS } from '../helpdesks';
 import type { ConversationStatus } from '../model/helpdesk';
 import type { PreviewMessage } from '../model/views';
 import { noteMarker } from './chatwoot';
-import { basicAuth, htmlToText, HttpClient, textToHtml, type Method } from './http';
+import { basicAuth, HttpClient, type Method } from './http';
+import { htmlToText, textToHtml } from './plain-text';
 import { ConnectorError, type CallOptions, type Connector, type ConnectorOptions, type ConversationSnapshot, type StatusSnapshot } from './types';
 
 export interface FreshdeskConfig {

@@ -13,7 +13,8 @@
 import type { ConversationStatus } from '../model/helpdesk';
 import type { PreviewMessage } from '../model/views';
 import { noteMarker } from './chatwoot';
-import { basicAuth, htmlToText, HttpClient, jsonErrorDetail, textToHtml, type Method } from './http';
+import { basicAuth, HttpClient, jsonErrorDetail, type Method } from './http';
+import { htmlToText, textToHtml } from './plain-text';
 import { withoutMarker } from './note-text';
 import {
   ConnectorError,

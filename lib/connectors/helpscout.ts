@@ -260,7 +260,7 @@ export class HelpScoutConnector implements Connector {
 
   async postInternalNote(conversationId: string, text: string, opts: CallOptions & { idempotencyKey: string }): Promise<{ messageId: string }> {
     // Help Scout shows a note's text as HTML: escape it so that it reads as written.
-    const body = { text: textToHtml(`${text}\n\n${noteMarker(opts.idempotencyKey)}`) };
+    const body = { text: textToHtml(`${text}\n\n${noteMarker(opts.idempotencyKey)}`, 'lines') };
     const r = await this.send<{ id?: number }>('POST', `${this.conversationPath(conversationId)}/notes`, { ...opts, body, what: `conversation ${conversationId}` });
     // 201 Created with the new thread's id in the Resource-ID header and no body.
     return { messageId: r.headers.get('resource-id') ?? (r.data?.id !== undefined ? String(r.data.id) : '') };

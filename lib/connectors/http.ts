@@ -215,38 +215,6 @@ export function basicAuth(user: string, password: string): Record<string, string
   return { authorization: `Basic ${btoa(binary)}` };
 }
 
-/**
- * Plain text of a helpdesk's HTML message body, for the preview (which renders text only):
- * line breaks kept, tags dropped, the common entities decoded. Never parsed as a document, so
- * nothing in it can run or load.
- */
-export function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, '')
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/(p|div|li|h[1-6]|blockquote|pre|tr)>/gi, '\n')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;|&#x27;/g, "'")
-    .replace(/&#(\d+);/g, (_m, n: string) => String.fromCodePoint(Number(n)))
-    .replace(/&amp;/g, '&')
-    .replace(/[ \t]+\n/g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-}
-
-/** Text as HTML for helpdesks whose notes are HTML: escaped, line breaks kept. */
-export function textToHtml(text: string): string {
-  const esc = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  return esc
-    .split(/\n{2,}/)
-    .map((p) => `<p>${p.replace(/\n/g, '<br>')}</p>`)
-    .join('');
-}
-
 /** The helpdesk's own words about an error in the usual JSON shapes, short enough for a status line. */
 export function jsonErrorDetail(text: string): string {
   let msg = '';

@@ -21,7 +21,8 @@
 import type { ConversationStatus } from '../model/helpdesk';
 import type { PreviewMessage } from '../model/views';
 import { noteMarker } from './chatwoot';
-import { htmlToText, HttpClient, jsonErrorDetail, textToHtml, type Method } from './http';
+import { HttpClient, jsonErrorDetail, type Method } from './http';
+import { htmlToText, textToHtml } from './plain-text';
 import { withoutMarker } from './note-text';
 import { ConnectorError, type CallOptions, type Connector, type ConnectorOptions, type ConversationSnapshot, type StatusSnapshot } from './types';
 

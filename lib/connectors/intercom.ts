@@ -14,7 +14,8 @@ import { DESCRIPTORS } from '../helpdesks';
 import type { ConversationStatus } from '../model/helpdesk';
 import type { PreviewMessage } from '../model/views';
 import { noteMarker } from './chatwoot';
-import { htmlToText, HttpClient, textToHtml, type Method } from './http';
+import { HttpClient, type Method } from './http';
+import { htmlToText, textToHtml } from './plain-text';
 import { ConnectorError, type CallOptions, type Connector, type ConnectorOptions, type ConversationSnapshot, type StatusSnapshot } from './types';
 
 export interface IntercomConfig {

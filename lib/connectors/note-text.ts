@@ -1,6 +1,6 @@
 /**
  * Small text helpers the Zammad, FreeScout, Gorgias and HubSpot connectors share (HTML to text and
- * back are in http.ts): an email address's name, and a note's text without Backline's marker.
+ * back are in plain-text.ts): an email address's name, and a note's text without Backline's marker.
  */
 
 /** "Ada Lovelace <ada@example.com>" → name and email; either may be ''. */

@@ -1,6 +1,6 @@
 /**
- * HTML message bodies as plain text for the preview. Connectors run in the service worker, which
- * has no DOMParser, so this is a small tag stripper: it only has to turn markup into readable
+ * HTML message bodies as plain text for the preview, and note text as HTML: the one helper every
+ * connector uses. Connectors run in the service worker, which has no DOMParser, so this is a small tag stripper: it only has to turn markup into readable
  * text, never to make HTML safe (the preview renders the result as text, never as markup).
  */
 
@@ -34,12 +34,24 @@ export function htmlToText(html: string): string {
   );
 }
 
-/** Plain text as HTML that shows the same (for APIs whose note body is HTML). */
-export function textToHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/\r?\n/g, '<br>');
+/**
+ * Plain text as HTML that shows the same (for APIs whose note body is HTML), escaped so nothing in
+ * it is markup. `paragraphs` (what most connectors send): each blank-line-separated block a `<p>`,
+ * single line breaks `<br>`. `lines` (Help Scout's note body): every line break a `<br>`, quotes
+ * escaped too.
+ */
+export function textToHtml(text: string, layout: 'paragraphs' | 'lines' = 'paragraphs'): string {
+  if (layout === 'lines') {
+    return text
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/\r?\n/g, '<br>');
+  }
+  const esc = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return esc
+    .split(/\n{2,}/)
+    .map((p) => `<p>${p.replace(/\n/g, '<br>')}</p>`)
+    .join('');
 }

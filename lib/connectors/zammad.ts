@@ -12,7 +12,8 @@
 import type { ConversationStatus } from '../model/helpdesk';
 import type { PreviewMessage } from '../model/views';
 import { noteMarker } from './chatwoot';
-import { htmlToText, HttpClient, jsonErrorDetail, type Method } from './http';
+import { HttpClient, jsonErrorDetail, type Method } from './http';
+import { htmlToText } from './plain-text';
 import { parseAddress, withoutMarker } from './note-text';
 import { ConnectorError, type CallOptions, type Connector, type ConnectorOptions, type ConversationSnapshot, type StatusSnapshot } from './types';
 

@@ -15,7 +15,8 @@ import { DESCRIPTORS } from '../helpdesks';
 import type { ConversationStatus } from '../model/helpdesk';
 import type { PreviewMessage } from '../model/views';
 import { noteMarker } from './chatwoot';
-import { basicAuth, htmlToText, HttpClient, type Method } from './http';
+import { basicAuth, HttpClient, type Method } from './http';
+import { htmlToText } from './plain-text';
 import { ConnectorError, type CallOptions, type Connector, type ConnectorOptions, type ConversationSnapshot, type StatusSnapshot } from './types';
 
 export interface ZendeskConfig {

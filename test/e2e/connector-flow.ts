@@ -5,10 +5,26 @@
  */
 import { expect } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
-import type { Harness } from './harness';
+import { panelFrame, type Harness } from './harness';
 
 export const SLOW = { timeout: 30_000, interval: 250 };
 export const PREVENT = 'Prevent state changes from reopening linked conversations';
+
+/**
+ * Opens the options page, sets the admin passphrase and unlocks the admin settings with it.
+ * Returns the options page, unlocked.
+ */
+export async function unlockAdmin(h: Pick<Harness, 'openExtensionPage'>, passphrase: string): Promise<Page> {
+  const options = await h.openExtensionPage('options.html');
+  await options.getByLabel('New admin passphrase', { exact: true }).fill(passphrase);
+  await options.getByLabel('Confirm passphrase', { exact: true }).fill(passphrase);
+  await options.getByRole('button', { name: 'Set admin passphrase', exact: true }).click();
+  await options.getByRole('button', { name: 'Unlock admin settings', exact: true }).waitFor();
+  await options.getByLabel('Admin passphrase', { exact: true }).fill(passphrase);
+  await options.getByRole('button', { name: 'Unlock admin settings', exact: true }).click();
+  await options.getByRole('button', { name: 'Lock admin settings', exact: true }).waitFor();
+  return options;
+}
 
 /**
  * Sets the admin passphrase, unlocks, and adds a connection: picks the helpdesk, fills the Base
@@ -20,14 +36,7 @@ export async function addConnection(
   c: { helpdesk: string; baseUrl: string; fields: Record<string, string>; expectCheck: string },
   passphrase = 'connector admin passphrase',
 ): Promise<{ options: Page; checked: string }> {
-  const options = await h.openExtensionPage('options.html');
-  await options.getByLabel('New admin passphrase', { exact: true }).fill(passphrase);
-  await options.getByLabel('Confirm passphrase', { exact: true }).fill(passphrase);
-  await options.getByRole('button', { name: 'Set admin passphrase', exact: true }).click();
-  await options.getByRole('button', { name: 'Unlock admin settings', exact: true }).waitFor();
-  await options.getByLabel('Admin passphrase', { exact: true }).fill(passphrase);
-  await options.getByRole('button', { name: 'Unlock admin settings', exact: true }).click();
-  await options.getByRole('button', { name: 'Lock admin settings', exact: true }).waitFor();
+  const options = await unlockAdmin(h, passphrase);
   await options.getByRole('button', { name: 'Add connection', exact: true }).click();
   await options.getByRole('combobox', { name: 'Helpdesk', exact: true }).selectOption({ label: c.helpdesk });
   await options.getByRole('textbox', { name: 'Base URL', exact: true }).fill(c.baseUrl);
@@ -52,6 +61,12 @@ export async function setPreventReopen(options: Page, back: Page, on: boolean): 
 export interface AgentTab {
   page: Page;
   panel: Frame;
+}
+
+/** Opens `url` in `page` and waits for the docked panel there (the `open` raiseAndLink takes). */
+export async function openAgentTab(url: string, page: Page): Promise<AgentTab> {
+  await page.goto(url);
+  return { page, panel: await panelFrame(page) };
 }
 
 /**
@@ -113,11 +128,39 @@ export async function failNext(standinUrl: string, plan: { count: number; status
 }
 
 /**
+ * Two 429s with Retry-After, then a run of three 500s, on the note writes (paths containing
+ * `match`): each cross-posted note is retried to exactly one note in each linked conversation
+ * (`both(text)`: the notes with that text in each), and Activity ends with `delivered` Delivered
+ * effects.
+ */
+export async function retriedToOneNote(o: {
+  standin: { url: string; state: { requests: { injected: boolean; status: number }[] } };
+  tab: AgentTab;
+  match: string;
+  both: (text: string) => number[];
+  delivered: number;
+}): Promise<void> {
+  const { standin, tab, match, both } = o;
+  await failNext(standin.url, { status: 429, retryAfter: 1, count: 2, match });
+  await crossPost(tab.panel, 'Rate limited, then delivered.');
+  await expect.poll(() => both('Rate limited, then'), SLOW).toEqual([1, 1]);
+  expect(standin.state.requests.filter((r) => r.injected && r.status === 429)).toHaveLength(2);
+
+  await failNext(standin.url, { status: 500, count: 3, match });
+  await crossPost(tab.panel, 'Customer data re-exported successfully.');
+  await expect.poll(() => both('re-exported successfully'), SLOW).toEqual([1, 1]);
+  expect(standin.state.requests.filter((r) => r.injected && r.status === 500)).toHaveLength(3);
+  await expect.poll(() => effectItems(tab.panel).filter({ hasText: 'Delivered' }).count(), SLOW).toBe(o.delivered);
+  await tab.page.waitForTimeout(1000);
+  expect(both('re-exported successfully')).toEqual([1, 1]);
+}
+
+/**
  * Replaces one credential of every saved connection, straight in the background's IndexedDB
  * (the UI contract names no control to edit a saved secret in place): a token that has been
  * revoked or mistyped, as the helpdesk then sees it.
  */
-export async function setCredential(h: Harness, key: string, value: string): Promise<void> {
+export async function setCredential(h: Pick<Harness, 'worker'>, key: string, value: string): Promise<void> {
   await h.worker.evaluate(
     async ([key, value]) => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {

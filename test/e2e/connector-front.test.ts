@@ -7,8 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
-import { chooseState, crossPost, effectItems as effectsOf, failNext, previewText, raiseAndLink, setPreventReopen as setPrevent, SLOW } from './connector-flow';
-import { panelFrame } from './harness';
+import { chooseState, crossPost, effectItems as effectsOf, openAgentTab, previewText, raiseAndLink, retriedToOneNote, setCredential, setPreventReopen as setPrevent, SLOW, unlockAdmin } from './connector-flow';
 import { launchWithHelpdesks, type HelpdeskHarness } from './helpdesk-host';
 import { cnv, FRONT_TOKEN, startFrontStandin, type FrontStandin } from '../standins/front.mjs';
 
@@ -38,43 +37,13 @@ const notes = (id: string, text: string) => conv(id).comments.filter((c) => c.bo
 const writes = (method: string) => standin.state.requests.filter((r) => r.method === method && r.path.startsWith('/conversations/'));
 const effectItems = () => effectsOf(panel);
 const setPreventReopen = (on: boolean) => setPrevent(options, page, on);
-const open = async (url: string, p: Page) => {
-  await p.goto(url);
-  return { page: p, panel: await panelFrame(p) };
-};
 
 /** The saved connection's API token replaced (the contract names no control to edit one alone). */
-async function setToken(token: string): Promise<void> {
-  await h.worker.evaluate(async (token) => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const r = indexedDB.open('backline');
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    const tx = db.transaction('connections', 'readwrite');
-    const store = tx.objectStore('connections');
-    const all = await new Promise<{ credentials: Record<string, string> }[]>((resolve) => {
-      const q = store.getAll();
-      q.onsuccess = () => resolve(q.result);
-    });
-    for (const c of all) store.put({ ...c, credentials: { ...c.credentials, token }, updatedAt: Date.now() });
-    await new Promise((resolve, reject) => {
-      tx.oncomplete = resolve;
-      tx.onerror = () => reject(tx.error);
-    });
-    db.close();
-  }, token);
-}
+const setToken = (token: string) => setCredential(h, 'token', token);
 
 describe('Front', () => {
   it('an admin adds the connection with an API token; Check connection names the company it belongs to', async () => {
-    options = await h.openExtensionPage('options.html');
-    await options.getByLabel('New admin passphrase', { exact: true }).fill(PASS);
-    await options.getByLabel('Confirm passphrase', { exact: true }).fill(PASS);
-    await options.getByRole('button', { name: 'Set admin passphrase', exact: true }).click();
-    await options.getByLabel('Admin passphrase', { exact: true }).fill(PASS);
-    await options.getByRole('button', { name: 'Unlock admin settings', exact: true }).click();
-    await options.getByRole('button', { name: 'Lock admin settings', exact: true }).waitFor();
+    options = await unlockAdmin(h, PASS);
     await options.getByRole('button', { name: 'Add connection', exact: true }).click();
     await options.getByRole('combobox', { name: 'Helpdesk', exact: true }).selectOption({ label: 'Front' });
     // Prefilled with Front's API address, which the test browser resolves to the stand-in.
@@ -99,7 +68,7 @@ describe('Front', () => {
   it('a state change posts one comment in each linked conversation and reopens the snoozed and the archived one', async () => {
     ({ page, panel } = await h.openHelpdeskPage(PAGE(SNOOZED)));
     // Raised here; the agent moves on to the archived conversation and links the ticket there.
-    ({ page, panel } = await raiseAndLink({ page, panel }, 'Nightly export stuck', PAGE(ARCHIVED), open));
+    ({ page, panel } = await raiseAndLink({ page, panel }, 'Nightly export stuck', PAGE(ARCHIVED), openAgentTab));
 
     await chooseState(panel, 'In progress');
     const event = 'moved from Submitted to In progress';
@@ -138,18 +107,8 @@ describe('Front', () => {
   });
 
   it('a 429 with Retry-After, and a run of 500s, are retried to exactly one note each', async () => {
-    await failNext(standin.url, { status: 429, retryAfter: 1, count: 2, match: '/comments' });
-    await crossPost(panel, 'Rate limited, then delivered.');
-    await expect.poll(() => [notes(SNOOZED, 'Rate limited, then').length, notes(ARCHIVED, 'Rate limited, then').length], SLOW).toEqual([1, 1]);
-    expect(standin.state.requests.filter((r) => r.injected && r.status === 429)).toHaveLength(2);
-
-    await failNext(standin.url, { status: 500, count: 3, match: '/comments' });
-    await crossPost(panel, 'Customer data re-exported successfully.');
-    await expect.poll(() => [notes(SNOOZED, 're-exported successfully').length, notes(ARCHIVED, 're-exported successfully').length], SLOW).toEqual([1, 1]);
-    expect(standin.state.requests.filter((r) => r.injected && r.status === 500)).toHaveLength(3);
-    await expect.poll(() => effectItems().filter({ hasText: 'Delivered' }).count(), SLOW).toBe(12);
-    await page.waitForTimeout(1000);
-    expect([notes(SNOOZED, 're-exported successfully').length, notes(ARCHIVED, 're-exported successfully').length]).toEqual([1, 1]);
+    const both = (text: string) => [notes(SNOOZED, text).length, notes(ARCHIVED, text).length];
+    await retriedToOneNote({ standin, tab: { page, panel }, match: '/comments', both, delivered: 12 });
   }, 90_000);
 
   it('the Conversation preview shows the Front conversation’s messages and comments as text', async () => {

@@ -8,8 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
-import { chooseState, crossPost, effectItems as effectsOf, failNext, previewText, raiseAndLink, setPreventReopen as setPrevent, SLOW } from './connector-flow';
-import { panelFrame } from './harness';
+import { chooseState, crossPost, effectItems as effectsOf, openAgentTab, previewText, raiseAndLink, retriedToOneNote, setCredential, setPreventReopen as setPrevent, SLOW, unlockAdmin } from './connector-flow';
 import { launchWithHelpdesks, type HelpdeskHarness } from './helpdesk-host';
 import { HELPSCOUT_APP_ID, HELPSCOUT_APP_SECRET, startHelpScoutStandin, type HelpScoutStandin } from '../standins/helpscout.mjs';
 
@@ -39,43 +38,13 @@ const notes = (id: number, text: string) => conv(id).threads.filter((t) => t.typ
 const writes = (method: string) => standin.state.requests.filter((r) => r.method === method && r.path.startsWith('/v2/conversations/'));
 const effectItems = () => effectsOf(panel);
 const setPreventReopen = (on: boolean) => setPrevent(options, page, on);
-const open = async (url: string, p: Page) => {
-  await p.goto(url);
-  return { page: p, panel: await panelFrame(p) };
-};
 
 /** The saved connection's App secret replaced (the contract names no control to edit one alone). */
-async function setAppSecret(secret: string): Promise<void> {
-  await h.worker.evaluate(async (secret) => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const r = indexedDB.open('backline');
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    const tx = db.transaction('connections', 'readwrite');
-    const store = tx.objectStore('connections');
-    const all = await new Promise<{ credentials: Record<string, string> }[]>((resolve) => {
-      const q = store.getAll();
-      q.onsuccess = () => resolve(q.result);
-    });
-    for (const c of all) store.put({ ...c, credentials: { ...c.credentials, appSecret: secret }, updatedAt: Date.now() });
-    await new Promise((resolve, reject) => {
-      tx.oncomplete = resolve;
-      tx.onerror = () => reject(tx.error);
-    });
-    db.close();
-  }, secret);
-}
+const setAppSecret = (secret: string) => setCredential(h, 'appSecret', secret);
 
 describe('Help Scout', () => {
   it('an admin adds the connection with the App ID and App secret; Check connection says whose app it is', async () => {
-    options = await h.openExtensionPage('options.html');
-    await options.getByLabel('New admin passphrase', { exact: true }).fill(PASS);
-    await options.getByLabel('Confirm passphrase', { exact: true }).fill(PASS);
-    await options.getByRole('button', { name: 'Set admin passphrase', exact: true }).click();
-    await options.getByLabel('Admin passphrase', { exact: true }).fill(PASS);
-    await options.getByRole('button', { name: 'Unlock admin settings', exact: true }).click();
-    await options.getByRole('button', { name: 'Lock admin settings', exact: true }).waitFor();
+    options = await unlockAdmin(h, PASS);
     await options.getByRole('button', { name: 'Add connection', exact: true }).click();
     await options.getByRole('combobox', { name: 'Helpdesk', exact: true }).selectOption({ label: 'Help Scout' });
     // Prefilled with Help Scout's API address, which the test browser resolves to the stand-in.
@@ -102,7 +71,7 @@ describe('Help Scout', () => {
   it('a state change posts one internal note in each linked conversation and reopens the snoozed and the closed one', async () => {
     ({ page, panel } = await h.openHelpdeskPage(PAGE(SNOOZED, 891142)));
     // Raised here; the agent moves on to the closed conversation and links the ticket there.
-    ({ page, panel } = await raiseAndLink({ page, panel }, 'Nightly export stuck', PAGE(CLOSED, 22184), open));
+    ({ page, panel } = await raiseAndLink({ page, panel }, 'Nightly export stuck', PAGE(CLOSED, 22184), openAgentTab));
 
     await chooseState(panel, 'In progress');
     const event = 'moved from Submitted to In progress';
@@ -137,18 +106,8 @@ describe('Help Scout', () => {
   });
 
   it('a 429 with Retry-After, and a run of 500s, are retried to exactly one note each', async () => {
-    await failNext(standin.url, { status: 429, retryAfter: 1, count: 2, match: '/notes' });
-    await crossPost(panel, 'Rate limited, then delivered.');
-    await expect.poll(() => [notes(SNOOZED, 'Rate limited, then').length, notes(CLOSED, 'Rate limited, then').length], SLOW).toEqual([1, 1]);
-    expect(standin.state.requests.filter((r) => r.injected && r.status === 429)).toHaveLength(2);
-
-    await failNext(standin.url, { status: 500, count: 3, match: '/notes' });
-    await crossPost(panel, 'Customer data re-exported successfully.');
-    await expect.poll(() => [notes(SNOOZED, 're-exported successfully').length, notes(CLOSED, 're-exported successfully').length], SLOW).toEqual([1, 1]);
-    expect(standin.state.requests.filter((r) => r.injected && r.status === 500)).toHaveLength(3);
-    await expect.poll(() => effectItems().filter({ hasText: 'Delivered' }).count(), SLOW).toBe(12);
-    await page.waitForTimeout(1000);
-    expect([notes(SNOOZED, 're-exported successfully').length, notes(CLOSED, 're-exported successfully').length]).toEqual([1, 1]);
+    const both = (text: string) => [notes(SNOOZED, text).length, notes(CLOSED, text).length];
+    await retriedToOneNote({ standin, tab: { page, panel }, match: '/notes', both, delivered: 12 });
   }, 90_000);
 
   it('the Conversation preview shows the Help Scout conversation’s threads as text', async () => {

@@ -13,9 +13,8 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { panelFrame } from '../../scripts/browser.mjs';
 import type { StandinHandle } from '../standins/standin-server.mjs';
-import { addConnection, chooseState, crossPost, effectItems, previewText, raiseAndLink, setCredential, setPreventReopen, SLOW, type AgentTab } from './connector-flow';
+import { addConnection, chooseState, crossPost, effectItems, openAgentTab, previewText, raiseAndLink, setCredential, setPreventReopen, SLOW, type AgentTab } from './connector-flow';
 import { launch, type Harness } from './harness';
 import { launchWithHelpdesks } from './helpdesk-host';
 
@@ -70,10 +69,6 @@ export function connectorStory<S>(story: ConnectorStory<S>): void {
     await standin?.close();
   });
 
-  const open = async (url: string, page: Page): Promise<AgentTab> => {
-    await page.goto(url);
-    return { page, panel: await panelFrame(page) };
-  };
   const both = (text: string) => [story.notes(standin, story.raiseFrom, text), story.notes(standin, story.linkFrom, text)];
   const delivered = () => effectItems(tab.panel).filter({ hasText: 'Delivered' }).count();
 
@@ -87,8 +82,8 @@ export function connectorStory<S>(story: ConnectorStory<S>): void {
     });
 
     it('an agent raises a ticket from one conversation and links it from a closed one', async () => {
-      tab = await open(story.url(standin, story.raiseFrom), await h.context.newPage());
-      tab = await raiseAndLink(tab, 'Refund stuck in finance', story.url(standin, story.linkFrom), open);
+      tab = await openAgentTab(story.url(standin, story.raiseFrom), await h.context.newPage());
+      tab = await raiseAndLink(tab, 'Refund stuck in finance', story.url(standin, story.linkFrom), openAgentTab);
       expect(await tab.panel.getByRole('heading', { level: 1 }).textContent()).toContain('Refund stuck in finance');
       expect(story.isOpen(standin, story.linkFrom)).toBe(false);
     });

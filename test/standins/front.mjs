@@ -23,6 +23,7 @@
  *   GET  /__standin/state  the state as JSON.
  */
 import http from 'node:http';
+import { answerControl, heldAnswers, parseBody, readBody, takeFailPlan } from './kit.mjs';
 
 export const FRONT_TOKEN = 'front-api-token-5e1d';
 
@@ -106,26 +107,12 @@ function seed() {
  */
 export async function startFrontStandin({ port = 0 } = {}) {
   let state = seed();
-  /** @type {Set<import('node:http').ServerResponse>} */
-  const hanging = new Set();
+  const held = heldAnswers();
 
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://standin');
-    const raw = await new Promise((resolve) => {
-      let data = '';
-      req.setEncoding('utf8');
-      req.on('data', (c) => (data += c));
-      req.on('end', () => resolve(data));
-    });
     /** @type {any} */
-    let body = null;
-    if (raw) {
-      try {
-        body = JSON.parse(raw);
-      } catch {
-        body = raw;
-      }
-    }
+    const { body } = parseBody(await readBody(req));
     const path = url.pathname;
     res.setHeader('access-control-allow-origin', '*');
     res.setHeader('access-control-allow-headers', 'authorization, content-type, accept');
@@ -144,14 +131,10 @@ export async function startFrontStandin({ port = 0 } = {}) {
     const TITLES = { 400: 'Bad request', 401: 'Unauthenticated', 403: 'Forbidden', 404: 'Not found', 405: 'Method not allowed', 429: 'Too many requests', 500: 'Internal server error' };
     const error = (status, message, headers = {}) => send(status, { _error: { status, title: TITLES[status] ?? 'Error', message } }, headers);
 
-    const plan = state.failPlans.find((p) => p.count > 0 && (!p.match || path.includes(p.match)));
+    const plan = takeFailPlan(state.failPlans, path);
     if (plan) {
-      plan.count--;
       entry.injected = true;
-      if (plan.hang) {
-        hanging.add(res);
-        return;
-      }
+      if (plan.hang) return held.hold(res);
       const headers = plan.retryAfter !== undefined ? { 'retry-after': String(plan.retryAfter) } : {};
       if (plan.body !== undefined) return send(plan.status ?? 200, plan.body, headers);
       const status = plan.status ?? 500;
@@ -227,26 +210,16 @@ export async function startFrontStandin({ port = 0 } = {}) {
 
   /** @param {string} path @param {string} method @param {any} body @param {import('node:http').ServerResponse} res */
   function control(path, method, body, res) {
-    const ok = (json) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(json ?? { ok: true }));
-    };
-    if (path === '/__standin/reset' && method === 'POST') {
-      releaseHanging();
-      state = seed();
-      return ok();
-    }
-    if (path === '/__standin/fail' && method === 'POST') {
-      state.failPlans.push({ count: 1, status: 500, ...(body && typeof body === 'object' ? body : {}) });
-      return ok();
-    }
-    if (path === '/__standin/state' && method === 'GET') return ok(state);
-    res.writeHead(404).end();
-  }
-
-  function releaseHanging() {
-    for (const r of hanging) r.destroy();
-    hanging.clear();
+    answerControl(res, method, path, body, {
+      'POST reset': () => {
+        held.release();
+        state = seed();
+      },
+      'POST fail': (b) => {
+        state.failPlans.push({ count: 1, status: 500, ...b });
+      },
+      'GET state': () => state,
+    });
   }
 
   await new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(undefined)));
@@ -256,11 +229,11 @@ export async function startFrontStandin({ port = 0 } = {}) {
       return state;
     },
     reset() {
-      releaseHanging();
+      held.release();
       state = seed();
     },
     async close() {
-      releaseHanging();
+      held.release();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(() => resolve(undefined)));
     },

@@ -26,6 +26,7 @@
  *   GET  /__standin/state           the state as JSON.
  */
 import http from 'node:http';
+import { answerControl, heldAnswers, parseBody, readBody, takeFailPlan } from './kit.mjs';
 import { randomUUID } from 'node:crypto';
 
 export const HELPSCOUT_APP_ID = 'hs-app-id-7f3a';
@@ -113,30 +114,13 @@ function seed() {
  */
 export async function startHelpScoutStandin({ port = 0 } = {}) {
   let state = seed();
-  /** @type {Set<import('node:http').ServerResponse>} */
-  const hanging = new Set();
+  const held = heldAnswers();
 
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://standin');
-    const raw = await new Promise((resolve) => {
-      let data = '';
-      req.setEncoding('utf8');
-      req.on('data', (c) => (data += c));
-      req.on('end', () => resolve(data));
-    });
     const contentType = String(req.headers['content-type'] ?? '');
     /** @type {any} */
-    let body = null;
-    if (raw) {
-      if (contentType.includes('application/x-www-form-urlencoded')) body = Object.fromEntries(new URLSearchParams(raw));
-      else {
-        try {
-          body = JSON.parse(raw);
-        } catch {
-          body = raw;
-        }
-      }
-    }
+    const { body } = parseBody(await readBody(req), { contentType, form: true });
     const path = url.pathname;
 
     // CORS, as the extension's pages would need it in a browser (the worker does not).
@@ -159,14 +143,10 @@ export async function startHelpScoutStandin({ port = 0 } = {}) {
     const error = (status, message, errors = []) =>
       send(status, { logRef: randomUUID(), message, _embedded: { errors }, _links: { about: { href: 'http://developer.helpscout.net/mailbox-api/overview/errors' } } });
 
-    const plan = state.failPlans.find((p) => p.count > 0 && (!p.match || path.includes(p.match)));
+    const plan = takeFailPlan(state.failPlans, path);
     if (plan) {
-      plan.count--;
       entry.injected = true;
-      if (plan.hang) {
-        hanging.add(res);
-        return;
-      }
+      if (plan.hang) return held.hold(res);
       /** @type {Record<string, string>} */
       const headers = {};
       // Help Scout documents its own header for this, not Retry-After.
@@ -263,30 +243,19 @@ export async function startHelpScoutStandin({ port = 0 } = {}) {
 
   /** @param {string} path @param {string} method @param {any} body @param {import('node:http').ServerResponse} res */
   function control(path, method, body, res) {
-    const ok = (json) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(json ?? { ok: true }));
-    };
-    if (path === '/__standin/reset' && method === 'POST') {
-      releaseHanging();
-      state = seed();
-      return ok();
-    }
-    if (path === '/__standin/fail' && method === 'POST') {
-      state.failPlans.push({ count: 1, status: 500, ...(body && typeof body === 'object' ? body : {}) });
-      return ok();
-    }
-    if (path === '/__standin/revoke-tokens' && method === 'POST') {
-      for (const t of Object.values(state.tokens)) t.revoked = true;
-      return ok();
-    }
-    if (path === '/__standin/state' && method === 'GET') return ok(state);
-    res.writeHead(404).end();
-  }
-
-  function releaseHanging() {
-    for (const r of hanging) r.destroy();
-    hanging.clear();
+    answerControl(res, method, path, body, {
+      'POST reset': () => {
+        held.release();
+        state = seed();
+      },
+      'POST fail': (b) => {
+        state.failPlans.push({ count: 1, status: 500, ...b });
+      },
+      'POST revoke-tokens': () => {
+        for (const t of Object.values(state.tokens)) t.revoked = true;
+      },
+      'GET state': () => state,
+    });
   }
 
   await new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(undefined)));
@@ -296,11 +265,11 @@ export async function startHelpScoutStandin({ port = 0 } = {}) {
       return state;
     },
     reset() {
-      releaseHanging();
+      held.release();
       state = seed();
     },
     async close() {
-      releaseHanging();
+      held.release();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(() => resolve(undefined)));
     },

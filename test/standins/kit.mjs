@@ -1,14 +1,17 @@
 // @ts-check
 /**
- * What every helpdesk stand-in shares: a small Node http server with routes, an auth check,
- * a request log, fail injection and the test controls. Each stand-in (zendesk.mjs, …) adds its
+ * The one kit every helpdesk stand-in is built on: a small Node http server with routes, an auth
+ * check, a request log, fail injection and the test controls (serveStandin, below); and the
+ * pieces of it that the stand-ins with a server of their own (standin-server.mjs's
+ * callback-routed server, front.mjs, helpscout.mjs) use too: reading a body, failure plans,
+ * unanswered requests and the /__standin/ controls. Each stand-in (zendesk.mjs, …) adds its
  * helpdesk's paths, bodies and error shapes, as its API description documents them.
  *
  * Test controls (no auth), on every stand-in:
- *   POST   /__standin/fail   {count=1, status=500, match?, retryAfter?, body?}  the next `count` API
- *          requests whose path contains `match` are answered with `status` (and a Retry-After
- *          header of `retryAfter` seconds when given) and change nothing. Plans add up (each
- *          request meets the first that fits); `count: 0` drops them all.
+ *   POST   /__standin/fail   {count=1, status=500, match?, retryAfter?, body?, hang?}  the next `count`
+ *          API requests whose path contains `match` are answered with `status` (and a Retry-After
+ *          header of `retryAfter` seconds when given), or not at all with `hang`, and change
+ *          nothing. Plans add up (each request meets the first that fits); `count: 0` drops them all.
  *   POST   /__standin/drop   {count=1, match?}  the next `count` matching requests are applied,
  *          then the connection is dropped without an answer (a write whose outcome is unknown).
  *   POST   /__standin/ratelimit {max, windowMs}  from then on at most `max` API requests per
@@ -75,105 +78,89 @@ export async function serveStandin({ state, routes, authorize, errorBody, pages 
     res.end(text);
   };
 
-  const server = http.createServer((req, res) => {
-    const chunks = /** @type {Buffer[]} */ ([]);
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://standin');
-      const method = req.method ?? 'GET';
-      const raw = Buffer.concat(chunks).toString('utf8');
-      let body = null;
-      let invalidJson = false;
-      if (raw) {
-        try {
-          body = JSON.parse(raw);
-        } catch {
-          body = raw;
-          invalidJson = true;
-        }
-      }
+  const held = heldAnswers();
 
-      if (url.pathname.startsWith('/__standin/')) {
-        const b = body && typeof body === 'object' ? body : {};
-        if (url.pathname === '/__standin/fail' && method === 'POST') {
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://standin');
+    const method = req.method ?? 'GET';
+    const { body, invalidJson } = parseBody(await readBody(req));
+
+    if (url.pathname.startsWith('/__standin/')) {
+      return answerControl(res, method, url.pathname, body, {
+        'POST fail': (b) => {
           if ((b.count ?? 1) === 0) state.fail = [];
-          else state.fail.push({ remaining: b.count ?? 1, status: b.status ?? 500, match: b.match ?? null, retryAfter: b.retryAfter ?? null, body: b.body });
-          return send(res, { status: 200, body: { ok: true } });
-        }
-        if (url.pathname === '/__standin/drop' && method === 'POST') {
+          else state.fail.push({ remaining: b.count ?? 1, status: b.status ?? 500, match: b.match ?? null, retryAfter: b.retryAfter ?? null, body: b.body, hang: !!b.hang });
+        },
+        'POST drop': (b) => {
           state.drop = { remaining: b.count ?? 1, match: b.match ?? null };
-          return send(res, { status: 200, body: { ok: true } });
-        }
-        if (url.pathname === '/__standin/ratelimit' && method === 'POST') {
+        },
+        'POST ratelimit': (b) => {
           state.rateLimit = b.max ? { max: b.max, windowMs: b.windowMs ?? 60_000, windowStart: Date.now(), used: 0, refused: 0 } : null;
-          return send(res, { status: 200, body: { ok: true } });
-        }
-        if (url.pathname === '/__standin/state' && method === 'GET') return send(res, { status: 200, body: state });
-        if (url.pathname === '/__standin/requests' && method === 'DELETE') {
+        },
+        'GET state': () => state,
+        'DELETE requests': () => {
           state.requests.length = 0;
-          return send(res, { status: 200, body: { ok: true } });
-        }
-        return send(res, { status: 404, body: { error: 'no such control' } });
-      }
+        },
+      });
+    }
 
-      /** @param {Route[]} list */
-      const find = (list) => {
-        for (const [m, re, handler] of list) {
-          if (m !== method) continue;
-          const hit = re.exec(url.pathname);
-          if (hit) return { handler, params: /** @type {Record<string, string>} */ ({ ...(hit.groups ?? {}) }) };
-        }
-        return null;
-      };
-      const ctx = (/** @type {Record<string, string>} */ params) => ({ method, path: url.pathname, query: url.searchParams, params, body, invalidJson, headers: req.headers });
+    /** @param {Route[]} list */
+    const find = (list) => {
+      for (const [m, re, handler] of list) {
+        if (m !== method) continue;
+        const hit = re.exec(url.pathname);
+        if (hit) return { handler, params: /** @type {Record<string, string>} */ ({ ...(hit.groups ?? {}) }) };
+      }
+      return null;
+    };
+    const ctx = (/** @type {Record<string, string>} */ params) => ({ method, path: url.pathname, query: url.searchParams, params, body, invalidJson, headers: req.headers });
 
-      const page = find(pages);
-      if (page) return send(res, page.handler(ctx(page.params)));
+    const page = find(pages);
+    if (page) return send(res, page.handler(ctx(page.params)));
 
-      /** @type {LoggedRequest} */
-      const entry = { seq: ++seq, method, path: url.pathname, query: url.search.replace(/^\?/, ''), headers: { ...req.headers }, body, authorized: false, status: 0, injected: false };
-      state.requests.push(entry);
+    /** @type {LoggedRequest} */
+    const entry = { seq: ++seq, method, path: url.pathname, query: url.search.replace(/^\?/, ''), headers: { ...req.headers }, body, authorized: false, status: 0, injected: false };
+    state.requests.push(entry);
 
-      const fail = state.fail.find((/** @type {any} */ f) => f.remaining > 0 && (!f.match || url.pathname.includes(f.match)));
-      if (fail) {
-        fail.remaining--;
-        entry.status = fail.status;
-        entry.injected = true;
-        const headers = fail.retryAfter !== null && fail.retryAfter !== undefined ? { 'retry-after': String(fail.retryAfter) } : undefined;
-        return send(res, { status: fail.status, body: fail.body ?? errorBody(fail.status), headers });
+    const fail = takeFailPlan(state.fail, url.pathname, 'remaining');
+    if (fail) {
+      entry.injected = true;
+      if (fail.hang) return held.hold(res);
+      entry.status = fail.status;
+      const headers = fail.retryAfter !== null && fail.retryAfter !== undefined ? { 'retry-after': String(fail.retryAfter) } : undefined;
+      return send(res, { status: fail.status, body: fail.body ?? errorBody(fail.status), headers });
+    }
+    const limit = state.rateLimit;
+    if (limit) {
+      const now = Date.now();
+      if (now - limit.windowStart >= limit.windowMs) {
+        limit.windowStart = now;
+        limit.used = 0;
       }
-      const limit = state.rateLimit;
-      if (limit) {
-        const now = Date.now();
-        if (now - limit.windowStart >= limit.windowMs) {
-          limit.windowStart = now;
-          limit.used = 0;
-        }
-        if (++limit.used > limit.max) {
-          limit.refused++;
-          entry.status = 429;
-          const wait = Math.max(1, Math.ceil((limit.windowStart + limit.windowMs - now) / 1000));
-          return send(res, { status: 429, body: errorBody(429), headers: { 'retry-after': String(wait) } });
-        }
+      if (++limit.used > limit.max) {
+        limit.refused++;
+        entry.status = 429;
+        const wait = Math.max(1, Math.ceil((limit.windowStart + limit.windowMs - now) / 1000));
+        return send(res, { status: 429, body: errorBody(429), headers: { 'retry-after': String(wait) } });
       }
-      const denied = authorize(req.headers);
-      if (denied) {
-        entry.status = denied.status;
-        return send(res, denied);
-      }
-      entry.authorized = true;
-      const route = find(routes);
-      const answer = route ? route.handler(ctx(route.params)) : { status: 404, body: errorBody(404) };
-      entry.status = answer.status;
-      const drop = state.drop;
-      if (drop && drop.remaining > 0 && (!drop.match || url.pathname.includes(drop.match))) {
-        drop.remaining--;
-        entry.status = 0;
-        req.socket.destroy();
-        return;
-      }
-      send(res, answer);
-    });
+    }
+    const denied = authorize(req.headers);
+    if (denied) {
+      entry.status = denied.status;
+      return send(res, denied);
+    }
+    entry.authorized = true;
+    const route = find(routes);
+    const answer = route ? route.handler(ctx(route.params)) : { status: 404, body: errorBody(404) };
+    entry.status = answer.status;
+    const drop = state.drop;
+    if (drop && drop.remaining > 0 && (!drop.match || url.pathname.includes(drop.match))) {
+      drop.remaining--;
+      entry.status = 0;
+      req.socket.destroy();
+      return;
+    }
+    send(res, answer);
   });
   await new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(undefined)));
   const address = /** @type {import('node:net').AddressInfo} */ (server.address());
@@ -181,10 +168,78 @@ export async function serveStandin({ state, routes, authorize, errorBody, pages 
     url: `http://127.0.0.1:${address.port}`,
     port: address.port,
     async close() {
+      held.release();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(() => resolve(undefined)));
     },
   };
+}
+
+/** A request's body text. @param {http.IncomingMessage} req @returns {Promise<string>} */
+export function readBody(req) {
+  return new Promise((resolve) => {
+    const chunks = /** @type {Buffer[]} */ ([]);
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+}
+
+/**
+ * A request body as the stand-ins log and read it: parsed JSON, the raw text when it is not JSON
+ * (`invalidJson`), null when empty; with `form`, a form-encoded body as an object.
+ * @param {string} raw @param {{ contentType?: string, form?: boolean }} [opts]
+ * @returns {{ body: any, invalidJson: boolean }}
+ */
+export function parseBody(raw, { contentType = '', form = false } = {}) {
+  if (!raw) return { body: null, invalidJson: false };
+  if (form && contentType.includes('application/x-www-form-urlencoded')) return { body: Object.fromEntries(new URLSearchParams(raw)), invalidJson: false };
+  try {
+    return { body: JSON.parse(raw), invalidJson: false };
+  } catch {
+    return { body: raw, invalidJson: true };
+  }
+}
+
+/**
+ * The failure plan (of /__standin/fail) a request to `path` meets: the first with requests left
+ * (`key`: the field that counts them) whose `match` is part of the path, used up by one.
+ * @template {{ match?: string | null }} P
+ * @param {P[]} plans @param {string} path @param {string} [key]
+ * @returns {P | null}
+ */
+export function takeFailPlan(plans, path, key = 'count') {
+  const plan = plans.find((p) => /** @type {any} */ (p)[key] > 0 && (!p.match || path.includes(p.match)));
+  if (plan) /** @type {any} */ (plan)[key]--;
+  return plan ?? null;
+}
+
+/** Answers held back on purpose (a plan's `hang`): dropped when the stand-in resets or closes. */
+export function heldAnswers() {
+  const held = new Set();
+  return {
+    /** @param {http.ServerResponse} res */
+    hold(res) {
+      held.add(res);
+    },
+    release() {
+      for (const res of held) res.destroy();
+      held.clear();
+    },
+  };
+}
+
+/**
+ * Answers a test-control request (/__standin/<name>) from `controls`, keyed `METHOD name`: a
+ * control's return value is sent as JSON (`{ok: true}` when it returns nothing); an unknown
+ * control is answered 404.
+ * @param {http.ServerResponse} res @param {string} method @param {string} path @param {any} body
+ * @param {Record<string, (body: any) => unknown>} controls
+ */
+export function answerControl(res, method, path, body, controls) {
+  const control = controls[`${method} ${path.slice('/__standin/'.length)}`];
+  const [status, value] = control ? [200, control(body && typeof body === 'object' ? body : {}) ?? { ok: true }] : [404, { error: 'no such control' }];
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(value));
 }
 
 /** Escapes text for the stand-ins' agent pages. @param {unknown} s */

@@ -12,9 +12,11 @@
  *   GET  /__standin/state  the state as JSON.
  *
  * Each stand-in supplies its seed, its authentication check and its routes; plain ESM so that
- * vitest and the e2e harness load it without a build step.
+ * vitest and the e2e harness load it without a build step. The body reading, failure plans,
+ * unanswered requests and controls are kit.mjs's, the one stand-in kit.
  */
 import http from 'node:http';
+import { answerControl, heldAnswers, parseBody, readBody, takeFailPlan } from './kit.mjs';
 
 /**
  * @param {{
@@ -29,9 +31,10 @@ import http from 'node:http';
  */
 export async function serveStandin(spec) {
   let state = { ...spec.seed(), requests: [] };
-  /** @type {{ count: number, status: number, body?: string, contentType?: string, headers?: Record<string, string>, match?: string, hang?: boolean } | null} */
-  let failPlan = null;
-  const hanging = new Set();
+  /** The fail plan: one at a time (a new one replaces it), kept as a list for takeFailPlan. */
+  /** @type {{ count: number, status: number, body?: string, contentType?: string, headers?: Record<string, string>, match?: string, hang?: boolean }[]} */
+  let failPlans = [];
+  const held = heldAnswers();
 
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://standin');
@@ -47,18 +50,16 @@ export async function serveStandin(spec) {
 
     if (path.startsWith('/__standin/')) {
       res.setHeader('access-control-allow-origin', '*');
-      if (path === '/__standin/reset' && method === 'POST') {
-        state = { ...spec.seed(), requests: [] };
-        failPlan = null;
-        return send(204);
-      }
-      if (path === '/__standin/fail' && method === 'POST') {
-        const p = raw ? JSON.parse(raw) : {};
-        failPlan = p.count === 0 ? null : { count: p.count ?? 1, status: p.status ?? 500, body: p.body, contentType: p.contentType, headers: p.headers, match: p.match, hang: !!p.hang };
-        return send(204);
-      }
-      if (path === '/__standin/state' && method === 'GET') return send(200, state);
-      return send(404, { error: 'no such control' });
+      return answerControl(res, method, path, parseBody(raw).body, {
+        'POST reset': () => {
+          state = { ...spec.seed(), requests: [] };
+          failPlans = [];
+        },
+        'POST fail': (p) => {
+          failPlans = p.count === 0 ? [] : [{ count: p.count ?? 1, status: p.status ?? 500, body: p.body, contentType: p.contentType, headers: p.headers, match: p.match, hang: !!p.hang }];
+        },
+        'GET state': () => state,
+      });
     }
 
     if (!spec.isApi(path)) {
@@ -66,25 +67,15 @@ export async function serveStandin(spec) {
       return send(404, '<html><body>Not found</body></html>', { 'content-type': 'text/html' });
     }
 
-    let body = null;
-    if (raw) {
-      try {
-        body = JSON.parse(raw);
-      } catch {
-        body = raw;
-      }
-    }
+    const { body } = parseBody(raw);
     const authorized = spec.authorize(req, url);
     const record = { method, path, query: Object.fromEntries(url.searchParams), headers: { ...req.headers }, body, authorized, status: 0, injected: false };
     state.requests.push(record);
 
-    if (failPlan && failPlan.count > 0 && (!failPlan.match || path.includes(failPlan.match))) {
-      failPlan.count--;
+    const failPlan = takeFailPlan(failPlans, path);
+    if (failPlan) {
       record.injected = true;
-      if (failPlan.hang) {
-        hanging.add(res);
-        return;
-      }
+      if (failPlan.hang) return held.hold(res);
       record.status = failPlan.status;
       res.writeHead(failPlan.status, { 'content-type': failPlan.contentType ?? 'application/json', ...(failPlan.headers ?? {}) });
       res.end(failPlan.body ?? JSON.stringify({ message: `Injected failure ${failPlan.status}` }));
@@ -116,26 +107,18 @@ export async function serveStandin(spec) {
     },
     reset() {
       state = { ...spec.seed(), requests: [] };
-      failPlan = null;
+      failPlans = [];
     },
     /** Makes the next API requests fail (see /__standin/fail). */
     fail(plan) {
-      failPlan = plan.count === 0 ? null : { count: plan.count ?? 1, status: plan.status ?? 500, ...plan };
+      failPlans = plan.count === 0 ? [] : [{ count: plan.count ?? 1, status: plan.status ?? 500, ...plan }];
     },
     async close() {
-      for (const res of hanging) res.destroy();
+      held.release();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(() => resolve(undefined)));
     },
   };
-}
-
-function readBody(req) {
-  return new Promise((resolve) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-  });
 }
 
 /** Escapes text for the stand-ins' minimal agent pages. */

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FetchLike } from '../../lib/connectors';
+import { matchPath } from './openapi-contract';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -48,8 +49,7 @@ export function documentedEndpoints(facts: unknown, at = ''): DocumentedEndpoint
 
 /** Whether a concrete path fits a documented template ({ticket id}, {conversationId} match one segment). */
 export function pathFits(template: string, concrete: string): boolean {
-  const re = new RegExp(`^${template.split(/\{[^}]+\}/).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/]+')}$`);
-  return re.test(concrete);
+  return matchPath(template, concrete) !== null;
 }
 
 export interface Captured {

@@ -9,14 +9,12 @@
  * Requests are captured by an injected fetch that forwards them to the sandbox, so they are the
  * bytes that really go over the wire.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatwootConnector, testConnection } from '../../lib/connectors';
 import { SANDBOX_TOKEN, startSandbox, type SandboxHandle } from '../sandbox/server.mjs';
+import { loadSpec, openApiChecker, recordingFetch, type Captured, type Schema } from './openapi-contract';
 
-const repoRoot = path.resolve(import.meta.dirname, '../..');
-const spec = JSON.parse(readFileSync(path.resolve(repoRoot, 'test/contracts/specs/chatwoot.application_swagger.json'), 'utf8')) as Spec;
+const spec = loadSpec('chatwoot.application_swagger.json');
 
 /**
  * Query parameters Chatwoot accepts that its description leaves out. Each needs a reason.
@@ -27,187 +25,22 @@ const UNDOCUMENTED_QUERY: Record<string, Record<string, Schema>> = {
   'GET /api/v1/accounts/{account_id}/conversations/{conversation_id}/messages': { before: { type: 'integer' } },
 };
 
-interface Schema {
-  $ref?: string;
-  type?: string;
-  enum?: unknown[];
-  properties?: Record<string, Schema>;
-  items?: Schema;
-  allOf?: Schema[];
-  required?: string[];
-}
-interface Parameter {
-  $ref?: string;
-  name: string;
-  in: 'path' | 'query' | 'header';
-  schema?: Schema;
-  required?: boolean;
-}
-interface Operation {
-  parameters?: Parameter[];
-  security?: Record<string, string[]>[];
-  requestBody?: { content?: Record<string, { schema: Schema }> };
-  responses?: Record<string, { content?: Record<string, { schema: Schema }> }>;
-}
-interface Spec {
-  paths: Record<string, Record<string, Operation | Parameter[]>>;
-  security?: Record<string, string[]>[];
-  components: { schemas: Record<string, Schema>; parameters: Record<string, Parameter>; securitySchemes: Record<string, { type: string; in: string; name: string }> };
-}
-
-function deref<T extends { $ref?: string }>(x: T): T {
-  let cur: T = x;
-  for (let i = 0; cur.$ref && i < 20; i++) {
-    const parts = cur.$ref.replace(/^#\//, '').split('/');
-    cur = parts.reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], spec) as T;
-    if (!cur) throw new Error(`Unresolvable $ref ${x.$ref}`);
-  }
-  return cur;
-}
-
-/** Properties of a schema, following $ref and allOf. */
-function propertiesOf(schema: Schema): Record<string, Schema> {
-  const s = deref(schema);
-  let props: Record<string, Schema> = { ...(s.properties ?? {}) };
-  for (const part of s.allOf ?? []) props = { ...props, ...propertiesOf(part) };
-  return props;
-}
-
-function typeOk(value: unknown, schema: Schema): boolean {
-  const s = deref(schema);
-  if (s.enum && !s.enum.includes(value)) return false;
-  switch (s.type) {
-    case 'string':
-      return typeof value === 'string';
-    case 'boolean':
-      return typeof value === 'boolean';
-    case 'integer':
-      return Number.isInteger(value);
-    case 'number':
-      return typeof value === 'number';
-    case 'object':
-      return typeof value === 'object' && value !== null && !Array.isArray(value);
-    case 'array':
-      return Array.isArray(value);
-    default:
-      return true;
-  }
-}
-
-/** A query or path value (always a string on the wire) against its declared schema. */
-function wireValueOk(value: string, schema: Schema): boolean {
-  const s = deref(schema);
-  if (s.type === 'integer' || s.type === 'number') return /^-?\d+(\.\d+)?$/.test(value) && (!s.enum || s.enum.includes(Number(value)));
-  if (s.type === 'boolean') return value === 'true' || value === 'false';
-  return !s.enum || s.enum.includes(value);
-}
-
-interface Captured {
-  method: string;
-  url: URL;
-  headers: Headers;
-  body: unknown;
-}
-
-function matchTemplate(pathname: string): { template: string; params: Record<string, string> } | null {
-  for (const template of Object.keys(spec.paths)) {
-    const names: string[] = [];
-    const re = new RegExp(`^${template.replace(/\{([^}]+)\}/g, (_m, n: string) => (names.push(n), '([^/]+)'))}$`);
-    const m = re.exec(pathname);
-    if (m) return { template, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)])) };
-  }
-  return null;
-}
-
-/** Every way a request breaks the contract, as readable lines (empty: it conforms). */
-function violations(req: Captured): string[] {
-  const out: string[] = [];
-  const where = `${req.method} ${req.url.pathname}`;
-  const match = matchTemplate(req.url.pathname);
-  if (!match) return [`${where}: no such path in the API description`];
-  const pathItem = spec.paths[match.template]!;
-  const op = pathItem[req.method.toLowerCase()] as Operation | undefined;
-  if (!op) return [`${where}: ${req.method} is not documented for ${match.template}`];
-
-  const params = [...((pathItem.parameters as Parameter[] | undefined) ?? []), ...(op.parameters ?? [])].map((p) => deref(p));
-  for (const [name, value] of Object.entries(match.params)) {
-    const p = params.find((x) => x.in === 'path' && x.name === name);
-    if (!p) out.push(`${where}: path parameter ${name} is not declared`);
-    else if (p.schema && !wireValueOk(value, p.schema)) out.push(`${where}: path parameter ${name}=${value} does not fit ${JSON.stringify(deref(p.schema))}`);
-  }
-  const extra = UNDOCUMENTED_QUERY[`${req.method} ${match.template}`] ?? {};
-  for (const [name, value] of req.url.searchParams) {
-    const p = params.find((x) => x.in === 'query' && x.name === name);
-    const schema = p?.schema ?? extra[name];
-    if (!p && !extra[name]) out.push(`${where}: query parameter ${name} is not declared`);
-    else if (schema && !wireValueOk(value, schema)) out.push(`${where}: query ${name}=${value} does not fit ${JSON.stringify(deref(schema))}`);
-  }
-
-  // Security: one of the operation's schemes must be satisfied, and the header is how.
-  const requirements = op.security ?? spec.security ?? [];
-  const satisfied = requirements.some((req_) =>
-    Object.keys(req_).every((name) => {
-      const scheme = spec.components.securitySchemes[name];
-      return scheme?.type === 'apiKey' && scheme.in === 'header' && req.headers.get(scheme.name) === SANDBOX_TOKEN;
-    }),
-  );
-  if (!satisfied) out.push(`${where}: no documented api key header carries the token`);
-  if (req.headers.has('authorization') || req.headers.has('cookie')) out.push(`${where}: sends credentials other than the api key`);
-
-  const bodySchema = op.requestBody?.content?.['application/json']?.schema;
-  if (req.body !== undefined) {
-    if (!bodySchema) out.push(`${where}: sends a JSON body the operation does not take`);
-    else {
-      if (!/^application\/json/.test(req.headers.get('content-type') ?? '')) out.push(`${where}: body without a JSON content-type`);
-      const props = propertiesOf(bodySchema);
-      for (const [k, v] of Object.entries(req.body as Record<string, unknown>)) {
-        if (!props[k]) out.push(`${where}: body property ${k} is not in the request schema`);
-        else if (!typeOk(v, props[k]!)) out.push(`${where}: body ${k}=${JSON.stringify(v)} does not fit ${JSON.stringify(deref(props[k]!))}`);
-      }
-      for (const k of deref(bodySchema).required ?? []) {
-        if (!(k in (req.body as object))) out.push(`${where}: required body property ${k} is missing`);
-      }
-    }
-  }
-  return out;
-}
-
-/** The 200 response schema of an operation. */
-function responseSchema(method: string, template: string): Schema {
-  const op = spec.paths[template]![method] as Operation;
-  return op.responses!['200']!.content!['application/json']!.schema;
-}
-
-/** Checks a dotted path of fields (`a.b[].c`) exists in a response schema. */
-function fieldExists(schema: Schema, dotted: string): boolean {
-  let cur: Schema | undefined = schema;
-  for (const part of dotted.split('.')) {
-    const arr = part.endsWith('[]');
-    const name = arr ? part.slice(0, -2) : part;
-    cur = cur ? propertiesOf(cur)[name] : undefined;
-    if (!cur) return false;
-    if (arr) cur = deref(cur).items;
-  }
-  return !!cur;
-}
+const { violations, matchTemplate, responseSchema, fieldExists } = openApiChecker(spec, {
+  undocumentedQuery: UNDOCUMENTED_QUERY,
+  // One of the operation's schemes must be satisfied, and the api_access_token header is how.
+  credentialsOk: (scheme, headers) => scheme.type === 'apiKey' && scheme.in === 'header' && headers.get(scheme.name!) === SANDBOX_TOKEN,
+  foreignCredentialHeaders: ['authorization'],
+});
 
 let sandbox: SandboxHandle;
 const captured: Captured[] = [];
 let connector: ChatwootConnector;
 
-const recordingFetch = async (input: string, init: RequestInit): Promise<Response> => {
-  captured.push({
-    method: init.method ?? 'GET',
-    url: new URL(input),
-    headers: new Headers(init.headers),
-    body: typeof init.body === 'string' ? JSON.parse(init.body) : undefined,
-  });
-  return fetch(input, init);
-};
+const fetchImpl = recordingFetch(captured);
 
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0 });
-  connector = new ChatwootConnector({ baseUrl: sandbox.url, accountId: '1', token: SANDBOX_TOKEN }, { fetch: recordingFetch });
+  connector = new ChatwootConnector({ baseUrl: sandbox.url, accountId: '1', token: SANDBOX_TOKEN }, { fetch: fetchImpl });
   // Every operation of the connector, including paging back through messages.
   await connector.readConversation('2');
   for (let i = 0; i < 22; i++) await connector.postInternalNote('5', `contract note ${i}`, { idempotencyKey: `k${i}` });
@@ -219,7 +52,7 @@ beforeAll(async () => {
   // Undo of a reopen: back to snoozed until a time, and back to resolved.
   await connector.restoreStatus!('3', { status: 'snoozed', snoozedUntil: 1_900_000_000_000 });
   await connector.restoreStatus!('2', { status: 'closed', snoozedUntil: null });
-  const test = await testConnection({ helpdesk: 'chatwoot', baseUrl: sandbox.url, account: '1', credentials: { token: SANDBOX_TOKEN } }, recordingFetch);
+  const test = await testConnection({ helpdesk: 'chatwoot', baseUrl: sandbox.url, account: '1', credentials: { token: SANDBOX_TOKEN } }, fetchImpl);
   expect(test.ok).toBe(true);
 });
 afterAll(async () => {
@@ -248,7 +81,7 @@ describe('Chatwoot contract', () => {
   });
 
   it('every request conforms to the API description', () => {
-    const problems = captured.flatMap(violations);
+    const problems = captured.flatMap((c) => violations(c));
     expect(problems).toEqual([]);
     // …and the sandbox (Chatwoot-compatible) accepted each one.
     expect(sandbox.state.requests.filter((r) => r.status >= 400)).toEqual([]);

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FreshdeskConnector, testConnection } from '../../lib/connectors';
 import { FRESHDESK_API_KEY, startFreshdeskStandin } from '../standins/freshdesk.mjs';
-import { recordingFetch, type Captured } from './openapi-contract';
+import { matchPath, recordingFetch, type Captured } from './openapi-contract';
 
 interface Endpoint {
   method: string;
@@ -38,10 +38,11 @@ const STATUS_VALUES = [...(endpoints.reopen_or_set_status!.body!.status ?? '').m
 const MAX_PER_PAGE = Number(/max (\d+)/.exec(facts.pagination.params.per_page ?? '')?.[1]);
 const BASIC = `Basic ${Buffer.from(`${FRESHDESK_API_KEY}:X`).toString('base64')}`;
 
+/** The documented endpoint a request is, ids being Freshdesk's positive numbers. */
 function endpointFor(method: string, pathname: string): Endpoint | null {
   for (const e of Object.values(endpoints)) {
-    const re = new RegExp(`^${e.path.replace(/\{[^}]+\}/g, '[1-9][0-9]*')}$`);
-    if (e.method === method && re.test(pathname)) return e;
+    const params = e.method === method ? matchPath(e.path, pathname) : null;
+    if (params && Object.values(params).every((v) => /^[1-9][0-9]*$/.test(v))) return e;
   }
   return null;
 }

@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testConnection } from '../../lib/connectors';
 import { clearHelpScoutTokens, HelpScoutConnector } from '../../lib/connectors/helpscout';
 import { HELPSCOUT_APP_ID, HELPSCOUT_APP_SECRET, startHelpScoutStandin, type HelpScoutStandin } from '../standins/helpscout.mjs';
+import { matchPath, recordingFetch, type Captured } from './openapi-contract';
 
 const specDir = path.resolve(import.meta.dirname, '../contracts/specs');
 interface Endpoint {
@@ -44,20 +45,10 @@ const TOKEN_PATH = new URL(facts.auth.token_endpoint.replace(/^POST /, '')).path
 /** Conversation statuses as Get Conversation documents them. */
 const STATUSES = additions.endpoints.get_conversation!.response_fields!.status!.replace(/^one of: /, '').split(/,\s*/);
 
-interface Captured {
-  method: string;
-  url: URL;
-  headers: Headers;
-  body: unknown;
-}
-
 function matchEndpoint(method: string, pathname: string): { ep: Endpoint; params: Record<string, string> } | null {
   for (const ep of documented) {
-    if (ep.method !== method) continue;
-    const names: string[] = [];
-    const re = new RegExp(`^${ep.path.replace(/\{([^}]+)\}/g, (_m, n: string) => (names.push(n), '([^/]+)'))}$`);
-    const m = re.exec(pathname);
-    if (m) return { ep, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)])) };
+    const params = ep.method === method ? matchPath(ep.path, pathname) : null;
+    if (params) return { ep, params };
   }
   return null;
 }
@@ -117,16 +108,13 @@ function violations(req: Captured, issuedTokens: string[]): string[] {
 
 let standin: HelpScoutStandin;
 const captured: Captured[] = [];
-const recordingFetch = async (input: string, init: RequestInit): Promise<Response> => {
-  captured.push({ method: init.method ?? 'GET', url: new URL(input), headers: new Headers(init.headers), body: typeof init.body === 'string' ? JSON.parse(init.body) : undefined });
-  return fetch(input, init);
-};
+const fetchImpl = recordingFetch(captured);
 
 beforeAll(async () => {
   standin = await startHelpScoutStandin();
   standin.state.pageSize = 2;
   clearHelpScoutTokens();
-  const c = new HelpScoutConnector({ baseUrl: standin.url, appId: HELPSCOUT_APP_ID, appSecret: HELPSCOUT_APP_SECRET }, { fetch: recordingFetch });
+  const c = new HelpScoutConnector({ baseUrl: standin.url, appId: HELPSCOUT_APP_ID, appSecret: HELPSCOUT_APP_SECRET }, { fetch: fetchImpl });
   // Every operation of the connector, including paging and a token refresh after a 401.
   await c.readConversation('2199011258');
   for (let i = 0; i < 3; i++) await c.postInternalNote('3382659721', `contract note ${i}`, { idempotencyKey: `k${i}` });
@@ -139,7 +127,7 @@ beforeAll(async () => {
   await fetch(`${standin.url}/__standin/revoke-tokens`, { method: 'POST' });
   const test = await testConnection(
     { helpdesk: 'helpscout', baseUrl: standin.url, account: '', credentials: { appId: HELPSCOUT_APP_ID, appSecret: HELPSCOUT_APP_SECRET } },
-    recordingFetch,
+    fetchImpl,
   );
   expect(test.ok).toBe(true);
 });

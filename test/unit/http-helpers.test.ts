@@ -2,23 +2,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { basicAuth, htmlToText, textToHtml } from '../../lib/connectors/http';
+import { basicAuth } from '../../lib/connectors/http';
 import { IntercomConnector, parseRetryAfter } from '../../lib/connectors';
 
 describe('shared HTTP helpers', () => {
   it('basicAuth encodes user:password as UTF-8 base64 (RFC 7617)', () => {
     expect(basicAuth('agent@acme.test/token', 'abc')).toEqual({ authorization: `Basic ${Buffer.from('agent@acme.test/token:abc').toString('base64')}` });
     expect(basicAuth('jürgen@acme.test/token', 'ö')).toEqual({ authorization: `Basic ${Buffer.from('jürgen@acme.test/token:ö', 'utf8').toString('base64')}` });
-  });
-
-  it('htmlToText keeps line breaks, drops tags and scripts, decodes entities once', () => {
-    expect(htmlToText('<p>Hello <b>there</b></p><p>a &amp;lt; b &lt; c<br>next</p><script>alert(1)</script>')).toBe('Hello there\na &lt; b < c\nnext');
-    expect(htmlToText('<div>caf&#233; &quot;x&quot;&nbsp;y</div>')).toBe('café "x" y');
-  });
-
-  it('textToHtml escapes and keeps paragraphs and line breaks', () => {
-    expect(textToHtml('a < b & c\nd\n\n<script>')).toBe('<p>a &lt; b &amp; c<br>d</p><p>&lt;script&gt;</p>');
-    expect(htmlToText(textToHtml('line one\nline two\n\n(Backline ref abc)'))).toBe('line one\nline two\n(Backline ref abc)');
   });
 
   it('a reset time given in unix seconds (Intercom’s X-RateLimit-Reset) is read as a time, not a delay', async () => {

@@ -1,5 +1,6 @@
 /**
- * Checks captured requests against an OpenAPI 3 description (Intercom's, Zendesk's): the path
+ * Checks captured requests against an OpenAPI 3 description (Intercom's, Zendesk's, Front's,
+ * Chatwoot's; the one OpenAPI checker of the contract tests): the path
  * template and method exist; path, query and header parameters are declared, with matching
  * types and enums; one of the operation's security schemes is satisfied by the headers; and a
  * JSON body fits the request schema (following $ref, allOf and oneOf): only declared
@@ -21,6 +22,7 @@ export interface Schema {
   anyOf?: Schema[];
   required?: string[];
   nullable?: boolean;
+  maximum?: number;
 }
 interface Parameter {
   $ref?: string;
@@ -75,13 +77,36 @@ export interface CheckerOptions {
   /** Request headers the helpdesk documents in prose but the description leaves out (lower case). */
   undocumentedHeaders?: string[];
   /** Whether the headers carry the right credentials for a security scheme. */
-  credentialsOk(scheme: { type: string; scheme?: string }, headers: Headers): boolean;
+  credentialsOk(scheme: { type: string; scheme?: string; in?: string; name?: string }, headers: Headers): boolean;
+  /** Leave undeclared request headers alone (for a description that declares none; credentials are still checked). */
+  ignoreUndeclaredHeaders?: boolean;
+  /** Headers that carry credentials of a kind the helpdesk does not use here (besides cookies, always refused). */
+  foreignCredentialHeaders?: string[];
+  /** A helpdesk-specific rule for a path parameter's value: a problem, or undefined when it fits. */
+  pathParameterProblem?(name: string, value: string): string | undefined;
+}
+
+/**
+ * The parameters of a concrete path that fits a path template (`/tickets/{id}`: each `{…}` one
+ * segment), or null when it does not fit. Every contract checker matches paths with this.
+ */
+export function matchPath(template: string, pathname: string): Record<string, string> | null {
+  const names: string[] = [];
+  const literal = template.split(/\{([^}]+)\}/).map((part, i) => (i % 2 ? (names.push(part), '([^/]+)') : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  const m = new RegExp(`^${literal.join('')}$`).exec(pathname);
+  return m ? Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)])) : null;
 }
 
 /** Headers every HTTP client sends that no API description declares. */
 const TRANSPORT_HEADERS = new Set(['accept', 'content-type', 'authorization']);
 
 export function openApiChecker(spec: Spec, options: CheckerOptions) {
+  /** Headers an apiKey security scheme names: declared by the scheme, not as parameters. */
+  const schemeHeaders = new Set(
+    Object.values(spec.components.securitySchemes ?? {})
+      .filter((s) => s.type === 'apiKey' && s.in === 'header' && s.name)
+      .map((s) => s.name!.toLowerCase()),
+  );
   function deref<T extends { $ref?: string }>(x: T): T {
     let cur: T = x;
     for (let i = 0; cur?.$ref && i < 20; i++) {
@@ -158,7 +183,9 @@ export function openApiChecker(spec: Spec, options: CheckerOptions) {
 
   function wireValueOk(value: string, schema: Schema): boolean {
     const s = deref(schema);
-    if (s.type === 'integer' || s.type === 'number') return /^-?\d+(\.\d+)?$/.test(value) && (!s.enum || s.enum.includes(Number(value)));
+    if (s.type === 'integer' || s.type === 'number') {
+      return /^-?\d+(\.\d+)?$/.test(value) && (s.maximum === undefined || Number(value) <= s.maximum) && (!s.enum || s.enum.includes(Number(value)));
+    }
     if (s.type === 'boolean') return value === 'true' || value === 'false';
     return !s.enum || s.enum.includes(value);
   }
@@ -167,10 +194,8 @@ export function openApiChecker(spec: Spec, options: CheckerOptions) {
     // Literal templates first (/users/me before /users/{id}).
     const templates = Object.keys(spec.paths).sort((a, b) => (a.match(/\{/g)?.length ?? 0) - (b.match(/\{/g)?.length ?? 0));
     for (const template of templates) {
-      const names: string[] = [];
-      const re = new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{([^}]+)\\?\}/g, (_m, n: string) => (names.push(n), '([^/]+)'))}$`);
-      const m = re.exec(pathname);
-      if (m) return { template, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)])) };
+      const params = matchPath(template, pathname);
+      if (params) return { template, params };
     }
     return null;
   }
@@ -190,6 +215,8 @@ export function openApiChecker(spec: Spec, options: CheckerOptions) {
       const p = params.find((x) => x.in === 'path' && x.name === name);
       if (!p) out.push(`${where}: path parameter ${name} is not declared`);
       else if (p.schema && !wireValueOk(value, p.schema)) out.push(`${where}: path parameter ${name}=${value} does not fit ${JSON.stringify(deref(p.schema))}`);
+      const problem = options.pathParameterProblem?.(name, value);
+      if (problem) out.push(`${where}: ${problem}`);
     }
     const extra = options.undocumentedQuery?.[`${req.method} ${match.template}`] ?? {};
     for (const [name, value] of req.url.searchParams) {
@@ -199,7 +226,7 @@ export function openApiChecker(spec: Spec, options: CheckerOptions) {
       else if (schema && !wireValueOk(value, schema)) out.push(`${where}: query ${name}=${value} does not fit ${JSON.stringify(deref(schema))}`);
     }
     for (const [name, value] of req.headers) {
-      if (TRANSPORT_HEADERS.has(name) || options.undocumentedHeaders?.includes(name)) continue;
+      if (options.ignoreUndeclaredHeaders || TRANSPORT_HEADERS.has(name) || schemeHeaders.has(name) || options.undocumentedHeaders?.includes(name)) continue;
       const p = params.find((x) => x.in === 'header' && x.name.toLowerCase() === name);
       if (!p) out.push(`${where}: header ${name} is not declared`);
       else if (p.schema && !wireValueOk(value, p.schema)) out.push(`${where}: header ${name}=${value} does not fit ${JSON.stringify(deref(p.schema))}`);
@@ -213,6 +240,7 @@ export function openApiChecker(spec: Spec, options: CheckerOptions) {
     const satisfied = requirements.some((r) => Object.keys(r).every((name) => !!spec.components.securitySchemes[name] && options.credentialsOk(spec.components.securitySchemes[name]!, req.headers)));
     if (requirements.length && !satisfied) out.push(`${where}: no documented security scheme carries the credentials`);
     if (req.headers.has('cookie')) out.push(`${where}: sends cookies`);
+    if (options.foreignCredentialHeaders?.some((h) => req.headers.has(h))) out.push(`${where}: sends credentials other than the documented scheme's`);
 
     const body = op.requestBody ? deref(op.requestBody) : undefined;
     const bodySchema = body?.content?.['application/json']?.schema;

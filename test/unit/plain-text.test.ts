@@ -23,7 +23,20 @@ describe('htmlToText', () => {
 
 describe('textToHtml', () => {
   it('escapes markup and keeps line breaks, so the text reads as written', () => {
-    expect(textToHtml('1 < 2 & "x"\nnext')).toBe('1 &lt; 2 &amp; &quot;x&quot;<br>next');
-    expect(htmlToText(textToHtml('<script>x</script>\nsecond'))).toBe('<script>x</script>\nsecond');
+    expect(textToHtml('1 < 2 & "x"\nnext', 'lines')).toBe('1 &lt; 2 &amp; &quot;x&quot;<br>next');
+    expect(htmlToText(textToHtml('<script>x</script>\nsecond', 'lines'))).toBe('<script>x</script>\nsecond');
   });
+});
+
+describe('htmlToText and textToHtml (paragraphs, what most connectors send)', () => {
+  it('htmlToText keeps line breaks, drops tags and scripts, decodes entities once', () => {
+    expect(htmlToText('<p>Hello <b>there</b></p><p>a &amp;lt; b &lt; c<br>next</p><script>alert(1)</script>')).toBe('Hello there\na &lt; b < c\nnext');
+    expect(htmlToText('<div>caf&#233; &quot;x&quot;&nbsp;y</div>')).toBe('café "x" y');
+  });
+
+  it('textToHtml escapes and keeps paragraphs and line breaks', () => {
+    expect(textToHtml('a < b & c\nd\n\n<script>')).toBe('<p>a &lt; b &amp; c<br>d</p><p>&lt;script&gt;</p>');
+    expect(htmlToText(textToHtml('line one\nline two\n\n(Backline ref abc)'))).toBe('line one\nline two\n(Backline ref abc)');
+  });
+
 });
