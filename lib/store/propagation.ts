@@ -12,6 +12,7 @@ import { HELPDESK_NAMES } from '../helpdesks';
 import { readMeta } from './meta';
 import type { ChangeSet } from '../model/views';
 import type { StoreEngine, Tx } from './engine';
+import { unwrap } from 'idb';
 
 /** The internal note a state change posts in each linked conversation. */
 export function stateChangeNote(ticket: Pick<Ticket, 'kind' | 'number' | 'title'>, from: string, to: string, actor: string | null): string {
@@ -52,7 +53,10 @@ export function queueEffect(
     createdAt: now,
     updatedAt: now,
   };
-  tx.objectStore('outbox').add(record).catch(() => {});
+  // The plain IndexedDB store: no promise per effect (a 50-link change queues 100). Unanswered,
+  // a failed add aborts the transaction, which the write engine reports. The outbox is local, so
+  // the workspace's capture (./capture.ts) has nothing to see here.
+  unwrap(tx.objectStore('outbox')).add(record);
   return record;
 }
 
