@@ -286,7 +286,7 @@ try {
   // ticket and without one. The sandbox gets the 50 conversations the bench linked (clones of its
   // first), and the extension a Chatwoot connection to it, made on the options page as an admin
   // does. The change is made from the options page (it shows no ticket); the time runs from the
-  // request to the last effect's outcome stored (polled every 50 ms, the same on both sides).
+  // request to no effect left queued, read in the service worker every 20 ms on both sides.
   await seeder.goto('about:blank');
   for (let id = 1; id <= 50; id++) {
     if (sandbox.state.conversations.some((c) => c.id === id)) continue;
@@ -312,31 +312,36 @@ try {
   await options.getByLabel('API access token', { exact: true }).fill('sandbox-token');
   await options.getByRole('button', { name: 'Save connection', exact: true }).click();
   await options.getByRole('region', { name: 'Connections', exact: true }).getByText('account 1').waitFor();
-  const deliver = (i) =>
-    options.evaluate(
-      async ([ticketId, i]) => {
-        const send = async (type, payload) => {
-          const r = await chrome.runtime.sendMessage({ type, payload });
-          if (!r?.ok) throw new Error(`${type}: ${JSON.stringify(r?.error)}`);
-          return r.data;
-        };
-        const before = await send('ui:ticketView', { ticketId });
-        const t0 = performance.now();
-        const changed = await send('ui:changeState', { requestId: crypto.randomUUID(), ticketId, baseVersion: before.ticket.version, stateId: i % 2 ? 'submitted' : 'in_progress' });
-        for (;;) {
-          await new Promise((resolve) => setTimeout(resolve, 50));
-          const view = await send('ui:ticketView', { ticketId });
-          const mine = view.effects.filter((e) => e.createdAt >= changed.updatedAt);
-          if (mine.length >= 100 && !mine.some((e) => e.status === 'queued')) {
-            const failed = mine.filter((e) => e.status === 'failed');
-            if (failed.length) throw new Error(`${failed.length} effects not delivered: ${failed[0].lastError}`);
-            return performance.now() - t0;
-          }
-          if (performance.now() - t0 > 120_000) throw new Error('The effects were not delivered within 2 minutes.');
-        }
-      },
-      [fifty.id, i],
+  /** Effects still queued, read in the service worker (never throttled, unlike a hidden page's timers). */
+  const queuedCount = () =>
+    browser.worker.evaluate(
+      () =>
+        new Promise((resolve, reject) => {
+          const open = indexedDB.open('backline');
+          open.onsuccess = () => {
+            const db = open.result;
+            const count = db.transaction('outbox').objectStore('outbox').index('byStatus').count('queued');
+            count.onsuccess = () => (db.close(), resolve(count.result));
+            count.onerror = () => (db.close(), reject(count.error));
+          };
+          open.onerror = () => reject(open.error);
+        }),
     );
+  const deliver = async (i) => {
+    const before = await callIn(options)('ui:ticketView', { ticketId: fifty.id });
+    const t0 = Date.now();
+    const changed = await callIn(options)('ui:changeState', { requestId: crypto.randomUUID(), ticketId: fifty.id, baseVersion: before.ticket.version, stateId: i % 2 ? 'submitted' : 'in_progress' });
+    while ((await queuedCount()) > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      if (Date.now() - t0 > 120_000) throw new Error('The effects were not delivered within 2 minutes.');
+    }
+    const ms = Date.now() - t0;
+    const view = await callIn(options)('ui:ticketView', { ticketId: fifty.id });
+    const mine = view.effects.filter((e) => e.createdAt >= changed.updatedAt);
+    const failed = mine.filter((e) => e.status === 'failed');
+    if (mine.length < 100 || failed.length) throw new Error(`Of ${mine.length} effects, ${failed.length} failed: ${failed[0]?.lastError}`);
+    return ms;
+  };
   const deliveredOpen = [];
   const deliveredClosed = [];
   for (let i = 0; i < 6; i++) {
