@@ -20,9 +20,10 @@ export function chromePath() {
 /**
  * A headless Chromium with Backline loaded, in a fresh profile. Resolves with the context,
  * the extension's service worker, its id and a close() that also removes the profile.
- * `args` are added to Chromium's command line (e.g. host resolver rules for stand-in helpdesks).
+ * `args` are added to Chromium's command line (e.g. host resolver rules for stand-in helpdesks);
+ * `extraExtensions` are more unpacked extensions loaded beside it (the bench's baseline).
  */
-export async function launchWithExtension({ viewport = { width: 1280, height: 800 }, args = [], lang = undefined } = {}) {
+export async function launchWithExtension({ viewport = { width: 1280, height: 800 }, args = [], lang = undefined, extraExtensions = [] } = {}) {
   if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
     throw new Error(`Build the extension first (npm run build): ${EXTENSION_DIR} is missing.`);
   }
@@ -36,8 +37,8 @@ export async function launchWithExtension({ viewport = { width: 1280, height: 80
     ...(lang ? { locale: lang, env: { ...process.env, LANGUAGE: lang, LANG: `${lang}_${lang.toUpperCase()}.UTF-8` } } : {}),
     args: [
       ...(lang ? [`--lang=${lang}`] : []),
-      `--disable-extensions-except=${EXTENSION_DIR}`,
-      `--load-extension=${EXTENSION_DIR}`,
+      `--disable-extensions-except=${[EXTENSION_DIR, ...extraExtensions].join(',')}`,
+      `--load-extension=${[EXTENSION_DIR, ...extraExtensions].join(',')}`,
       '--no-sandbox',
       '--disable-gpu',
       '--disable-quic',

@@ -43,7 +43,11 @@ export function startBackground(): void {
   const openStore = sharedOpen((forget) =>
     openBacklineDb(DB_NAME, { onClose: forget }).then(async (db) => {
       const store = new Store(db, (changes) => {
-        env.broadcast({ type: 'bg:changed', changes });
+        // Told to pages after the write's own reply has gone out (a timer runs after the
+        // reply's promise settles): the page that asked shows the reply without first
+        // handling the event, and the background serialises a 50-link change's 100 effects
+        // for every open page after answering, not before. Pages apply both in either order.
+        setTimeout(() => env.broadcast({ type: 'bg:changed', changes }), 0);
         void toolbar.changed(changes);
         // A write while in a workspace queued shared records: they go out now.
         workspace.pushSoon();

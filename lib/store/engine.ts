@@ -98,7 +98,8 @@ export class StoreEngine {
         replay = seen.result as T;
       } else {
         outcome = await apply(tx);
-        await tx.objectStore('requests').put({ requestId, at: Date.now(), result: outcome.result });
+        // Not awaited: the commit below waits for it, and a failure aborts the transaction.
+        tx.objectStore('requests').put({ requestId, at: Date.now(), result: outcome.result }).catch(() => {});
       }
       await tx.done;
     } catch (e) {

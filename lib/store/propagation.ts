@@ -13,6 +13,7 @@ import { readMeta } from './meta';
 import { reopenDecision, type KnownConversation, type ReopenRules } from '../model/spread';
 import type { ChangeSet, PropagationChoice } from '../model/views';
 import type { StoreEngine, Tx } from './engine';
+import { unwrap } from 'idb';
 
 /** The internal note a state change posts in each linked conversation. */
 export function stateChangeNote(ticket: Pick<Ticket, 'kind' | 'number' | 'title'>, from: string, to: string, actor: string | null): string {
@@ -55,7 +56,10 @@ export function queueEffect(
     createdAt: now,
     updatedAt: now,
   };
-  tx.objectStore('outbox').add(record).catch(() => {});
+  // The plain IndexedDB store: no promise per effect (a 50-link change queues 100). Unanswered,
+  // a failed add aborts the transaction, which the write engine reports. The outbox is local, so
+  // the workspace's capture (./capture.ts) has nothing to see here.
+  unwrap(tx.objectStore('outbox')).add(record);
   return record;
 }
 

@@ -1,5 +1,5 @@
 /** Reads: the read models pages are shown (ticket view, queue, linked tickets, preview). */
-import { getMeta, readMeta, writeMeta } from './meta';
+import { readMeta, writeMeta } from './meta';
 import type { IDBPObjectStore } from 'idb';
 import { describeActivity } from '../model/activity';
 import { checkNote, checkTitle, findState, formatAttribute, formatTicketNumber, initialState, MAX_DESCRIPTION_LENGTH, parseTicketNumber, SHARING_LABELS, TICKET_KIND_LABELS, validateAttributes, type AttributeValue, type SharingBehavior, type Ticket, type TicketType } from '../model/domain';
@@ -27,8 +27,10 @@ export async function listTeammates(s: StoreEngine): Promise<Teammate[]> {
 
 /** The teammate this browser acts as; created on first use so notes always have an author. */
 export async function me(s: StoreEngine): Promise<Teammate> {
-  const id = await getMeta(s, 'me');
-  const found = id ? await s.db.get('teammates', id) : undefined;
+  // One transaction for both reads: every write request asks this first.
+  const read = s.db.transaction(['meta', 'teammates']);
+  const id = await readMeta(read, 'me');
+  const found = id ? await read.objectStore('teammates').get(id) : undefined;
   if (found) return found;
   const tx = s.db.transaction(['meta', 'teammates'], 'readwrite');
   const again = await readMeta(tx, 'me');

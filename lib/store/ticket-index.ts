@@ -17,10 +17,13 @@ export async function saveTicket(tx: Tx<'readwrite'>, ticket: Ticket, mode: 'add
   // A new ticket's add is awaited: a clash of numbers is reported here. The other writes are
   // made without waiting for their answers (one round trip in all); a failure aborts the
   // transaction, which the write engine reports.
+  // The old index record's key is asked for first: requests answer in order, so asked after the
+  // ticket's put (or a caller's many writes) its answer would wait for them all.
+  const words = tx.objectStore('ticketWords');
+  const oldKey = words.index('byTicket').getKey(ticket.id);
   if (mode === 'add') await tx.objectStore('tickets').add(ticket);
   else tx.objectStore('tickets').put(ticket).catch(() => {});
-  const words = tx.objectStore('ticketWords');
-  const old = await words.index('byTicket').getKey(ticket.id);
+  const old = await oldKey;
   if (old) words.delete(old).catch(() => {});
   words.put(ticketWordsRecord(ticket)).catch(() => {});
 }

@@ -239,6 +239,10 @@ export async function changeState(s: StoreEngine, input: {
         to: to.id,
         reopens,
       };
+      const next: Ticket = { ...ticket, stateId: to.id, updatedAt: now, version: ticket.version + 1 };
+      // Started before the effects are queued, so that its one read is answered ahead of their
+      // writes rather than after them (awaited below).
+      const saved = saveTicket(tx, next);
       // Written without waiting for the answer, like the effects: a failure aborts the transaction.
       tx.objectStore('activity').add(activity).catch(() => {});
       const text = stateChangeNote(ticket, from?.label ?? ticket.stateId, to.label, actor?.name ?? null);
@@ -247,8 +251,7 @@ export async function changeState(s: StoreEngine, input: {
         if (choice.note) effects.push(queueEffect(tx, ticket.id, activity.id, choice.conversationKey, 'note', text, now));
         if (choice.reopen) effects.push(queueEffect(tx, ticket.id, activity.id, choice.conversationKey, 'reopen', '', now));
       }
-      const next: Ticket = { ...ticket, stateId: to.id, updatedAt: now, version: ticket.version + 1 };
-      await saveTicket(tx, next);
+      await saved;
       return {
         result: next,
         changes: {
