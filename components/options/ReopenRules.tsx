@@ -1,8 +1,9 @@
 import { useState } from 'preact/hooks';
 import { request } from '@/lib/client';
-import { DEFAULT_SETTINGS, SETTING_LABELS, type WorkspaceSettings } from '@/lib/model/settings';
+import { DEFAULT_SETTINGS, type WorkspaceSettings } from '@/lib/model/settings';
 import { reopenRuleStates } from '@/lib/model/spread';
 import { useAction } from '@/components/common/action';
+import { label, t, tn } from '@/components/common/i18n';
 import { useOptions } from './context';
 import { Alert, LockedHint, OPTIONS_WRITES } from './ui';
 
@@ -36,17 +37,18 @@ export function ReopenRules() {
     });
   };
 
-  const toggleState = (id: string, label: string, reopen: boolean) => {
+  const toggleState = (id: string, stateLabel: string, reopen: boolean) => {
     const rest = shown.noReopenStates.filter((s) => s !== id);
-    save({ noReopenStates: reopen ? rest : [...rest, id] }, reopen ? `Moving a ticket to ${label} reopens linked conversations.` : `Moving a ticket to ${label} no longer reopens linked conversations.`);
+    save({ noReopenStates: reopen ? rest : [...rest, id] }, reopen ? t('reopenStateOn', stateLabel) : t('reopenStateOff', stateLabel));
   };
 
   return (
     <div class="reopen-rules">
       <fieldset disabled={disabled} aria-describedby="reopen-states-help">
-        <legend class="setting-label">{SETTING_LABELS.noReopenStates}</legend>
+        <legend class="setting-label">{label('setting', 'noReopenStates')}</legend>
         <p id="reopen-states-help" class="muted">
-          States are shared by their id across ticket types.{prevented ? ' Reopening is prevented for the whole workspace right now, which overrides these.' : ''}
+          {t('reopenStatesHelp')}
+          {prevented && <> {t('reopenPreventedOverrides')}</>}
         </p>
         {reopenRuleStates(types).map((s) => (
           <label key={s.id} class="check-row">
@@ -56,23 +58,23 @@ export function ReopenRules() {
       </fieldset>
       <NumberSetting
         id="reopen-max-age"
-        label={SETTING_LABELS.reopenMaxAgeDays}
-        hint="0 means no limit. Counted from when Backline first saw the conversation resolved or closed."
+        label={label('setting', 'reopenMaxAgeDays')}
+        hint={t('reopenMaxAgeHint')}
         value={shown.reopenMaxAgeDays}
         min={0}
         disabled={disabled}
-        onSave={(n) => save({ reopenMaxAgeDays: n }, n ? `Conversations closed more than ${n} days ago are no longer reopened.` : 'Closed conversations are reopened however old.')}
+        onSave={(n) => save({ reopenMaxAgeDays: n }, n ? tn('reopenMaxAgeSaved', n) : t('reopenAnyAge'))}
       />
       <NumberSetting
         id="confirm-above"
-        label={SETTING_LABELS.confirmAbove}
-        hint="A state change or cross-post touching more linked conversations asks for confirmation first."
+        label={label('setting', 'confirmAbove')}
+        hint={t('confirmAboveHint')}
         value={shown.confirmAbove}
         min={1}
         disabled={disabled}
-        onSave={(n) => save({ confirmAbove: n }, `Changes to more than ${n} conversations ask first.`)}
+        onSave={(n) => save({ confirmAbove: n }, tn('confirmAboveSaved', n))}
       />
-      {!unlocked && <LockedHint what="change these rules" />}
+      {!unlocked && <LockedHint what={t('changeTheseRules')} />}
       <Alert message={error} />
     </div>
   );
@@ -86,7 +88,7 @@ function NumberSetting(props: { id: string; label: string; hint: string; value: 
     if (draft === null) return;
     const n = Number(draft);
     if (draft.trim() === '' || !Number.isInteger(n) || n < props.min) {
-      setProblem(`Enter a whole number, ${props.min} or more.`);
+      setProblem(t('wholeNumberAtLeastX', props.min));
       return;
     }
     setProblem('');

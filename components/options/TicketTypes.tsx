@@ -77,7 +77,7 @@ export function TicketTypes() {
                   void restore.run(`restore ${type.id}`, async (requestId) => {
                     const { archived: _gone, ...rest } = type;
                     await request('admin:saveTicketType', { requestId, type: { ...rest, archived: false } });
-                    model.announce(`Restored ${type.name}.`);
+                    model.announce(t('restoredX', type.name));
                   })
                 }
               >{t('restore')}</button>

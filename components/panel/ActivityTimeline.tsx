@@ -119,7 +119,7 @@ class ActivityItem extends PureItem<{ item: ActivityRecord; type: TicketType | n
           <Parts parts={describeActivityParts(a, type, people, 'timeline')} />
         </div>
         {a.type === 'note' && a.crossPostedTo && (
-          <div class="muted small">Cross-posted to {a.crossPostedTo.length ? a.crossPostedTo.map(conversationLabel).join(', ') : 'no conversation'}</div>
+          <div class="muted small">{t('crossPostedToX', a.crossPostedTo.length ? a.crossPostedTo.map(conversationLabel).join(', ') : t('noConversation'))}</div>
         )}
       </li>
     );

@@ -38,7 +38,7 @@ export function LinkExisting() {
                       run(`link ${s.ticket.id} ${key}`, async (requestId) => {
                         await request('ui:link', { requestId, ticketId: s.ticket.id, conversation: { key } });
                         await model.refreshConversation();
-                        model.announce(`Linked ${formatTicketNumber(s.ticket.number)} to this conversation.`);
+                        model.announce(t('linkedXToThisConversation', formatTicketNumber(s.ticket.number)));
                         model.navigate({ name: 'conversation' });
                       }).catch((e: Error) => model.showError(e.message));
                     }}

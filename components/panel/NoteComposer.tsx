@@ -52,7 +52,7 @@ const NoteDraft = createModel((panel: PanelModel, ticketId: string) => {
       // The same note posted the same way is the same action: after a failure (the note stays in
       // the box) posting it again reuses the request id; an edited note is a new action.
       if (crossPost && !targets.length) {
-        problem.value = 'Tick at least one conversation under “Cross-post to”, or use Add note.';
+        problem.value = t('tickAConversationToCrossPost');
         return null;
       }
       const note = { ticketId, body: check.body, crossPost, ...(crossPost ? { conversationKeys: targets } : {}) };

@@ -1,8 +1,10 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { withDefaults, type WorkspaceSettings } from '@/lib/model/settings';
-import { describeSpread, spreadPreview, type KnownConversation, type SpreadPreview } from '@/lib/model/spread';
+import { spreadPreview, type KnownConversation, type SpreadPreview } from '@/lib/model/spread';
 import type { LinkView } from '@/lib/model/views';
+import { t, tn } from '@/components/common/i18n';
 import { usePanel } from './context';
+import { describeSpread } from './spreadWords';
 
 /** The workspace's reopen and confirm rules as the panel last read them. */
 export function useSpreadSettings(): WorkspaceSettings {
@@ -22,7 +24,7 @@ export function previewSpread(settings: WorkspaceSettings, links: LinkView[], st
 /** The "Effects" line: what committing would do. */
 export function Effects({ what, preview }: { what: string; preview: SpreadPreview }) {
   return (
-    <p role="status" aria-label="Effects" class="effects muted small">
+    <p role="status" aria-label={t('effects')} class="effects muted small">
       {what}: {describeSpread(preview)}
     </p>
   );
@@ -39,16 +41,16 @@ export function ConfirmSpread(props: { what: string; preview: SpreadPreview; onA
   }, []);
   return (
     <dialog ref={dialog} aria-labelledby="confirm-spread-title" class="dialog" onCancel={(e) => (e.preventDefault(), props.onCancel())}>
-      <h2 id="confirm-spread-title">Change {props.preview.touched} linked conversations?</h2>
+      <h2 id="confirm-spread-title">{tn('changeXLinkedConversations', props.preview.touched)}</h2>
       <p>
         {props.what}: {describeSpread(props.preview)}.
       </p>
       <div class="actions">
         <button type="button" class="primary" onClick={props.onApply}>
-          Apply
+          {t('apply')}
         </button>
         <button type="button" onClick={props.onCancel}>
-          Cancel
+          {t('cancel')}
         </button>
       </div>
     </dialog>

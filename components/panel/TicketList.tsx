@@ -27,7 +27,7 @@ export function TicketList({ items, unlinkFrom }: { items: TicketSummary[]; unli
               onClick={() =>
                 run(`unlink ${s.ticket.id} ${unlinkFrom}`, async (requestId) => {
                   await request('ui:unlink', { requestId, ticketId: s.ticket.id, conversationKey: unlinkFrom });
-                  model.announce(`Unlinked ${formatTicketNumber(s.ticket.number)}.`);
+                  model.announce(t('unlinkedX', formatTicketNumber(s.ticket.number)));
                 }).catch((e: Error) => model.showError(e.message))
               }
             >{t('unlink')}</button>

@@ -22,7 +22,7 @@ import type { LinkView } from '@/lib/model/views';
 import { TicketModel } from './ticket';
 import { UndoButton, type UndoOffer } from './Undo';
 import { KindIcon, TimeAgo, ViewBar } from './ui';
-import { label, t } from '@/components/common/i18n';
+import { label, t, tn } from '@/components/common/i18n';
 
 export function TicketView({ ticketId }: { ticketId: string }) {
   const model = usePanel();
@@ -179,7 +179,7 @@ export function TicketView({ ticketId }: { ticketId: string }) {
       </div>
       {confirmState && (
         <ConfirmSpread
-          what={`Moving to ${confirmState.label}`}
+          what={t('movingToX', confirmState.label)}
           preview={previewSpread(spreadSettings, view.links, confirmState.id)}
           onCancel={() => setConfirmState(null)}
           onApply={() => {
@@ -210,19 +210,19 @@ export function TicketView({ ticketId }: { ticketId: string }) {
 function StateEffects(props: { state: StateDef; current: boolean; tracker: boolean; links: LinkView[]; settings: WorkspaceSettings }) {
   if (props.current) {
     return (
-      <p role="status" aria-label="Effects" class="effects muted small">
-        {props.state.label} is the current state: choosing it changes nothing
+      <p role="status" aria-label={t('effects')} class="effects muted small">
+        {t('stateIsCurrentX', props.state.label)}
       </p>
     );
   }
   if (props.tracker) {
     return (
-      <p role="status" aria-label="Effects" class="effects muted small">
-        Moving to {props.state.label}: you choose next what changes in {props.links.length} linked conversation{props.links.length === 1 ? '' : 's'}
+      <p role="status" aria-label={t('effects')} class="effects muted small">
+        {tn('trackerEffects', props.links.length, props.state.label)}
       </p>
     );
   }
-  return <Effects what={`Moving to ${props.state.label}`} preview={previewSpread(props.settings, props.links, props.state.id)} />;
+  return <Effects what={t('movingToX', props.state.label)} preview={previewSpread(props.settings, props.links, props.state.id)} />;
 }
 
 type SaveEdit = (field: string, what: string, changes: TicketChanges, baseVersion: number, requestId: string) => Promise<SaveOutcome>;

@@ -99,7 +99,7 @@ export const TicketSearch = createModel((revision: ReadonlySignal<number>, limit
         error.value = '';
         return page;
       } catch (e) {
-        error.value = `Could not show more tickets. ${(e as Error).message}`;
+        error.value = t('couldNotShowMoreTicketsX', (e as Error).message);
         return [];
       }
     },

@@ -114,7 +114,7 @@ export const TicketModel = createModel((panel: PanelModel, ticketId: string) => 
   async function saveEdit(field: string, what: string, changes: TicketChanges, baseVersion: number, requestId: string): Promise<SaveOutcome> {
     try {
       apply(await request('ui:updateTicket', { requestId, ticketId, baseVersion, changes }));
-      panel.announce(`${what} saved.`);
+      panel.announce(t('xSaved', what));
       return { ok: true };
     } catch (e) {
       const conflict = conflictOf(e, field);
@@ -156,7 +156,7 @@ export const TicketModel = createModel((panel: PanelModel, ticketId: string) => 
         };
         return added;
       } catch (e) {
-        panel.showError(`Could not show earlier activity. ${(e as Error).message}`);
+        panel.showError(t('couldNotShowEarlierActivityX', (e as Error).message));
         return [];
       }
     },

@@ -101,16 +101,6 @@ export function spreadPreview(input: {
   return out;
 }
 
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-
-/** The Effects line: "posts a note in 3 conversations · reopens 2 (1 is already open)". */
-export function describeSpread(p: SpreadPreview): string {
-  if (p.touched === 0) return 'changes no linked conversation';
-  const parts = [`posts a note in ${plural(p.notes, 'conversation', 'conversations')}`];
-  if (p.reopens > 0) parts.push(`reopens ${p.reopens}${p.alreadyOpen ? ` (${p.alreadyOpen} ${p.alreadyOpen === 1 ? 'is' : 'are'} already open)` : ''}`);
-  return parts.join(' · ');
-}
-
 /** Whether committing must be confirmed first: it changes more conversations than the admin allows without asking. */
 export function needsConfirmation(p: SpreadPreview, confirmAbove: number): boolean {
   return p.touched > confirmAbove;

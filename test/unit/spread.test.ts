@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { DAY_MS, describeSpread, needsConfirmation, reopenDecision, reopenRuleStates, spreadPreview, type KnownConversation, type ReopenRules } from '../../lib/model/spread';
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setFallbackCatalogue } from '../../components/common/i18n';
+import { describeSpread } from '../../components/panel/spreadWords';
+import { DAY_MS, needsConfirmation, reopenDecision, reopenRuleStates, spreadPreview, type KnownConversation, type ReopenRules } from '../../lib/model/spread';
 import { nextClosedSince, stateChangeChoices } from '../../lib/store/propagation';
 
 const NOW = Date.UTC(2026, 11, 2, 12);
@@ -42,6 +45,9 @@ describe('reopenDecision: workspace switch × per-state rule × age × tracker c
 });
 
 describe('spreadPreview and its words', () => {
+  // The words come from the English catalogue, as in a browser running in English.
+  beforeAll(() => setFallbackCatalogue(JSON.parse(readFileSync(new URL('../../public/_locales/en/messages.json', import.meta.url), 'utf8'))));
+  afterAll(() => setFallbackCatalogue(null));
   const links = [conv('open', null, 'a'), conv('snoozed', null, 'b'), conv('resolved', 40, 'c')];
 
   it('a state change posts a note everywhere and reopens what the rules allow, counting those already open', () => {
