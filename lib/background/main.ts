@@ -27,6 +27,7 @@ function toolbarWords(): ToolbarWords {
     plain: say('toolbarPlain') || english.plain,
     none: say('toolbarNone') || english.none,
     linked: (n) => say(plural.select(n) === 'one' ? 'toolbarLinked_one' : 'toolbarLinked_other', n) || english.linked(n),
+    failed: (n) => say(plural.select(n) === 'one' ? 'toolbarFailed_one' : 'toolbarFailed_other', n) || english.failed(n),
   };
 }
 
@@ -90,6 +91,7 @@ export function startBackground(): void {
     action: browser.action,
     words: toolbarWords(),
     linkedCount: async (key) => (await (await env.store()).linkedTickets(key)).length,
+    failedCount: async () => (await (await env.store()).failedEffectIds()).length,
     getTabContext: (tabId) => env.getTabContext(tabId),
     async knownTabs() {
       const all = await browser.storage.session.get(null);

@@ -18,6 +18,8 @@ export interface ToolbarDeps {
   action: ActionApi;
   /** How many tickets are linked to a conversation. */
   linkedCount(conversationKey: string): Promise<number>;
+  /** How many deliveries failed (the outbox, across tickets). */
+  failedCount?(): Promise<number>;
   getTabContext(tabId: number): Promise<TabContext | undefined>;
   /** Every tab with a known page context (storage.session). */
   knownTabs(): Promise<{ tabId: number; context: TabContext }[]>;
@@ -28,7 +30,7 @@ export interface ToolbarDeps {
 export function createToolbar(deps: ToolbarDeps) {
   async function show(tabId: number, context: TabContext | undefined) {
     const key = context?.conversationKey ?? null;
-    const look = toolbarLook(key ? await deps.linkedCount(key) : null, deps.words);
+    const look = toolbarLook(key ? await deps.linkedCount(key) : null, deps.words, (await deps.failedCount?.()) ?? 0);
     // A tab closed meanwhile rejects; nothing to show then.
     await Promise.all([deps.action.setBadgeText({ tabId, text: look.badge }), deps.action.setTitle({ tabId, title: look.title })]).catch(() => {});
   }
@@ -39,8 +41,10 @@ export function createToolbar(deps: ToolbarDeps) {
     },
     /** A change to tickets or links: re-count for the tabs whose conversation it touches. */
     async changed(changes: ChangeSet) {
-      if (!changes.conversationKeys.length && !changes.ticketIds.length) return;
-      const touched = new Set(changes.conversationKeys);
+      // An effect's outcome may make a failure appear or go: every tab's badge says it.
+      const outcome = !!changes.deltas?.some((d) => d.effects?.length);
+      if (!changes.conversationKeys.length && !changes.ticketIds.length && !outcome) return;
+      const touched = new Set(outcome ? [] : changes.conversationKeys);
       const tabs = await deps.knownTabs();
       await Promise.all(
         tabs

@@ -14,6 +14,11 @@ describe('toolbarLook', () => {
     expect(toolbarLook(1)).toEqual({ badge: '1', title: 'Backline: 1 linked ticket on this conversation' });
     expect(toolbarLook(3)).toEqual({ badge: '3', title: 'Backline: 3 linked tickets on this conversation' });
   });
+  it('shows ! when a delivery failed, whatever the count, and says both in the title', () => {
+    expect(toolbarLook(null, undefined, 1)).toEqual({ badge: '!', title: 'Backline · 1 delivery failed: see Deliveries on the options page' });
+    expect(toolbarLook(3, undefined, 2)).toEqual({ badge: '!', title: 'Backline: 3 linked tickets on this conversation · 2 deliveries failed: see Deliveries on the options page' });
+    expect(toolbarLook(3, undefined, 0).badge).toBe('3');
+  });
   it('keeps the badge short beyond 99', () => {
     expect(toolbarLook(120).badge).toBe('99+');
     expect(toolbarLook(120).title).toContain('120 linked tickets');
@@ -22,7 +27,7 @@ describe('toolbarLook', () => {
 
 describe('createToolbar', () => {
   const ctx = (key: string | null): TabContext => ({ context: null, conversationKey: key });
-  function setup(tabs: Record<number, TabContext>, counts: Record<string, number>) {
+  function setup(tabs: Record<number, TabContext>, counts: Record<string, number>, failures = { n: 0 }) {
     const shown: Record<number, { text?: string; title?: string }> = {};
     const action: ActionApi = {
       async setBadgeText({ tabId, text }) {
@@ -35,6 +40,7 @@ describe('createToolbar', () => {
     const toolbar = createToolbar({
       action,
       linkedCount: async (key) => counts[key] ?? 0,
+      failedCount: async () => failures.n,
       getTabContext: async (tabId) => tabs[tabId],
       knownTabs: async () => Object.entries(tabs).map(([tabId, context]) => ({ tabId: Number(tabId), context })),
     });
@@ -73,6 +79,19 @@ describe('createToolbar', () => {
     expect(shown[3]).toBeUndefined();
   });
 
+  it('an effect outcome re-reads every tab: a failure shows as ! wherever the agent looks', async () => {
+    const failures = { n: 0 };
+    const { toolbar, shown } = setup({ 1: ctx('c:1'), 2: ctx('c:2') }, { 'c:1': 1 }, failures);
+    await toolbar.update(1);
+    expect(shown[1]?.text).toBe('1');
+    failures.n = 1;
+    await toolbar.changed({ ticketIds: ['t'], conversationKeys: ['c:2'], deltas: [{ ticketId: 't', effects: [] as never[] }] });
+    expect(shown[1]?.text).toBe('1'); // no outcome in the change: only c:2's tab is read again
+    expect(shown[2]?.text).toBe('!');
+    await toolbar.changed({ ticketIds: ['t'], conversationKeys: ['c:1'], deltas: [{ ticketId: 't', effects: [{} as never] }] });
+    expect(shown[1]?.text).toBe('!');
+    expect(shown[2]?.text).toBe('!');
+  });
   it('ignores changes to settings alone', async () => {
     const { toolbar, shown } = setup({ 1: ctx('c:1') }, { 'c:1': 1 });
     await toolbar.changed({ ticketIds: [], conversationKeys: [], settings: true });
@@ -99,11 +118,14 @@ describe('toolbar words', () => {
     expect(ENGLISH_TOOLBAR_WORDS.none).toBe(en.toolbarNone.message);
     expect(ENGLISH_TOOLBAR_WORDS.linked(1)).toBe(en.toolbarLinked_one.message.replace('$1', '1'));
     expect(ENGLISH_TOOLBAR_WORDS.linked(4)).toBe(en.toolbarLinked_other.message.replace('$1', '4'));
+    expect(ENGLISH_TOOLBAR_WORDS.failed(1)).toBe(en.toolbarFailed_one.message.replace('$1', '1'));
+    expect(ENGLISH_TOOLBAR_WORDS.failed(2)).toBe(en.toolbarFailed_other.message.replace('$1', '2'));
   });
   it('uses the words it is given', () => {
-    const words = { plain: 'P', none: 'N', linked: (n: number) => `L${n}` };
+    const words = { plain: 'P', none: 'N', linked: (n: number) => `L${n}`, failed: (n: number) => `F${n}` };
     expect(toolbarLook(null, words).title).toBe('P');
     expect(toolbarLook(0, words).title).toBe('N');
     expect(toolbarLook(2, words)).toEqual({ badge: '2', title: 'L2' });
+    expect(toolbarLook(2, words, 3)).toEqual({ badge: '!', title: 'L2 · F3' });
   });
 });
