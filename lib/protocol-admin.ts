@@ -9,7 +9,6 @@ import type { TicketType } from './model/domain';
 import type { ConnectionView } from './model/admin';
 import type { BacklineExport, ImportSummary } from './model/admin';
 import type { RemoveTypeResult, SaveTypeResult, Usage } from './model/admin';
-import type { HelpdeskId } from './model/helpdesk';
 // One schema per record, shared with the import and the options page's forms.
 import { ConnectionInput, TeammateInput, TicketTypeInput } from './model/schemas';
 import type { WorkspaceSettings } from './model/settings';

@@ -9,7 +9,7 @@
 import * as v from 'valibot';
 import type { WorkspaceStatus } from './model/workspace-docs';
 import type { ActivityRecord, ConversationRecord } from './model/records';
-import type { Ticket, TicketType } from './model/domain';
+import type { Ticket } from './model/domain';
 import type { WireError } from './model/errors';
 import type { PageContext } from './model/helpdesk';
 import { adminRequestSchemas, type AdminResponseMap } from './protocol-admin';

@@ -6,11 +6,10 @@
  */
 import { customHostsFor, baseUrlOrigin } from '../helpdesks/base-url';
 import { type HostSyncResult } from './custom-hosts';
-import { checkNewPassphrase, describeWait, NO_FAILURES, type PassphraseRecord } from '../model/passphrase';
+import { checkNewPassphrase, describeWait, NO_FAILURES } from '../model/passphrase';
 import { hashPassphrase, recordFailure, throttleWaitMs, verifyPassphrase } from './passphrase';
-import { isPassphraseRecord, toThrottleState } from '../store/meta';
 import { policyKeys } from '../model/settings';
-import { buildExport, importExport, parseExportText, wipeAll } from '../store/transfer';
+import { importExport, parseExportText, wipeAll } from '../store/transfer';
 import { computeUsage, listConnections, removeConnection, removeTeammate, removeTicketType, resolveConnection, saveConnection, saveTeammate, saveTicketType, setMe } from '../store/workspace';
 import { accountFromApi, ConnectorError, testConnection, type ConnectionConfig } from '../connectors';
 import { DESCRIPTORS, HELPDESK_NAMES } from '../helpdesks';
@@ -18,7 +17,6 @@ import { BacklineError } from '../model/errors';
 import type { AdminResponseMap, AdminStatus } from '../protocol-admin';
 import type { ImportCheck } from '../model/admin';
 import type { RequestOf } from '../protocol';
-import type { Store } from '../store';
 import type { BackgroundEnv, SenderInfo } from './env';
 import { workspaceRules } from './workspace-rules';
 

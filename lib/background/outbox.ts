@@ -14,21 +14,18 @@
  * again until NOTE_SETTLE_MS after it was sent: it looks again later. A request that provably
  * never left (connection refused, DNS failure, browser offline) leaves nothing to wait for.
  */
-import type { BacklineDatabase } from '../store/schema';
 import type { ConnectionRecord, ConversationRecord, OutboxRecord, RecordedStatus } from '../model/records';
 import type { ConversationStatus } from '../model/helpdesk';
-import { ALREADY_OPEN, CANCELLED_BY_UNDO, NOTHING_TO_UNDO, interruptedSendTime, isRetryable } from '../model/activity';
+import { ALREADY_OPEN, CANCELLED_BY_UNDO, NOTHING_TO_UNDO } from '../model/activity';
 import { CONVERSATION_STATUS_LABELS } from '../model/helpdesk';
 import { isBacklineError } from '../model/errors';
 import { HELPDESK_NAMES } from '../helpdesks';
-import { uuidv7 } from '../model/ids';
 import {
   connectorFor,
   findConnection,
   formatDelay,
   isConnectorError,
   type Connector,
-  type ConversationSnapshot,
   type FetchLike,
 } from '../connectors';
 import type { ChangeSet } from '../model/views';

@@ -5,7 +5,7 @@
  * unit tests alike.
  */
 import { isPassphraseRecord } from '../store/meta';
-import { NO_FAILURES, type PassphraseRecord, type ThrottleState } from '../model/passphrase';
+import type { PassphraseRecord, ThrottleState } from '../model/passphrase';
 
 /** OWASP's 2023 recommendation for PBKDF2-HMAC-SHA-256. */
 export const PBKDF2_ITERATIONS = 310_000;

@@ -5,14 +5,9 @@
  * module testable with fake-indexeddb and plain objects.
  */
 import * as v from 'valibot';
-import type { ConversationRecord } from '../model/records';
 import { BacklineError, toWireError } from '../model/errors';
-import type { HostSyncResult } from './custom-hosts';
 import { conversationKey } from '../helpdesks';
-import { type CustomHost, type PageContext } from '../model/helpdesk';
-import { allowedFor, DockCheckSchema, parseRequest, type BackgroundEvent, type Reply, type RequestOf, type RequestType, type ResponseMap, type SenderRole } from '../protocol';
-import { type PreviewResult } from '../model/views';
-import type { Store } from '../store';
+import { allowedFor, DockCheckSchema, parseRequest, type Reply, type RequestOf, type RequestType, type ResponseMap, type SenderRole } from '../protocol';
 import { createAdminHandlers } from './admin';
 import { createDeliveryHandlers } from './deliveries';
 import type { BackgroundEnv, SenderInfo } from './env';

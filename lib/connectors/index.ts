@@ -4,7 +4,7 @@
  * conversation, and the connection test the options page runs.
  */
 import { DESCRIPTORS, HELPDESK_NAMES } from '../helpdesks';
-import { HELPDESK_IDS, type HelpdeskId } from '../model/helpdesk';
+import type { HelpdeskId } from '../model/helpdesk';
 import type { ConnectionRecord, ConversationRecord } from '../model/records';
 import { ChatwootConnector } from './chatwoot';
 import { FrontConnector } from './front';

@@ -73,7 +73,7 @@ export class ZendeskConnector implements Connector {
   private readonly http: HttpClient;
 
   constructor(
-    private readonly config: ZendeskConfig,
+    config: ZendeskConfig,
     options: ConnectorOptions = {},
   ) {
     this.http = new HttpClient({

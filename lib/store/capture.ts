@@ -4,7 +4,7 @@
  */
 import type { IDBPTransaction, StoreNames } from 'idb';
 import { docIdFor } from '../model/workspace-docs';
-import type { BacklineDB, SyncQueueEntry } from './schema';
+import type { BacklineDB } from './schema';
 
 export type { SyncQueueEntry } from './schema';
 type StoreName = StoreNames<BacklineDB>;

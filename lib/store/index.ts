@@ -10,8 +10,6 @@
  * - ./workspace.ts, ./transfer.ts: ticket types, teammates, connections; export and import.
  * The Store class gathers them for the background, which owns it.
  */
-import type { ConversationInput, PropagationChoice, TicketChanges, TicketQuery } from '../model/views';
-import type { WorkspaceSettings } from '../model/settings';
 import { StoreEngine } from './engine';
 import * as queries from './queries';
 import * as settings from './settings';

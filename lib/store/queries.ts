@@ -1,18 +1,12 @@
 /** Reads: the read models pages are shown (ticket view, queue, linked tickets, preview). */
 import { readMeta, writeMeta } from './meta';
-import type { IDBPObjectStore } from 'idb';
 import { describeActivity } from '../model/activity';
-import { checkNote, checkTitle, findState, formatAttribute, formatTicketNumber, initialState, MAX_DESCRIPTION_LENGTH, parseTicketNumber, SHARING_LABELS, TICKET_KIND_LABELS, validateAttributes, type AttributeValue, type SharingBehavior, type Ticket, type TicketType } from '../model/domain';
+import { findState, parseTicketNumber, type Ticket, type TicketType } from '../model/domain';
 import { BacklineError } from '../model/errors';
-import type { ConversationStatus } from '../model/helpdesk';
 import { uuidv7 } from '../model/ids';
-import { LIMITS } from '../model/limits';
-import type { ActivityRecord, ConversationRecord, LinkRecord, OutboxRecord, Teammate } from '../model/records';
-import { DEFAULT_SETTINGS, effectiveSettings, policyConflictMessage, policyConflicts, type WorkspaceSettings } from '../model/settings';
-import type { ActivityPage, ChangeSet, ConversationInput, FieldConflict, LinkView, PreviewMessage, PropagationChoice, StaleDetails, TicketChanges, TicketQuery, TicketSummary, TicketView } from '../model/views';
-import type { BacklineDB } from './schema';
-import type { StoreEngine, StoreName, Tx } from './engine';
-import { getSettings } from './settings';
+import type { ActivityRecord, ConversationRecord, Teammate } from '../model/records';
+import type { ActivityPage, PreviewMessage, TicketQuery, TicketSummary, TicketView } from '../model/views';
+import type { StoreEngine, Tx } from './engine';
 import { filterTerm, parseSearchText } from '../model/search-words';
 import { findTicketIds } from './ticket-index';
 

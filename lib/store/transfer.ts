@@ -11,9 +11,9 @@
  */
 import * as v from 'valibot';
 import { unwrap } from 'idb';
-import type { ActivityRecord, ConversationRecord, LinkRecord, OutboxRecord, Teammate } from '../model/records';
+import type { OutboxRecord } from '../model/records';
 import { ticketWordsRecord, type BacklineDatabase } from './schema';
-import { DEFAULT_TICKET_TYPES, type Ticket, type TicketType } from '../model/domain';
+import { DEFAULT_TICKET_TYPES, type TicketType } from '../model/domain';
 import { interruptedSendTime } from '../model/activity';
 import { BacklineError } from '../model/errors';
 import { conversationKey } from '../helpdesks';

@@ -9,13 +9,13 @@
 import { readMeta, writeMeta } from './meta';
 import * as v from 'valibot';
 import type { ConnectionRecord, Teammate } from '../model/records';
-import { ATTRIBUTE_TYPE_LABELS, DEFAULT_STATES, TICKET_KIND_LABELS, type AttributeDef, type StateDef, type Ticket, type TicketType } from '../model/domain';
+import { ATTRIBUTE_TYPE_LABELS, TICKET_KIND_LABELS, type Ticket, type TicketType } from '../model/domain';
 import { BacklineError } from '../model/errors';
 import { DESCRIPTORS, HELPDESK_NAMES } from '../helpdesks';
-import { isHelpdeskId, type HelpdeskId } from '../model/helpdesk';
+import { isHelpdeskId } from '../model/helpdesk';
 import { uuidv7 } from '../model/ids';
 import { LIMITS } from '../model/limits';
-import { TeammateInput as TeammateInputSchema, TicketTypeInput as TicketTypeInputSchema, ticketTypeProblem } from '../model/schemas';
+import { TeammateInput as TeammateInputSchema } from '../model/schemas';
 import type { StoreEngine } from './engine';
 import { defaultLabel, isSelfHosted, normalizeBaseUrl } from '../helpdesks/base-url';
 import type { ConnectionInput, ConnectionView, RemoveTypeResult, SaveTypeResult, TeammateInput, TicketTypeInput, TypeUsage, Usage } from '../model/admin';

@@ -14,7 +14,6 @@ afterAll(async () => {
   await ws?.close();
 });
 
-const T = '0190a3c1-0000-7000-8000-000000000001';
 const basic = (name: string, password: string) => 'Basic ' + Buffer.from(`${name}:${password}`).toString('base64');
 const as = {
   alice: () => basic(ws.users.admin.name, ws.users.admin.password),
