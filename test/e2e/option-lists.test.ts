@@ -31,7 +31,8 @@ const alertIn = (within: Locator) => within.getByRole('alert');
 
 describe('a ticket type’s attributes and states', () => {
   const form = () => options.getByRole('form', { name: 'Edit Bug report', exact: true });
-  const attributeForm = () => form().getByRole('group', { name: /^(New|Edit) attribute$/ });
+  /** The attribute editor, named for whether it adds (`New attribute`) or edits (`Edit attribute`). */
+  const attributeForm = (name: 'New attribute' | 'Edit attribute') => form().getByRole('group', { name, exact: true });
 
   it('refuses an attribute without a name, with a taken name, or a list without items, in the form’s words', async () => {
     await button('Edit Bug report').click();
@@ -41,35 +42,35 @@ describe('a ticket type’s attributes and states', () => {
     expect(await button('Add ticket type').count()).toBe(0);
 
     await button('Add attribute', form()).click();
-    const name = attributeForm().getByRole('textbox', { name: 'Attribute name', exact: true });
+    const name = attributeForm('New attribute').getByRole('textbox', { name: 'Attribute name', exact: true });
     await expect.poll(() => name.evaluate((el) => el === document.activeElement)).toBe(true);
     await button('Save attribute', form()).click();
-    await expect.poll(() => alertIn(attributeForm()).textContent()).toBe('Give the attribute a name.');
+    await expect.poll(() => alertIn(attributeForm('New attribute')).textContent()).toBe('Give the attribute a name.');
 
     await name.fill('severity');
     await button('Save attribute', form()).click();
-    await expect.poll(() => alertIn(attributeForm()).textContent()).toBe('There is already an attribute called “Severity”.');
+    await expect.poll(() => alertIn(attributeForm('New attribute')).textContent()).toBe('There is already an attribute called “Severity”.');
 
     await name.fill('Device');
-    await attributeForm().getByRole('combobox', { name: 'Attribute type', exact: true }).selectOption({ label: 'List' });
+    await attributeForm('New attribute').getByRole('combobox', { name: 'Attribute type', exact: true }).selectOption({ label: 'List' });
     await button('Save attribute', form()).click();
-    await expect.poll(() => alertIn(attributeForm()).textContent()).toBe('Add at least one list item to “Device” (one per line).');
+    await expect.poll(() => alertIn(attributeForm('New attribute')).textContent()).toBe('Add at least one list item to “Device” (one per line).');
 
-    await attributeForm().getByLabel('List items', { exact: true }).fill('Laptop\nPhone\n\nLaptop');
+    await attributeForm('New attribute').getByLabel('List items', { exact: true }).fill('Laptop\nPhone\n\nLaptop');
     await button('Save attribute', form()).click();
-    await expect.poll(() => attributeForm().count()).toBe(0);
+    await expect.poll(() => attributeForm('New attribute').count()).toBe(0);
     expect(await form().textContent()).toContain('Device — List: Laptop, Phone');
   });
 
   it('edits, moves and removes attributes and saves them with the type', async () => {
     await button('Edit attribute Steps to reproduce', form()).click();
-    const name = attributeForm().getByRole('textbox', { name: 'Attribute name', exact: true });
+    const name = attributeForm('Edit attribute').getByRole('textbox', { name: 'Attribute name', exact: true });
     expect(await name.inputValue()).toBe('Steps to reproduce');
     // While one attribute is edited, the others cannot be.
     expect(await button('Edit attribute Severity', form()).isDisabled()).toBe(true);
     await name.fill('Steps');
     await button('Save attribute', form()).click();
-    await expect.poll(() => attributeForm().count()).toBe(0);
+    await expect.poll(() => attributeForm('Edit attribute').count()).toBe(0);
 
     await button('Remove attribute Regression', form()).click();
     await button('Move Device up', form()).click();
