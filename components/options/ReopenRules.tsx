@@ -114,7 +114,8 @@ function NumberSetting(props: { id: string; label: string; hint: string; value: 
       <span class="hint" id={`${props.id}-hint`}>
         {props.hint}
       </span>
-      <span class="field-error" id={`${props.id}-problem`} role="alert">
+      {/* Only while there is a problem: one alert at a time on the page (as Alert does). */}
+      <span class="field-error" id={`${props.id}-problem`} role={problem ? 'alert' : undefined}>
         {problem}
       </span>
     </div>
