@@ -33,22 +33,26 @@ export function watchFocusTheft(options: { tabId(): number | null; show(message:
   let tabAt = -Infinity;
   let fieldAtBlur: HTMLElement | null = null;
   addEventListener('keydown', (e) => e.key === 'Tab' && (tabAt = performance.now()), { capture: true, signal: options.signal });
-  // The field the agent was in when focus left the panel: by the window's blur, the document's
-  // active element is already the body. A click on a bare spot of the panel also takes focus to
-  // nowhere, within the same task as the pointerdown: that is the agent's doing.
-  let clicking = false;
+  // The field the agent was in when focus left the panel. The browser blurs the focused element
+  // and then the window in one task when focus leaves the frame, so a text field that lost focus
+  // to nowhere (no related target) in the same task as the window's blur is the one the agent was
+  // typing in. A click on a bare spot of the panel also blurs a field to nowhere, but the window
+  // keeps the focus: that is the agent's doing. (Timing this against the click instead raced the
+  // browser, which may run the blur before a timer set at the pointerdown.)
+  let blurredField: HTMLElement | null = null;
   addEventListener(
-    'pointerdown',
-    () => {
-      clicking = true;
-      setTimeout(() => (clicking = false), 0);
+    'focusout',
+    (e) => {
+      if (e.relatedTarget || !isTextField(e.target as Element)) return;
+      blurredField = e.target as HTMLElement;
+      setTimeout(() => (blurredField = null), 0);
     },
     { capture: true, signal: options.signal },
   );
   addEventListener(
-    'focusout',
+    'blur',
     (e) => {
-      if (!e.relatedTarget) fieldAtBlur = !clicking && isTextField(e.target as Element) ? (e.target as HTMLElement) : null;
+      if (e.target === window) fieldAtBlur = blurredField;
     },
     { capture: true, signal: options.signal },
   );
