@@ -25,7 +25,7 @@ export default defineConfig({
   },
   vite: () => ({
     plugins: [preact({ prefreshEnabled: false, devToolsEnabled: false })],
-    build: { chunkSizeWarningLimit: 700 },
+    build: { chunkSizeWarningLimit: 700, sourcemap: !!process.env.BACKLINE_SOURCEMAP },
   }),
   manifest: ({ browser }) => ({
     // The catalogues in public/_locales (English and German); the browser picks its language.

@@ -7,7 +7,7 @@
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { HOST_MATCH_PATTERNS, parseHelpdeskUrl } from '@/lib/helpdesks';
-import { type CustomHost, type HelpdeskId, type PageContext } from '@/lib/model/helpdesk';
+import { HELPDESK_IDS, type CustomHost, type HelpdeskId, type PageContext } from '@/lib/model/helpdesk';
 import { parseContentScriptMessage } from '@/lib/protocol-events';
 
 const MIN_WIDTH = 320;
@@ -25,7 +25,9 @@ export default defineContentScript({
   matches: [...HOST_MATCH_PATTERNS],
   runAt: 'document_idle',
   async main(ctx) {
-    const stored = await browser.storage.local.get('customHosts');
+    // One read for everything the first frame needs: the self-hosted origins and every helpdesk's
+    // saved dock layout (each storage read is a round trip the dock would otherwise wait for).
+    const stored = await browser.storage.local.get(['customHosts', ...HELPDESK_IDS.map(layoutKeyOf)]);
     const customHosts = (stored.customHosts as CustomHost[] | undefined) ?? [];
     let current = parseHelpdeskUrl(location.href, customHosts);
     let dock: Dock | null = null;
@@ -45,8 +47,9 @@ export default defineContentScript({
       const next = parseHelpdeskUrl(location.href, customHosts);
       if (sameContext(next, current)) return;
       current = next;
-      await report(current);
+      const reported = report(current);
       if (current && !dock && embeddable) dock = await mountDock(ctx, current.helpdesk);
+      await reported;
       dock?.setVisible(current !== null);
     };
 
@@ -75,8 +78,11 @@ export default defineContentScript({
       else console.warn('Backline’s content script ignored a message it does not know.');
     });
 
-    await report(current);
-    if (current && embeddable) dock = await mountDock(ctx, current.helpdesk);
+    // The dock is mounted while the context is reported (the background makes the panel's first
+    // question wait for the report, so the panel never shows a conversation-less state first).
+    const reported = report(current);
+    if (current && embeddable) dock = dockPanel(ctx, current.helpdesk, stored[layoutKeyOf(current.helpdesk)] as Partial<Layout> | undefined);
+    await reported;
   },
 });
 
@@ -98,10 +104,19 @@ interface Dock {
 /** Elements the page can draw above everything else: the top layer. */
 const TOP_LAYER = ':popover-open,:modal,:fullscreen';
 
+const layoutKeyOf = (helpdesk: HelpdeskId) => `panelLayout:${helpdesk}`;
+
+/** Reads the helpdesk's saved layout, then docks the panel. */
 async function mountDock(ctx: ContentScriptContext, helpdesk: HelpdeskId): Promise<Dock | null> {
+  const key = layoutKeyOf(helpdesk);
+  const saved = (await browser.storage.local.get(key))[key] as Partial<Layout> | undefined;
+  return dockPanel(ctx, helpdesk, saved);
+}
+
+/** Docks the panel with the layout saved for its helpdesk. */
+function dockPanel(ctx: ContentScriptContext, helpdesk: HelpdeskId, saved: Partial<Layout> | undefined): Dock | null {
   if (ctx.isInvalid) return null;
-  const layoutKey = `panelLayout:${helpdesk}`;
-  const saved = (await browser.storage.local.get(layoutKey))[layoutKey] as Partial<Layout> | undefined;
+  const layoutKey = layoutKeyOf(helpdesk);
   const layout: Layout = {
     width: clamp(saved?.width ?? DEFAULT_WIDTH),
     collapsed: saved?.collapsed ?? false,

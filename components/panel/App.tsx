@@ -1,15 +1,19 @@
+import { lazy, Suspense } from 'preact/compat';
 import { useEffect, useState } from 'preact/hooks';
 import { describeSyncStatus } from '@/lib/model/workspace-docs';
 import { usePanel } from './context';
 import { ConversationView } from './ConversationView';
 import { LinkExisting } from './LinkExisting';
 import { NewTicket } from './NewTicket';
-import { Preview } from './Preview';
 import { Queue } from './Queue';
-import { ShortcutsDialog } from './Shortcuts';
 import { TicketView } from './TicketView';
 import { isTypingTarget } from './ui';
 import { formatDateTime, t } from '@/components/common/i18n';
+
+// Views an agent opens now and then load when first opened: the panel's first frame waits for
+// less code.
+const Preview = lazy(() => import('./Preview').then((m) => m.Preview));
+const ShortcutsDialog = lazy(() => import('./Shortcuts').then((m) => m.ShortcutsDialog));
 
 export function App() {
   const model = usePanel();
@@ -77,7 +81,11 @@ export function App() {
         {route.name === 'link' && <LinkExisting />}
         {route.name === 'queue' && <Queue />}
         {route.name === 'ticket' && <TicketView key={route.ticketId} ticketId={route.ticketId} />}
-        {route.name === 'preview' && <Preview key={route.conversationKey} conversationKey={route.conversationKey} from={route.from} reason={route.reason} />}
+        {route.name === 'preview' && (
+          <Suspense fallback={<p class="muted">{t('loading')}</p>}>
+            <Preview key={route.conversationKey} conversationKey={route.conversationKey} from={route.from} reason={route.reason} />
+          </Suspense>
+        )}
       </main>
       <footer class="foot">
         {model.workspace.value && (
@@ -90,7 +98,11 @@ export function App() {
         </a>
         <button type="button" class="link small" onClick={() => setHelp(true)} aria-keyshortcuts="?">{t('keyboardShortcuts')}</button>
       </footer>
-      {help && <ShortcutsDialog onClose={() => setHelp(false)} />}
+      {help && (
+        <Suspense fallback={null}>
+          <ShortcutsDialog onClose={() => setHelp(false)} />
+        </Suspense>
+      )}
     </div>
   );
 }

@@ -1,8 +1,9 @@
 import { useModel } from '@preact/signals';
 import type { ComponentChildren } from 'preact';
+import { lazy, Suspense } from 'preact/compat';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatAttribute, formatTicketNumber, SHARING_LABELS, type AttributeDef, type AttributeValue, type SharingBehavior, type StateDef, type Ticket } from '@/lib/model/domain';
-import { isBlankRichText, sanitizeRichText } from '@/lib/model/rich-text';
+import { isBlankRichText } from '@/lib/model/rich-text';
 import type { TicketChanges } from '@/lib/model/views';
 import { ActivityTimeline } from './ActivityTimeline';
 import { AttributeInput, toInputValue } from './AttributeInput';
@@ -27,6 +28,8 @@ import { label, t, tn } from '@/components/common/i18n';
 export function TicketView({ ticketId }: { ticketId: string }) {
   const model = usePanel();
   const ticketModel = useModel(() => new TicketModel(model, ticketId));
+  // The description's sanitiser loads while the ticket is read, not after.
+  useEffect(() => void loadRichText(), []);
   const view = ticketModel.view.value;
   const missing = ticketModel.missing.value;
   const [trackerTarget, setTrackerTarget] = useState<StateDef | null>(null);
@@ -349,11 +352,16 @@ function AttributeField(props: { def: AttributeDef; ticket: Ticket; save: SaveEd
   );
 }
 
-/** Sanitised rich text, or a note that there is none. */
-function RichText({ html, labelledBy }: { html: string; labelledBy?: string }) {
-  const safe = sanitizeRichText(html);
-  // Sanitised by DOMPurify just above: only formatting and http(s)/mailto links survive.
-  return safe ? <div class="rich" aria-labelledby={labelledBy} dangerouslySetInnerHTML={{ __html: safe }} /> : <p class="muted">{t('noDescription')}</p>;
+const loadRichText = () => import('./RichText');
+const LazyRichText = lazy(loadRichText);
+
+/** Rich text, shown when the sanitiser's chunk is in (asked for as the ticket view mounts). */
+function RichText(props: { html: string; labelledBy?: string }) {
+  return (
+    <Suspense fallback={<p class="muted" aria-busy="true">{t('loading')}</p>}>
+      <LazyRichText {...props} />
+    </Suspense>
+  );
 }
 
 function Description(props: { ticket: Ticket; save: SaveEdit }) {

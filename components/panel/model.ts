@@ -93,10 +93,10 @@ export const PanelModel = createModel(() => {
 
   /** Asks the background which conversation this panel shows, and shows it. */
   async function hello(explicit: PageContext | null) {
-    const hello = await request('ui:hello', { context: explicit });
+    // Both questions at once: the first frame waits for the slower, not for the two in turn.
+    const [hello] = await Promise.all([request('ui:hello', { context: explicit }), refreshCatalog()]);
     tabId.value = hello.tabId;
     followsActiveTab = hello.followsActiveTab;
-    await refreshCatalog();
     setContext(hello);
   }
 

@@ -23,31 +23,46 @@ type Handlers = { [K in RequestType]: (payload: RequestOf<K>, sender: SenderInfo
 
 export function createHandlers(env: BackgroundEnv): Handlers {
   const actor = async () => (await (await env.store()).me()).id;
+  // A docked panel's first question may reach the background while its page's context report is
+  // still being handled (the content script docks the panel without waiting for the answer): the
+  // answer waits for the report, so the panel starts on its conversation.
+  const reports = new Map<number, Promise<unknown>>();
+
+  async function reportContext(p: RequestOf<'cs:pageContext'>, sender: SenderInfo, tabId: number): Promise<{ accepted: boolean }> {
+    // A content script speaks only for the page it runs in.
+    if (p.context && originOf(sender.url) !== p.context.origin) {
+      throw new BacklineError('forbidden', 'The page context does not match the page that sent it.');
+    }
+    const key = p.context ? conversationKey(p.context) : null;
+    if (p.context && key) {
+      const store = await env.store();
+      const d = p.details;
+      await store.rememberConversation({
+        key,
+        ...p.context,
+        title: d?.title ?? '',
+        customerName: d?.customerName ?? '',
+        customerEmail: d?.customerEmail ?? '',
+        company: d?.company ?? '',
+      });
+    }
+    const value = { context: p.context, conversationKey: key };
+    await env.setTabContext(tabId, value);
+    env.broadcast({ type: 'bg:tabContext', tabId, ...value });
+    return { accepted: true };
+  }
 
   return {
     async 'cs:pageContext'(p, sender) {
       if (sender.tabId === null) return { accepted: false };
-      // A content script speaks only for the page it runs in.
-      if (p.context && originOf(sender.url) !== p.context.origin) {
-        throw new BacklineError('forbidden', 'The page context does not match the page that sent it.');
+      const tabId = sender.tabId;
+      const done = reportContext(p, sender, tabId);
+      reports.set(tabId, done);
+      try {
+        return await done;
+      } finally {
+        if (reports.get(tabId) === done) reports.delete(tabId);
       }
-      const key = p.context ? conversationKey(p.context) : null;
-      if (p.context && key) {
-        const store = await env.store();
-        const d = p.details;
-        await store.rememberConversation({
-          key,
-          ...p.context,
-          title: d?.title ?? '',
-          customerName: d?.customerName ?? '',
-          customerEmail: d?.customerEmail ?? '',
-          company: d?.company ?? '',
-        });
-      }
-      const value = { context: p.context, conversationKey: key };
-      await env.setTabContext(sender.tabId, value);
-      env.broadcast({ type: 'bg:tabContext', tabId: sender.tabId, ...value });
-      return { accepted: true };
     },
 
     // Relayed to the panel docked in the sender's tab, which alone knows whether the agent was typing.
@@ -68,6 +83,7 @@ export function createHandlers(env: BackgroundEnv): Handlers {
       // The browser's side panel has no tab of its own: it follows the active tab.
       const followsActiveTab = sender.tabId === null;
       const tabId = followsActiveTab ? ((await env.activeTabId?.()) ?? null) : sender.tabId;
+      if (tabId !== null) await reports.get(tabId)?.catch(() => {});
       const known = tabId !== null ? await env.getTabContext(tabId) : undefined;
       return { tabId, context: known?.context ?? null, conversationKey: known?.conversationKey ?? null, followsActiveTab };
     },

@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { describe, expect, it } from 'vitest';
-import { isBlankRichText, normalizeHref, sanitizeRichText } from '../../lib/model/rich-text';
+import { isBlankRichText, normalizeHref } from '../../lib/model/rich-text';
+import { sanitizeRichText } from '../../lib/model/sanitize-html';
 
 describe('sanitizeRichText', () => {
   it('keeps the formatting the editor produces', () => {

@@ -1,0 +1,12 @@
+import { sanitizeRichText } from '@/lib/model/sanitize-html';
+import { t } from '@/components/common/i18n';
+
+/**
+ * Sanitised rich text, or a note that there is none. Its own chunk: DOMPurify loads with the
+ * first ticket shown, not with the panel's first frame (./TicketView.tsx).
+ */
+export default function RichText({ html, labelledBy }: { html: string; labelledBy?: string }) {
+  const safe = sanitizeRichText(html);
+  // Sanitised by DOMPurify just above: only formatting and http(s)/mailto links survive.
+  return safe ? <div class="rich" aria-labelledby={labelledBy} dangerouslySetInnerHTML={{ __html: safe }} /> : <p class="muted">{t('noDescription')}</p>;
+}
