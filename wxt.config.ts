@@ -25,6 +25,7 @@ export default defineConfig({
   },
   vite: () => ({
     plugins: [preact({ prefreshEnabled: false, devToolsEnabled: false })],
+    // BACKLINE_SOURCEMAP=1 npm run build: source maps, to see which modules a chunk's size comes from.
     build: { chunkSizeWarningLimit: 700, sourcemap: !!process.env.BACKLINE_SOURCEMAP },
   }),
   manifest: ({ browser }) => ({

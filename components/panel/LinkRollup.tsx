@@ -1,3 +1,4 @@
+import { memo } from 'preact/compat';
 import { formatLinkRollup } from '@/lib/model/rollup';
 import type { LinkView } from '@/lib/model/views';
 import { useClock } from './ui';
@@ -8,7 +9,7 @@ import { t } from '@/components/common/i18n';
  * customer reply 2 h ago"), from each conversation's status as Backline knows it (the ticket view
  * freshens stale ones from their helpdesks, and their new status arrives as a change).
  */
-export function LinkRollup({ links }: { links: LinkView[] }) {
+function LinkRollupView({ links }: { links: LinkView[] }) {
   const now = useClock();
   // Always there (also with no links), so that a screen reader hears it change when links do.
   return (
@@ -20,3 +21,9 @@ export function LinkRollup({ links }: { links: LinkView[] }) {
     </p>
   );
 }
+
+/**
+ * Drawn again only when its ticket or links change: a burst of effect outcomes changes the
+ * ticket view many times a second without touching these.
+ */
+export const LinkRollup = memo(LinkRollupView);

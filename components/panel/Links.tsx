@@ -1,3 +1,4 @@
+import { memo } from 'preact/compat';
 import { request } from '@/lib/client';
 import type { Ticket } from '@/lib/model/domain';
 import type { LinkView } from '@/lib/model/views';
@@ -8,7 +9,7 @@ import { conversationStatusLabel, conversationName, KindIcon, PANEL_WRITES } fro
 import { t } from '@/components/common/i18n';
 
 /** Linked conversations and customer tickets, with their last known status and a preview. */
-export function Links({ ticket, links }: { ticket: Ticket; links: LinkView[] }) {
+function LinksView({ ticket, links }: { ticket: Ticket; links: LinkView[] }) {
   const model = usePanel();
   const { run } = useAction(PANEL_WRITES);
   return (
@@ -54,3 +55,9 @@ export function Links({ ticket, links }: { ticket: Ticket; links: LinkView[] }) 
     </section>
   );
 }
+
+/**
+ * Drawn again only when its ticket or links change: a burst of effect outcomes changes the
+ * ticket view many times a second without touching these.
+ */
+export const Links = memo(LinksView);
