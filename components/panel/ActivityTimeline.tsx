@@ -41,8 +41,20 @@ export function ActivityTimeline(props: {
   const { run } = useAction(PANEL_WRITES);
   const teammates = model.catalog.value?.teammates;
   const people = useMemo(() => new Map(teammates?.map((t) => [t.id, t.name])), [teammates]);
+  // Each item's effects, as the same array as last time when none of them changed: a burst of
+  // outcomes then redraws the one item whose effects they are, not every item of the history.
+  const lastGroups = useRef(new Map<string, OutboxRecord[]>());
   const effectsBySource = new Map<string, OutboxRecord[]>();
-  for (const e of props.effects) effectsBySource.set(e.sourceActivityId, [...(effectsBySource.get(e.sourceActivityId) ?? []), e]);
+  for (const e of props.effects) {
+    const group = effectsBySource.get(e.sourceActivityId);
+    if (group) group.push(e);
+    else effectsBySource.set(e.sourceActivityId, [e]);
+  }
+  for (const [source, group] of effectsBySource) {
+    const last = lastGroups.current.get(source);
+    if (last && last.length === group.length && last.every((e, i) => e === group[i])) effectsBySource.set(source, last);
+  }
+  lastGroups.current = effectsBySource;
   // An outcome recorded for the team (a 'delivery' item) is shown here as its effect already.
   const ownEffects = new Set(props.effects.map((e) => e.id));
   const items = props.activity.filter((a) => a.type !== 'delivery' || !ownEffects.has(a.effectId)).sort((a, b) => b.id.localeCompare(a.id));
@@ -60,10 +72,9 @@ export function ActivityTimeline(props: {
     <section aria-label={t('activity')} class="activity">
       <h2 class="section-title">{t('activity')}</h2>
       <ol class="activity-list" ref={list}>
-        {items.flatMap((a) => [
-          <ActivityItem key={a.id} item={a} type={props.type} people={people} />,
-          ...(effectsBySource.get(a.id) ?? []).map((e) => <EffectItem key={e.id} effect={e} onRetry={onRetry} />),
-        ])}
+        {items.map((a) => (
+          <ActivityGroup key={a.id} item={a} effects={effectsBySource.get(a.id) ?? NO_EFFECTS} type={props.type} people={people} onRetry={onRetry} />
+        ))}
       </ol>
       {props.earlier && (
         <button type="button" class="small" aria-busy={loading || undefined} onClick={() => void earlier()}>
@@ -102,6 +113,29 @@ abstract class PureItem<P extends object> extends Component<P> {
   shouldComponentUpdate(next: P): boolean {
     const now = this.props as Record<string, unknown>;
     return Object.entries(next).some(([k, v]) => now[k] !== v);
+  }
+}
+
+const NO_EFFECTS: OutboxRecord[] = [];
+
+/** An item and what became of its effects in the linked conversations. */
+class ActivityGroup extends PureItem<{
+  item: ActivityRecord;
+  effects: OutboxRecord[];
+  type: TicketType | null;
+  people: Map<string, string>;
+  onRetry(effectId: string): void;
+}> {
+  render() {
+    const { item, effects, type, people, onRetry } = this.props;
+    return (
+      <>
+        <ActivityItem item={item} type={type} people={people} />
+        {effects.map((e) => (
+          <EffectItem key={e.id} effect={e} onRetry={onRetry} />
+        ))}
+      </>
+    );
   }
 }
 

@@ -95,3 +95,47 @@ function applyDelta(view: TicketView, d: TicketDelta): TicketView {
   }
   return next;
 }
+
+/** How often delivery progress alone is shown (ms). */
+export const PROGRESS_MS = 250;
+
+/** The clock a change batcher runs on: the page's own, or a test's. */
+export interface FrameClock {
+  requestAnimationFrame(run: () => void): number;
+  cancelAnimationFrame(id: number): void;
+  setTimeout(run: () => void, ms: number): ReturnType<typeof setTimeout>;
+  clearTimeout(id: ReturnType<typeof setTimeout>): void;
+}
+
+/**
+ * Merges change events and hands them to `flush` together: at the next animation frame (or
+ * within 100 ms when the page is hidden and draws no frames), or, when they only report
+ * delivery progress, every PROGRESS_MS: a 50-link change reports 100 outcomes in a second or two,
+ * and redrawing a long ticket at every frame for them costs the machine more than it tells the
+ * agent. A change of the tickets' own arriving meanwhile brings the flush to the next frame.
+ */
+export function changeBatcher(flush: (changes: ChangeSet) => void, clock: FrameClock): (changes: ChangeSet) => void {
+  let pending: ChangeSet | null = null;
+  let frame: { raf: number; timer: ReturnType<typeof setTimeout>; progressOnly: boolean } | null = null;
+  const run = () => {
+    if (!frame) return;
+    clock.cancelAnimationFrame(frame.raf);
+    clock.clearTimeout(frame.timer);
+    frame = null;
+    const changes = pending;
+    pending = null;
+    if (changes) flush(changes);
+  };
+  return (changes) => {
+    pending = pending ? mergeChanges(pending, changes) : changes;
+    const progressOnly = onlyEffects(pending);
+    if (frame && (!frame.progressOnly || progressOnly)) return;
+    if (frame) {
+      clock.cancelAnimationFrame(frame.raf);
+      clock.clearTimeout(frame.timer);
+    }
+    frame = progressOnly
+      ? { raf: 0, timer: clock.setTimeout(run, PROGRESS_MS), progressOnly }
+      : { raf: clock.requestAnimationFrame(run), timer: clock.setTimeout(run, 100), progressOnly };
+  };
+}

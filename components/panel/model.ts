@@ -11,7 +11,7 @@ import type { PageContext } from '@/lib/model/helpdesk';
 import type { Catalog } from '@/lib/model/views';
 import type { ResponseMap } from '@/lib/protocol';
 import type { ChangeSet } from '@/lib/model/views';
-import { mergeChanges, onlyEffects } from './changes';
+import { changeBatcher, onlyEffects } from './changes';
 
 export type Route =
   | { name: 'conversation' }
@@ -46,9 +46,6 @@ export const PanelModel = createModel(() => {
   const lastChange = signal<ChangeSet | null>(null);
   /** Bumped when events may have been lost (the worker stopped): views re-read everything. */
   const resync = signal(0);
-  /** Change events not applied yet: applied together at the next animation frame. */
-  let pending: ChangeSet | null = null;
-  let frame: { raf: number; timer: ReturnType<typeof setTimeout> } | null = null;
   let followsActiveTab = false;
   /** This browser's team workspace status (null: not read yet, or not in one). */
   const workspace = signal<WorkspaceStatus | null>(null);
@@ -100,24 +97,15 @@ export const PanelModel = createModel(() => {
     setContext(hello);
   }
 
-  function receive(changes: ChangeSet) {
-    pending = pending ? mergeChanges(pending, changes) : changes;
-    if (frame) return;
-    // The next frame, or soon when the page is hidden (no frames are drawn then).
-    const run = () => {
-      if (!frame) return;
-      cancelAnimationFrame(frame.raf);
-      clearTimeout(frame.timer);
-      frame = null;
-      flush();
-    };
-    frame = { raf: requestAnimationFrame(run), timer: setTimeout(run, 100) };
-  }
+  /** Change events, merged and applied together (./changes.ts). */
+  const receive = changeBatcher((changes) => flush(changes), {
+    requestAnimationFrame: (run) => requestAnimationFrame(run),
+    cancelAnimationFrame: (id) => cancelAnimationFrame(id),
+    setTimeout: (run, ms) => setTimeout(run, ms),
+    clearTimeout: (id) => clearTimeout(id),
+  });
 
-  function flush() {
-    const changes = pending;
-    pending = null;
-    if (!changes) return;
+  function flush(changes: ChangeSet) {
     // The workspace's sync status alone changes no ticket: no view re-reads for it.
     const { workspace: workspaceChanged, ...rest } = changes;
     batch(() => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { applyChange, mergeChanges, onlyEffects } from '../../components/panel/changes';
+import { applyChange, changeBatcher, mergeChanges, onlyEffects, PROGRESS_MS } from '../../components/panel/changes';
 import { openBacklineDb, type BacklineDatabase } from '../../lib/store/schema';
 import { Store } from '../../lib/store';
 import { conversationKey } from '../../lib/helpdesks';
@@ -96,5 +96,75 @@ describe('change events say what changed', () => {
     const view = await store.getTicketView(ticket.id);
     const newer = { ...view, effects: view.effects.map((x) => (x.id === e!.id ? { ...x, status: 'delivered' as const, updatedAt: Date.now() } : x)) };
     expect(applied(newer, [late]).effects.find((x) => x.id === e!.id)?.status).toBe('delivered');
+  });
+});
+
+describe('changeBatcher', () => {
+  /** A clock whose frames and timers run when the test says. */
+  function fakeClock() {
+    let next = 1;
+    const frames = new Map<number, () => void>();
+    const timers = new Map<number, { run: () => void; ms: number }>();
+    return {
+      frames,
+      timers,
+      clock: {
+        requestAnimationFrame: (run: () => void) => (frames.set(next, run), next++),
+        cancelAnimationFrame: (id: number) => void frames.delete(id),
+        setTimeout: (run: () => void, ms: number) => (timers.set(next, { run, ms }), next++) as unknown as ReturnType<typeof setTimeout>,
+        clearTimeout: (id: ReturnType<typeof setTimeout>) => void timers.delete(id as unknown as number),
+      },
+      drawFrame: () => [...frames.values()].forEach((run) => run()),
+      elapse: (ms: number) => [...timers.values()].filter((t) => t.ms <= ms).forEach((t) => t.run()),
+    };
+  }
+  const progress = (effectId: string): ChangeSet => ({
+    ticketIds: ['t1'],
+    conversationKeys: [],
+    deltas: [{ ticketId: 't1', effects: [{ id: effectId, status: 'delivered', updatedAt: 1 } as never] }],
+  });
+  const edit: ChangeSet = { ticketIds: ['t1'], conversationKeys: [], deltas: [{ ticketId: 't1', ticket: { id: 't1' } as never }] };
+
+  it('applies the changes of one frame together, at the next frame', () => {
+    const c = fakeClock();
+    const flushed: ChangeSet[] = [];
+    const receive = changeBatcher((x) => flushed.push(x), c.clock);
+    receive(edit);
+    receive({ ticketIds: ['t2'], conversationKeys: ['k'] });
+    expect(flushed).toHaveLength(0);
+    c.drawFrame();
+    expect(flushed).toHaveLength(1);
+    expect(flushed[0]!.ticketIds).toEqual(['t1', 't2']);
+    // The hidden page's fallback timer was cancelled with the frame: nothing is flushed twice.
+    c.elapse(1000);
+    expect(flushed).toHaveLength(1);
+  });
+
+  it('shows delivery progress alone a few times a second, not at every frame', () => {
+    const c = fakeClock();
+    const flushed: ChangeSet[] = [];
+    const receive = changeBatcher((x) => flushed.push(x), c.clock);
+    for (let i = 0; i < 40; i++) receive(progress(`e${i}`));
+    expect(c.frames.size).toBe(0);
+    c.drawFrame();
+    c.elapse(100);
+    expect(flushed).toHaveLength(0);
+    c.elapse(PROGRESS_MS);
+    expect(flushed).toHaveLength(1);
+    expect(flushed[0]!.deltas!.flatMap((d) => d.effects ?? [])).toHaveLength(40);
+  });
+
+  it('a change of the ticket’s own during delivery progress is shown at the next frame, with the progress', () => {
+    const c = fakeClock();
+    const flushed: ChangeSet[] = [];
+    const receive = changeBatcher((x) => flushed.push(x), c.clock);
+    receive(progress('e1'));
+    receive(edit);
+    c.drawFrame();
+    expect(flushed).toHaveLength(1);
+    expect(flushed[0]!.deltas!.some((d) => d.ticket)).toBe(true);
+    expect(flushed[0]!.deltas!.some((d) => d.effects?.length)).toBe(true);
+    c.elapse(PROGRESS_MS);
+    expect(flushed).toHaveLength(1);
   });
 });
