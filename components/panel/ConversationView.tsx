@@ -8,6 +8,23 @@ export function ConversationView() {
   const model = usePanel();
   const ctx = model.context.value;
   const view = model.conversation.value;
+  if (!ctx && !model.ready.value) {
+    // Until the background answers: the conversation's layout, loading (not the "open a
+    // conversation" page, which would flash by in a panel docked beside one).
+    return (
+      <>
+        <header class="bar">
+          <div class="bar-main">
+            <p class="conv-title muted">{t('loading')}</p>
+          </div>
+        </header>
+        <section aria-label={t('linkedTickets')} aria-busy="true">
+          <h2 class="section-title">{t('linkedTickets')}</h2>
+          <p class="muted">{t('loading')}</p>
+        </section>
+      </>
+    );
+  }
   if (!ctx) {
     return (
       <section aria-label={t('backline')} class="empty">

@@ -36,6 +36,8 @@ export const PanelModel = createModel(() => {
   const error = signal<string>('');
   /** The panel could not connect (start failed): it shows why, and nothing that would mislead. */
   const unavailable = signal(false);
+  /** The background has said which conversation this panel shows (its first answer). */
+  const ready = signal(false);
   const status = createAnnouncement();
   /**
    * Bumped once per frame of change events that may change lists of tickets (not for delivery
@@ -94,7 +96,10 @@ export const PanelModel = createModel(() => {
     const [hello] = await Promise.all([request('ui:hello', { context: explicit }), refreshCatalog()]);
     tabId.value = hello.tabId;
     followsActiveTab = hello.followsActiveTab;
-    setContext(hello);
+    batch(() => {
+      setContext(hello);
+      ready.value = true;
+    });
   }
 
   /** Change events, merged and applied together (./changes.ts). */
@@ -171,6 +176,7 @@ export const PanelModel = createModel(() => {
     resync: resync as ReadonlySignal<number>,
     error: error as ReadonlySignal<string>,
     unavailable: unavailable as ReadonlySignal<boolean>,
+    ready: ready as ReadonlySignal<boolean>,
     workspace: workspace as ReadonlySignal<WorkspaceStatus | null>,
     /** What was last said to screen readers. */
     status: status.text,

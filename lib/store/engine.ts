@@ -11,6 +11,7 @@ import type { WorkspaceSettings } from '../model/settings';
 import type { ChangeSet } from '../model/views';
 import type { BacklineDB, BacklineDatabase } from './schema';
 import { capturingTx } from './capture';
+import { SummaryCache } from './summary-cache';
 
 export type Tx<Mode extends IDBTransactionMode> = IDBPTransaction<BacklineDB, StoreNames<BacklineDB>[], Mode>;
 export type StoreName = StoreNames<BacklineDB>;
@@ -30,6 +31,9 @@ export class StoreEngine {
    * (./sync.ts), except those of tickets kept local (their ids).
    */
   private sharing: { keepLocal: ReadonlySet<string> } | null = null;
+
+  /** The queue's per-ticket extras (last activity, link count), forgotten by every write (./summary-cache.ts). */
+  readonly summaries = new SummaryCache();
 
   constructor(
     readonly db: BacklineDatabase,
@@ -68,7 +72,9 @@ export class StoreEngine {
 
   /** Tells open pages that something outside the stores' writes changed (policy, admin lock). */
   notify(changes: Partial<ChangeSet>): void {
-    this.onChange({ ticketIds: [], conversationKeys: [], ...changes });
+    const full = { ticketIds: [], conversationKeys: [], ...changes };
+    this.summaries.forget(full);
+    this.onChange(full);
   }
 
   /**
@@ -118,6 +124,7 @@ export class StoreEngine {
       throw e;
     }
     if (replayed) return replay as T;
+    this.summaries.forget(outcome!.changes);
     this.onChange(outcome!.changes);
     return outcome!.result;
   }

@@ -174,6 +174,8 @@ export async function updateEffect(
     await s.capture(tx).objectStore('activity').add(delivery);
   }
   await tx.done;
+  // The outcome item is the ticket's newest activity now: the queue reads it again.
+  if (delivery) s.summaries.forget({ ticketIds: [e.ticketId] });
   // One effect's outcome: pages update that item (and the conversation's status) in place.
   return {
     ticketIds: [e.ticketId],

@@ -99,16 +99,42 @@ async function readActivityPage(tx: Tx<IDBTransactionMode>, ticketId: string, be
   return { activity, effects: effects.sort((a, b) => a.id.localeCompare(b.id)), earlier: cursor !== null };
 }
 
+const SUMMARY_STORES = ['ticketTypes', 'activity', 'links', 'teammates'] as const;
+
 export async function summarize(s: StoreEngine, tickets: Ticket[]): Promise<TicketSummary[]> {
-  const tx = s.db.transaction(['ticketTypes', 'activity', 'links', 'teammates']);
-  const types = new Map((await tx.objectStore('ticketTypes').getAll()).map((t) => [t.id, t]));
-  const people = new Map((await tx.objectStore('teammates').getAll()).map((t) => [t.id, t.name]));
-  const out = await Promise.all(
-    tickets.map(async (ticket) => {
-      const index = tx.objectStore('activity').index('byTicket');
-      const cursor = await index.openCursor(IDBKeyRange.only(ticket.id), 'prev');
-      const last = cursor?.value;
-      const linkCount = await tx.objectStore('links').index('byTicket').count(ticket.id);
+  // Before the transaction: a write that commits while it is open makes what it read unkept.
+  const since = s.summaries.begin();
+  const tx = s.db.transaction([...SUMMARY_STORES]);
+  const out = await summarizeIn(s, tx, since, tickets.map((t) => Promise.resolve(t)));
+  await tx.done;
+  return out;
+}
+
+/**
+ * Summaries of tickets as they are read, in the caller's transaction (which holds the summary
+ * stores): the catalogue's reads and each ticket's extras are asked together, not in turn.
+ */
+async function summarizeIn(s: StoreEngine, tx: Tx<IDBTransactionMode>, since: number, tickets: Promise<Ticket | undefined>[]): Promise<TicketSummary[]> {
+  const typesRead = tx.objectStore('ticketTypes').getAll();
+  const peopleRead = tx.objectStore('teammates').getAll();
+  const rows = await Promise.all(
+    tickets.map(async (read) => {
+      const ticket = await read;
+      if (!ticket) return null;
+      let parts = s.summaries.get(ticket.id);
+      if (!parts) {
+        const cursor = await tx.objectStore('activity').index('byTicket').openCursor(IDBKeyRange.only(ticket.id), 'prev');
+        parts = { last: cursor?.value, linkCount: await tx.objectStore('links').index('byTicket').count(ticket.id) };
+        s.summaries.keep(since, ticket.id, parts);
+      }
+      return { ticket, ...parts };
+    }),
+  );
+  const types = new Map((await typesRead).map((t) => [t.id, t]));
+  const people = new Map((await peopleRead).map((t) => [t.id, t.name]));
+  return rows
+    .filter((r) => r !== null)
+    .map(({ ticket, last, linkCount }) => {
       const type = types.get(ticket.typeId);
       return {
         ticket,
@@ -118,10 +144,7 @@ export async function summarize(s: StoreEngine, tickets: Ticket[]): Promise<Tick
         lastUpdateAt: last?.at ?? ticket.createdAt,
         linkCount,
       };
-    }),
-  );
-  await tx.done;
-  return out;
+    });
 }
 
 /** Tickets linked to one conversation, most recently updated first. */
@@ -155,15 +178,17 @@ export async function queryTickets(s: StoreEngine, q: TicketQuery): Promise<Tick
   if (q.assigneeId !== undefined) terms.push(filterTerm.assignee(q.assigneeId));
   // The index's keys are [-updatedAt, id]: the next page starts after the last ticket's key.
   const after: [number, string] | undefined = q.before ? [-q.before.updatedAt, q.before.id] : undefined;
-  const tx = s.db.transaction(['ticketWords', 'tickets']);
+  // One transaction for the search and the page's summaries.
+  const since = s.summaries.begin();
+  const tx = s.db.transaction(['ticketWords', 'tickets', ...SUMMARY_STORES]);
   const ids =
     terms.length || prefix
       ? await findTicketIds(tx, terms, prefix, limit, after)
       : // No words, no filters: the newest page of the index's own keys.
         ((await tx.objectStore('ticketWords').getAllKeys(after ? IDBKeyRange.lowerBound(after, true) : null, limit)) as [number, string][]).map((k) => k[1]);
-  const tickets = (await Promise.all(ids.map((id) => tx.objectStore('tickets').get(id)))).filter((t): t is Ticket => !!t);
+  const out = await summarizeIn(s, tx, since, ids.map((id) => tx.objectStore('tickets').get(id)));
   await tx.done;
-  return summarize(s, tickets);
+  return out;
 }
 
 /** What Backline sent (or will send) to a conversation: the preview when no helpdesk can be read. */

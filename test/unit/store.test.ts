@@ -857,6 +857,41 @@ describe('linkedTickets', () => {
   });
 });
 
+describe('the queue’s summaries, kept between reads', () => {
+  it('show every write at once: links, unlinks, notes, and records applied from the workspace', async () => {
+    const { db, store } = await setup();
+    const t = await create(store, { title: 'Kept summary', conversation: conv('90') });
+    const summary = async () => (await store.queryTickets({ text: 'kept' }))[0]!;
+    expect(await summary()).toMatchObject({ linkCount: 1, lastUpdate: 'Created by Alice Agent' });
+
+    await store.link({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, conversation: conv('91') });
+    expect(await summary()).toMatchObject({ linkCount: 2, lastUpdate: 'Linked to Conversation 91' });
+    await store.unlink({ requestId: rid(), actorId: BOB.id, ticketId: t.id, conversationKey: conv('91').key });
+    expect((await summary()).linkCount).toBe(1);
+    await store.addNote({ requestId: rid(), actorId: BOB.id, ticketId: t.id, body: 'Second look', crossPost: false });
+    expect((await summary()).lastUpdate).toBe('Note: Second look');
+
+    // A record the workspace's replication wrote, told through the store like every change.
+    const [last] = (await db.getAllFromIndex('activity', 'byTicket', t.id)).slice(-1);
+    await db.put('activity', { ...last!, id: uuidv7(), type: 'note', body: 'From another browser', crossPosted: false } as ActivityRecord);
+    store.notify({ ticketIds: [t.id] });
+    expect((await summary()).lastUpdate).toBe('Note: From another browser');
+  });
+
+  it('a read that overlapped a write keeps nothing it read', async () => {
+    const { SummaryCache } = await import('../../lib/store/summary-cache');
+    const cache = new SummaryCache();
+    const since = cache.begin();
+    cache.forget({ ticketIds: ['other'] });
+    cache.keep(since, 't1', { last: undefined, linkCount: 3 });
+    expect(cache.get('t1')).toBeUndefined();
+    cache.keep(cache.begin(), 't1', { last: undefined, linkCount: 3 });
+    expect(cache.get('t1')?.linkCount).toBe(3);
+    cache.forget({ ticketIds: ['t1'] });
+    expect(cache.get('t1')).toBeUndefined();
+  });
+});
+
 describe('a ticket’s activity, a page at a time', () => {
   it('opens with the newest 100 items and their effects; earlier pages follow, oldest last', async () => {
     const { store } = await setup();
