@@ -66,6 +66,12 @@ export function startBackground(): void {
     },
     async setTabContext(tabId, value) {
       await browser.storage.session.set({ [`tab:${tabId}`]: value });
+      // A report handled after its tab closed (tabs.onRemoved has run) would stay known for the
+      // whole session, and every change would re-count its badge: forget it again.
+      if (!(await browser.tabs.get(tabId).then(() => true, () => false))) {
+        await browser.storage.session.remove(`tab:${tabId}`);
+        return;
+      }
       void toolbar.update(tabId, value);
     },
     broadcast(event: BackgroundEvent) {
@@ -90,7 +96,7 @@ export function startBackground(): void {
   const toolbar = createToolbar({
     action: browser.action,
     words: toolbarWords(),
-    linkedCount: async (key) => (await (await env.store()).linkedTickets(key)).length,
+    linkedCount: async (key) => (await env.store()).linkedCount(key),
     failedCount: async () => (await (await env.store()).failedEffectIds()).length,
     getTabContext: (tabId) => env.getTabContext(tabId),
     async knownTabs() {

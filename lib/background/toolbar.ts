@@ -27,10 +27,20 @@ export interface ToolbarDeps {
   words?: ToolbarWords;
 }
 
+/** Counts read once for one update of many tabs: tabs showing one conversation share its count. */
+function countsOnce(deps: ToolbarDeps) {
+  const linked = new Map<string, Promise<number>>();
+  let failed: Promise<number> | undefined;
+  return {
+    linked: (key: string) => linked.get(key) ?? linked.set(key, deps.linkedCount(key)).get(key)!,
+    failed: () => (failed ??= deps.failedCount?.() ?? Promise.resolve(0)),
+  };
+}
+
 export function createToolbar(deps: ToolbarDeps) {
-  async function show(tabId: number, context: TabContext | undefined) {
+  async function show(tabId: number, context: TabContext | undefined, counts = countsOnce(deps)) {
     const key = context?.conversationKey ?? null;
-    const look = toolbarLook(key ? await deps.linkedCount(key) : null, deps.words, (await deps.failedCount?.()) ?? 0);
+    const look = toolbarLook(key ? await counts.linked(key) : null, deps.words, await counts.failed());
     // A tab closed meanwhile rejects; nothing to show then.
     await Promise.all([deps.action.setBadgeText({ tabId, text: look.badge }), deps.action.setTitle({ tabId, title: look.title })]).catch(() => {});
   }
@@ -46,11 +56,12 @@ export function createToolbar(deps: ToolbarDeps) {
       if (!changes.conversationKeys.length && !changes.ticketIds.length && !outcome) return;
       const touched = new Set(outcome ? [] : changes.conversationKeys);
       const tabs = await deps.knownTabs();
+      const counts = countsOnce(deps);
       await Promise.all(
         tabs
           // A ticket change without conversation keys (say, one resolved) re-counts every tab.
           .filter(({ context }) => context.conversationKey && (touched.size === 0 || touched.has(context.conversationKey)))
-          .map(({ tabId, context }) => show(tabId, context)),
+          .map(({ tabId, context }) => show(tabId, context, counts)),
       );
     },
   };

@@ -39,6 +39,7 @@ export class Store extends StoreEngine {
   getTicketView = (...a: Rest<typeof queries.getTicketView>) => queries.getTicketView(this, ...a);
   getActivityPage = (...a: Rest<typeof queries.getActivityPage>) => queries.getActivityPage(this, ...a);
   linkedTickets = (...a: Rest<typeof queries.linkedTickets>) => queries.linkedTickets(this, ...a);
+  linkedCount = (...a: Rest<typeof queries.linkedCount>) => queries.linkedCount(this, ...a);
   queryTickets = (...a: Rest<typeof queries.queryTickets>) => queries.queryTickets(this, ...a);
   backlineMessages = (...a: Rest<typeof queries.backlineMessages>) => queries.backlineMessages(this, ...a);
   // ticket commands

@@ -147,6 +147,19 @@ async function summarizeIn(s: StoreEngine, tx: Tx<IDBTransactionMode>, since: nu
     });
 }
 
+/**
+ * How many tickets are linked to one conversation (the toolbar's badge): the tickets of
+ * `linkedTickets`, without reading their summaries. A link whose ticket has not arrived yet (the
+ * workspace replicates records in any order) is not counted, as it is not listed.
+ */
+export async function linkedCount(s: StoreEngine, conversationKey: string): Promise<number> {
+  const tx = s.db.transaction(['links', 'tickets']);
+  const links = await tx.objectStore('links').index('byConversation').getAll(conversationKey);
+  const present = await Promise.all(links.map((l) => tx.objectStore('tickets').getKey(l.ticketId)));
+  await tx.done;
+  return new Set(present.filter((id) => id !== undefined)).size;
+}
+
 /** Tickets linked to one conversation, most recently updated first. */
 export async function linkedTickets(s: StoreEngine, conversationKey: string): Promise<TicketSummary[]> {
   const links = await s.db.getAllFromIndex('links', 'byConversation', conversationKey);

@@ -854,6 +854,19 @@ describe('linkedTickets', () => {
   it('is empty for a conversation with no tickets', async () => {
     const { store } = await setup();
     expect(await store.linkedTickets(conv('nothing').key)).toEqual([]);
+    expect(await store.linkedCount(conv('nothing').key)).toBe(0);
+  });
+
+  it('counts what it lists (the toolbar’s badge), not a link whose ticket has not arrived', async () => {
+    const { db, store } = await setup();
+    const c = conv('79');
+    const a = await create(store, { title: 'A', conversation: c });
+    await create(store, { title: 'B', conversation: c });
+    expect(await store.linkedCount(c.key)).toBe(2);
+    const [link] = await db.getAllFromIndex('links', 'byTicket', a.id);
+    await db.put('links', { ...link!, id: uuidv7(), ticketId: 'not-here-yet' });
+    expect(await store.linkedCount(c.key)).toBe((await store.linkedTickets(c.key)).length);
+    expect(await store.linkedCount(c.key)).toBe(2);
   });
 });
 

@@ -129,3 +129,18 @@ describe('toolbar words', () => {
     expect(toolbarLook(2, words, 3)).toEqual({ badge: '!', title: 'L2 · F3' });
   });
 });
+
+describe('toolbar re-counts', () => {
+  it('read each conversation’s count and the failures once for all the tabs a change touches', async () => {
+    const reads: string[] = [];
+    const toolbar = createToolbar({
+      action: { setBadgeText: async () => {}, setTitle: async () => {} },
+      linkedCount: async (key) => (reads.push(key), 1),
+      failedCount: async () => (reads.push('failed'), 0),
+      getTabContext: async () => undefined,
+      knownTabs: async () => [1, 2, 3].map((tabId) => ({ tabId, context: { context: null, conversationKey: tabId === 3 ? 'c:2' : 'c:1' } })),
+    });
+    await toolbar.changed({ ticketIds: ['t1'], conversationKeys: [] });
+    expect(reads.sort()).toEqual(['c:1', 'c:2', 'failed']);
+  });
+});
