@@ -2,86 +2,22 @@
  * The propagation outbox over a real IndexedDB (fake-indexeddb) and the real sandbox helpdesk
  * over HTTP. Time is injected so backoff is tested without sleeping.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { noteMarker, type FetchLike } from '../../lib/connectors';
-import { openBacklineDb, type BacklineDatabase } from '../../lib/store/schema';
-import { type ConnectionRecord, type OutboxRecord } from '../../lib/model/records';
 import { BacklineError } from '../../lib/model/errors';
-import { conversationKey } from '../../lib/helpdesks';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { uuidv7 } from '../../lib/model/ids';
 import { createHelpdeskServices } from '../../lib/background/helpdesk';
 import type { BackgroundEvent } from '../../lib/protocol';
 import { backoffDelay, createOutboxRunner, DEFAULT_BACKOFF, idempotencyKey, NOTE_SETTLE_MS, processOutbox, retryEffect, type OutboxDeps, type OutboxRun } from '../../lib/background/outbox';
-import { Store } from '../../lib/store';
-import { type ChangeSet, type ConversationInput } from '../../lib/model/views';
 import { SANDBOX_TOKEN } from '../sandbox/server.mjs';
 import { useSandbox } from './sandbox-fixture';
+import { ME, outboxFixture } from './outbox-fixture';
 
 const sandbox = useSandbox();
 
-const open: BacklineDatabase[] = [];
-afterEach(() => {
-  for (const db of open.splice(0)) db.close();
-});
-
-const ME = { id: 'tm-me', name: 'Alice Agent', email: '', kind: 'person' as const };
-
-function conv(id: number): ConversationInput {
-  const ctx = { helpdesk: 'chatwoot' as const, origin: sandbox.url, account: '1', conversationId: String(id) };
-  return { key: conversationKey(ctx), ...ctx, kind: 'conversation', title: '', customerName: '', customerEmail: '', company: '' };
-}
-
-async function setup(opts: { token?: string | null } = {}) {
-  const db = await openBacklineDb(`outbox-test-${crypto.randomUUID()}`);
-  open.push(db);
-  await db.put('teammates', ME);
-  const store = new Store(db);
-  if (opts.token !== null) {
-    const conn: ConnectionRecord = {
-      id: uuidv7(),
-      helpdesk: 'chatwoot',
-      baseUrl: sandbox.url,
-      account: '1',
-      credentials: { token: opts.token ?? SANDBOX_TOKEN },
-      label: 'Sandbox',
-      createdAt: Date.now(),
-      updatedAt: Date.now(),
-    };
-    await db.put('connections', conn);
-  }
-  // The clock starts when first read (after the test queued its effects) and then only moves
-  // when the test advances it.
-  let clock: number | null = null;
-  const now = () => (clock ??= Date.now());
-  const changes: ChangeSet[] = [];
-  const deps = (over: Partial<OutboxDeps> = {}): OutboxDeps => ({
-    store,
-    connections: () => db.getAll('connections'),
-    now,
-    random: () => 0.5, // no jitter: delays are exactly 2 s, 4 s, 8 s…
-    timeoutMs: 2000,
-    onChange: (c) => changes.push(c),
-    ...over,
-  });
-  const advance = (ms: number) => (clock = now() + ms);
-  return { db, store, deps, advance, changes, now };
-}
-
-/** A back-office ticket linked to the given sandbox conversations. */
-async function ticketLinkedTo(store: Store, ids: number[]) {
-  const [first, ...rest] = ids;
-  const t = await store.createTicket({ requestId: uuidv7(), actorId: ME.id, title: 'Export stuck', typeId: 'type-general', conversation: conv(first!) });
-  for (const id of rest) await store.link({ requestId: uuidv7(), actorId: ME.id, ticketId: t.id, conversation: conv(id) });
-  return t;
-}
-
-const moveTo = (store: Store, ticketId: string, version: number, stateId: string) =>
-  store.changeState({ requestId: uuidv7(), actorId: ME.id, ticketId, baseVersion: version, stateId });
-
-const effects = async (db: BacklineDatabase): Promise<OutboxRecord[]> => (await db.getAll('outbox')).sort((a, b) => a.id.localeCompare(b.id));
-const sbConv = (id: number) => sandbox.state.conversations.find((c) => c.id === id)!;
+const { conv, setup, ticketLinkedTo, moveTo, effects, sbConv } = outboxFixture(sandbox, 'manual');
 const notesWith = (id: number, marker: string) => sbConv(id).messages.filter((m) => m.private && m.content.includes(marker));
 const apiRequests = (pathPart: string, method = 'POST') => sandbox.state.requests.filter((r) => r.method === method && r.path.includes(pathPart));
 

@@ -3,83 +3,23 @@
  * HTTP: what the store's undo write does to the ticket and its effects, and what the outbox then
  * delivers (correcting notes, status restores) or leaves alone.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { openBacklineDb, type BacklineDatabase } from '../../lib/store/schema';
-import { type ConnectionRecord, type OutboxRecord } from '../../lib/model/records';
+import { describe, expect, it } from 'vitest';
+import { type BacklineDatabase } from '../../lib/store/schema';
 import { BacklineError } from '../../lib/model/errors';
-import { conversationKey } from '../../lib/helpdesks';
 import { uuidv7 } from '../../lib/model/ids';
-import { processOutbox, type OutboxDeps } from '../../lib/background/outbox';
+import { processOutbox } from '../../lib/background/outbox';
 import { Store } from '../../lib/store';
-import { type ChangeSet, type ConversationInput } from '../../lib/model/views';
 import { claimEffect, markSending } from '../../lib/store/propagation';
 import { idempotencyKey } from '../../lib/background/outbox';
 import { ChatwootConnector } from '../../lib/connectors/chatwoot';
 import { buildExport, validateExport } from '../../lib/store/transfer';
 import { SANDBOX_TOKEN } from '../sandbox/server.mjs';
 import { useSandbox } from './sandbox-fixture';
+import { ME, outboxFixture } from './outbox-fixture';
 
 const sandbox = useSandbox();
 
-const open: BacklineDatabase[] = [];
-afterEach(() => {
-  for (const db of open.splice(0)) db.close();
-});
-
-const ME = { id: 'tm-me', name: 'Alice Agent', email: '', kind: 'person' as const };
-
-function conv(id: number): ConversationInput {
-  const ctx = { helpdesk: 'chatwoot' as const, origin: sandbox.url, account: '1', conversationId: String(id) };
-  return { key: conversationKey(ctx), ...ctx, kind: 'conversation', title: '', customerName: '', customerEmail: '', company: '' };
-}
-
-async function setup(opts: { token?: string | null } = {}) {
-  const db = await openBacklineDb(`undo-test-${crypto.randomUUID()}`);
-  open.push(db);
-  await db.put('teammates', ME);
-  const store = new Store(db);
-  if (opts.token !== null) {
-    const conn: ConnectionRecord = {
-      id: uuidv7(),
-      helpdesk: 'chatwoot',
-      baseUrl: sandbox.url,
-      account: '1',
-      credentials: { token: opts.token ?? SANDBOX_TOKEN },
-      label: 'Sandbox',
-      createdAt: Date.now(),
-      updatedAt: Date.now(),
-    };
-    await db.put('connections', conn);
-  }
-  // Real time: undo's window and the effects it queues are on the store's clock; nothing here
-  // waits for a backoff.
-  const now = () => Date.now();
-  const changes: ChangeSet[] = [];
-  const deps = (over: Partial<OutboxDeps> = {}): OutboxDeps => ({
-    store,
-    connections: () => db.getAll('connections'),
-    now,
-    random: () => 0.5, // no jitter: delays are exactly 2 s, 4 s, 8 s…
-    timeoutMs: 2000,
-    onChange: (c) => changes.push(c),
-    ...over,
-  });
-  return { db, store, deps, changes, now };
-}
-
-/** A back-office ticket linked to the given sandbox conversations. */
-async function ticketLinkedTo(store: Store, ids: number[]) {
-  const [first, ...rest] = ids;
-  const t = await store.createTicket({ requestId: uuidv7(), actorId: ME.id, title: 'Export stuck', typeId: 'type-general', conversation: conv(first!) });
-  for (const id of rest) await store.link({ requestId: uuidv7(), actorId: ME.id, ticketId: t.id, conversation: conv(id) });
-  return t;
-}
-
-const moveTo = (store: Store, ticketId: string, version: number, stateId: string) =>
-  store.changeState({ requestId: uuidv7(), actorId: ME.id, ticketId, baseVersion: version, stateId });
-
-const effects = async (db: BacklineDatabase): Promise<OutboxRecord[]> => (await db.getAll('outbox')).sort((a, b) => a.id.localeCompare(b.id));
-const sbConv = (id: number) => sandbox.state.conversations.find((c) => c.id === id)!;
+const { conv, setup, ticketLinkedTo, moveTo, effects, sbConv } = outboxFixture(sandbox, 'real');
 
 const undo = (store: Store, ticketId: string, target: { activityId: string } | { stateVersion: number }, over: { requestId?: string; now?: number } = {}) =>
   store.undoChange({ requestId: over.requestId ?? uuidv7(), actorId: ME.id, ticketId, target, now: over.now });
