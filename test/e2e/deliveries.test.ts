@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import { connectSandboxAsAdmin, launch, type Harness } from './harness';
+import { setCredential } from './connector-flow';
 
 let h: Harness;
 let page: Page;
@@ -26,27 +27,7 @@ afterAll(async () => {
 });
 
 /** The connection as saved, with another token (the contract names no control to edit one). */
-async function setToken(token: string): Promise<void> {
-  await h.worker.evaluate(async (token) => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const r = indexedDB.open('backline');
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    const tx = db.transaction('connections', 'readwrite');
-    const store = tx.objectStore('connections');
-    const all = await new Promise<{ credentials: Record<string, string>; updatedAt: number }[]>((resolve) => {
-      const q = store.getAll();
-      q.onsuccess = () => resolve(q.result);
-    });
-    for (const c of all) store.put({ ...c, credentials: { ...c.credentials, token }, updatedAt: Date.now() });
-    await new Promise((resolve, reject) => {
-      tx.oncomplete = resolve;
-      tx.onerror = () => reject(tx.error);
-    });
-    db.close();
-  }, token);
-}
+const setToken = (token: string) => setCredential(h, 'token', token);
 
 const notesIn2 = (text: string) => h.sandbox.state.conversations.find((c) => c.id === 2)!.messages.filter((m) => m.private && m.content.includes(text));
 const activity = () => panel.getByRole('region', { name: 'Activity', exact: true }).getByRole('listitem');

@@ -15,6 +15,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import { connectSandboxAsAdmin, launch, type Harness } from './harness';
+import { setCredential } from './connector-flow';
 
 let h: Harness;
 let page: Page;
@@ -47,27 +48,7 @@ async function setPreventReopen(on: boolean): Promise<void> {
 }
 
 /** The connection as saved, with another token (the contract names no control to edit one). */
-async function setToken(token: string): Promise<void> {
-  await h.worker.evaluate(async (token) => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const r = indexedDB.open('backline');
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    const tx = db.transaction('connections', 'readwrite');
-    const store = tx.objectStore('connections');
-    const all = await new Promise<{ credentials: Record<string, string>; updatedAt: number }[]>((resolve) => {
-      const q = store.getAll();
-      q.onsuccess = () => resolve(q.result);
-    });
-    for (const c of all) store.put({ ...c, credentials: { ...c.credentials, token }, updatedAt: Date.now() });
-    await new Promise((resolve, reject) => {
-      tx.oncomplete = resolve;
-      tx.onerror = () => reject(tx.error);
-    });
-    db.close();
-  }, token);
-}
+const setToken = (token: string) => setCredential(h, 'token', token);
 
 const sb = (id: number) => h.sandbox.state.conversations.find((c) => c.id === id)!;
 const privateNotes = (id: number, text: string) => sb(id).messages.filter((m) => m.private && m.content.includes(text));
