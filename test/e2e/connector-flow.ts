@@ -184,3 +184,28 @@ export async function setCredential(h: Pick<Harness, 'worker'>, key: string, val
     [key, value],
   );
 }
+
+/**
+ * In the sandbox's docked panel: raises a ticket of `type` from the conversation the panel shows,
+ * links it from conversation `linkFrom` (in-app navigation), and opens it there.
+ */
+export async function raiseAndLinkInSandbox(page: Page, panel: Frame, title: string, type: string, linkFrom: number): Promise<void> {
+  await panel.getByRole('button', { name: 'New back-office ticket', exact: true }).click();
+  await panel.getByRole('textbox', { name: 'Title', exact: true }).fill(title);
+  await panel.getByRole('combobox', { name: 'Ticket type', exact: true }).selectOption({ label: type });
+  await panel.getByRole('button', { name: 'Create ticket', exact: true }).click();
+  await expect.poll(() => panel.getByRole('heading', { name: title, exact: true }).count()).toBe(1);
+
+  await panel.getByRole('button', { name: 'Back', exact: true }).click();
+  await page.locator(`a[href$="/conversations/${linkFrom}"]`).first().click();
+  await expect.poll(() => panel.getByRole('heading', { level: 1 }).textContent()).toContain(`#${linkFrom}`);
+  await panel.getByRole('button', { name: 'Link existing ticket', exact: true }).click();
+  await panel.getByRole('searchbox', { name: 'Find ticket', exact: true }).fill(title);
+  const match = panel.getByRole('listitem').filter({ hasText: title });
+  await expect.poll(() => match.count()).toBe(1);
+  await match.getByRole('button', { name: 'Link', exact: true }).click();
+  const linked = panel.getByRole('region', { name: 'Linked tickets', exact: true }).getByRole('listitem').filter({ hasText: title });
+  await expect.poll(() => linked.count()).toBe(1);
+  await linked.getByRole('button', { name: title, exact: true }).click();
+  await expect.poll(() => panel.getByRole('region', { name: 'Links', exact: true }).getByRole('listitem').count()).toBe(2);
+}

@@ -15,7 +15,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import { connectSandboxAsAdmin, launch, type Harness } from './harness';
-import { setCredential } from './connector-flow';
+import { raiseAndLinkInSandbox, setCredential } from './connector-flow';
 
 let h: Harness;
 let page: Page;
@@ -62,30 +62,7 @@ async function sandboxPage(id: number): Promise<{ status: string | null; notes: 
   return { status, notes };
 }
 
-/**
- * Raises a ticket of `type` from the conversation the panel shows, then links it from
- * conversation `linkFrom` (in-app navigation), and opens it there.
- */
-async function raiseAndLink(title: string, type: string, linkFrom: number): Promise<void> {
-  await panel.getByRole('button', { name: 'New back-office ticket', exact: true }).click();
-  await panel.getByRole('textbox', { name: 'Title', exact: true }).fill(title);
-  await panel.getByRole('combobox', { name: 'Ticket type', exact: true }).selectOption({ label: type });
-  await panel.getByRole('button', { name: 'Create ticket', exact: true }).click();
-  await expect.poll(() => panel.getByRole('heading', { name: title, exact: true }).count()).toBe(1);
-
-  await panel.getByRole('button', { name: 'Back', exact: true }).click();
-  await page.locator(`a[href$="/conversations/${linkFrom}"]`).first().click();
-  await expect.poll(() => panel.getByRole('heading', { level: 1 }).textContent()).toContain(`#${linkFrom}`);
-  await panel.getByRole('button', { name: 'Link existing ticket', exact: true }).click();
-  await panel.getByRole('searchbox', { name: 'Find ticket', exact: true }).fill(title);
-  const match = panel.getByRole('listitem').filter({ hasText: title });
-  await expect.poll(() => match.count()).toBe(1);
-  await match.getByRole('button', { name: 'Link', exact: true }).click();
-  const linked = panel.getByRole('region', { name: 'Linked tickets', exact: true }).getByRole('listitem').filter({ hasText: title });
-  await expect.poll(() => linked.count()).toBe(1);
-  await linked.getByRole('button', { name: title, exact: true }).click();
-  await expect.poll(() => panel.getByRole('region', { name: 'Links', exact: true }).getByRole('listitem').count()).toBe(2);
-}
+const raiseAndLink = (title: string, type: string, linkFrom: number) => raiseAndLinkInSandbox(page, panel, title, type, linkFrom);
 
 async function chooseState(label: string) {
   await panel.getByRole('button', { name: /^Ticket state/ }).click();

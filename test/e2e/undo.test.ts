@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import { connectSandboxAsAdmin, launch, type Harness } from './harness';
+import { raiseAndLinkInSandbox } from './connector-flow';
 import { SANDBOX_TOKEN } from '../sandbox/server.mjs';
 
 let h: Harness;
@@ -44,27 +45,8 @@ async function frontLineSets(id: number, status: string): Promise<void> {
   expect(r.ok).toBe(true);
 }
 
-/** Raises a ticket from the conversation the panel shows, links it from conversation `linkFrom`, and opens it there. */
-async function raiseAndLink(title: string, linkFrom: number): Promise<void> {
-  await panel.getByRole('button', { name: 'New back-office ticket', exact: true }).click();
-  await panel.getByRole('textbox', { name: 'Title', exact: true }).fill(title);
-  await panel.getByRole('combobox', { name: 'Ticket type', exact: true }).selectOption({ label: 'General back-office' });
-  await panel.getByRole('button', { name: 'Create ticket', exact: true }).click();
-  await expect.poll(() => panel.getByRole('heading', { name: title, exact: true }).count()).toBe(1);
-
-  await panel.getByRole('button', { name: 'Back', exact: true }).click();
-  await page.locator(`a[href$="/conversations/${linkFrom}"]`).first().click();
-  await expect.poll(() => panel.getByRole('heading', { level: 1 }).textContent()).toContain(`#${linkFrom}`);
-  await panel.getByRole('button', { name: 'Link existing ticket', exact: true }).click();
-  await panel.getByRole('searchbox', { name: 'Find ticket', exact: true }).fill(title);
-  const match = panel.getByRole('listitem').filter({ hasText: title });
-  await expect.poll(() => match.count()).toBe(1);
-  await match.getByRole('button', { name: 'Link', exact: true }).click();
-  const linked = panel.getByRole('region', { name: 'Linked tickets', exact: true }).getByRole('listitem').filter({ hasText: title });
-  await expect.poll(() => linked.count()).toBe(1);
-  await linked.getByRole('button', { name: title, exact: true }).click();
-  await expect.poll(() => panel.getByRole('region', { name: 'Links', exact: true }).getByRole('listitem').count()).toBe(2);
-}
+/** Raises a General back-office ticket here, links it from conversation `linkFrom`, and opens it there. */
+const raiseAndLink = (title: string, linkFrom: number) => raiseAndLinkInSandbox(page, panel, title, 'General back-office', linkFrom);
 
 async function chooseState(label: string) {
   await stateButton().click();
