@@ -68,10 +68,10 @@ const KEYSTROKES = ['refund i', 'refund in', 'refund inv', 'login c', 'login cr'
 const WORDS = ['refund', 'invoice', 'login', 'export', 'printer', 'billing', 'shipping', 'crash', 'password', 'upgrade'];
 /** Backline's stores and indexes, as far as the bench's raw IndexedDB baselines write them: [store, keyPath, [index, keyPath, options]]. */
 const RAW_SCHEMA = [
-  ['tickets', 'id', [['byNumber', 'number', { unique: true }], ['byUpdated', 'updatedAt'], ['byState', 'stateId'], ['byType', 'typeId']]],
+  ['tickets', 'id', [['byNumber', 'number', { unique: true }], ['byType', 'typeId']]],
   ['ticketWords', ['order', 'ticketId'], [['byWord', 'terms', { multiEntry: true }], ['byTicket', 'ticketId', { unique: true }]]],
-  ['activity', 'id', [['byTicket', 'ticketId'], ['byTicketItem', ['ticketId', 'id']]]],
-  ['outbox', 'id', [['byStatus', 'status'], ['byTicket', 'ticketId'], ['byConversation', 'conversationKey'], ['bySource', 'sourceActivityId']]],
+  ['activity', 'id', [['byTicketItem', ['ticketId', 'id']]]],
+  ['outbox', 'id', [['byStatus', 'status'], ['byConversation', 'conversationKey'], ['bySource', 'sourceActivityId']]],
   ['requests', 'requestId', [['byAt', 'at']]],
 ];
 const ctxOf = (id) => ({ helpdesk: 'chatwoot', origin: sandbox.url, account: '1', conversationId: String(id), kind: 'conversation' });

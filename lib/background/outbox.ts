@@ -124,6 +124,9 @@ export function backoffDelay(attempts: number, policy: BackoffPolicy, random: ()
 export async function processOutbox(deps: OutboxDeps): Promise<OutboxRun> {
   const now = deps.now ?? Date.now;
   const run: OutboxRun = { delivered: 0, failed: 0, skipped: 0, retrying: 0, nextWakeAt: null };
+  // Effects a write queued whose fan-out did not happen (the worker stopped right after the
+  // write committed, or the fan-out failed) are written into the outbox first.
+  await deps.store.expandFanouts();
   const queued = await queuedEffects(deps.store);
   if (!queued.length) return run;
   const connections = await deps.connections();

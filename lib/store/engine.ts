@@ -79,22 +79,26 @@ export class StoreEngine {
 
   /**
    * Runs `apply` in one readwrite transaction together with the request-id record. A request
-   * id seen before returns the stored result and applies nothing.
+   * id seen before returns the stored result and applies nothing. What `apply` returns as
+   * `afterCommit` runs once the transaction has committed, before anything else is told or
+   * answered (queued effects are fanned out into the outbox there: ./propagation.ts).
    */
   async write<T>(
     requestId: string,
     stores: StoreName[],
-    apply: (tx: Tx<'readwrite'>) => Promise<{ result: T; changes: ChangeSet }>,
+    apply: (tx: Tx<'readwrite'>) => Promise<{ result: T; changes: ChangeSet; afterCommit?: () => void }>,
   ): Promise<T> {
     if (!requestId) throw new BacklineError('invalid', 'A write needs a request id.');
     const sharing = this.sharing;
     // A write that touches tickets also writes their search index (./ticket-index.ts).
     const names = new Set<StoreName>([...stores, 'requests']);
     if (names.has('tickets')) names.add('ticketWords');
+    // A write that queues effects queues them as one record (./propagation.ts, queueEffects).
+    if (names.has('outbox')) names.add('fanouts');
     if (sharing) names.add('syncQueue');
     const raw = this.db.transaction([...names], 'readwrite') as Tx<'readwrite'>;
     const tx = sharing ? capturingTx(raw, sharing.keepLocal) : raw;
-    let outcome: { result: T; changes: ChangeSet } | undefined;
+    let outcome: { result: T; changes: ChangeSet; afterCommit?: () => void } | undefined;
     let replay: T | undefined;
     let replayed = false;
     try {
@@ -124,6 +128,7 @@ export class StoreEngine {
       throw e;
     }
     if (replayed) return replay as T;
+    outcome!.afterCommit?.();
     this.summaries.forget(outcome!.changes);
     this.onChange(outcome!.changes);
     return outcome!.result;

@@ -52,6 +52,7 @@ export class Store extends StoreEngine {
   unlink = (...a: Rest<typeof tickets.unlink>) => tickets.unlink(this, ...a);
   undoChange = (...a: Rest<typeof undo.undoChange>) => undo.undoChange(this, ...a);
   getEffect = (...a: Rest<typeof propagation.getEffect>) => propagation.getEffect(this, ...a);
+  expandFanouts = () => propagation.expandFanouts(this);
   setLinkReason = (...a: Rest<typeof tickets.setLinkReason>) => tickets.setLinkReason(this, ...a);
   // deliveries (the outbox across tickets)
   listDeliveries = () => deliveries.listDeliveries(this);

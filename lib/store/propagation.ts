@@ -13,6 +13,7 @@ import { readMeta } from './meta';
 import { reopenDecision, type KnownConversation, type ReopenRules } from '../model/spread';
 import type { ChangeSet, PropagationChoice } from '../model/views';
 import type { StoreEngine, Tx } from './engine';
+import type { FanoutRecord } from './schema';
 import { unwrap } from 'idb';
 
 /** The internal note a state change posts in each linked conversation. */
@@ -25,14 +26,8 @@ export function crossPostNote(ticket: Pick<Ticket, 'kind' | 'number' | 'title'>,
   return `[Backline] Note on ${TICKET_KIND_LABELS[ticket.kind].toLowerCase()} ${formatTicketNumber(ticket.number)} “${ticket.title}”${actor ? ` from ${actor}` : ''}:\n\n${body}`;
 }
 
-/**
- * Queues one effect of a change, inside the change's transaction: all of it lands or none. The
- * write is made without waiting for its answer (a change with 50 links queues 100 effects; the
- * transaction runs them in order): one that fails aborts the transaction, and the write engine
- * reports it when the transaction ends.
- */
-export function queueEffect(
-  tx: Tx<'readwrite'>,
+/** One effect of a change, as the outbox keeps it: queued, due now. `queueEffects` writes it. */
+export function effectRecord(
   ticketId: string,
   sourceActivityId: string,
   conversationKey: string,
@@ -41,7 +36,7 @@ export function queueEffect(
   now: number,
   extra: Pick<OutboxRecord, 'corrects'> = {},
 ): OutboxRecord {
-  const record: OutboxRecord = {
+  return {
     ...extra,
     id: uuidv7(),
     ticketId,
@@ -56,11 +51,62 @@ export function queueEffect(
     createdAt: now,
     updatedAt: now,
   };
-  // The plain IndexedDB store: no promise per effect (a 50-link change queues 100). Unanswered,
-  // a failed add aborts the transaction, which the write engine reports. The outbox is local, so
-  // the workspace's capture (./capture.ts) has nothing to see here.
-  unwrap(tx.objectStore('outbox')).add(record);
-  return record;
+}
+
+/**
+ * Queues a write's effects inside its transaction, all of them as one `fanouts` record: a
+ * change linked to 50 conversations writes one record while the agent waits instead of 100 (each
+ * with three index entries). They land with the change or not at all. Returns what the write
+ * hands its engine as `afterCommit`: once the change has committed, the effects are written one by
+ * one into the outbox (`expandFanouts`). The write is made without waiting for its answer: a
+ * failure aborts the transaction, which the write engine reports.
+ */
+export function queueEffects(s: StoreEngine, tx: Tx<'readwrite'>, effects: OutboxRecord[]): (() => void) | undefined {
+  if (!effects.length) return undefined;
+  // The plain IndexedDB store: no promise to wait for. The outbox is local, so the workspace's
+  // capture (./capture.ts) has nothing to see here.
+  unwrap(tx.objectStore('fanouts')).add({ id: uuidv7(), at: effects[0]!.createdAt, effects } satisfies FanoutRecord);
+  return () => {
+    expandFanouts(s).catch((e: unknown) => {
+      // They stay in their record, which the outbox's next run expands (it starts with that).
+      console.error('Backline: queued effects not yet written to the outbox', e);
+    });
+  };
+}
+
+/**
+ * Writes the effects of committed writes (their `fanouts` records) into the outbox, one record
+ * each, and deletes the fan-out records, in one transaction. It is opened before anything is
+ * awaited: IndexedDB runs transactions on the same stores in the order they were opened, so every
+ * read or write opened after this call finds the effects in the outbox. Called right after each
+ * such write commits, and by the outbox before each run (a worker stopped in between leaves the
+ * record). Resolves with the number of effects written.
+ */
+export function expandFanouts(s: StoreEngine): Promise<number> {
+  const tx = s.db.transaction(['fanouts', 'outbox'], 'readwrite') as unknown as Tx<'readwrite'>;
+  return expandIn(tx).then(async (n) => {
+    await tx.done;
+    return n;
+  });
+}
+
+/** Moves pending fan-outs into the outbox inside the caller's transaction (which holds both stores). */
+export async function expandIn(tx: Tx<'readwrite'>): Promise<number> {
+  const pending = await tx.objectStore('fanouts').getAll();
+  const outbox = unwrap(tx.objectStore('outbox'));
+  const fanouts = unwrap(tx.objectStore('fanouts'));
+  let n = 0;
+  for (const f of pending) {
+    for (const e of f.effects) outbox.add(e);
+    fanouts.delete(f.id);
+    n += f.effects.length;
+  }
+  return n;
+}
+
+/** Effects of committed writes not yet expanded into the outbox (normally none), for readers that show them. */
+export async function pendingEffects(tx: Tx<IDBTransactionMode>): Promise<OutboxRecord[]> {
+  return (await tx.objectStore('fanouts').getAll()).flatMap((f) => f.effects);
 }
 
 /** One effect as stored (undefined when unknown). */

@@ -9,6 +9,8 @@ import type { ActivityPage, PreviewMessage, TicketQuery, TicketSummary, TicketVi
 import type { StoreEngine, Tx } from './engine';
 import { filterTerm, parseSearchText } from '../model/search-words';
 import { findTicketIds } from './ticket-index';
+import { activityOfTicket } from './schema';
+import { pendingEffects } from './propagation';
 
 export async function listTypes(s: StoreEngine, includeArchived = false): Promise<TicketType[]> {
   const types = await s.db.getAll('ticketTypes');
@@ -58,7 +60,7 @@ export const ACTIVITY_PAGE = 100;
  * items (a page) with their effects. A ticket with 10,000 items reads as much as one with 100.
  */
 export async function getTicketView(s: StoreEngine, id: string, pageSize = ACTIVITY_PAGE): Promise<TicketView> {
-  const tx = s.db.transaction(['tickets', 'ticketTypes', 'activity', 'links', 'conversations', 'outbox']);
+  const tx = s.db.transaction(['tickets', 'ticketTypes', 'activity', 'links', 'conversations', 'outbox', 'fanouts']);
   const ticket = await tx.objectStore('tickets').get(id);
   if (!ticket) throw new BacklineError('not_found', 'This ticket no longer exists.');
   const [type, page, links] = await Promise.all([
@@ -80,7 +82,7 @@ export async function getTicketView(s: StoreEngine, id: string, pageSize = ACTIV
 
 /** The activity items of a ticket older than `beforeId` (a page of them, newest first), with their effects. */
 export async function getActivityPage(s: StoreEngine, ticketId: string, beforeId: string, pageSize = ACTIVITY_PAGE): Promise<ActivityPage> {
-  const tx = s.db.transaction(['activity', 'outbox']);
+  const tx = s.db.transaction(['activity', 'outbox', 'fanouts']);
   const page = await readActivityPage(tx, ticketId, beforeId, pageSize);
   await tx.done;
   return page;
@@ -95,7 +97,11 @@ async function readActivityPage(tx: Tx<IDBTransactionMode>, ticketId: string, be
     cursor = await cursor.continue();
   }
   const bySource = tx.objectStore('outbox').index('bySource');
-  const effects = (await Promise.all(activity.map((a) => bySource.getAll(a.id)))).flat();
+  const onPage = new Set(activity.map((a) => a.id));
+  // A read opened while a write committed can come before that write's effects are fanned out
+  // into the outbox (./propagation.ts): they are shown from their pending record.
+  const [stored, pending] = await Promise.all([Promise.all(activity.map((a) => bySource.getAll(a.id))), pendingEffects(tx)]);
+  const effects = [...stored.flat(), ...pending.filter((e) => onPage.has(e.sourceActivityId))];
   return { activity, effects: effects.sort((a, b) => a.id.localeCompare(b.id)), earlier: cursor !== null };
 }
 
@@ -123,7 +129,7 @@ async function summarizeIn(s: StoreEngine, tx: Tx<IDBTransactionMode>, since: nu
       if (!ticket) return null;
       let parts = s.summaries.get(ticket.id);
       if (!parts) {
-        const cursor = await tx.objectStore('activity').index('byTicket').openCursor(IDBKeyRange.only(ticket.id), 'prev');
+        const cursor = await tx.objectStore('activity').index('byTicketItem').openCursor(activityOfTicket(ticket.id), 'prev');
         parts = { last: cursor?.value, linkCount: await tx.objectStore('links').index('byTicket').count(ticket.id) };
         s.summaries.keep(since, ticket.id, parts);
       }

@@ -2,7 +2,7 @@
  * The IndexedDB schema. Only the background service worker opens this database for writing;
  * every other context goes through the message protocol.
  */
-import { openDB, type DBSchema, type IDBPCursorWithValue, type IDBPDatabase, type StoreNames } from 'idb';
+import { openDB, unwrap, type DBSchema, type IDBPCursorWithValue, type IDBPDatabase, type StoreNames } from 'idb';
 import { DEFAULT_TICKET_TYPES, type Ticket, type TicketType } from '../model/domain';
 import { ticketTerms } from '../model/search-words';
 import { BacklineError } from '../model/errors';
@@ -48,11 +48,22 @@ export interface TicketWordsRecord {
   terms: string[];
 }
 
+/**
+ * The effects one write queued, kept as one record until the write has committed and they are
+ * written one by one into the outbox (./propagation.ts): a change linked to 50 conversations
+ * writes one record in the agent's transaction, not 100.
+ */
+export interface FanoutRecord {
+  id: string;
+  at: number;
+  effects: OutboxRecord[];
+}
+
 export interface BacklineDB extends DBSchema {
   tickets: {
     key: string;
     value: Ticket;
-    indexes: { byNumber: number; byUpdated: number; byState: string; byType: string };
+    indexes: { byNumber: number; byType: string };
   };
   links: {
     key: string;
@@ -62,7 +73,7 @@ export interface BacklineDB extends DBSchema {
   activity: {
     key: string;
     value: ActivityRecord;
-    indexes: { byTicket: string; byTicketItem: [string, string] };
+    indexes: { byTicketItem: [string, string] };
   };
   conversations: {
     key: string;
@@ -79,7 +90,12 @@ export interface BacklineDB extends DBSchema {
   outbox: {
     key: string;
     value: OutboxRecord;
-    indexes: { byStatus: string; byTicket: string; byConversation: string; bySource: string };
+    indexes: { byStatus: string; byConversation: string; bySource: string };
+  };
+  /** Effects queued by a committed write and not yet written into the outbox. */
+  fanouts: {
+    key: string;
+    value: FanoutRecord;
   };
   requests: {
     key: string;
@@ -108,8 +124,16 @@ export interface BacklineDB extends DBSchema {
   };
 }
 
+/**
+ * A ticket's activity items in the `byTicketItem` index ([ticketId, id]), oldest first: item ids
+ * grow with time. `[ticketId]` sorts before every [ticketId, id], and an array after every string.
+ */
+export function activityOfTicket(ticketId: string): IDBKeyRange {
+  return IDBKeyRange.bound([ticketId], [ticketId, []]);
+}
+
 export const DB_NAME = 'backline';
-export const DB_VERSION = 6;
+export const DB_VERSION = 7;
 export type BacklineDatabase = IDBPDatabase<BacklineDB>;
 
 export interface OpenOptions {
@@ -255,26 +279,28 @@ function openWithMigrations(name: string, callbacks: OpenCallbacks): Promise<Bac
       if (oldVersion < 1) {
         const tickets = db.createObjectStore('tickets', { keyPath: 'id' });
         tickets.createIndex('byNumber', 'number', { unique: true });
-        tickets.createIndex('byUpdated', 'updatedAt');
+        // Dropped in v7 (never read since the search index orders the queue).
+        unwrap(tickets).createIndex('byUpdated', 'updatedAt');
         const links = db.createObjectStore('links', { keyPath: 'id' });
         links.createIndex('byTicket', 'ticketId');
         links.createIndex('byConversation', 'conversationKey');
         links.createIndex('byPair', ['ticketId', 'conversationKey'], { unique: true });
-        db.createObjectStore('activity', { keyPath: 'id' }).createIndex('byTicket', 'ticketId');
+        // Dropped in v7 (byTicketItem, from v5, answers the same questions).
+        unwrap(db.createObjectStore('activity', { keyPath: 'id' })).createIndex('byTicket', 'ticketId');
         db.createObjectStore('conversations', { keyPath: 'key' });
         const types = db.createObjectStore('ticketTypes', { keyPath: 'id' });
         for (const t of DEFAULT_TICKET_TYPES) void types.put(structuredClone(t) as TicketType);
         db.createObjectStore('teammates', { keyPath: 'id' });
         const outbox = db.createObjectStore('outbox', { keyPath: 'id' });
         outbox.createIndex('byStatus', 'status');
-        outbox.createIndex('byTicket', 'ticketId');
+        unwrap(outbox).createIndex('byTicket', 'ticketId'); // dropped in v7 (never read)
         db.createObjectStore('requests', { keyPath: 'requestId' }).createIndex('byAt', 'at');
         db.createObjectStore('meta', { keyPath: 'key' });
       }
       if (oldVersion < 2) {
         // v2: queue filters (state, type) and per-conversation ordering of the outbox.
         const tickets = tx.objectStore('tickets');
-        tickets.createIndex('byState', 'stateId');
+        unwrap(tickets).createIndex('byState', 'stateId'); // dropped in v7 (the search index filters by state)
         tickets.createIndex('byType', 'typeId');
         tx.objectStore('outbox').createIndex('byConversation', 'conversationKey');
       }
@@ -302,6 +328,16 @@ function openWithMigrations(name: string, callbacks: OpenCallbacks): Promise<Bac
       if (oldVersion < 6) {
         // v6: the team workspace's outbound queue (empty until this browser joins one).
         db.createObjectStore('syncQueue', { keyPath: 'docId' }).createIndex('byAt', 'at');
+      }
+      if (oldVersion < 7) {
+        // v7: a write's effects are queued as one record and fanned out after it commits. Four
+        // indexes nothing reads any more go: each cost every write (an import of 50,000 items
+        // most) an index entry per record.
+        db.createObjectStore('fanouts', { keyPath: 'id' });
+        unwrap(tx.objectStore('tickets')).deleteIndex('byUpdated');
+        unwrap(tx.objectStore('tickets')).deleteIndex('byState');
+        unwrap(tx.objectStore('activity')).deleteIndex('byTicket');
+        unwrap(tx.objectStore('outbox')).deleteIndex('byTicket');
       }
     },
   });

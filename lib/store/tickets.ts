@@ -11,9 +11,9 @@ import { LIMITS } from '../model/limits';
 import type { ActivityRecord, ConversationRecord, LinkRecord, OutboxRecord } from '../model/records';
 import { effectiveSettings, withDefaults } from '../model/settings';
 import type { ConversationInput, FieldConflict, PropagationChoice, StaleDetails, TicketChanges } from '../model/views';
-import type { BacklineDB } from './schema';
+import { activityOfTicket, type BacklineDB } from './schema';
 import type { StoreEngine, StoreName, Tx } from './engine';
-import { crossPostNote, knownConversation, queueEffect, stateChangeChoices, stateChangeNote } from './propagation';
+import { crossPostNote, effectRecord, knownConversation, queueEffects, stateChangeChoices, stateChangeNote } from './propagation';
 import { saveTicket } from './ticket-index';
 
 /** Records a conversation the agent has open (from the content script's page context). */
@@ -178,7 +178,7 @@ export async function updateTicket(s: StoreEngine, input: {
 
 /**
  * Changes a ticket's state and, in the same transaction, queues its effects on every linked
- * conversation: an internal event note, and a reopen unless the workspace prevents it. A
+ * conversation (as one record, fanned out into the outbox once the change has committed): an internal event note, and a reopen unless the workspace prevents it. A
  * tracker ticket queues only what the agent chose in the "Update linked tickets" dialog.
  */
 export async function changeState(s: StoreEngine, input: {
@@ -244,11 +244,13 @@ export async function changeState(s: StoreEngine, input: {
       const text = stateChangeNote(ticket, from?.label ?? ticket.stateId, to.label, actor?.name ?? null);
       const effects: OutboxRecord[] = [];
       for (const choice of choices) {
-        if (choice.note) effects.push(queueEffect(tx, ticket.id, activity.id, choice.conversationKey, 'note', text, now));
-        if (choice.reopen) effects.push(queueEffect(tx, ticket.id, activity.id, choice.conversationKey, 'reopen', '', now));
+        if (choice.note) effects.push(effectRecord(ticket.id, activity.id, choice.conversationKey, 'note', text, now));
+        if (choice.reopen) effects.push(effectRecord(ticket.id, activity.id, choice.conversationKey, 'reopen', '', now));
       }
+      const afterCommit = queueEffects(s, tx, effects);
       await saved;
       return {
+        afterCommit,
         result: next,
         changes: {
           ticketIds: [ticket.id],
@@ -301,12 +303,14 @@ export async function addNote(
     if (input.crossPost) {
       const actor = await tx.objectStore('teammates').get(input.actorId);
       const body = crossPostNote(ticket, actor?.name ?? null, check.body);
-      for (const key of targets) effects.push(queueEffect(tx, ticket.id, note.id, key, 'note', body, now));
+      for (const key of targets) effects.push(effectRecord(ticket.id, note.id, key, 'note', body, now));
     }
+    const afterCommit = queueEffects(s, tx, effects);
     // A note is an update: it moves the ticket up the queue without bumping its version.
     const next: Ticket = { ...ticket, updatedAt: now };
     await saveTicket(tx, next);
     return {
+      afterCommit,
       result: note,
       changes: { ticketIds: [ticket.id], conversationKeys: keys, deltas: [{ ticketId: ticket.id, ticket: next, activity: [note], effects }] },
     };
@@ -417,7 +421,7 @@ async function changesSince(
   const fields = new Map<string, { actorId: string; at: number; version: number }>();
   if (baseVersion > ticket.version) return { fields, complete: false };
   const seen = new Set<number>();
-  for (const a of await tx.objectStore('activity').index('byTicket').getAll(ticket.id)) {
+  for (const a of await tx.objectStore('activity').index('byTicketItem').getAll(activityOfTicket(ticket.id))) {
     const v = a.version;
     const field = changedField(a);
     if (field === null || typeof v !== 'number' || v <= baseVersion || v > ticket.version) continue;

@@ -31,8 +31,8 @@ import { EXPORT_FORMAT, EXPORT_VERSION, MAX_IMPORT_BYTES, type BacklineExport, t
 
 /** Reads every exportable record in one read transaction, so the file is a consistent snapshot. */
 export async function buildExport(db: BacklineDatabase, now: number = Date.now()): Promise<BacklineExport> {
-  const tx = db.transaction(['tickets', 'links', 'activity', 'conversations', 'ticketTypes', 'teammates', 'outbox', 'meta']);
-  const [tickets, links, activity, conversations, ticketTypes, teammates, outbox, settings, counter, me] = await Promise.all([
+  const tx = db.transaction(['tickets', 'links', 'activity', 'conversations', 'ticketTypes', 'teammates', 'outbox', 'fanouts', 'meta']);
+  const [tickets, links, activity, conversations, ticketTypes, teammates, stored, fanouts, settings, counter, me] = await Promise.all([
     tx.objectStore('tickets').getAll(),
     tx.objectStore('links').getAll(),
     tx.objectStore('activity').getAll(),
@@ -40,11 +40,14 @@ export async function buildExport(db: BacklineDatabase, now: number = Date.now()
     tx.objectStore('ticketTypes').getAll(),
     tx.objectStore('teammates').getAll(),
     tx.objectStore('outbox').getAll(),
+    // Effects of a write that committed a moment ago, not yet fanned out into the outbox.
+    tx.objectStore('fanouts').getAll(),
     readMeta(tx, 'settings'),
     readMeta(tx, 'ticketCounter'),
     readMeta(tx, 'me'),
   ]);
   await tx.done;
+  const outbox = [...stored, ...fanouts.flatMap((f) => f.effects)];
   return {
     format: EXPORT_FORMAT,
     version: EXPORT_VERSION,
@@ -360,7 +363,7 @@ export function summarize(file: BacklineExport): ImportSummary {
 /** How many records an import writes before it awaits them and tells its progress. */
 const IMPORT_BATCH = 2000;
 
-const DATA_STORES = ['tickets', 'links', 'activity', 'conversations', 'ticketTypes', 'teammates', 'outbox', 'meta', 'requests'] as const;
+const DATA_STORES = ['tickets', 'links', 'activity', 'conversations', 'ticketTypes', 'teammates', 'outbox', 'fanouts', 'meta', 'requests'] as const;
 
 type ReplaceWith = Pick<ExportData, 'tickets' | 'links' | 'activity' | 'conversations' | 'ticketTypes' | 'teammates' | 'outbox'> & {
   meta: { settings: WorkspaceSettings | null; ticketCounter: number | null; me: string | null };
@@ -375,7 +378,7 @@ async function replaceAll(store: StoreEngine, requestId: string, next: ReplaceWi
   await store.write(requestId, [...DATA_STORES], async (tx) => {
     const oldTicketIds = (await tx.objectStore('tickets').getAllKeys()) as string[];
     const oldKeys = (await tx.objectStore('links').getAll()).map((l) => l.conversationKey);
-    for (const name of ['tickets', 'ticketWords', 'links', 'activity', 'conversations', 'ticketTypes', 'teammates', 'outbox', 'requests'] as const) {
+    for (const name of ['tickets', 'ticketWords', 'links', 'activity', 'conversations', 'ticketTypes', 'teammates', 'outbox', 'fanouts', 'requests'] as const) {
       await tx.objectStore(name).clear();
     }
     for (const key of DATA_META_KEYS) await deleteMeta(tx, key);

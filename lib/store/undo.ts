@@ -11,8 +11,9 @@ import { BacklineError } from '../model/errors';
 import { uuidv7 } from '../model/ids';
 import type { ActivityRecord, OutboxRecord } from '../model/records';
 import type { StoreEngine } from './engine';
-import { queueEffect } from './propagation';
+import { effectRecord, expandIn, queueEffects } from './propagation';
 import { saveTicket } from './ticket-index';
+import { activityOfTicket } from './schema';
 
 /** Which change to undo: its activity id, or (a state change) the ticket version it produced. */
 export type UndoTarget = { activityId: string } | { stateVersion: number };
@@ -35,7 +36,7 @@ export async function undoChange(
     const now = input.now ?? Date.now();
     const ticket = await tx.objectStore('tickets').get(input.ticketId);
     if (!ticket) throw new BacklineError('not_found', 'This ticket no longer exists.');
-    const history = await tx.objectStore('activity').index('byTicket').getAll(ticket.id);
+    const history = await tx.objectStore('activity').index('byTicketItem').getAll(activityOfTicket(ticket.id));
     const target = input.target;
     const source = history.find((a) =>
       'activityId' in target ? a.id === target.activityId : a.type === 'state' && !a.undoes && a.version === target.stateVersion,
@@ -64,7 +65,8 @@ export async function undoChange(
     const [type, actor, effects] = await Promise.all([
       tx.objectStore('ticketTypes').get(ticket.typeId),
       tx.objectStore('teammates').get(input.actorId),
-      tx.objectStore('outbox').index('bySource').getAll(source.id),
+      // Effects of a write that committed a moment ago may still be in their fan-out record.
+      expandIn(tx).then(() => tx.objectStore('outbox').index('bySource').getAll(source.id)),
     ]);
     let next: Ticket;
     let undo: ActivityRecord;
@@ -83,6 +85,7 @@ export async function undoChange(
     await tx.objectStore('activity').add(undo);
 
     const changed: OutboxRecord[] = [];
+    const corrections: OutboxRecord[] = [];
     const text = undoNote(ticket, what, actor?.name ?? null);
     for (const e of effects.sort((a, b) => (a.id < b.id ? -1 : 1))) {
       const inFlight = e.status === 'queued' && !!e.attemptId;
@@ -101,12 +104,15 @@ export async function undoChange(
       } else if (e.status !== 'delivered' || (e.kind === 'reopen' && !e.reopened)) {
         continue; // not needed (already open) or nothing to take back
       }
-      if (e.kind === 'note') changed.push(queueEffect(tx, ticket.id, undo.id, e.conversationKey, 'note', text, now, { corrects: e.id }));
-      else if (e.kind === 'reopen') changed.push(queueEffect(tx, ticket.id, undo.id, e.conversationKey, 'restore', '', now, { corrects: e.id }));
+      if (e.kind === 'note') corrections.push(effectRecord(ticket.id, undo.id, e.conversationKey, 'note', text, now, { corrects: e.id }));
+      else if (e.kind === 'reopen') corrections.push(effectRecord(ticket.id, undo.id, e.conversationKey, 'restore', '', now, { corrects: e.id }));
     }
+    changed.push(...corrections);
+    const afterCommit = queueEffects(s, tx, corrections);
     await saveTicket(tx, next);
     const links = await tx.objectStore('links').index('byTicket').getAll(ticket.id);
     return {
+      afterCommit,
       result: { ticket: next, undo },
       changes: {
         ticketIds: [ticket.id],

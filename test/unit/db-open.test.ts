@@ -89,12 +89,12 @@ describe('openBacklineDb', () => {
 
   it('gives up on an upgrade that an older connection blocks, with a clear reason, and lets go when it gets through', async () => {
     const name = uniqueName();
-    // An older copy that holds the database at version 1 (with the stores the later migration
-    // steps build on) and ignores versionchange.
+    // An older copy that holds the database at version 1 (with the stores and indexes the later
+    // migration steps build on or drop) and ignores versionchange.
     const older = await rawOpen(name, 1, (db) => {
-      db.createObjectStore('tickets', { keyPath: 'id' });
-      db.createObjectStore('outbox', { keyPath: 'id' });
-      db.createObjectStore('activity', { keyPath: 'id' }); // v5 indexes it
+      db.createObjectStore('tickets', { keyPath: 'id' }).createIndex('byUpdated', 'updatedAt');
+      db.createObjectStore('outbox', { keyPath: 'id' }).createIndex('byTicket', 'ticketId');
+      db.createObjectStore('activity', { keyPath: 'id' }).createIndex('byTicket', 'ticketId'); // v5 indexes it too
     });
     const e = await failure(openBacklineDb(name, { blockedTimeoutMs: 50 }));
     expect(e.code).toBe('storage');

@@ -12,8 +12,6 @@ const SCHEMA: Record<string, { keyPath: string | string[]; indexes: Record<strin
     keyPath: 'id',
     indexes: {
       byNumber: { keyPath: 'number', unique: true },
-      byUpdated: { keyPath: 'updatedAt', unique: false },
-      byState: { keyPath: 'stateId', unique: false },
       byType: { keyPath: 'typeId', unique: false },
     },
   },
@@ -27,7 +25,7 @@ const SCHEMA: Record<string, { keyPath: string | string[]; indexes: Record<strin
   },
   activity: {
     keyPath: 'id',
-    indexes: { byTicket: { keyPath: 'ticketId', unique: false }, byTicketItem: { keyPath: ['ticketId', 'id'], unique: false } },
+    indexes: { byTicketItem: { keyPath: ['ticketId', 'id'], unique: false } },
   },
   conversations: { keyPath: 'key', indexes: {} },
   ticketTypes: { keyPath: 'id', indexes: {} },
@@ -36,7 +34,6 @@ const SCHEMA: Record<string, { keyPath: string | string[]; indexes: Record<strin
     keyPath: 'id',
     indexes: {
       byStatus: { keyPath: 'status', unique: false },
-      byTicket: { keyPath: 'ticketId', unique: false },
       byConversation: { keyPath: 'conversationKey', unique: false },
       bySource: { keyPath: 'sourceActivityId', unique: false },
     },
@@ -52,6 +49,7 @@ const SCHEMA: Record<string, { keyPath: string | string[]; indexes: Record<strin
     },
   },
   syncQueue: { keyPath: 'docId', indexes: { byAt: { keyPath: 'at', unique: false } } },
+  fanouts: { keyPath: 'id', indexes: {} },
 };
 
 const dbs: BacklineDatabase[] = [];
@@ -278,11 +276,15 @@ describe.each([1, 2, 3, 4] as const)('migrating from version %i', (from) => {
     expect((await db.getFromIndex('connections', 'byBaseUrl', 'https://support.acme.com'))?.id).toBe('conn-1');
   });
 
-  it('has the v2 indexes filled from the existing records', async () => {
-    const { name, ticket, resolved, effect } = await oldFixture();
+  it('has the v2 indexes still read filled from the existing records, and none of those v7 dropped', async () => {
+    const { name, resolved, effect } = await oldFixture();
     const db = await openCurrent(name);
-    expect((await db.getAllFromIndex('tickets', 'byState', 'in_progress')).map((t) => t.id)).toEqual([ticket.id]);
-    expect((await db.getAllFromIndex('tickets', 'byState', 'resolved')).map((t) => t.id)).toEqual([resolved.id]);
+    const tx = db.transaction(['tickets', 'activity', 'outbox']);
+    const indexNames = (store: 'tickets' | 'activity' | 'outbox') => Array.from(tx.objectStore(store).indexNames);
+    expect(indexNames('tickets')).not.toEqual(expect.arrayContaining(['byState']));
+    expect(indexNames('tickets')).not.toEqual(expect.arrayContaining(['byUpdated']));
+    expect(indexNames('activity')).not.toEqual(expect.arrayContaining(['byTicket']));
+    expect(indexNames('outbox')).not.toEqual(expect.arrayContaining(['byTicket']));
     expect((await db.getAllFromIndex('tickets', 'byType', 'type-billing')).map((t) => t.id)).toEqual([resolved.id]);
     expect(await db.countFromIndex('tickets', 'byType', 'type-general')).toBe(0);
     expect((await db.getAllFromIndex('outbox', 'byConversation', CONV_KEY)).map((o) => o.id)).toEqual([effect.id]);

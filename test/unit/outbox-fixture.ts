@@ -78,7 +78,20 @@ export function outboxFixture(sandbox: SandboxHandle, clock: 'manual' | 'real') 
     store.changeState({ requestId: uuidv7(), actorId: ME.id, ticketId, baseVersion: version, stateId });
 
   const effects = async (db: BacklineDatabase): Promise<OutboxRecord[]> => (await db.getAll('outbox')).sort((a, b) => a.id.localeCompare(b.id));
+
+  /**
+   * What a worker stopped right after a write committed leaves: that write's effects still in
+   * their one fan-out record, not yet in the outbox (the write's own fan-out never ran).
+   */
+  async function stoppedBeforeFanout(db: BacklineDatabase, sourceActivityId: string): Promise<OutboxRecord[]> {
+    const tx = db.transaction(['outbox', 'fanouts'], 'readwrite');
+    const queued = await tx.objectStore('outbox').index('bySource').getAll(sourceActivityId);
+    for (const e of queued) await tx.objectStore('outbox').delete(e.id);
+    await tx.objectStore('fanouts').add({ id: uuidv7(), at: queued[0]!.createdAt, effects: queued });
+    await tx.done;
+    return queued;
+  }
   const sbConv = (id: number) => sandbox.state.conversations.find((c) => c.id === id)!;
 
-  return { conv, setup, ticketLinkedTo, moveTo, effects, sbConv };
+  return { conv, setup, ticketLinkedTo, moveTo, effects, sbConv, stoppedBeforeFanout };
 }

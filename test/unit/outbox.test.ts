@@ -17,7 +17,7 @@ import { ME, outboxFixture } from './outbox-fixture';
 
 const sandbox = useSandbox();
 
-const { conv, setup, ticketLinkedTo, moveTo, effects, sbConv } = outboxFixture(sandbox, 'manual');
+const { conv, setup, ticketLinkedTo, moveTo, effects, sbConv, stoppedBeforeFanout } = outboxFixture(sandbox, 'manual');
 const notesWith = (id: number, marker: string) => sbConv(id).messages.filter((m) => m.private && m.content.includes(marker));
 const apiRequests = (pathPart: string, method = 'POST') => sandbox.state.requests.filter((r) => r.method === method && r.path.includes(pathPart));
 
@@ -126,6 +126,46 @@ describe('delivery', () => {
     }
     // A note does not reopen anything.
     expect(sbConv(2).status).toBe('snoozed');
+  });
+});
+
+describe('a change’s effects, fanned out after it commits', () => {
+  it('are in the outbox for whatever is read after the change has answered', async () => {
+    const { db, store } = await setup();
+    const t = await ticketLinkedTo(store, [2, 3]);
+    const moved = await moveTo(store, t.id, 1, 'in_progress');
+    // No wait: reads opened after the answer come after the fan-out.
+    const [view, stored, pending] = await Promise.all([store.getTicketView(t.id), effects(db), db.count('fanouts')]);
+    expect(stored.map((e) => [e.kind, e.status])).toEqual([
+      ['note', 'queued'],
+      ['reopen', 'queued'],
+      ['note', 'queued'],
+      ['reopen', 'queued'],
+    ]);
+    expect(pending).toBe(0);
+    const item = view.activity.find((a) => a.type === 'state' && a.version === moved.version)!;
+    expect(view.effects.filter((e) => e.sourceActivityId === item.id)).toHaveLength(4);
+  });
+
+  it('a worker stopped before the fan-out: the effects are shown and exported from their record, and the next run writes and delivers them', async () => {
+    const { db, store, deps } = await setup();
+    const t = await ticketLinkedTo(store, [2, 3]);
+    const moved = await moveTo(store, t.id, 1, 'in_progress');
+    const item = (await store.getTicketView(t.id)).activity.find((a) => a.type === 'state' && a.version === moved.version)!;
+    const left = await stoppedBeforeFanout(db, item.id);
+    expect(left).toHaveLength(4);
+    expect(await effects(db)).toEqual([]);
+
+    // The ticket's Activity shows them waiting, and an export keeps them.
+    const view = await store.getTicketView(t.id);
+    expect(view.effects.filter((e) => e.sourceActivityId === item.id).map((e) => e.status)).toEqual(['queued', 'queued', 'queued', 'queued']);
+    expect((await store.exportAll()).data.outbox.map((e) => e.id).sort()).toEqual(left.map((e) => e.id).sort());
+
+    // The next run (a new worker's first) writes them into the outbox and delivers them.
+    expect(await processOutbox(deps())).toMatchObject({ delivered: 4, failed: 0, nextWakeAt: null });
+    expect(await db.count('fanouts')).toBe(0);
+    expect((await effects(db)).map((e) => [e.id, e.status])).toEqual(left.map((e) => [e.id, 'delivered']));
+    expect(sbConv(2).status).toBe('open');
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openBacklineDb, type BacklineDatabase } from '../../lib/store/schema';
+import { activityOfTicket, openBacklineDb, type BacklineDatabase } from '../../lib/store/schema';
 import { type ActivityRecord, type Teammate } from '../../lib/model/records';
 import { MAX_NOTE_LENGTH, type Ticket, type TicketType } from '../../lib/model/domain';
 import { BacklineError, type ErrorCode } from '../../lib/model/errors';
@@ -74,11 +74,11 @@ async function refused(p: Promise<unknown>, code: ErrorCode): Promise<BacklineEr
 }
 
 async function activityOf(db: BacklineDatabase, ticketId: string): Promise<ActivityRecord[]> {
-  return (await db.getAllFromIndex('activity', 'byTicket', ticketId)).sort((a, b) => a.id.localeCompare(b.id));
+  return (await db.getAllFromIndex('activity', 'byTicketItem', activityOfTicket(ticketId))).sort((a, b) => a.id.localeCompare(b.id));
 }
 
 async function effectsOf(db: BacklineDatabase, ticketId: string) {
-  return (await db.getAllFromIndex('outbox', 'byTicket', ticketId)).sort((a, b) => a.id.localeCompare(b.id));
+  return (await db.getAll('outbox')).filter((e) => e.ticketId === ticketId).sort((a, b) => a.id.localeCompare(b.id));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -885,7 +885,7 @@ describe('the queue’s summaries, kept between reads', () => {
     expect((await summary()).lastUpdate).toBe('Note: Second look');
 
     // A record the workspace's replication wrote, told through the store like every change.
-    const [last] = (await db.getAllFromIndex('activity', 'byTicket', t.id)).slice(-1);
+    const [last] = (await db.getAllFromIndex('activity', 'byTicketItem', activityOfTicket(t.id))).slice(-1);
     await db.put('activity', { ...last!, id: uuidv7(), type: 'note', body: 'From another browser', crossPosted: false } as ActivityRecord);
     store.notify({ ticketIds: [t.id] });
     expect((await summary()).lastUpdate).toBe('Note: From another browser');
@@ -914,7 +914,7 @@ describe('a ticket’s activity, a page at a time', () => {
       const note = await store.addNote({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, body: `Note ${i}`, crossPost: i % 50 === 0 });
       notes.push(note.id);
     }
-    const all = (await store.db.getAllFromIndex('activity', 'byTicket', t.id)).map((a) => a.id).sort().reverse();
+    const all = (await store.db.getAllFromIndex('activity', 'byTicketItem', activityOfTicket(t.id))).map((a) => a.id).sort().reverse();
     expect(all).toHaveLength(206); // with "created"
     const view = await store.getTicketView(t.id);
     expect(view.activity.map((a) => a.id)).toEqual(all.slice(0, 100));

@@ -19,7 +19,7 @@ import { ME, outboxFixture } from './outbox-fixture';
 
 const sandbox = useSandbox();
 
-const { conv, setup, ticketLinkedTo, moveTo, effects, sbConv } = outboxFixture(sandbox, 'real');
+const { conv, setup, ticketLinkedTo, moveTo, effects, sbConv, stoppedBeforeFanout } = outboxFixture(sandbox, 'real');
 
 const undo = (store: Store, ticketId: string, target: { activityId: string } | { stateVersion: number }, over: { requestId?: string; now?: number } = {}) =>
   store.undoChange({ requestId: over.requestId ?? uuidv7(), actorId: ME.id, ticketId, target, now: over.now });
@@ -67,6 +67,22 @@ describe('undo of a state change', () => {
         ['in_progress', t.stateId, true],
       ]),
     );
+  });
+
+  it('right after a worker stopped before the change’s fan-out: the effects still in their record are cancelled too', async () => {
+    const { db, store, deps } = await setup();
+    const t = await ticketLinkedTo(store, [2, 3]);
+    const moved = await moveTo(store, t.id, 1, 'in_progress');
+    const item = (await store.getTicketView(t.id)).activity.find((a) => a.type === 'state' && a.version === moved.version)!;
+    await stoppedBeforeFanout(db, item.id);
+    const before = sandbox.state.requests.length;
+
+    await undo(store, t.id, { activityId: item.id });
+    const all = await effects(db);
+    expect(all.map((e) => [e.sourceActivityId, e.status, e.lastError])).toEqual(Array(4).fill([item.id, 'skipped', 'Cancelled by undo']));
+    expect(await db.count('fanouts')).toBe(0);
+    expect(await processOutbox(deps())).toMatchObject({ delivered: 0, nextWakeAt: null });
+    expect(sandbox.state.requests.length).toBe(before);
   });
 
   it('after delivery: one correcting note per conversation, snoozed back until the same time, resolved back to resolved', async () => {
