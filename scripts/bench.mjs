@@ -239,6 +239,13 @@ try {
         const r = await send('ui:changeState', { requestId: crypto.randomUUID(), ticketId, baseVersion: versions[ticketId], stateId: i % 2 ? 'submitted' : 'in_progress' });
         const ms = performance.now() - t0;
         versions[ticketId] = r.data.version;
+        // The change answers once it has committed; its effects are written into the outbox
+        // right after (the fan-out). A read asked now is answered after them.
+        const view = await send('ui:ticketView', { ticketId });
+        // A note in every linked conversation at least.
+        if (view.data.effects.filter((e) => e.sourceActivityId === view.data.activity[0]?.id).length < view.data.links.length) {
+          throw new Error('the change’s effects were not all in the outbox when read right after it');
+        }
         for (let w = 0; w < 100; w++) {
           await new Promise((resolve) => setTimeout(resolve, 100));
           if (!(await send('ui:ticketView', { ticketId })).data.effects.some((e) => e.status === 'queued')) break;

@@ -1,6 +1,6 @@
 /**
- * Propagation, the store's side: the effects a change queues (in the change's own transaction)
- * and the words of the internal notes Backline posts, and the outbox records the background's
+ * Propagation, the store's side: the effects a change queues (in the change's own transaction, as
+ * one fan-out record written into the outbox once it has committed) and the words of the internal notes Backline posts, and the outbox records the background's
  * processor claims, updates and retries (lib/background/outbox.ts delivers them).
  */
 import { interruptedSendTime, isRetryable } from '../model/activity';
@@ -55,23 +55,61 @@ export function effectRecord(
 
 /**
  * Queues a write's effects inside its transaction, all of them as one `fanouts` record: a
- * change linked to 50 conversations writes one record while the agent waits instead of 100 (each
- * with three index entries). They land with the change or not at all. Returns what the write
- * hands its engine as `afterCommit`: once the change has committed, the effects are written one by
- * one into the outbox (`expandFanouts`). The write is made without waiting for its answer: a
- * failure aborts the transaction, which the write engine reports.
+ * change linked to 50 conversations writes one small record while the agent waits instead of 100
+ * (each with three index entries). They land with the change or not at all. Returns what the
+ * write hands its engine as `afterCommit`: once the change has committed, the effects are written
+ * one by one into the outbox (`expandFanouts`). The write is made without waiting for its answer:
+ * a failure aborts the transaction, which the write engine reports.
  */
 export function queueEffects(s: StoreEngine, tx: Tx<'readwrite'>, effects: OutboxRecord[]): (() => void) | undefined {
   if (!effects.length) return undefined;
   // The plain IndexedDB store: no promise to wait for. The outbox is local, so the workspace's
   // capture (./capture.ts) has nothing to see here.
-  unwrap(tx.objectStore('fanouts')).add({ id: uuidv7(), at: effects[0]!.createdAt, effects } satisfies FanoutRecord);
+  unwrap(tx.objectStore('fanouts')).add(packFanout(effects));
   return () => {
     expandFanouts(s).catch((e: unknown) => {
       // They stay in their record, which the outbox's next run expands (it starts with that).
       console.error('Backline: queued effects not yet written to the outbox', e);
     });
   };
+}
+
+/** One write's effects as one fan-out record. They share their ticket, activity item and time (one write queues them). */
+export function packFanout(effects: OutboxRecord[]): FanoutRecord {
+  const first = effects[0]!;
+  const bodies: string[] = [];
+  const bodyIndex = new Map<string, number>();
+  const packed: FanoutRecord['effects'] = effects.map((e) => {
+    if (e.ticketId !== first.ticketId || e.sourceActivityId !== first.sourceActivityId || e.createdAt !== first.createdAt) {
+      throw new Error('The effects of one fan-out come from one activity item at one time.');
+    }
+    let body = -1;
+    if (e.body) {
+      body = bodyIndex.get(e.body) ?? bodies.push(e.body) - 1;
+      bodyIndex.set(e.body, body);
+    }
+    return e.corrects ? [e.id, e.conversationKey, e.kind, body, e.corrects] : [e.id, e.conversationKey, e.kind, body];
+  });
+  return { id: uuidv7(), ticketId: first.ticketId, sourceActivityId: first.sourceActivityId, at: first.createdAt, bodies, effects: packed };
+}
+
+/** The effects a fan-out record holds, as the outbox keeps them (`effectRecord`'s records). */
+export function unpackFanout(f: FanoutRecord): OutboxRecord[] {
+  return f.effects.map(([id, conversationKey, kind, body, corrects]) => ({
+    ...(corrects ? { corrects } : {}),
+    id,
+    ticketId: f.ticketId,
+    sourceActivityId: f.sourceActivityId,
+    conversationKey,
+    kind,
+    body: body < 0 ? '' : f.bodies[body]!,
+    status: 'queued',
+    attempts: 0,
+    nextAttemptAt: f.at,
+    lastError: '',
+    createdAt: f.at,
+    updatedAt: f.at,
+  }));
 }
 
 /**
@@ -97,7 +135,7 @@ export async function expandIn(tx: Tx<'readwrite'>): Promise<number> {
   const fanouts = unwrap(tx.objectStore('fanouts'));
   let n = 0;
   for (const f of pending) {
-    for (const e of f.effects) outbox.add(e);
+    for (const e of unpackFanout(f)) outbox.add(e);
     fanouts.delete(f.id);
     n += f.effects.length;
   }
@@ -106,7 +144,7 @@ export async function expandIn(tx: Tx<'readwrite'>): Promise<number> {
 
 /** Effects of committed writes not yet expanded into the outbox (normally none), for readers that show them. */
 export async function pendingEffects(tx: Tx<IDBTransactionMode>): Promise<OutboxRecord[]> {
-  return (await tx.objectStore('fanouts').getAll()).flatMap((f) => f.effects);
+  return (await tx.objectStore('fanouts').getAll()).flatMap(unpackFanout);
 }
 
 /** One effect as stored (undefined when unknown). */

@@ -11,6 +11,7 @@ import { filterTerm, parseSearchText } from '../model/search-words';
 import { findTicketIds } from './ticket-index';
 import { activityOfTicket } from './schema';
 import { pendingEffects } from './propagation';
+import { getMany } from './get-many';
 
 export async function listTypes(s: StoreEngine, includeArchived = false): Promise<TicketType[]> {
   const types = await s.db.getAll('ticketTypes');
@@ -68,7 +69,7 @@ export async function getTicketView(s: StoreEngine, id: string, pageSize = ACTIV
     readActivityPage(tx, id, null, pageSize),
     tx.objectStore('links').index('byTicket').getAll(id),
   ]);
-  const conversations = await Promise.all(links.map((l) => tx.objectStore('conversations').get(l.conversationKey)));
+  const conversations = await getMany(tx.objectStore('conversations'), links.map((l) => l.conversationKey), (c) => c.key);
   await tx.done;
   return {
     ticket,

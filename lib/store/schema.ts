@@ -51,12 +51,20 @@ export interface TicketWordsRecord {
 /**
  * The effects one write queued, kept as one record until the write has committed and they are
  * written one by one into the outbox (./propagation.ts): a change linked to 50 conversations
- * writes one record in the agent's transaction, not 100.
+ * writes one small record in the agent's transaction, not 100. Compact, because IndexedDB copies
+ * a record while the write waits: what the effects share is said once.
  */
 export interface FanoutRecord {
   id: string;
+  ticketId: string;
+  /** The activity item that queued them. */
+  sourceActivityId: string;
+  /** When they were queued (created, updated and due). */
   at: number;
-  effects: OutboxRecord[];
+  /** The texts of their notes, each once. */
+  bodies: string[];
+  /** One per effect: its id, conversation, kind, text (index in `bodies`, -1 for none) and the effect it corrects, if any. */
+  effects: [id: string, conversationKey: string, kind: OutboxRecord['kind'], body: number, corrects?: string][];
 }
 
 export interface BacklineDB extends DBSchema {

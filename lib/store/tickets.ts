@@ -12,6 +12,7 @@ import type { ActivityRecord, ConversationRecord, LinkRecord, OutboxRecord } fro
 import { effectiveSettings, withDefaults } from '../model/settings';
 import type { ConversationInput, FieldConflict, PropagationChoice, StaleDetails, TicketChanges } from '../model/views';
 import { activityOfTicket, type BacklineDB } from './schema';
+import { getMany } from './get-many';
 import type { StoreEngine, StoreName, Tx } from './engine';
 import { crossPostNote, effectRecord, knownConversation, queueEffects, stateChangeChoices, stateChangeNote } from './propagation';
 import { saveTicket } from './ticket-index';
@@ -193,29 +194,35 @@ export async function changeState(s: StoreEngine, input: {
     input.requestId,
     ['tickets', 'ticketTypes', 'activity', 'links', 'conversations', 'outbox', 'meta', 'teammates'],
     async (tx) => {
-      const ticket = await tx.objectStore('tickets').get(input.ticketId);
-      if (!ticket) throw new BacklineError('not_found', 'This ticket no longer exists.');
-      // Everything else the change needs, asked for at once (one round trip, not four).
-      const [type, storedSettings, actor, links] = await Promise.all([
-        tx.objectStore('ticketTypes').get(ticket.typeId),
+      // What the change needs, asked for in two round trips: what the request tells (the
+      // ticket, its links, the settings, the actor), then what the ticket's record tells.
+      const [ticket, links, storedSettings, actor] = await Promise.all([
+        tx.objectStore('tickets').get(input.ticketId),
+        tx.objectStore('links').index('byTicket').getAll(input.ticketId),
         readMeta(tx, 'settings'),
         tx.objectStore('teammates').get(input.actorId),
-        tx.objectStore('links').index('byTicket').getAll(ticket.id),
+      ]);
+      if (!ticket) throw new BacklineError('not_found', 'This ticket no longer exists.');
+      const keys = links.map((l) => l.conversationKey);
+      // The settings and statuses are read inside this transaction: rules apply to changes made
+      // after they were set. Statuses matter only to an age limit on reopening (without one, the
+      // outbox reads each conversation's live status when it delivers).
+      const settings = effectiveSettings(withDefaults(storedSettings), s.getPolicy());
+      const [type, conversations] = await Promise.all([
+        tx.objectStore('ticketTypes').get(ticket.typeId),
+        settings.reopenMaxAgeDays > 0 ? getMany(tx.objectStore('conversations'), keys, (c) => c.key) : keys.map(() => undefined),
       ]);
       const to = findState(type, input.stateId);
       if (!to) throw new BacklineError('invalid', 'That state does not exist for this ticket type.', { field: 'stateId' });
       if (to.id === ticket.stateId) return { result: ticket, changes: { ticketIds: [], conversationKeys: [] } };
       await refuseConflicts(tx, ticket, input, [{ field: 'stateId', label: 'State' }]);
       const from = findState(type, ticket.stateId);
-      const settings = effectiveSettings(withDefaults(storedSettings), s.getPolicy());
       const now = Date.now();
 
       if (ticket.kind === 'tracker' && !input.propagation) {
         throw new BacklineError('invalid', 'Choose what to update in the linked tickets before changing a tracker ticket’s state.');
       }
-      // The settings and statuses are read inside this transaction: rules apply to changes made after they were set.
-      const conversationStore = tx.objectStore('conversations');
-      const known = await Promise.all(links.map(async (l) => knownConversation(l.conversationKey, await conversationStore.get(l.conversationKey))));
+      const known = keys.map((key, i) => knownConversation(key, conversations[i]));
       const choices = stateChangeChoices({
         rules: settings,
         stateId: to.id,
@@ -254,7 +261,7 @@ export async function changeState(s: StoreEngine, input: {
         result: next,
         changes: {
           ticketIds: [ticket.id],
-          conversationKeys: links.map((l) => l.conversationKey),
+          conversationKeys: keys,
           deltas: [{ ticketId: ticket.id, ticket: next, activity: [activity], effects }],
         },
       };

@@ -24,6 +24,7 @@ import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../model/settings';
 import { type ChangeSet } from '../model/views';
 import type { StoreEngine, StoreName } from './engine';
 import { DATA_META_KEYS, deleteMeta, readMeta, writeMeta } from './meta';
+import { unpackFanout } from './propagation';
 import { EXPORT_FORMAT, EXPORT_VERSION, MAX_IMPORT_BYTES, type BacklineExport, type ExportData, type ImportCheck, type ImportSummary } from '../model/admin';
 
 
@@ -47,7 +48,7 @@ export async function buildExport(db: BacklineDatabase, now: number = Date.now()
     readMeta(tx, 'me'),
   ]);
   await tx.done;
-  const outbox = [...stored, ...fanouts.flatMap((f) => f.effects)];
+  const outbox = [...stored, ...fanouts.flatMap(unpackFanout)];
   return {
     format: EXPORT_FORMAT,
     version: EXPORT_VERSION,

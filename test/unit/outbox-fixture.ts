@@ -11,6 +11,7 @@ import { conversationKey } from '../../lib/helpdesks';
 import { uuidv7 } from '../../lib/model/ids';
 import type { OutboxDeps } from '../../lib/background/outbox';
 import { Store } from '../../lib/store';
+import { packFanout } from '../../lib/store/propagation';
 import { type ChangeSet, type ConversationInput } from '../../lib/model/views';
 import { SANDBOX_TOKEN, type SandboxHandle } from '../sandbox/server.mjs';
 
@@ -87,7 +88,7 @@ export function outboxFixture(sandbox: SandboxHandle, clock: 'manual' | 'real') 
     const tx = db.transaction(['outbox', 'fanouts'], 'readwrite');
     const queued = await tx.objectStore('outbox').index('bySource').getAll(sourceActivityId);
     for (const e of queued) await tx.objectStore('outbox').delete(e.id);
-    await tx.objectStore('fanouts').add({ id: uuidv7(), at: queued[0]!.createdAt, effects: queued });
+    await tx.objectStore('fanouts').add(packFanout(queued));
     await tx.done;
     return queued;
   }

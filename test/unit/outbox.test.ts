@@ -14,6 +14,7 @@ import { backoffDelay, createOutboxRunner, DEFAULT_BACKOFF, idempotencyKey, NOTE
 import { SANDBOX_TOKEN } from '../sandbox/server.mjs';
 import { useSandbox } from './sandbox-fixture';
 import { ME, outboxFixture } from './outbox-fixture';
+import { effectRecord, packFanout, unpackFanout } from '../../lib/store/propagation';
 
 const sandbox = useSandbox();
 
@@ -145,6 +146,20 @@ describe('a change’s effects, fanned out after it commits', () => {
     expect(pending).toBe(0);
     const item = view.activity.find((a) => a.type === 'state' && a.version === moved.version)!;
     expect(view.effects.filter((e) => e.sourceActivityId === item.id)).toHaveLength(4);
+  });
+
+  it('one record holds a write’s effects compactly, and gives them back exactly as queued', async () => {
+    const now = Date.now();
+    const note = '[Backline] Back-office ticket #3 “Export stuck” moved from Submitted to In progress.';
+    const queued = [2, 3, 4].flatMap((id) => [
+      effectRecord('t-1', 'a-1', conv(id).key, 'note', note, now),
+      effectRecord('t-1', 'a-1', conv(id).key, 'reopen', '', now),
+    ]);
+    queued.push(effectRecord('t-1', 'a-1', conv(2).key, 'restore', '', now, { corrects: queued[1]!.id }));
+    const packed = packFanout(queued);
+    expect(packed.bodies).toEqual([note]); // said once for three notes
+    expect(unpackFanout(structuredClone(packed))).toEqual(queued);
+    expect(() => packFanout([...queued, effectRecord('t-1', 'a-2', conv(2).key, 'note', note, now)])).toThrow(/one activity item/);
   });
 
   it('a worker stopped before the fan-out: the effects are shown and exported from their record, and the next run writes and delivers them', async () => {
