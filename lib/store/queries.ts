@@ -206,7 +206,17 @@ export async function queryTickets(s: StoreEngine, q: TicketQuery): Promise<Tick
       ? await findTicketIds(tx, terms, prefix, limit, after)
       : // No words, no filters: the newest page of the index's own keys.
         ((await tx.objectStore('ticketWords').getAllKeys(after ? IDBKeyRange.lowerBound(after, true) : null, limit)) as [number, string][]).map((k) => k[1]);
-  const out = await summarizeIn(s, tx, since, ids.map((id) => tx.objectStore('tickets').get(id)));
+  // The page's tickets: those kept since an earlier read, and the others in one read where they
+  // lie close together (ids grow with time, and the queue shows the newest).
+  const known = ids.map((id) => s.summaries.getTicket(id));
+  const missing = ids.filter((_, i) => !known[i]);
+  const read = new Map<string, Ticket>();
+  for (const t of await getMany(tx.objectStore('tickets'), missing, (t) => t.id)) {
+    if (!t) continue;
+    read.set(t.id, t);
+    s.summaries.keepTicket(since, t);
+  }
+  const out = await summarizeIn(s, tx, since, ids.map((id, i) => Promise.resolve(known[i] ?? read.get(id))));
   await tx.done;
   return out;
 }

@@ -889,6 +889,17 @@ describe('the queue’s summaries, kept between reads', () => {
     await db.put('activity', { ...last!, id: uuidv7(), type: 'note', body: 'From another browser', crossPosted: false } as ActivityRecord);
     store.notify({ ticketIds: [t.id] });
     expect((await summary()).lastUpdate).toBe('Note: From another browser');
+
+    // The ticket record itself: a change here, and one the workspace applied.
+    const moved = await store.changeState({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, baseVersion: t.version, stateId: 'in_progress' });
+    expect((await summary()).ticket).toMatchObject({ stateId: 'in_progress', version: moved.version });
+    await store.updateTicket({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, baseVersion: moved.version, changes: { title: 'Kept summary, renamed' } });
+    expect((await summary()).ticket.title).toBe('Kept summary, renamed');
+    const stored = (await db.get('tickets', t.id))!;
+    await db.put('tickets', { ...stored, title: 'Kept summary, from another browser' });
+    expect((await summary()).ticket.title).toBe('Kept summary, renamed'); // nothing told yet
+    store.notify({ ticketIds: [t.id] });
+    expect((await summary()).ticket.title).toBe('Kept summary, from another browser');
   });
 
   it('a read that overlapped a write keeps nothing it read', async () => {
