@@ -250,6 +250,8 @@ try {
           await new Promise((resolve) => setTimeout(resolve, 100));
           if (!(await send('ui:ticketView', { ticketId })).data.effects.some((e) => e.status === 'queued')) break;
         }
+        // The watching panel shows the last outcomes up to 250 ms after they come: quiet after that.
+        await new Promise((resolve) => setTimeout(resolve, 400));
         return ms;
       };
       const times = [[], [], []];
