@@ -6,9 +6,10 @@
  * - The extension's `moz-extension://` address is a random id per installation. Firefox takes it
  *   from the `extensions.webextensions.uuids` preference when one is set for the add-on's id, so
  *   the harness chooses it before launch instead of scraping about:debugging.
- * - Puppeteer does not see navigations of a tab to an extension page over BiDi (the load event
- *   never reaches it), and extension pages forbid `eval`, which puppeteer's `waitFor*` helpers
- *   use inside the page. Waiting is therefore done here, by polling from Node.
+ * - Firefox 153 refuses WebDriver BiDi's navigation of a tab to an extension page; the page is
+ *   made to navigate itself (through the sandbox and the web-accessible panel.html when it is not
+ *   an extension page yet), and extension pages forbid `eval`, which puppeteer's `waitFor*`
+ *   helpers use inside the page. Waiting is therefore done here, by polling from Node.
  * - Frames inside the dock's closed shadow root are not listed, so the panel is tested in a tab
  *   (`panel.html?url=…`) and the dock by its presence on the helpdesk page.
  *
@@ -69,16 +70,29 @@ export async function launchFirefox(options: { lang?: string } = {}): Promise<Fi
   const installed = await browser.installExtension(FIREFOX_EXTENSION_DIR);
   if (installed !== ADDON_ID) throw new Error(`Firefox installed the add-on as ${installed}, not ${ADDON_ID}.`);
 
-  const gotoExtensionPage = async (page: Page, path: string) => {
-    const url = `${origin}/${path.replace(/^\//, '')}`;
+  /** The page navigates itself to `url`; resolves once that page has loaded. */
+  const navigateFromPage = async (page: Page, url: string) => {
     const target = new URL(url);
-    // The navigation happens; puppeteer just never hears that it finished (see above).
-    void page.goto(url, { timeout: 60_000 }).catch(() => {});
+    // The page goes away while this runs: its answer may never come.
+    void page.evaluate((to) => void (location.href = to), url).catch(() => {});
     await poll(() =>
       page
         .evaluate((want) => location.href === want && document.readyState === 'complete', target.href)
         .catch(() => false),
     );
+  };
+  const gotoExtensionPage = async (page: Page, path: string) => {
+    const url = `${origin}/${path.replace(/^\//, '')}`;
+    // Firefox 153's WebDriver BiDi refuses to navigate a tab to a moz-extension:// address ("not
+    // allowed in this context"), but a page may navigate itself there: an extension page to
+    // another of its pages, and a page of a helpdesk host to the web-accessible panel.html. A tab
+    // anywhere else goes through the sandbox's inbox (no conversation, so it reports none) first.
+    const at = await page.evaluate(() => location.origin).catch(() => '');
+    if (at !== origin) {
+      if (at !== new URL(sandbox.url).origin) await page.goto(`${sandbox.url}/app/accounts/1/conversations`);
+      if (!path.replace(/^\//, '').startsWith('panel.html')) await navigateFromPage(page, `${origin}/panel.html`);
+    }
+    await navigateFromPage(page, url);
   };
   return {
     browser,
