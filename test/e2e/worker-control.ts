@@ -136,19 +136,19 @@ export async function countRecords(page: Page, store: string, field: string, val
 }
 
 /**
- * Keeps a readwrite transaction on `store` open from an extension page, so that the worker's
- * writes to it wait. Resolves once it holds; call the returned function to let go.
+ * Keeps a readwrite transaction on `stores` open from an extension page, so that the worker's
+ * reads and writes of them wait. Resolves once it holds; call the returned function to let go.
  */
-export async function holdStore(page: Page, store: string): Promise<() => Promise<void>> {
+export async function holdStore(page: Page, stores: string[]): Promise<() => Promise<void>> {
   await page.evaluate(
-    (store) =>
+    (stores) =>
       new Promise<void>((resolve, reject) => {
         const open = indexedDB.open('backline');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const db = open.result;
-          const tx = db.transaction(store, 'readwrite');
-          const held = tx.objectStore(store);
+          const tx = db.transaction(stores, 'readwrite');
+          const held = tx.objectStore(stores[0]!);
           const w = window as unknown as { __holding: boolean; __released: Promise<void> };
           w.__holding = true;
           w.__released = new Promise<void>((done) => {
@@ -167,7 +167,7 @@ export async function holdStore(page: Page, store: string): Promise<() => Promis
           };
         };
       }),
-    store,
+    stores,
   );
   return () =>
     page.evaluate(() => {
