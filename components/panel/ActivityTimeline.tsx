@@ -1,4 +1,5 @@
 import { Component } from 'preact';
+import { memo } from 'preact/compat';
 import { useCallback, useMemo, useRef, useState } from 'preact/hooks';
 import { useAction } from '@/components/common/action';
 import { request } from '@/lib/client';
@@ -17,7 +18,7 @@ import { label, t } from '@/components/common/i18n';
  * shows its newest page; "Show earlier activity" adds the page before, and moves the keyboard
  * focus to the first item it added (so the agent reads on from there).
  */
-export function ActivityTimeline(props: {
+function ActivityTimelineView(props: {
   activity: ActivityRecord[];
   effects: OutboxRecord[];
   type: TicketType | null;
@@ -103,6 +104,12 @@ function Parts({ parts }: { parts: ActivityPart[] }) {
     </>
   );
 }
+
+/**
+ * Drawn again only when its records change: a state change's reply (a new ticket version) draws
+ * the ticket's header, not the whole history with every item's effects.
+ */
+export const ActivityTimeline = memo(ActivityTimelineView);
 
 /**
  * An item drawn again only when its props change: a change event replaces the records it

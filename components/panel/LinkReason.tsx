@@ -1,5 +1,4 @@
 import { request } from '@/lib/client';
-import type { Ticket } from '@/lib/model/domain';
 import { LIMITS } from '@/lib/model/limits';
 import type { LinkRecord } from '@/lib/model/records';
 import { usePanel } from './context';
@@ -10,12 +9,12 @@ import { InlineEditor, type SaveOutcome } from './InlineEditor';
  * Why a conversation is linked, in its item of Links: the reason (click to edit) or a button
  * "Add reason"; editing shows a textbox "Reason" (Enter saves, Escape cancels; empty removes it).
  */
-export function LinkReason({ ticket, link, name }: { ticket: Ticket; link: LinkRecord; name: string }) {
+export function LinkReason({ ticketId, link, name }: { ticketId: string; link: LinkRecord; name: string }) {
   const model = usePanel();
   const reason = link.reason ?? '';
   const save = async (value: string, _base: number, requestId: string): Promise<SaveOutcome> => {
     try {
-      await request('ui:setLinkReason', { requestId, ticketId: ticket.id, conversationKey: link.conversationKey, reason: value });
+      await request('ui:setLinkReason', { requestId, ticketId, conversationKey: link.conversationKey, reason: value });
       return { ok: true };
     } catch (e) {
       model.showError(t('reasonNotSavedX', (e as Error).message));
@@ -27,8 +26,8 @@ export function LinkReason({ ticket, link, name }: { ticket: Ticket; link: LinkR
       label={t('reason')}
       class="link-reason"
       value={reason}
-      // A reason is not a field of the ticket: no conflict to show, the version only starts the edit.
-      version={ticket.version}
+      // A reason is not a field of the ticket: no version to check, no conflict to show.
+      version={0}
       read={() => reason}
       show={(v) => v}
       normalize={(v) => v.trim()}

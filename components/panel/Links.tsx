@@ -1,6 +1,5 @@
 import { memo } from 'preact/compat';
 import { request } from '@/lib/client';
-import type { Ticket } from '@/lib/model/domain';
 import type { LinkView } from '@/lib/model/views';
 import { usePanel } from './context';
 import { useAction } from '@/components/common/action';
@@ -9,7 +8,7 @@ import { conversationStatusLabel, conversationName, KindIcon, PANEL_WRITES } fro
 import { t } from '@/components/common/i18n';
 
 /** Linked conversations and customer tickets, with their last known status and a preview. */
-function LinksView({ ticket, links }: { ticket: Ticket; links: LinkView[] }) {
+function LinksView({ ticketId, links }: { ticketId: string; links: LinkView[] }) {
   const model = usePanel();
   const { run } = useAction(PANEL_WRITES);
   return (
@@ -30,21 +29,21 @@ function LinksView({ ticket, links }: { ticket: Ticket; links: LinkView[] }) {
                   {c?.customerName && <>{c.customerName} · </>}
                   <span class={`conv-status status-${c?.status ?? 'unknown'}`}>{status}</span>
                 </div>
-                <LinkReason ticket={ticket} link={link} name={name} />
+                <LinkReason ticketId={ticketId} link={link} name={name} />
               </div>
               <button
                 type="button"
                 class="small"
                 aria-description={t('previewX', name)}
-                onClick={() => model.navigate({ name: 'preview', conversationKey: link.conversationKey, from: { name: 'ticket', ticketId: ticket.id }, reason: link.reason })}
+                onClick={() => model.navigate({ name: 'preview', conversationKey: link.conversationKey, from: { name: 'ticket', ticketId }, reason: link.reason })}
               >{t('open')}</button>
               <button
                 type="button"
                 class="small ghost"
                 aria-label={t('unlinkX', name)}
                 onClick={() =>
-                  run(`unlink ${ticket.id} ${link.conversationKey}`, (requestId) =>
-                    request('ui:unlink', { requestId, ticketId: ticket.id, conversationKey: link.conversationKey }),
+                  run(`unlink ${ticketId} ${link.conversationKey}`, (requestId) =>
+                    request('ui:unlink', { requestId, ticketId, conversationKey: link.conversationKey }),
                   ).catch((e: Error) => model.showError(e.message))
                 }
               >{t('unlink')}</button>
@@ -57,7 +56,9 @@ function LinksView({ ticket, links }: { ticket: Ticket; links: LinkView[] }) {
 }
 
 /**
- * Drawn again only when its ticket or links change: a burst of effect outcomes changes the
- * ticket view many times a second without touching these.
+ * Drawn again only when the links change: a burst of effect outcomes changes the ticket view many
+ * times a second, and a state change or an edit changes the ticket, without touching these. It
+ * takes the ticket's id, not the ticket, so that a state change's new label is drawn without
+ * drawing every link again (the reply and the first frame after it wait for that render).
  */
 export const Links = memo(LinksView);

@@ -1,5 +1,6 @@
 import { createModel, signal, type ReadonlySignal } from '@preact/signals';
 import { useRef, useState } from 'preact/hooks';
+import { memo } from 'preact/compat';
 import { ActionModel } from '@/components/common/action';
 import { isMac, mod } from '@/components/common/shortcuts';
 import { request } from '@/lib/client';
@@ -91,7 +92,7 @@ function draftFor(panel: PanelModel, ticketId: string): NoteDraft {
  * Internal notes. Ctrl/Cmd+Enter adds, Ctrl/Cmd+Shift+Enter cross-posts. A held key (repeat)
  * and IME composition never post, and a note in flight blocks a second one.
  */
-export function NoteComposer({
+function NoteComposerView({
   ticketId,
   links,
   showEffects = true,
@@ -186,3 +187,6 @@ export function NoteComposer({
     </div>
   );
 }
+
+/** Drawn again only when its props change (not at every new version of the ticket it is under). */
+export const NoteComposer = memo(NoteComposerView);

@@ -1,7 +1,7 @@
 import { useModel } from '@preact/signals';
 import type { ComponentChildren } from 'preact';
 import { lazy, Suspense } from 'preact/compat';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { formatAttribute, formatTicketNumber, SHARING_LABELS, type AttributeDef, type AttributeValue, type SharingBehavior, type StateDef, type Ticket } from '@/lib/model/domain';
 import { isBlankRichText } from '@/lib/model/rich-text';
 import type { TicketChanges } from '@/lib/model/views';
@@ -20,6 +20,7 @@ import { ConfirmSpread, Effects, previewSpread, useSpreadSettings } from './Spre
 import { needsConfirmation } from '@/lib/model/spread';
 import type { WorkspaceSettings } from '@/lib/model/settings';
 import type { LinkView } from '@/lib/model/views';
+import type { ActivityRecord } from '@/lib/model/records';
 import { TicketModel } from './ticket';
 import { UndoButton, type UndoOffer } from './Undo';
 import { KindIcon, TimeAgo, ViewBar } from './ui';
@@ -43,6 +44,12 @@ export function TicketView({ ticketId }: { ticketId: string }) {
   useEffect(() => {
     if (view) heading.current?.focus();
   }, [view?.ticket.id]);
+  // One function for every render, so that the (memoised) composer is not drawn again at every
+  // new version of the ticket.
+  const onPosted = useCallback((note: ActivityRecord) => {
+    ticketModel.showNote(note);
+    if (note.type === 'note' && note.crossPosted) setUndoOffer({ ticketId: note.ticketId, target: { activityId: note.id }, at: note.at, what: t('undoWhatCrossPost') });
+  }, [ticketModel]);
 
   if (missing) {
     return (
@@ -166,15 +173,11 @@ export function TicketView({ ticketId }: { ticketId: string }) {
               </dl>
             </section>
           )}
-          <NoteComposer ticketId={ticket.id} links={view.links} showEffects={!menuState} onPosted={(note) => {
-              ticketModel.showNote(note);
-              if (note.type === 'note' && note.crossPosted) setUndoOffer({ ticketId: note.ticketId, target: { activityId: note.id }, at: note.at, what: t('undoWhatCrossPost') });
-            }}
-          />
+          <NoteComposer ticketId={ticket.id} links={view.links} showEffects={!menuState} onPosted={onPosted} />
           <ActivityTimeline activity={view.activity} effects={view.effects} type={type} earlier={view.earlierActivity} showEarlier={ticketModel.showEarlier} />
         </div>
         <aside class="ticket-side" aria-label={t('details2')}>
-          <Links ticket={ticket} links={view.links} />
+          <Links ticketId={ticket.id} links={view.links} />
           <p class="muted small">
             {t('created')} <TimeAgo at={ticket.createdAt} /> · {t('updated')} <TimeAgo at={ticket.updatedAt} />
           </p>
