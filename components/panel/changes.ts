@@ -4,30 +4,9 @@
  * times), and applied to what a view shows instead of re-reading it.
  */
 import type { ChangeSet, TicketDelta, TicketView } from '@/lib/model/views';
+import { mergeChanges } from '@/lib/model/changes';
 
-/**
- * One change set that says what both say. A ticket keeps a delta only when every event that
- * touched it had one: one event without says "re-read it", and a re-read covers the rest.
- */
-export function mergeChanges(a: ChangeSet, b: ChangeSet): ChangeSet {
-  const reread = new Set<string>();
-  for (const c of [a, b]) {
-    const covered = new Set(c.deltas?.map((d) => d.ticketId));
-    for (const id of c.ticketIds) if (!covered.has(id)) reread.add(id);
-  }
-  const merged: ChangeSet = { ...a, ...b };
-  for (const [k, v] of Object.entries(a)) {
-    // Flags (settings, types, …): true in either stays true.
-    if (typeof v === 'boolean') (merged as unknown as Record<string, unknown>)[k] = v || Boolean((b as unknown as Record<string, unknown>)[k]);
-  }
-  merged.ticketIds = [...new Set([...a.ticketIds, ...b.ticketIds])];
-  merged.conversationKeys = [...new Set([...a.conversationKeys, ...b.conversationKeys])];
-  merged.deltas = [...(a.deltas ?? []), ...(b.deltas ?? [])].filter((d) => !reread.has(d.ticketId));
-  const conversations = [...(a.conversations ?? []), ...(b.conversations ?? [])];
-  if (conversations.length) merged.conversations = conversations;
-  else delete merged.conversations;
-  return merged;
-}
+export { mergeChanges };
 
 /** Whether a change set only reports effect outcomes (delivery progress), nothing of the tickets' own. */
 export function onlyEffects(c: ChangeSet): boolean {

@@ -552,6 +552,21 @@ describe('background helpdesk services', () => {
     expect(await services.readConversation(elsewhere)).toBeNull(); // no connection serves it
   });
 
+  it('tells open pages the outcomes of a run in one event, each effect as saved last', async () => {
+    const { db, store } = await setup();
+    const t = await ticketLinkedTo(store, [2, 3]);
+    await moveTo(store, t.id, 1, 'in_progress');
+    const events: BackgroundEvent[] = [];
+    // A window longer than the run: everything it recorded is told when it ends.
+    const services = createHelpdeskServices({ store: async () => store, broadcast: (e) => events.push(e), scheduleWake: () => {}, outcomeBatchMs: 60_000 });
+    await services.kickOutbox();
+    expect((await effects(db)).map((e) => e.status)).toEqual(['delivered', 'delivered', 'delivered', 'delivered']);
+    expect(events).toHaveLength(1);
+    const told = new Map<string, string>();
+    for (const d of events[0]!.type === 'bg:changed' ? (events[0]!.changes.deltas ?? []) : []) for (const e of d.effects ?? []) told.set(e.id, e.status);
+    expect([...told.values()]).toEqual(['delivered', 'delivered', 'delivered', 'delivered']);
+  });
+
   it('kickOutbox delivers and schedules nothing more when the queue is empty', async () => {
     const { db, store } = await setup();
     const t = await ticketLinkedTo(store, [3]);
