@@ -8,13 +8,18 @@ import { uuidv7 } from '../model/ids';
 import type { ActivityRecord, OutboxRecord } from '../model/records';
 import type { DeliveryView } from '../model/views';
 import type { StoreEngine } from './engine';
+import { expandIn, pendingEffects } from './propagation';
 
-/** Effects queued or failed, oldest first, with their ticket and conversation. */
+/**
+ * Effects queued or failed, oldest first, with their ticket and conversation. Queued ones include
+ * those still in a write's fan-out record (./propagation.ts): written into the outbox right after
+ * their write, or by the next outbox run when the worker stopped in between.
+ */
 export async function listDeliveries(s: StoreEngine): Promise<DeliveryView[]> {
-  const tx = s.db.transaction(['outbox', 'tickets', 'conversations']);
+  const tx = s.db.transaction(['outbox', 'fanouts', 'tickets', 'conversations']);
   const index = tx.objectStore('outbox').index('byStatus');
-  const [queued, failed] = await Promise.all([index.getAll('queued'), index.getAll('failed')]);
-  const effects = [...queued, ...failed].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const [queued, failed, pending] = await Promise.all([index.getAll('queued'), index.getAll('failed'), pendingEffects(tx)]);
+  const effects = [...queued, ...pending, ...failed].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const ticketIds = [...new Set(effects.map((e) => e.ticketId))];
   const keys = [...new Set(effects.map((e) => e.conversationKey))];
   const [tickets, conversations] = await Promise.all([
@@ -61,6 +66,8 @@ export async function hurryEffect(s: StoreEngine, effectId: string, now: number)
  */
 export async function cancelEffect(s: StoreEngine, input: { requestId: string; actorId: string; actorName: string; effectId: string }): Promise<OutboxRecord> {
   return s.write(input.requestId, ['outbox', 'activity', 'conversations'], async (tx) => {
+    // One still in its write's fan-out record (listed as queued) is cancelled like any other.
+    await expandIn(tx);
     const e = await tx.objectStore('outbox').get(input.effectId);
     if (!e) throw new BacklineError('not_found', 'This delivery no longer exists.');
     if (e.status !== 'queued' && !isRetryable(e)) {

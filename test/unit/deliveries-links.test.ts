@@ -14,6 +14,7 @@ import { parseRequest } from '../../lib/protocol';
 import { isRetryable } from '../../lib/model/activity';
 import { classifySender, createHandlers, handleMessage, type BackgroundEnv } from '../../lib/background/service';
 import { retryEffect } from '../../lib/background/outbox';
+import { packFanout } from '../../lib/store/propagation';
 import type { ChangeSet, ConversationInput } from '../../lib/model/views';
 
 const ALICE: Teammate = { id: 'tm-alice', name: 'Alice Agent', email: 'alice@example.com', kind: 'person' };
@@ -104,6 +105,27 @@ describe('deliveries', () => {
       ['Refund missing', '4', 'queued'],
     ]);
     expect(await store.failedEffectIds()).toEqual([all.find((e) => e.conversationKey === conv('2').key)!.id]);
+  });
+
+  it('lists effects still in their write’s fan-out record (the worker stopped before writing them into the outbox) as queued', async () => {
+    const { db, store } = await setup();
+    const t = await ticketWithLinks(store, 'Export stuck', ['2', '3']);
+    await store.addNote({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, body: 'Fixed', crossPost: true });
+    const queued = await db.getAll('outbox');
+    const tx = db.transaction(['outbox', 'fanouts'], 'readwrite');
+    for (const e of queued) await tx.objectStore('outbox').delete(e.id);
+    await tx.objectStore('fanouts').add(packFanout(queued));
+    await tx.done;
+
+    const list = await store.listDeliveries();
+    expect(list.map((d) => [d.ticket?.title, d.conversation?.conversationId, d.effect.status, d.effect.id]).sort()).toEqual(
+      queued.map((e) => ['Export stuck', e.conversationKey === conv('2').key ? '2' : '3', 'queued', e.id]).sort(),
+    );
+    // Cancel works on one of them as on any queued effect; the other stays queued, in the outbox now.
+    const cancelled = await store.cancelEffect({ requestId: rid(), actorId: ALICE.id, actorName: ALICE.name, effectId: queued[0]!.id });
+    expect(cancelled.status).toBe('skipped');
+    expect((await store.listDeliveries()).map((d) => d.effect.id)).toEqual([queued[1]!.id]);
+    expect(await db.getAll('fanouts')).toEqual([]);
   });
 
   it('Retry now makes a waiting effect due at once, and leaves others alone', async () => {
