@@ -12,9 +12,15 @@ import type { Ticket } from '../model/domain';
 import type { ChangeSet } from '../model/views';
 import { docIdFor, parseDocId, WORKSPACE_ROLES, type ConflictVersion, type Membership, type SyncState, type WorkspaceStatus } from '../model/workspace-docs';
 import type { Store } from '../store';
-import { applyRemoteDocs, clearQueue, clearSent, localTicketIds, markMirrored, markSent, queuedCount, queuedRecord, queueEverything, unmirrored, type SyncQueueEntry, type WorkspaceDoc } from '../store/sync';
+import { applyRemoteDocs, clearQueue, clearSent, localTicketIds, markMirrored, markSent, queuedCount, queuedRecords, queueEverything, unmirrored, type QueuedRecord, type SyncQueueEntry, type WorkspaceDoc } from '../store/sync';
 
 type Pouch = PouchDB.Database<WorkspaceDoc>;
+
+/** The documents PouchDB holds under these ids now, in the order asked (null: none, or deleted). */
+async function currentDocs(local: Pouch, ids: string[]): Promise<(WorkspaceDoc | null)[]> {
+  const { rows } = await local.allDocs({ keys: ids, include_docs: true });
+  return rows.map((row) => ('doc' in row && row.doc && !row.value?.deleted ? (row.doc as WorkspaceDoc) : null));
+}
 
 export interface WorkspaceDeps {
   store(): Promise<Store>;
@@ -247,7 +253,11 @@ export function createWorkspace(deps: WorkspaceDeps) {
     return (doc._conflicts ?? []).filter((r) => !resolved.has(r));
   }
 
-  /** Copies queued records into the local PouchDB, which replication sends on. */
+  /**
+   * Copies queued records into the local PouchDB, which replication sends on: up to 500 at a
+   * time, read from the store in one transaction and written with one `bulkDocs`, so that the
+   * copy-out keeps up with a busy outbox (each outcome is a shared item while in a workspace).
+   */
   function push(): Promise<void> {
     if (pushing) {
       pushAgain = true;
@@ -261,36 +271,26 @@ export function createWorkspace(deps: WorkspaceDeps) {
         const store = await deps.store();
         const entries = await unmirrored(store);
         if (!entries.length) break;
+        const [records, existing] = await Promise.all([queuedRecords(store, entries), currentDocs(local, entries.map((e) => e.docId))]);
         const done: { entry: SyncQueueEntry; rev: string | null }[] = [];
-        for (const entry of entries) {
-          const current = await queuedRecord(store, entry);
-          const existing = await local.get(entry.docId).catch(() => null);
-          const parsed = parseDocId(entry.docId);
-          if (!parsed) {
-            done.push({ entry, rev: null });
-            continue;
+        const writes: { entry: SyncQueueEntry; doc: WorkspaceDoc }[] = [];
+        entries.forEach((entry, i) => {
+          const doc = nextDoc(m, entry, records[i]!, existing[i]);
+          if (doc) writes.push({ entry, doc });
+          else done.push({ entry, rev: null });
+        });
+        const results = writes.length ? await local.bulkDocs(writes.map((w) => w.doc)) : [];
+        results.forEach((r, i) => {
+          const { entry } = writes[i]!;
+          if ('ok' in r && r.ok) {
+            ownRevs.add(r.rev);
+            done.push({ entry, rev: r.rev });
+          } else if ((r as PouchDB.Core.Error).status === 409) {
+            // A concurrent write of the same document: the entry stays, and goes out next time.
+          } else {
+            throw Object.assign(new Error((r as PouchDB.Core.Error).message ?? 'PouchDB refused a write'), r);
           }
-          if (!current) {
-            const removed = existing && !existing._deleted ? await local.remove(existing as PouchDB.Core.RemoveDocument).catch(ignoreConflict) : null;
-            done.push({ entry, rev: removed?.rev ?? null });
-            continue;
-          }
-          // Activity is append-only: once out, never written again.
-          if (existing && (parsed.kind === 'activity' || JSON.stringify(existing.record) === JSON.stringify(current.record))) {
-            done.push({ entry, rev: null });
-            continue;
-          }
-          const doc: WorkspaceDoc = { _id: entry.docId, kind: parsed.kind, record: current.record, author: m.username };
-          if (current.conversation) doc.conversation = current.conversation;
-          if (existing) {
-            doc._rev = existing._rev;
-            const resolved = (existing as { resolvedRevs?: string[] }).resolvedRevs;
-            if (resolved) (doc as { resolvedRevs?: string[] }).resolvedRevs = resolved;
-          }
-          const put = await local.put(doc).catch(ignoreConflict);
-          if (put) ownRevs.add(put.rev);
-          done.push({ entry, rev: put?.rev ?? null });
-        }
+        });
         await markMirrored(store, done);
         deps.notify({ workspace: true });
       } while (pushAgain);
@@ -300,10 +300,24 @@ export function createWorkspace(deps: WorkspaceDeps) {
     return pushing;
   }
 
-  function ignoreConflict(e: { status?: number }): null {
-    // A concurrent put for the same document (the record is queued again and goes out next).
-    if (e?.status !== 409) throw e;
-    return null;
+  /**
+   * The document to write for a queued entry, or null when there is nothing to write: an unknown
+   * id, a deletion of what is not there, activity already out (append-only: never written again)
+   * or a record PouchDB already holds as it is.
+   */
+  function nextDoc(m: Membership, entry: SyncQueueEntry, current: QueuedRecord, existing: WorkspaceDoc | null): WorkspaceDoc | null {
+    const parsed = parseDocId(entry.docId);
+    if (!parsed) return null;
+    if (!current) return existing ? { _id: entry.docId, _rev: existing._rev, _deleted: true } : null;
+    if (existing && (parsed.kind === 'activity' || JSON.stringify(existing.record) === JSON.stringify(current.record))) return null;
+    const doc: WorkspaceDoc = { _id: entry.docId, kind: parsed.kind, record: current.record, author: m.username };
+    if (current.conversation) doc.conversation = current.conversation;
+    if (existing) {
+      doc._rev = existing._rev;
+      const resolved = (existing as { resolvedRevs?: string[] }).resolvedRevs;
+      if (resolved) (doc as { resolvedRevs?: string[] }).resolvedRevs = resolved;
+    }
+    return doc;
   }
 
   async function stop() {

@@ -43,24 +43,27 @@ export async function queuedCount(s: StoreEngine): Promise<number> {
   return s.db.count('syncQueue');
 }
 
-/** The record a queued entry stands for now, or null when it was deleted. */
-export async function queuedRecord(s: StoreEngine, entry: SyncQueueEntry): Promise<{ record: unknown; conversation?: ConversationRecord } | null> {
-  if (entry.store === 'meta') {
-    const settings = await readMetaSettings(s);
-    return { record: settings };
-  }
-  const record = await s.db.get(entry.store, entry.key);
-  if (!record) return null;
-  if (entry.store === 'links') {
-    const conversation = await s.db.get('conversations', (record as LinkRecord).conversationKey);
-    return { record, conversation };
-  }
-  return { record };
-}
+/** What a queued entry stands for now: its record (a link with its conversation), or null when it was deleted. */
+export type QueuedRecord = { record: unknown; conversation?: ConversationRecord } | null;
 
-async function readMetaSettings(s: StoreEngine): Promise<WorkspaceSettings> {
-  const tx = s.db.transaction('meta');
-  return (await readMeta(tx as unknown as Tx<'readonly'>, 'settings')) ?? DEFAULT_SETTINGS;
+/**
+ * The records queued entries stand for now, in the order asked, read in one transaction (a
+ * transaction per entry made the copy-out wait behind every write of the outbox).
+ */
+export async function queuedRecords(s: StoreEngine, entries: readonly SyncQueueEntry[]): Promise<QueuedRecord[]> {
+  const stores = [...new Set(entries.map((e) => e.store)), 'conversations'] as StoreName[];
+  const tx = s.db.transaction(stores);
+  const out = await Promise.all(
+    entries.map(async (entry): Promise<QueuedRecord> => {
+      if (entry.store === 'meta') return { record: (await readMeta(tx as unknown as Tx<'readonly'>, 'settings')) ?? DEFAULT_SETTINGS };
+      const record = await tx.objectStore(entry.store).get(entry.key);
+      if (!record) return null;
+      if (entry.store === 'links') return { record, conversation: await tx.objectStore('conversations').get((record as LinkRecord).conversationKey) };
+      return { record };
+    }),
+  );
+  await tx.done;
+  return out;
 }
 
 /**
