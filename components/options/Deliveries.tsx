@@ -3,7 +3,9 @@ import { onBackgroundEvent, request } from '@/lib/client';
 import { HELPDESK_NAMES } from '@/lib/helpdesks';
 import { formatTicketNumber } from '@/lib/model/domain';
 import type { DeliveryView } from '@/lib/model/views';
+import { touchesTickets } from '@/lib/model/changes';
 import { useAction } from '@/components/common/action';
+import { createRefresher } from '@/components/common/refresher';
 import { useOptions } from './context';
 import { Alert, OPTIONS_WRITES, Section } from './ui';
 import { formatDateTime, t, tn } from '@/components/common/i18n';
@@ -27,7 +29,8 @@ function nextTry(d: DeliveryView): string {
 /**
  * Deliveries: every effect on a helpdesk not yet delivered or failed, across tickets, with Retry
  * now and Cancel per item and Retry all. Any agent may use it; a cancel shows in the ticket's
- * Activity. Re-read on every change event (an outcome, a new change queuing effects).
+ * Activity. Re-read after change events about tickets (an outcome, a new change queuing
+ * effects), at most once a second while they keep coming.
  */
 export function Deliveries() {
   const model = useOptions();
@@ -36,20 +39,18 @@ export function Deliveries() {
 
   useEffect(() => {
     const abort = new AbortController();
-    let pending: ReturnType<typeof setTimeout> | undefined;
     const read = () =>
       request('opt:deliveries', {}).then(
         (list) => !abort.signal.aborted && setItems(list),
         (e: Error) => !abort.signal.aborted && setError(e.message),
       );
-    const soon = () => {
-      clearTimeout(pending);
-      pending = setTimeout(read, 60);
-    };
-    onBackgroundEvent((event) => event.type === 'bg:changed' && soon(), abort.signal, { onReconnect: soon });
+    const refresher = createRefresher(read);
+    // Only what can change the list: effects (and their tickets and conversations), not the
+    // workspace's sync status, settings or the admin lock.
+    onBackgroundEvent((event) => event.type === 'bg:changed' && touchesTickets(event.changes) && refresher.soon(), abort.signal, { onReconnect: refresher.soon });
     void read();
     return () => {
-      clearTimeout(pending);
+      refresher.cancel();
       abort.abort();
     };
   }, []);

@@ -5,7 +5,9 @@
  */
 import { computed, createModel, signal, type ReadonlySignal, type Signal } from '@preact/signals';
 import { createAnnouncement } from '@/components/common/announcement';
+import { createRefresher } from '@/components/common/refresher';
 import { onBackgroundEvent, request } from '@/lib/client';
+import { touchesMoreThanTickets } from '@/lib/model/changes';
 import type { AdminStatus, Workspace } from '@/lib/protocol-admin';
 import type { WorkspaceStatus } from '@/lib/model/workspace-docs';
 
@@ -31,17 +33,27 @@ export const OptionsModel = createModel(() => {
   const refreshWorkspace = () => load(workspace, () => request('opt:workspace', {}));
   const refreshMembership = () => load(membership, () => request('opt:workspaceStatus', {}));
 
-  let pending: ReturnType<typeof setTimeout> | undefined;
-  /** Change events come in bursts (an import touches everything): re-read once per burst. */
-  function refreshSoon() {
-    clearTimeout(pending);
-    pending = setTimeout(() => void Promise.all([refreshStatus(), refreshWorkspace(), refreshMembership()]), 60);
-  }
+  // Change events come in bursts (an import touches everything, an outbox run sends an event
+  // every few dozen milliseconds): each part is re-read once per burst, at most once a second.
+  const statusAndLists = createRefresher(() => Promise.all([refreshStatus(), refreshWorkspace()]));
+  const membershipRead = createRefresher(refreshMembership);
+  const refreshSoon = () => {
+    statusAndLists.soon();
+    membershipRead.soon();
+  };
 
   async function start(abort: AbortSignal) {
+    abort.addEventListener('abort', () => {
+      statusAndLists.cancel();
+      membershipRead.cancel();
+    });
     onBackgroundEvent(
       (event) => {
-        if (event.type === 'bg:changed') refreshSoon();
+        if (event.type === 'bg:changed') {
+          // Tickets alone change only the count of this browser's tickets (in the membership).
+          if (touchesMoreThanTickets(event.changes)) statusAndLists.soon();
+          membershipRead.soon();
+        }
         if (event.type === 'bg:progress' && event.task === 'import') importProgress.value = { done: event.done, total: event.total };
       },
       abort,

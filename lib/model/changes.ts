@@ -27,3 +27,13 @@ export function mergeChanges(a: ChangeSet, b: ChangeSet): ChangeSet {
   else delete merged.conversations;
   return merged;
 }
+
+/** Whether a change set is about tickets or conversations (not only the workspace's status, settings, types, people or admin access). */
+export function touchesTickets(c: ChangeSet): boolean {
+  return c.ticketIds.length > 0 || c.conversationKeys.length > 0 || (c.deltas?.length ?? 0) > 0;
+}
+
+/** Whether a change set says anything beyond tickets and conversations (settings, types, people, connections, admin access, the workspace). */
+export function touchesMoreThanTickets(c: ChangeSet): boolean {
+  return !!(c.settings || c.types || c.teammates || c.connections || c.admin || c.workspace);
+}
