@@ -12,7 +12,7 @@ import type { Ticket } from '../model/domain';
 import type { ChangeSet } from '../model/views';
 import { docIdFor, parseDocId, WORKSPACE_ROLES, type ConflictVersion, type Membership, type SyncState, type WorkspaceStatus } from '../model/workspace-docs';
 import type { Store } from '../store';
-import { applyRemoteDocs, clearQueue, clearSent, localTicketIds, markMirrored, markSent, queuedCount, queuedRecords, queueEverything, unmirrored, type QueuedRecord, type SyncQueueEntry, type WorkspaceDoc } from '../store/sync';
+import { applyRemoteDocs, clearQueue, clearSent, localTicketCount, localTicketIds, markMirrored, markSent, queuedCount, queuedRecords, queueEverything, unmirrored, type QueuedRecord, type SyncQueueEntry, type WorkspaceDoc } from '../store/sync';
 
 type Pouch = PouchDB.Database<WorkspaceDoc>;
 
@@ -344,7 +344,7 @@ export function createWorkspace(deps: WorkspaceDeps) {
     async status(): Promise<WorkspaceStatus & { localTickets: number }> {
       const store = await deps.store();
       const m = membership ?? (await deps.loadMembership());
-      const localTickets = (await localTicketIds(store)).length;
+      const localTickets = await localTicketCount(store);
       if (!m) return { joined: false, localTickets };
       return {
         joined: true,

@@ -151,6 +151,11 @@ export async function localTicketIds(s: StoreEngine): Promise<string[]> {
   return (await s.db.getAllKeys('tickets')) as string[];
 }
 
+/** How many tickets this browser holds (the options page asks at every change). */
+export function localTicketCount(s: StoreEngine): Promise<number> {
+  return s.db.count('tickets');
+}
+
 /**
  * Applies documents received from the workspace in one transaction, and returns what changed
  * for open pages. A document with a local change not yet copied out is skipped (the local change is
