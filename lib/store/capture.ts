@@ -70,8 +70,12 @@ export function capturingTx(tx: Tx<'readwrite'>, keepLocal: ReadonlySet<string>)
           get(o, p, r) {
             if (p === 'put' || p === 'add') {
               return async (value: Record<string, unknown>) => {
-                const key = await (o[p] as (v: unknown) => Promise<IDBValidKey>)(value);
-                await queue(store, value, String(value[keyPath] ?? key));
+                const write = (o[p] as (v: unknown) => Promise<IDBValidKey>)(value);
+                // Every shared store's records carry their key: the queue entry is asked at once,
+                // not a turn later (a wait inside a write keeps its stores from the next one).
+                if (value[keyPath] !== undefined) return (await Promise.all([write, queue(store, value, String(value[keyPath]))]))[0];
+                const key = await write;
+                await queue(store, value, String(key));
                 return key;
               };
             }

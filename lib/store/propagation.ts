@@ -223,29 +223,36 @@ export async function updateEffect(
   // In a team workspace, an effect's outcome is also an activity item every browser sees.
   const sharing = s.isSharing();
   const tx = s.db.transaction(['outbox', 'conversations', ...(sharing ? (['activity', 'meta', ...s.sharingStores()] as const) : [])], 'readwrite') as Tx<'readwrite'>;
+  // Reads are asked together and writes not awaited one by one: every wait inside this
+  // transaction keeps the outbox (and, in a workspace, the activity and the sync queue) from the
+  // next writer, and while the worker is busy each wait is a turn of its event loop.
   const e = await tx.objectStore('outbox').get(id);
-  let convChanged = false;
   if (!e || (attemptId !== null && e.attemptId !== attemptId)) {
     await tx.done;
     return null;
   }
   const next = change(e);
-  await tx.objectStore('outbox').put(next);
-  const c = live ? await tx.objectStore('conversations').get(live.key) : undefined;
+  const outcomeItem = sharing && e.status === 'queued' && next.status !== 'queued';
+  const [c, me] = await Promise.all([
+    live || outcomeItem ? tx.objectStore('conversations').get(live?.key ?? e.conversationKey) : undefined,
+    outcomeItem ? readMeta(tx, 'me') : undefined,
+  ]);
+  const writes: Promise<unknown>[] = [tx.objectStore('outbox').put(next)];
+  let convChanged = false;
   let conversation: ConversationRecord | undefined;
   if (live && c) {
     conversation = { ...c, status: live.status, statusCheckedAt: now, closedSince: nextClosedSince(c, live.status, now) };
-    await tx.objectStore('conversations').put(conversation);
+    writes.push(tx.objectStore('conversations').put(conversation));
     convChanged = c.status !== live.status;
   }
   let delivery: ActivityRecord | null = null;
-  if (sharing && e.status === 'queued' && next.status !== 'queued') {
-    const conv = conversation ?? c ?? (await tx.objectStore('conversations').get(e.conversationKey));
+  if (outcomeItem && next.status !== 'queued') {
+    const conv = conversation ?? c;
     delivery = {
       id: uuidv7(),
       ticketId: e.ticketId,
       at: now,
-      actorId: (await readMeta(tx, 'me')) ?? '',
+      actorId: me ?? '',
       type: 'delivery',
       effectId: e.id,
       sourceActivityId: e.sourceActivityId,
@@ -255,8 +262,9 @@ export async function updateEffect(
       outcome: next.status,
       detail: next.lastError,
     };
-    await s.capture(tx).objectStore('activity').add(delivery);
+    writes.push(s.capture(tx).objectStore('activity').add(delivery));
   }
+  await Promise.all(writes);
   await tx.done;
   // The outcome item is the ticket's newest activity now: the queue reads it again.
   if (delivery) s.summaries.forget({ ticketIds: [e.ticketId] });
