@@ -57,6 +57,15 @@ async function joinWorkspace(p, user, localTickets) {
   await waitSynced(p);
 }
 
+/** Waits until the browser's outbox has no effect left to deliver (the Deliveries list has none queued). */
+async function outboxDrained(p, timeout = 150_000) {
+  const t0 = Date.now();
+  while ((await p.sendOptions('opt:deliveries', {})).some((d) => d.effect.status === 'queued')) {
+    if (Date.now() - t0 > timeout) throw new Error(`Effects still queued after ${timeout} ms`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
 async function waitSynced(p, timeout = 600_000) {
   const t0 = Date.now();
   for (;;) {
@@ -111,6 +120,9 @@ try {
   await waitSynced(a);
   await waitSynced(b);
   await b.page.goto(`chrome-extension://${b.extensionId}/panel.html?url=${encodeURIComponent(conversationUrl(60))}`);
+  // The panel's tab in front, as an agent looking at it has it: Chromium runs a background tab's
+  // timers once a second, and the options page opened after it would be in front.
+  await b.page.bringToFront();
   await b.page.getByRole('button', { name: 'Shown on two browsers', exact: true }).click();
   const stateButton = b.page.getByRole('button', { name: /^Ticket state/ });
   await stateButton.waitFor();
@@ -135,6 +147,9 @@ try {
   const many = await ticketWithLinks(c, 50, 'Fifty linked conversations');
   await stateChanges(c, many.id, 4); // warm-up
   const alone = await stateChanges(c, many.id, 20);
+  // Both sides start quiet: the 2,400 effects queued so far are recorded first (while joined each
+  // outcome is also a shared item, and "synced, nothing waiting" would wait for all of them).
+  await outboxDrained(c);
   await joinWorkspace(c, server.users.admin, 'bring');
   await stateChanges(c, many.id, 4);
   const joined = await stateChanges(c, many.id, 20);
