@@ -5,7 +5,7 @@ import { formatTicketNumber } from '@/lib/model/domain';
 import type { DeliveryView } from '@/lib/model/views';
 import { touchesTickets } from '@/lib/model/changes';
 import { useAction } from '@/components/common/action';
-import { createRefresher } from '@/components/common/refresher';
+import { throttledRun } from '@/lib/model/throttle';
 import { useOptions } from './context';
 import { Alert, OPTIONS_WRITES, Section } from './ui';
 import { formatDateTime, t, tn } from '@/components/common/i18n';
@@ -44,7 +44,7 @@ export function Deliveries() {
         (list) => !abort.signal.aborted && setItems(list),
         (e: Error) => !abort.signal.aborted && setError(e.message),
       );
-    const refresher = createRefresher(read);
+    const refresher = throttledRun(read);
     // Only what can change the list: effects (and their tickets and conversations), not the
     // workspace's sync status, settings or the admin lock.
     onBackgroundEvent((event) => event.type === 'bg:changed' && touchesTickets(event.changes) && refresher.soon(), abort.signal, { onReconnect: refresher.soon });

@@ -5,7 +5,7 @@
  */
 import { computed, createModel, signal, type ReadonlySignal, type Signal } from '@preact/signals';
 import { createAnnouncement } from '@/components/common/announcement';
-import { createRefresher } from '@/components/common/refresher';
+import { throttledRun } from '@/lib/model/throttle';
 import { onBackgroundEvent, request } from '@/lib/client';
 import { touchesMoreThanTickets } from '@/lib/model/changes';
 import type { AdminStatus, Workspace } from '@/lib/protocol-admin';
@@ -35,8 +35,8 @@ export const OptionsModel = createModel(() => {
 
   // Change events come in bursts (an import touches everything, an outbox run sends an event
   // every few dozen milliseconds): each part is re-read once per burst, at most once a second.
-  const statusAndLists = createRefresher(() => Promise.all([refreshStatus(), refreshWorkspace()]));
-  const membershipRead = createRefresher(refreshMembership);
+  const statusAndLists = throttledRun(() => Promise.all([refreshStatus(), refreshWorkspace()]));
+  const membershipRead = throttledRun(refreshMembership);
   const refreshSoon = () => {
     statusAndLists.soon();
     membershipRead.soon();

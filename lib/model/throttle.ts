@@ -1,23 +1,24 @@
 /**
- * Re-reading what a page shows when change events arrive. An outbox run recording outcomes, or
- * a workspace syncing, sends an event every few dozen milliseconds for minutes; a page that
- * re-read a long list after each short pause in them kept the background from the work the
- * events were about (the Deliveries list of 2,300 effects, read and drawn again and again, cut
- * the outbox from 45 to 10 outcomes a second). So a read starts `quietMs` after the first event,
- * never while another runs, and at most once per `minGapMs`; an event during a read makes one
- * more read after it.
+ * Work that follows a stream of changes (a page re-reading what it shows after change events,
+ * the workspace copying queued records out after writes). An outbox run recording outcomes sends
+ * an event every few dozen milliseconds for minutes; a page that re-read a long list after each
+ * short pause in them kept the background from the work the events were about (the Deliveries
+ * list of 2,300 effects, read and drawn again and again, cut the outbox from 45 to 10 outcomes a
+ * second). So a run starts `quietMs` after the first call, never while another runs, and at most
+ * once per `minGapMs`; a call during a run makes one more run after it.
  */
-export interface Refresher {
-  /** Something changed: read again soon. */
+export interface ThrottledRun {
+  /** Something changed: run soon. */
   soon(): void;
-  /** Stops: no read starts after this. */
+  /** Stops: no run starts after this. */
   cancel(): void;
 }
 
-export function createRefresher(
+/** `run`, throttled as above (a failed run is the caller's to report; the next call runs again). */
+export function throttledRun(
   read: () => Promise<unknown>,
   { quietMs = 60, minGapMs = 1000, now = () => Date.now() }: { quietMs?: number; minGapMs?: number; now?: () => number } = {},
-): Refresher {
+): ThrottledRun {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running = false;
   let again = false;
@@ -32,7 +33,7 @@ export function createRefresher(
     try {
       await read();
     } catch {
-      // The read shows its own error; the next event reads again.
+      // The run reports its own failure; the next call runs again.
     } finally {
       running = false;
       if (again) {

@@ -1,9 +1,10 @@
 /**
- * The options page's re-reads after change events (components/common/refresher.ts): a page that
- * re-read after every short pause in a stream of events kept the background from its work.
+ * Work after a stream of changes (lib/model/throttle.ts): the options page's re-reads after change
+ * events, the workspace's copy-out after writes. Re-reading after every short pause in a stream of
+ * events kept the background from its work.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createRefresher } from '../../components/common/refresher';
+import { throttledRun } from '../../lib/model/throttle';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -21,10 +22,10 @@ function slowRead(ms: number) {
   return read;
 }
 
-describe('createRefresher', () => {
+describe('throttledRun', () => {
   it('reads once, shortly after the first event of a burst', async () => {
     const read = slowRead(5);
-    const r = createRefresher(read.fn, { quietMs: 60, minGapMs: 1000 });
+    const r = throttledRun(read.fn, { quietMs: 60, minGapMs: 1000 });
     const t0 = Date.now();
     for (let i = 0; i < 5; i++) r.soon();
     await vi.advanceTimersByTimeAsync(59);
@@ -37,7 +38,7 @@ describe('createRefresher', () => {
 
   it('reads at most once a second while events keep coming, and once more after the last', async () => {
     const read = slowRead(5);
-    const r = createRefresher(read.fn, { quietMs: 60, minGapMs: 1000 });
+    const r = throttledRun(read.fn, { quietMs: 60, minGapMs: 1000 });
     const t0 = Date.now();
     // An event every 30 ms for 3 s: a debounce of 60 ms would never read, one read per event 100 times.
     for (let t = 0; t < 3000; t += 30) {
@@ -58,7 +59,7 @@ describe('createRefresher', () => {
     let running = 0;
     let most = 0;
     let reads = 0;
-    const r = createRefresher(async () => {
+    const r = throttledRun(async () => {
       reads++;
       most = Math.max(most, ++running);
       await new Promise((done) => setTimeout(done, 1500));
@@ -75,7 +76,7 @@ describe('createRefresher', () => {
 
   it('reads nothing after cancel, and a failed read does not stop the next', async () => {
     let reads = 0;
-    const failing = createRefresher(async () => {
+    const failing = throttledRun(async () => {
       reads++;
       throw new Error('worker stopped');
     }, { quietMs: 60, minGapMs: 100 });
