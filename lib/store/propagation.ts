@@ -9,7 +9,7 @@ import type { ConversationStatus } from '../model/helpdesk';
 import { uuidv7 } from '../model/ids';
 import type { ActivityRecord, ConversationRecord, OutboxRecord } from '../model/records';
 import { HELPDESK_NAMES } from '../helpdesks';
-import { readMeta } from './meta';
+import { getMeta } from './meta';
 import { reopenDecision, type KnownConversation, type ReopenRules } from '../model/spread';
 import type { ChangeSet, PropagationChoice } from '../model/views';
 import type { StoreEngine, Tx } from './engine';
@@ -222,10 +222,13 @@ export async function updateEffect(
 ): Promise<ChangeSet | null> {
   // In a team workspace, an effect's outcome is also an activity item every browser sees.
   const sharing = s.isSharing();
-  const tx = s.db.transaction(['outbox', 'conversations', ...(sharing ? (['activity', 'meta', ...s.sharingStores()] as const) : [])], 'readwrite') as Tx<'readwrite'>;
-  // Reads are asked together and writes not awaited one by one: every wait inside this
-  // transaction keeps the outbox (and, in a workspace, the activity and the sync queue) from the
-  // next writer, and while the worker is busy each wait is a turn of its event loop.
+  // Who records it, read before: 'meta' in this transaction's scope made every write request's
+  // first read (who am I) wait for the outbox.
+  const me = sharing ? await getMeta(s, 'me') : undefined;
+  const tx = s.db.transaction(['outbox', 'conversations', ...(sharing ? (['activity', ...s.sharingStores()] as const) : [])], 'readwrite') as Tx<'readwrite'>;
+  // Writes are not awaited one by one: every wait inside this transaction keeps the outbox (and,
+  // in a workspace, the activity and the sync queue) from the next writer, and while the worker
+  // is busy each wait is a turn of its event loop.
   const e = await tx.objectStore('outbox').get(id);
   if (!e || (attemptId !== null && e.attemptId !== attemptId)) {
     await tx.done;
@@ -233,10 +236,7 @@ export async function updateEffect(
   }
   const next = change(e);
   const outcomeItem = sharing && e.status === 'queued' && next.status !== 'queued';
-  const [c, me] = await Promise.all([
-    live || outcomeItem ? tx.objectStore('conversations').get(live?.key ?? e.conversationKey) : undefined,
-    outcomeItem ? readMeta(tx, 'me') : undefined,
-  ]);
+  const c = live || outcomeItem ? await tx.objectStore('conversations').get(live?.key ?? e.conversationKey) : undefined;
   const writes: Promise<unknown>[] = [tx.objectStore('outbox').put(next)];
   let convChanged = false;
   let conversation: ConversationRecord | undefined;
