@@ -8,6 +8,7 @@
  *   the store, with the position in the feed saved beside the data.
  */
 import { BacklineError } from '../model/errors';
+import { throttledRun } from '../model/throttle';
 import type { Ticket } from '../model/domain';
 import type { ChangeSet } from '../model/views';
 import { docIdFor, parseDocId, WORKSPACE_ROLES, type ConflictVersion, type Membership, type SyncState, type WorkspaceStatus } from '../model/workspace-docs';
@@ -15,6 +16,11 @@ import type { Store } from '../store';
 import { applyRemoteDocs, clearQueue, clearSent, localTicketCount, localTicketIds, markMirrored, markSent, queuedCount, queuedRecords, queueEverything, unmirrored, type QueuedRecord, type SyncQueueEntry, type WorkspaceDoc } from '../store/sync';
 
 type Pouch = PouchDB.Database<WorkspaceDoc>;
+
+/** Whether a position in the local changes feed is at or past another (the local adapters count 1, 2, 3…). */
+function seqAtLeast(a: string | number, b: string | number): boolean {
+  return Number(a) >= Number(b);
+}
 
 /** The documents PouchDB holds under these ids now, in the order asked (null: none, or deleted). */
 async function currentDocs(local: Pouch, ids: string[]): Promise<(WorkspaceDoc | null)[]> {
@@ -83,12 +89,19 @@ export function createWorkspace(deps: WorkspaceDeps) {
   let started: Promise<void> | null = null;
   let pushing: Promise<void> | null = null;
   let pushAgain = false;
-  let pushTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * The copy-out after writes: 20 ms after the write that caused it (which has answered by then),
+   * and while writes keep coming (an outbox run records an outcome every few dozen milliseconds)
+   * at most every 200 ms, each copy-out taking all that was queued meanwhile.
+   */
+  const copyOutSoon = throttledRun(() => push(), { quietMs: 20, minGapMs: 200 });
   /** Revisions this browser wrote into PouchDB, whose echo in the changes feed needs no applying. */
   const ownRevs = new Set<string>();
   let pending: WorkspaceDoc[] = [];
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
   let applying: Promise<void> = Promise.resolve();
+  /** Replication went idle with the store behind: synced once the feed has applied this far. */
+  let syncedAtSeq: string | number | null = null;
 
   const remoteFetch = (url: string | Request, opts?: RequestInit) => deps.fetch(typeof url === 'string' ? url : url.url, opts ?? {});
 
@@ -161,8 +174,7 @@ export function createWorkspace(deps: WorkspaceDeps) {
         .on('change', (info) => {
           // What went out is no longer waiting.
           if (info.direction !== 'push') return;
-          const sent = (info.change.docs as { _id: string; _rev: string }[]).map((d) => ({ id: d._id, rev: d._rev }));
-          void deps.store().then((store) => markSent(store, sent)).then(() => deps.notify({ workspace: true }));
+          noteSent((info.change.docs as { _id: string; _rev: string }[]).map((d) => ({ id: d._id, rev: d._rev })));
         })
         .on('denied', (err) => {
           refused = true;
@@ -179,8 +191,10 @@ export function createWorkspace(deps: WorkspaceDeps) {
       const settle = () => {
         const states = Object.values(directions);
         if (states.includes('offline')) setState('offline', 'The workspace server cannot be reached; changes wait here and go out when it can.');
-        else if (states.includes('active')) setState('syncing');
-        else void deps.store().then(clearSent).then(markSynced);
+        else if (states.includes('active')) {
+          syncedAtSeq = null;
+          setState('syncing');
+        } else void deps.store().then(clearSent).then(markSyncedOnceApplied);
       };
       for (const dir of ['push', 'pull'] as const) {
         const replication = (sync as unknown as Record<typeof dir, PouchDB.Replication.Replication<WorkspaceDoc>>)[dir];
@@ -193,6 +207,33 @@ export function createWorkspace(deps: WorkspaceDeps) {
       started = null;
       throw e;
     }));
+  }
+
+  let sent: { id: string; rev: string }[] = [];
+  let sentTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * Drops what replication sent from the queue, a quarter of a second's batches at a time: a
+   * transaction per batch (several a second while the outbox records outcomes) held the sync
+   * queue from the writes that queue into it.
+   */
+  function noteSent(docs: { id: string; rev: string }[]) {
+    sent.push(...docs);
+    sentTimer ??= setTimeout(() => {
+      sentTimer = undefined;
+      const batch = sent;
+      sent = [];
+      void deps.store().then((store) => markSent(store, batch)).then(() => deps.notify({ workspace: true }));
+    }, 250);
+  }
+
+  /** Replication is idle: synced once the store holds all that PouchDB has (see flush). */
+  async function markSyncedOnceApplied() {
+    if (!local || !membership) return;
+    const { update_seq } = await local.info();
+    if (seqAtLeast(membership.appliedSeq, update_seq)) return markSynced();
+    // Replication is done, the store is still applying what it brought: not synced yet (the
+    // queue would show part of the workspace under "Synced").
+    syncedAtSeq = update_seq;
   }
 
   async function markSynced() {
@@ -223,6 +264,10 @@ export function createWorkspace(deps: WorkspaceDeps) {
       const store = await deps.store();
       const changes = foreign.length ? await applyRemoteDocs(store, foreign, new Set(m.keepLocal)) : { ticketIds: [], conversationKeys: [] };
       membership = { ...m, appliedSeq: seq };
+      if (syncedAtSeq !== null && seqAtLeast(seq, syncedAtSeq)) {
+        syncedAtSeq = null;
+        void markSynced();
+      }
       saveSeqSoon();
       const conflicted = foreign.filter((d) => d.kind === 'ticket' && unresolvedConflicts(d).length).map((d) => parseDocId(d._id)!.parts[0]!);
       const ticketIds = [...new Set([...changes.ticketIds, ...conflicted])];
@@ -334,12 +379,7 @@ export function createWorkspace(deps: WorkspaceDeps) {
     start,
     /** Called after every store write: queued shared records go out soon. */
     pushSoon(): void {
-      // Coalesces a burst of writes into one copy-out, after the write that caused it has answered.
-      if (!membership || !local || pushTimer) return;
-      pushTimer = setTimeout(() => {
-        pushTimer = undefined;
-        void push();
-      }, 20);
+      if (membership && local) copyOutSoon.soon();
     },
     async status(): Promise<WorkspaceStatus & { localTickets: number }> {
       const store = await deps.store();
