@@ -1025,6 +1025,25 @@ describe('queryTickets', () => {
     expect(await store.queryTickets({ text: 'printer', limit: 500 })).toHaveLength(263);
   });
 
+  it('finds the few oldest tickets with two common words and a prefix that rarely go together, a page at a time', async () => {
+    const { store } = await setup();
+    const rare: Ticket[] = [];
+    for (let i = 0; i < 3; i++) rare.push(await create(store, { title: `Printer toner paper ${i}` }));
+    for (let i = 0; i < 250; i++) {
+      await create(store, { title: `Printer toner ${i}` });
+      await create(store, { title: `Printer paper ${i}` });
+    }
+    // The newest 400 "toner" tickets have no "paper": the search reads on past its first batch.
+    const newestFirst = [...rare].sort((a, b) => b.updatedAt - a.updatedAt || a.id.localeCompare(b.id)).map((t) => t.id);
+    const first = await store.queryTickets({ text: 'printer toner pap', limit: 2 });
+    expect(first.map((s) => s.ticket.id)).toEqual(newestFirst.slice(0, 2));
+    const last = first[1]!.ticket;
+    const next = await store.queryTickets({ text: 'printer toner pap', limit: 2, before: { updatedAt: last.updatedAt, id: last.id } });
+    expect(next.map((s) => s.ticket.id)).toEqual(newestFirst.slice(2));
+    expect(ids(await store.queryTickets({ text: 'toner paper', limit: 2 }))).toEqual(newestFirst.slice(0, 2).sort());
+    expect(await store.queryTickets({ text: 'toner paper jam', limit: 2 })).toEqual([]);
+  });
+
   it('pages by last update: the next page starts after the last ticket of the previous one', async () => {
     const { store } = await setup();
     const made: Ticket[] = [];
