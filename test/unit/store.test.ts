@@ -1033,7 +1033,7 @@ describe('queryTickets', () => {
       await create(store, { title: `Printer toner ${i}` });
       await create(store, { title: `Printer paper ${i}` });
     }
-    // The newest 400 "toner" tickets have no "paper": the search reads on past its first batch.
+    // The 250 newest "toner" tickets have no "paper": the search reads on past its first batch of 200.
     const newestFirst = [...rare].sort((a, b) => b.updatedAt - a.updatedAt || a.id.localeCompare(b.id)).map((t) => t.id);
     const first = await store.queryTickets({ text: 'printer toner pap', limit: 2 });
     expect(first.map((s) => s.ticket.id)).toEqual(newestFirst.slice(0, 2));
