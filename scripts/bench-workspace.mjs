@@ -58,9 +58,9 @@ async function profile() {
   return { ...b, page, options, send: (type, payload) => send(page, type, payload), sendOptions: (type, payload) => send(options, type, payload) };
 }
 
-async function joinWorkspace(p, user, localTickets) {
+async function joinWorkspace(p, user, localTickets, timeout) {
   await p.sendOptions('opt:joinWorkspace', { url: server.dbUrl, username: user.name, password: user.password, ...(localTickets ? { localTickets } : {}) });
-  await waitSynced(p);
+  await waitSynced(p, timeout);
 }
 
 /** Waits until the browser's outbox has no effect left to deliver (the Deliveries list has none queued). */
@@ -199,7 +199,8 @@ try {
   await server.seed(docs);
   const d = await profile();
   const t0 = Date.now();
-  await joinWorkspace(d, server.users.member);
+  // 60,000 documents take minutes on a 2-core machine (measured, not budgeted).
+  await joinWorkspace(d, server.users.member, undefined, 900_000);
   const syncMs = Date.now() - t0;
   console.log(`initial sync of ${docs.length} documents: ${(syncMs / 1000).toFixed(1)} s`);
   const reads = await d.page.evaluate(async () => {
