@@ -30,7 +30,7 @@ async function currentDocs(local: Pouch, ids: string[]): Promise<(WorkspaceDoc |
 
 export interface WorkspaceDeps {
   store(): Promise<Store>;
-  /** The PouchDB constructor (pouchdb-browser in the extension; a memory adapter in tests). */
+  /** The PouchDB constructor (./pouchdb.ts: core, the indexeddb adapter, HTTP and replication). */
   PouchDB: PouchDB.Static;
   fetch(input: string, init: RequestInit): Promise<Response>;
   loadMembership(): Promise<Membership | null>;
