@@ -339,9 +339,14 @@ export function createWorkspace(deps: WorkspaceDeps) {
         await markMirrored(store, done);
         deps.notify({ workspace: true });
       } while (pushAgain);
-    })().finally(() => {
-      pushing = null;
-    });
+    })()
+      .catch((e: unknown) => {
+        // Nothing is lost: the entries stay queued, and the next write or start copies them again.
+        setState('error', `Backline could not copy local changes into its copy of the workspace (${(e as Error)?.message ?? String(e)}); they wait here and are tried again with the next change.`);
+      })
+      .finally(() => {
+        pushing = null;
+      });
     return pushing;
   }
 
