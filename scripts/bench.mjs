@@ -71,7 +71,7 @@ const RAW_SCHEMA = [
   ['tickets', 'id', [['byNumber', 'number', { unique: true }], ['byType', 'typeId']]],
   ['ticketWords', ['order', 'ticketId'], [['byWord', 'terms', { multiEntry: true }], ['byTicket', 'ticketId', { unique: true }]]],
   ['activity', 'id', [['byTicketItem', ['ticketId', 'id']]]],
-  ['outbox', 'id', [['byStatus', 'status'], ['byConversation', 'conversationKey'], ['bySource', 'sourceActivityId']]],
+  ['outbox', 'id', [['byStatus', 'status'], ['byConversationStatus', ['conversationKey', 'status']], ['bySource', 'sourceActivityId']]],
   ['requests', 'requestId', [['byAt', 'at']]],
 ];
 const ctxOf = (id) => ({ helpdesk: 'chatwoot', origin: sandbox.url, account: '1', conversationId: String(id), kind: 'conversation' });

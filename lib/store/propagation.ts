@@ -159,8 +159,8 @@ export function queuedEffects(s: StoreEngine): Promise<OutboxRecord[]> {
 
 /** The oldest effect still waiting in one conversation (effects go out in order there). */
 export async function queuedHead(s: StoreEngine, conversationKey: string): Promise<OutboxRecord | undefined> {
-  const all = await s.db.getAllFromIndex('outbox', 'byConversation', conversationKey);
-  return all.filter((e) => e.status === 'queued').sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))[0];
+  const queued = await s.db.getAllFromIndex('outbox', 'byConversationStatus', [conversationKey, 'queued']);
+  return queued.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))[0];
 }
 
 /**

@@ -223,7 +223,7 @@ export async function queryTickets(s: StoreEngine, q: TicketQuery): Promise<Tick
 
 /** What Backline sent (or will send) to a conversation: the preview when no helpdesk can be read. */
 export async function backlineMessages(s: StoreEngine, conversationKey: string): Promise<PreviewMessage[]> {
-  const effects = await s.db.getAllFromIndex('outbox', 'byConversation', conversationKey);
+  const effects = await s.db.getAllFromIndex('outbox', 'byConversationStatus', IDBKeyRange.bound([conversationKey], [conversationKey, '\uffff']));
   return effects
     .filter((e) => e.kind === 'note')
     .sort((a, b) => a.id.localeCompare(b.id))

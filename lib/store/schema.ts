@@ -98,7 +98,8 @@ export interface BacklineDB extends DBSchema {
   outbox: {
     key: string;
     value: OutboxRecord;
-    indexes: { byStatus: string; byConversation: string; bySource: string };
+    /** byConversationStatus: [conversationKey, status], the outbox's next effect in a conversation. */
+    indexes: { byStatus: string; byConversationStatus: [string, string]; bySource: string };
   };
   /** Effects queued by a committed write and not yet written into the outbox. */
   fanouts: {
@@ -141,7 +142,7 @@ export function activityOfTicket(ticketId: string): IDBKeyRange {
 }
 
 export const DB_NAME = 'backline';
-export const DB_VERSION = 7;
+export const DB_VERSION = 8;
 export type BacklineDatabase = IDBPDatabase<BacklineDB>;
 
 export interface OpenOptions {
@@ -310,7 +311,7 @@ function openWithMigrations(name: string, callbacks: OpenCallbacks): Promise<Bac
         const tickets = tx.objectStore('tickets');
         unwrap(tickets).createIndex('byState', 'stateId'); // dropped in v7 (the search index filters by state)
         tickets.createIndex('byType', 'typeId');
-        tx.objectStore('outbox').createIndex('byConversation', 'conversationKey');
+        unwrap(tx.objectStore('outbox')).createIndex('byConversation', 'conversationKey'); // by conversation and status since v8
       }
       if (oldVersion < 3) {
         // v3: helpdesk API connections (issue: propagation to helpdesks).
@@ -346,6 +347,12 @@ function openWithMigrations(name: string, callbacks: OpenCallbacks): Promise<Bac
         unwrap(tx.objectStore('tickets')).deleteIndex('byState');
         unwrap(tx.objectStore('activity')).deleteIndex('byTicket');
         unwrap(tx.objectStore('outbox')).deleteIndex('byTicket');
+      }
+      if (oldVersion < 8) {
+        // v8: the outbox by conversation and status. The next effect of a conversation was found
+        // by reading every effect it ever had (delivered ones stay), once per attempt.
+        unwrap(tx.objectStore('outbox')).deleteIndex('byConversation');
+        tx.objectStore('outbox').createIndex('byConversationStatus', ['conversationKey', 'status']);
       }
     },
   });

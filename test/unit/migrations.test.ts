@@ -34,7 +34,7 @@ const SCHEMA: Record<string, { keyPath: string | string[]; indexes: Record<strin
     keyPath: 'id',
     indexes: {
       byStatus: { keyPath: 'status', unique: false },
-      byConversation: { keyPath: 'conversationKey', unique: false },
+      byConversationStatus: { keyPath: ['conversationKey', 'status'], unique: false },
       bySource: { keyPath: 'sourceActivityId', unique: false },
     },
   },
@@ -276,7 +276,7 @@ describe.each([1, 2, 3, 4] as const)('migrating from version %i', (from) => {
     expect((await db.getFromIndex('connections', 'byBaseUrl', 'https://support.acme.com'))?.id).toBe('conn-1');
   });
 
-  it('has the v2 indexes still read filled from the existing records, and none of those v7 dropped', async () => {
+  it('has the v2 and v8 indexes still read filled from the existing records, and none of those v7 and v8 dropped', async () => {
     const { name, resolved, effect } = await oldFixture();
     const db = await openCurrent(name);
     const tx = db.transaction(['tickets', 'activity', 'outbox']);
@@ -285,9 +285,12 @@ describe.each([1, 2, 3, 4] as const)('migrating from version %i', (from) => {
     expect(indexNames('tickets')).not.toEqual(expect.arrayContaining(['byUpdated']));
     expect(indexNames('activity')).not.toEqual(expect.arrayContaining(['byTicket']));
     expect(indexNames('outbox')).not.toEqual(expect.arrayContaining(['byTicket']));
+    expect(indexNames('outbox')).not.toEqual(expect.arrayContaining(['byConversation']));
     expect((await db.getAllFromIndex('tickets', 'byType', 'type-billing')).map((t) => t.id)).toEqual([resolved.id]);
     expect(await db.countFromIndex('tickets', 'byType', 'type-general')).toBe(0);
-    expect((await db.getAllFromIndex('outbox', 'byConversation', CONV_KEY)).map((o) => o.id)).toEqual([effect.id]);
+    // v8: the outbox by conversation and status (v2's by conversation alone is gone).
+    expect((await db.getAllFromIndex('outbox', 'byConversationStatus', [CONV_KEY, effect.status])).map((o) => o.id)).toEqual([effect.id]);
+    expect(await db.countFromIndex('outbox', 'byConversationStatus', [CONV_KEY, effect.status === 'queued' ? 'delivered' : 'queued'])).toBe(0);
     // Indexes from v1 still work too.
     expect((await db.getFromIndex('tickets', 'byNumber', 2))?.id).toBe(resolved.id);
   });
