@@ -12,6 +12,7 @@ import type { ChangeSet } from '../model/views';
 import type { BacklineDB, BacklineDatabase } from './schema';
 import { capturingTx } from './capture';
 import { SummaryCache } from './summary-cache';
+import { WordIndex } from './word-index';
 
 export type Tx<Mode extends IDBTransactionMode> = IDBPTransaction<BacklineDB, StoreNames<BacklineDB>[], Mode>;
 export type StoreName = StoreNames<BacklineDB>;
@@ -34,6 +35,9 @@ export class StoreEngine {
 
   /** The queue's per-ticket extras (last activity, link count), forgotten by every write (./summary-cache.ts). */
   readonly summaries = new SummaryCache();
+
+  /** The queue's search index in memory, told of every write as the summaries are (./word-index.ts). */
+  readonly words = new WordIndex();
 
   constructor(
     readonly db: BacklineDatabase,
@@ -74,6 +78,7 @@ export class StoreEngine {
   notify(changes: Partial<ChangeSet>): void {
     const full = { ticketIds: [], conversationKeys: [], ...changes };
     this.summaries.forget(full);
+    this.words.forget(full);
     this.onChange(full);
   }
 
@@ -130,6 +135,7 @@ export class StoreEngine {
     if (replayed) return replay as T;
     outcome!.afterCommit?.();
     this.summaries.forget(outcome!.changes);
+    this.words.forget(outcome!.changes);
     this.onChange(outcome!.changes);
     return outcome!.result;
   }
