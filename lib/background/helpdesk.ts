@@ -20,6 +20,8 @@ export interface HelpdeskDeps {
   timeoutMs?: number;
   /** How long effect outcomes are gathered into one event (OUTCOME_BATCH_MS). */
   outcomeBatchMs?: number;
+  /** Resolves when the outbox may go on (pages' requests first: ./foreground.ts). */
+  yieldTo?(): Promise<void>;
 }
 
 /**
@@ -74,7 +76,7 @@ export function createHelpdeskServices(deps: HelpdeskDeps): HelpdeskServices {
   const kickOutbox = createOutboxRunner(
     async () => {
       try {
-        return await processOutbox({ store: await deps.store(), connections, fetch: deps.fetch, timeoutMs: deps.timeoutMs, onChange: outcomes.add });
+        return await processOutbox({ store: await deps.store(), connections, fetch: deps.fetch, timeoutMs: deps.timeoutMs, onChange: outcomes.add, yieldTo: deps.yieldTo });
       } finally {
         // The last outcomes of a run are told when it ends, not a batch later.
         outcomes.flush();

@@ -16,6 +16,7 @@ import { createToolbar } from './toolbar';
 import { ENGLISH_TOOLBAR_WORDS, type ToolbarWords } from '../model/toolbar';
 import { loadMembership, saveMembership } from '../store/sync';
 import { createWorkspace } from './workspace';
+import { createForeground } from './foreground';
 import { WorkspacePouchDB } from './pouchdb';
 
 /** The toolbar tooltip's words from the catalogue (public/_locales), in the browser's language. */
@@ -114,8 +115,11 @@ export function startBackground(): void {
   // worker stopping and the browser restarting) plus a timer for short delays while it lives.
   const OUTBOX_ALARM = 'backline-outbox';
   let wakeTimer: ReturnType<typeof setTimeout> | undefined;
+  // Pages' requests come before the outbox's and the copy-out's next transactions.
+  const foreground = createForeground();
   const helpdesk = createHelpdeskServices({
     store: () => env.store(),
+    yieldTo: foreground.idle,
     broadcast: (event) => {
       env.broadcast(event);
       // An effect's outcome is an activity item the team shares (in a workspace): out it goes.
@@ -141,6 +145,7 @@ export function startBackground(): void {
     store: () => env.store(),
     PouchDB: WorkspacePouchDB,
     fetch: (input, init) => fetch(input, init),
+    yieldTo: foreground.idle,
     loadMembership: async () => loadMembership(await env.store()),
     saveMembership: async (m) => saveMembership(await env.store(), m),
     notify: (changes) => env.broadcast({ type: 'bg:changed', changes: { ticketIds: [], conversationKeys: [], ...changes } }),
@@ -160,7 +165,7 @@ export function startBackground(): void {
     if (typeof message === 'object' && message !== null && String((message as { type?: unknown }).type).startsWith('bg:')) {
       return undefined; // an event's name (a content script may forge one) is never a request
     }
-    return handleMessage(handlers, env, message, info);
+    return foreground.run(() => handleMessage(handlers, env, message, info));
   });
 
   browser.commands.onCommand.addListener(async (command) => {

@@ -61,6 +61,8 @@ const MIN_SETTLE_SEARCH_MS = 5_000;
 
 export interface OutboxDeps {
   store: Store;
+  /** Resolves when background work may go on (pages' requests first: ./foreground.ts). */
+  yieldTo?(): Promise<void>;
   /** The helpdesk connections (tokens included); read once per run. */
   connections(): Promise<ConnectionRecord[]>;
   fetch?: FetchLike;
@@ -156,6 +158,7 @@ async function processConversation(deps: OutboxDeps, key: string, connections: C
   const now = deps.now ?? Date.now;
   // Bounded so a bug can never spin: one conversation rarely has more than a handful queued.
   for (let guard = 0; guard < 1000; guard++) {
+    await deps.yieldTo?.();
     const head = await queuedHead(deps.store, key);
     if (!head || head.nextAttemptAt > now()) return;
     const conversation = await deps.store.getConversation(key);
@@ -226,6 +229,9 @@ async function attempt(
     outcome = failureOutcome(e, record, doubtBefore, sentAt, policy, deps.random ?? Math.random, now(), timeoutMs);
   }
 
+  // The outcome's transaction is the attempt's widest (in a workspace it adds a shared item):
+  // a page's request in progress goes first.
+  await deps.yieldTo?.();
   await update(deps, effect.id, attemptId, (e) => finish(e, outcome, now()), live && conversation ? { key: conversation.key, status: live.status } : null);
   return outcome;
 }

@@ -33,6 +33,8 @@ export interface WorkspaceDeps {
   /** The PouchDB constructor (./pouchdb.ts: core, the indexeddb adapter, HTTP and replication). */
   PouchDB: PouchDB.Static;
   fetch(input: string, init: RequestInit): Promise<Response>;
+  /** Resolves when the copy-out may go on (pages' requests first: ./foreground.ts). */
+  yieldTo?(): Promise<void>;
   loadMembership(): Promise<Membership | null>;
   saveMembership(m: Membership | null): Promise<void>;
   /** Tells open pages (status changes, records received). */
@@ -313,6 +315,7 @@ export function createWorkspace(deps: WorkspaceDeps) {
         pushAgain = false;
         const m = membership;
         if (!m || !local) return;
+        await deps.yieldTo?.();
         const store = await deps.store();
         const entries = await unmirrored(store);
         if (!entries.length) break;

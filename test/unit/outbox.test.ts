@@ -2,7 +2,7 @@
  * The propagation outbox over a real IndexedDB (fake-indexeddb) and the real sandbox helpdesk
  * over HTTP. Time is injected so backoff is tested without sleeping.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { noteMarker, type FetchLike } from '../../lib/connectors';
 import { BacklineError } from '../../lib/model/errors';
 import http from 'node:http';
@@ -65,6 +65,31 @@ describe('delivery', () => {
     // Open panels heard about every outcome.
     expect(changes.filter((c) => c.ticketIds.includes(t.id))).toHaveLength(4);
     expect(changes.some((c) => c.conversationKeys.includes(conv(2).key))).toBe(true);
+  });
+
+  it('waits for a page’s request in progress before each attempt and before recording its outcome', async () => {
+    const { db, store, deps } = await setup();
+    const t = await ticketLinkedTo(store, [2]);
+    await moveTo(store, t.id, 1, 'in_progress');
+    const before = apiRequests('/conversations/2').length;
+    let release!: () => void;
+    let asked = 0;
+    const gate = () => {
+      asked++;
+      return new Promise<void>((r) => (release = r));
+    };
+    const run = processOutbox(deps({ yieldTo: gate }));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(asked).toBe(1);
+    expect(apiRequests('/conversations/2')).toHaveLength(before); // nothing sent while it waits
+    // Each release lets one step go on: the note's attempt, its outcome, the reopen's, its outcome.
+    for (let step = 1; step <= 4; step++) {
+      release();
+      await vi.waitFor(() => expect(asked).toBe(step + 1));
+    }
+    release();
+    expect(await run).toMatchObject({ delivered: 2 });
+    expect((await effects(db)).map((e) => e.status)).toEqual(['delivered', 'delivered']);
   });
 
   it('delivers per conversation in order: the note lands before the reopen', async () => {

@@ -61,13 +61,14 @@ function quiet() {
   return e;
 }
 
-async function setup() {
+async function setup(yieldTo?: () => Promise<void>) {
   const { store } = await openTestStore('copy-out', [ALICE]);
   const membership: Membership = { url: 'http://127.0.0.1:5984/backline', username: 'alice', password: 'alice-pass', role: 'admin', keepLocal: [], localName: 'backline-workspace-test', appliedSeq: 0, lastSyncedAt: null };
   const ws = createWorkspace({
     store: async () => store,
     PouchDB: StandInPouch as unknown as PouchDB.Static,
     fetch: () => Promise.reject(new Error('no network here')),
+    yieldTo,
     loadMembership: async () => membership,
     saveMembership: async () => {},
     notify: () => {},
@@ -99,6 +100,20 @@ describe('the copy-out into the local PouchDB', () => {
     const ticketDoc = pouch.docs.get(`ticket:${t!.ticket.id}`)!;
     expect(ticketDoc._rev).toMatch(/^2-/);
     expect((ticketDoc.record as { title: string }).title).toBe('Refund 3 (card)');
+  });
+
+  it('waits for a page’s request in progress before copying', async () => {
+    let release!: () => void;
+    let held = true;
+    const { store, pouch, copyOut } = await setup(() => (held ? new Promise<void>((r) => (release = r)) : Promise.resolve()));
+    await store.createTicket({ requestId: rid(), actorId: ALICE.id, title: 'Refund', typeId: 'type-general', conversation });
+    await copyOut();
+    expect(pouch.bulkCalls).toHaveLength(0);
+    held = false;
+    release();
+    await copyOut();
+    expect(pouch.bulkCalls).toHaveLength(1);
+    expect(await unmirrored(store)).toEqual([]);
   });
 
   it('keeps a record PouchDB refused as a conflict queued, and copies it at the next try', async () => {
