@@ -20,6 +20,7 @@ import type { Frame, Page } from 'playwright-core';
 import type { Ticket } from '../../lib/model/domain';
 import type { TicketView } from '../../lib/model/views';
 import { launch, sendRaw, type Harness } from './harness';
+import { controlWorker } from './worker-control';
 
 let h: Harness;
 let a: { page: Page; panel: Frame };
@@ -325,8 +326,15 @@ describe('what a write returns', () => {
 });
 
 describe('a search that fails in the background', () => {
-  const breakSearch = (broken: boolean) =>
-    h.worker.evaluate(async (broken) => {
+  /**
+   * Writes (or removes) a record Backline cannot read, from an extension page straight into
+   * IndexedDB, then stops the worker: the worker's search index in memory (lib/store/word-index.ts)
+   * hears only of Backline's own writes, and the next worker reads the database as it is.
+   */
+  const breakSearch = async (page: Page, broken: boolean) => {
+    const tab = await h.context.newPage();
+    await tab.goto(`chrome-extension://${h.extensionId}/panel.html`);
+    await tab.evaluate(async (broken) => {
       const db: IDBDatabase = await new Promise((resolve, reject) => {
         const open = indexedDB.open('backline');
         open.onsuccess = () => resolve(open.result);
@@ -358,10 +366,15 @@ describe('a search that fails in the background', () => {
       });
       db.close();
     }, broken);
+    await tab.close();
+    const worker = await controlWorker(h, page);
+    await worker.stop();
+    await worker.close();
+  };
 
   it('is shown as an error in Link existing ticket and in the queue, not as “no ticket matches”', async () => {
     const { page, panel } = await h.openConversation(2);
-    await breakSearch(true);
+    await breakSearch(page, true);
     try {
       await panel.getByRole('button', { name: 'Link existing ticket', exact: true }).click();
       await panel.getByRole('searchbox', { name: 'Find ticket', exact: true }).fill('charged');
@@ -377,7 +390,7 @@ describe('a search that fails in the background', () => {
       expect(await results.getByRole('alert').textContent()).toContain('Could not search the tickets.');
       expect(await panel.getByText('No tickets match.', { exact: true }).count()).toBe(0);
     } finally {
-      await breakSearch(false);
+      await breakSearch(page, false);
     }
     // Once the background can search again, the next search shows tickets and no error.
     await panel.getByRole('searchbox', { name: 'Search tickets', exact: true }).fill('Accepted');
