@@ -77,9 +77,14 @@ export class StoreEngine {
   /** Tells open pages that something outside the stores' writes changed (policy, admin lock). */
   notify(changes: Partial<ChangeSet>): void {
     const full = { ticketIds: [], conversationKeys: [], ...changes };
-    this.summaries.forget(full);
-    this.words.forget(full);
+    this.forgetTouched(full);
     this.onChange(full);
+  }
+
+  /** What is kept in memory about the tickets a committed change touched is read again. */
+  private forgetTouched(changes: ChangeSet): void {
+    this.summaries.forget(changes);
+    this.words.forget(changes);
   }
 
   /**
@@ -134,8 +139,7 @@ export class StoreEngine {
     }
     if (replayed) return replay as T;
     outcome!.afterCommit?.();
-    this.summaries.forget(outcome!.changes);
-    this.words.forget(outcome!.changes);
+    this.forgetTouched(outcome!.changes);
     this.onChange(outcome!.changes);
     return outcome!.result;
   }

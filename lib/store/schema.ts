@@ -242,6 +242,14 @@ export function ticketWordsRecord(t: Ticket): TicketWordsRecord {
   return { ticketId: t.id, order: -t.updatedAt, terms: ticketTerms(t) };
 }
 
+/** A search-index record's key: [-updatedAt, ticket id], newest first. */
+export type SearchKey = [number, string];
+
+/** Orders search-index keys as IndexedDB does: newest first, then by id. */
+export function compareKeys(a: SearchKey, b: SearchKey): number {
+  return a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+}
+
 /** A connection as versions 3 wrote it (Chatwoot's shape). */
 interface ConnectionRecordV3 {
   id: string;

@@ -8,9 +8,8 @@
  */
 import type { Ticket } from '../model/domain';
 import type { Tx } from './engine';
-import { ticketWordsRecord, type TicketWordsRecord } from './schema';
+import { compareKeys, ticketWordsRecord, type SearchKey as Key, type TicketWordsRecord } from './schema';
 
-type Key = [number, string];
 
 /** Writes a ticket and its index record, in the caller's transaction. `add` refuses an existing id. */
 export async function saveTicket(tx: Tx<'readwrite'>, ticket: Ticket, mode: 'add' | 'put' = 'put'): Promise<void> {
@@ -85,8 +84,4 @@ export async function findTicketIds(
   }
   const range = after ? IDBKeyRange.lowerBound(after, true) : null;
   return collect((count) => store.getAll(range, count), true);
-}
-
-function compareKeys(a: Key, b: Key): number {
-  return a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
 }

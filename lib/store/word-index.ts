@@ -11,9 +11,7 @@
  * (`forget`, from the engine, as the summary cache is told); their records are read again before
  * the next search. Many at once (an import, a workspace's first sync) rebuild it instead.
  */
-import type { BacklineDatabase, TicketWordsRecord } from './schema';
-
-type Key = [number, string];
+import { compareKeys, type BacklineDatabase, type SearchKey as Key, type TicketWordsRecord } from './schema';
 
 /**
  * Records read per transaction while building: a batch's records are copied into the worker in
@@ -118,19 +116,15 @@ export class WordIndex {
     this.postings.clear();
     this.entries.clear();
     this.sortedTerms = [];
-    const terms = new Set<string>();
     let from: IDBKeyRange | null = null;
     for (;;) {
       const batch = await db.getAll('ticketWords', from, BUILD_BATCH);
-      for (const r of batch) {
-        this.set(r);
-        for (const t of r.terms) terms.add(t);
-      }
+      for (const r of batch) this.set(r);
       if (batch.length < BUILD_BATCH) break;
       const last = batch[batch.length - 1]!;
       from = IDBKeyRange.lowerBound([last.order, last.ticketId], true);
     }
-    this.sortedTerms = [...terms].sort();
+    this.sortedTerms = [...this.postings.keys()].sort();
   }
 
   private async reread(db: BacklineDatabase): Promise<void> {
@@ -194,8 +188,4 @@ function lowerBound(sorted: string[], value: string): number {
 function insertSorted(sorted: string[], value: string): void {
   const i = lowerBound(sorted, value);
   if (sorted[i] !== value) sorted.splice(i, 0, value);
-}
-
-function compareKeys(a: Key, b: Key): number {
-  return a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
 }
