@@ -10,7 +10,7 @@ import { isHelpdeskId } from '@/lib/model/helpdesk';
 import type { ActivityRecord, OutboxRecord } from '@/lib/model/records';
 import { usePanel } from './context';
 import { PANEL_WRITES, TimeAgo } from './ui';
-import { label, t } from '@/components/common/i18n';
+import { formatNumber, label, t, tn } from '@/components/common/i18n';
 
 /**
  * The ticket's Activity region: notes, state changes and edits, newest first, each followed by
@@ -68,13 +68,20 @@ function ActivityTimelineView(props: {
   const retryNow = useRef(retry);
   retryNow.current = retry;
   const onRetry = useCallback((effectId: string) => retryNow.current(effectId), []);
+  const retryMany = (effectIds: string[]) =>
+    run(async () => {
+      for (const effectId of effectIds) await request('ui:retryEffect', { effectId }).catch((err: Error) => model.showError(err.message));
+    });
+  const retryManyNow = useRef(retryMany);
+  retryManyNow.current = retryMany;
+  const onRetryMany = useCallback((effectIds: string[]) => retryManyNow.current(effectIds), []);
 
   return (
     <section aria-label={t('activity')} class="activity">
       <h2 class="section-title">{t('activity')}</h2>
       <ol class="activity-list" ref={list}>
         {items.map((a) => (
-          <ActivityGroup key={a.id} item={a} effects={effectsBySource.get(a.id) ?? NO_EFFECTS} type={props.type} people={people} onRetry={onRetry} />
+          <ActivityGroup key={a.id} item={a} effects={effectsBySource.get(a.id) ?? NO_EFFECTS} type={props.type} people={people} onRetry={onRetry} onRetryMany={onRetryMany} />
         ))}
       </ol>
       {props.earlier && (
@@ -125,6 +132,15 @@ abstract class PureItem<P extends object> extends Component<P> {
 
 const NO_EFFECTS: OutboxRecord[] = [];
 
+/**
+ * Up to this many effects (a note and a reopen in three conversations) are listed one per line;
+ * more are summed up in one line whose list opens on demand. A state change on a ticket linked
+ * to 50 conversations would otherwise add 100 lines to the history, every one of them drawn and
+ * laid out again whenever the page is (the confirmation dialog alone took 20 ms to open over a
+ * few such changes).
+ */
+export const FEW_EFFECTS = 6;
+
 /** An item and what became of its effects in the linked conversations. */
 class ActivityGroup extends PureItem<{
   item: ActivityRecord;
@@ -132,18 +148,61 @@ class ActivityGroup extends PureItem<{
   type: TicketType | null;
   people: Map<string, string>;
   onRetry(effectId: string): void;
+  onRetryMany(effectIds: string[]): void;
 }> {
   render() {
-    const { item, effects, type, people, onRetry } = this.props;
+    const { item, effects, type, people, onRetry, onRetryMany } = this.props;
     return (
       <>
         <ActivityItem item={item} type={type} people={people} />
-        {effects.map((e) => (
-          <EffectItem key={e.id} effect={e} onRetry={onRetry} />
-        ))}
+        {effects.length <= FEW_EFFECTS ? (
+          effects.map((e) => <EffectItem key={e.id} effect={e} onRetry={onRetry} />)
+        ) : (
+          <EffectSummary effects={effects} onRetry={onRetry} onRetryMany={onRetryMany} />
+        )}
       </>
     );
   }
+}
+
+/** What an effect line says became of it, in a word: the summary counts effects by it. */
+function outcomeOf(e: OutboxRecord): string {
+  if (e.lastError === ALREADY_OPEN) return t('notNeededAlreadyOpen');
+  if (e.lastError === CANCELLED_BY_UNDO) return t('cancelledByUndo');
+  return label('effect', e.status);
+}
+
+/**
+ * Many effects of one item: how many conversations, how many effects came to what ("Delivered:
+ * 58 · Failed: 2"), Retry all when some can be retried, and a disclosure listing each line.
+ */
+function EffectSummary({ effects, onRetry, onRetryMany }: { effects: OutboxRecord[]; onRetry(effectId: string): void; onRetryMany(effectIds: string[]): void }) {
+  const [open, setOpen] = useState(false);
+  const counts = new Map<string, number>();
+  for (const e of effects) {
+    const outcome = outcomeOf(e);
+    counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+  }
+  const conversations = new Set(effects.map((e) => e.conversationKey)).size;
+  const retryable = effects.filter(isRetryable).map((e) => e.id);
+  const worst = effects.some((e) => e.status === 'failed') ? 'failed' : effects.some((e) => e.status === 'queued') ? 'queued' : effects.some((e) => e.status === 'skipped') ? 'skipped' : 'delivered';
+  return (
+    <>
+      <li class={`activity-item effect effect-summary effect-${worst}`}>
+        <span class="muted small">{tn('outcomesInXConversations', conversations)} </span>
+        <strong>{[...counts].map(([outcome, n]) => `${outcome}: ${formatNumber(n)}`).join(' · ')}</strong>{' '}
+        {retryable.length > 0 && (
+          <button type="button" class="small" onClick={() => onRetryMany(retryable)}>
+            {t('retryAll')}
+          </button>
+        )}{' '}
+        <button type="button" class="small" aria-expanded={open} onClick={() => setOpen(!open)}>
+          {t('eachConversation')}
+        </button>
+      </li>
+      {open && effects.map((e) => <EffectItem key={e.id} effect={e} onRetry={onRetry} />)}
+    </>
+  );
 }
 
 /** One note, state change or edit. */

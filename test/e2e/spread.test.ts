@@ -229,4 +229,48 @@ describe('seeing and steering what spreads', () => {
     }
     expect(await options.getByRole('spinbutton', { name: 'Never reopen conversations closed more than (days)', exact: true }).inputValue()).toBe('30');
   });
+
+  it('a change across more conversations sums up its outcomes in one line: each conversation on demand, Retry all for the failed', async () => {
+    await page.bringToFront();
+    await linkFrom(6);
+    await linkFrom(8);
+    await expect.poll(() => panel.getByRole('region', { name: 'Links', exact: true }).getByRole('listitem').count()).toBe(5);
+    const linesBefore = await effectItems().count();
+    // The helpdesk refuses the five notes (422: retrying alone will not help); reopens go through.
+    await fetch(`${h.sandbox.url}/__sandbox/fail`, { method: 'POST', body: JSON.stringify({ count: 5, status: 422, match: '/messages' }) });
+
+    await moveTo('In progress');
+    await panel.locator('[role=menu]').press('Enter');
+    const dialog = panel.getByRole('dialog', { name: 'Change 5 linked conversations?', exact: true });
+    await expect.poll(() => dialog.count()).toBe(1);
+    await dialog.getByRole('button', { name: 'Apply', exact: true }).click();
+    await expect.poll(() => stateButton().textContent()).toContain('In progress');
+
+    // One line for the change's nine effects (five notes; four reopens, none for #3, closed 40
+    // days ago), not one per effect.
+    const activity = panel.getByRole('region', { name: 'Activity', exact: true });
+    const summary = activity.getByRole('listitem').filter({ hasText: /^Outcomes in 5 linked conversations:/ });
+    await expect.poll(() => summary.count(), SLOW).toBe(1);
+    await expect.poll(() => summary.textContent(), SLOW).toMatch(/Failed: 5/);
+    await expect.poll(() => summary.textContent(), SLOW).not.toMatch(/Queued/);
+    expect(await effectItems().count()).toBe(linesBefore);
+
+    // Each conversation's line, on demand (a disclosure button).
+    const each = summary.getByRole('button', { name: 'Each conversation', exact: true });
+    expect(await each.getAttribute('aria-expanded')).toBe('false');
+    await each.press('Enter');
+    expect(await each.getAttribute('aria-expanded')).toBe('true');
+    await expect.poll(() => effectItems().count()).toBe(linesBefore + 9);
+    await expect.poll(() => effectItems().filter({ hasText: 'Failed' }).count()).toBe(5);
+
+    // Retry all sends the refused notes again; the helpdesk takes them now.
+    const event = 'moved from Resolved to In progress';
+    expect([2, 3, 5, 6, 8].map((id) => privateNotes(id, event))).toEqual([0, 0, 0, 0, 0]);
+    await summary.getByRole('button', { name: 'Retry all', exact: true }).click();
+    await expect.poll(() => [2, 3, 5, 6, 8].map((id) => privateNotes(id, event)), SLOW).toEqual([1, 1, 1, 1, 1]);
+    await expect.poll(() => summary.textContent(), SLOW).not.toMatch(/Failed/);
+    expect(await summary.getByRole('button', { name: 'Retry all', exact: true }).count()).toBe(0);
+    await each.click();
+    await expect.poll(() => effectItems().count()).toBe(linesBefore);
+  });
 });
