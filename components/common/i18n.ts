@@ -23,23 +23,44 @@ function i18n(): typeof browser.i18n | undefined {
   return (browser as typeof browser | undefined)?.i18n;
 }
 
-/** The browser's UI language (BCP 47), as the catalogue chosen for it; 'en' outside a browser. */
+let language: string | undefined;
+
+/**
+ * The browser's UI language (BCP 47), as the catalogue chosen for it; 'en' outside a browser.
+ * Read once: it cannot change while a page lives, and every message with a number asks for it.
+ */
 export function uiLanguage(): string {
+  if (language !== undefined) return language;
   try {
-    return i18n()?.getUILanguage() || 'en';
+    const api = i18n();
+    // Outside a browser (unit tests) nothing is kept, so a test may still install an API.
+    if (!api) return 'en';
+    return (language = api.getUILanguage() || 'en');
   } catch {
     return 'en';
   }
 }
 
+/**
+ * Intl formatters made once per set of options: making one costs far more than formatting
+ * with it (a DateTimeFormat tens of microseconds), and a redraw formats every date it shows.
+ */
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.PluralRules>();
+function formatter<T extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.PluralRules>(kind: string, options: object | undefined, make: (lang: string) => T): T {
+  const key = `${kind} ${JSON.stringify(options ?? null)}`;
+  let made = formatters.get(key) as T | undefined;
+  if (!made) formatters.set(key, (made = make(uiLanguage())));
+  return made;
+}
+
 /** A number in the browser's language (1,234 / 1.234). */
 export function formatNumber(n: number, options?: Intl.NumberFormatOptions): string {
-  return new Intl.NumberFormat(uiLanguage(), options).format(n);
+  return formatter('number', options, (lang) => new Intl.NumberFormat(lang, options)).format(n);
 }
 
 /** A date and time in the browser's language. */
 export function formatDateTime(date: Date | number, options: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' }): string {
-  return new Intl.DateTimeFormat(uiLanguage(), options).format(date);
+  return formatter('date', options, (lang) => new Intl.DateTimeFormat(lang, options)).format(date);
 }
 
 /**
@@ -71,6 +92,6 @@ export type LabelGroup = 'kind' | 'status' | 'sharing' | 'attrType' | 'category'
 
 /** For a count: the message `<key>_one` or `<key>_other`, as the language's plural rules choose. */
 export function tn(key: string, n: number, ...more: (string | number)[]): string {
-  const form = new Intl.PluralRules(uiLanguage()).select(n) === 'one' ? 'one' : 'other';
+  const form = formatter('plural', undefined, (lang) => new Intl.PluralRules(lang)).select(n) === 'one' ? 'one' : 'other';
   return t(`${key}_${form}` as MessageKey, n, ...more);
 }
