@@ -4,7 +4,7 @@ import { useCallback, useMemo, useRef, useState } from 'preact/hooks';
 import { useAction } from '@/components/common/action';
 import { request } from '@/lib/client';
 import { HELPDESK_NAMES } from '@/lib/helpdesks';
-import { ALREADY_OPEN, CANCELLED_BY_UNDO, describeActivityParts, isRetryable, type ActivityPart } from '@/lib/model/activity';
+import { ALREADY_OPEN, CANCELLED_BY_UNDO, describeActivityParts, FEW_EFFECTS, isRetryable, type ActivityPart } from '@/lib/model/activity';
 import type { TicketType } from '@/lib/model/domain';
 import { isHelpdeskId } from '@/lib/model/helpdesk';
 import type { ActivityRecord, OutboxRecord } from '@/lib/model/records';
@@ -56,9 +56,12 @@ function ActivityTimelineView(props: {
     if (last && last.length === group.length && last.every((e, i) => e === group[i])) effectsBySource.set(source, last);
   }
   lastGroups.current = effectsBySource;
-  // An outcome recorded for the team (a 'delivery' item) is shown here as its effect already.
+  // Outcomes recorded for the team ('delivery' and 'deliveries' items) are shown here as their
+  // effects already when this browser delivered them.
   const ownEffects = new Set(props.effects.map((e) => e.id));
-  const items = props.activity.filter((a) => a.type !== 'delivery' || !ownEffects.has(a.effectId)).sort((a, b) => b.id.localeCompare(a.id));
+  const shownAsEffects = (a: ActivityRecord) =>
+    a.type === 'delivery' ? ownEffects.has(a.effectId) : a.type === 'deliveries' && a.outcomes.every((o) => ownEffects.has(o.effectId));
+  const items = props.activity.filter((a) => !shownAsEffects(a)).sort((a, b) => b.id.localeCompare(a.id));
 
   const retry = (effectId: string) =>
     run(async () => {
@@ -131,15 +134,6 @@ abstract class PureItem<P extends object> extends Component<P> {
 }
 
 const NO_EFFECTS: OutboxRecord[] = [];
-
-/**
- * Up to this many effects (a note and a reopen in three conversations) are listed one per line;
- * more are summed up in one line whose list opens on demand. A state change on a ticket linked
- * to 50 conversations would otherwise add 100 lines to the history, every one of them drawn and
- * laid out again whenever the page is (the confirmation dialog alone took 20 ms to open over a
- * few such changes).
- */
-export const FEW_EFFECTS = 6;
 
 /** An item and what became of its effects in the linked conversations. */
 class ActivityGroup extends PureItem<{

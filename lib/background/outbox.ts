@@ -29,7 +29,7 @@ import {
   type FetchLike,
 } from '../connectors';
 import type { ChangeSet } from '../model/views';
-import { claimEffect, getEffect, markSending, queuedEffects, queuedHead, requeueEffect, updateEffect } from '../store/propagation';
+import { claimEffect, getEffect, markSending, outcomesToShare, queuedEffects, queuedHead, requeueEffect, shareOutcomes, updateEffect } from '../store/propagation';
 import type { Store } from '../store';
 
 export interface BackoffPolicy {
@@ -129,6 +129,8 @@ export async function processOutbox(deps: OutboxDeps): Promise<OutboxRun> {
   // Effects a write queued whose fan-out did not happen (the worker stopped right after the
   // write committed, or the fan-out failed) are written into the outbox first.
   await deps.store.expandFanouts();
+  // Outcomes a stopped worker recorded and did not share yet (a team workspace only).
+  await share(deps);
   const queued = await queuedEffects(deps.store);
   if (!queued.length) return run;
   const connections = await deps.connections();
@@ -140,6 +142,7 @@ export async function processOutbox(deps: OutboxDeps): Promise<OutboxRun> {
     while (next < keys.length) await processConversation(deps, keys[next++]!, connections, run);
   };
   await Promise.all(Array.from({ length: Math.min(deps.concurrency ?? 4, keys.length) }, worker));
+  await share(deps);
 
   const left = await queuedEffects(deps.store);
   // A conversation's next effect is due when its head is; later ones only wait for it.
@@ -166,7 +169,24 @@ async function processConversation(deps: OutboxDeps, key: string, connections: C
     if (!outcome) return; // another run holds it, or it is still settling
     run[outcome.status === 'queued' ? 'retrying' : outcome.status]++;
     if (outcome.status === 'queued') return;
+    // A long run shares what it has so far: the other browsers need not wait for its end.
+    if ((run.delivered + run.failed + run.skipped) % SHARE_EVERY === 0) await share(deps);
   }
+}
+
+/** A run shares its outcomes when it ends, and after every this many. */
+export const SHARE_EVERY = 100;
+
+/**
+ * In a team workspace, shares the outcomes recorded so far, one activity item per change
+ * (lib/store/propagation.ts, shareOutcomes), and tells the pages.
+ */
+async function share(deps: OutboxDeps): Promise<void> {
+  // Most runs have none to share: a read, and no wait for the pages.
+  if (!(await outcomesToShare(deps.store))) return;
+  await deps.yieldTo?.();
+  const changes = await shareOutcomes(deps.store, (deps.now ?? Date.now)());
+  if (changes) deps.onChange?.(changes);
 }
 
 /** One attempt at one effect: claim, deliver, record. Returns null when it was not attempted. */
@@ -229,8 +249,7 @@ async function attempt(
     outcome = failureOutcome(e, record, doubtBefore, sentAt, policy, deps.random ?? Math.random, now(), timeoutMs);
   }
 
-  // The outcome's transaction is the attempt's widest (in a workspace it adds a shared item):
-  // a page's request in progress goes first.
+  // The outcome's transaction is the attempt's widest: a page's request in progress goes first.
   await deps.yieldTo?.();
   await update(deps, effect.id, attemptId, (e) => finish(e, outcome, now()), live && conversation ? { key: conversation.key, status: live.status } : null);
   return outcome;

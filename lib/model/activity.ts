@@ -4,7 +4,7 @@
  * outbox effects. Shared by the store, the outbox and the panel.
  */
 import { findState, type TicketType } from './domain';
-import type { ActivityRecord, OutboxRecord } from './records';
+import type { ActivityRecord, DeliveryOutcome, OutboxRecord } from './records';
 
 /** The detail of a reopen that was not needed: the conversation was open already. Nothing to retry. */
 export const ALREADY_OPEN = 'Already open';
@@ -81,10 +81,17 @@ export function describeActivityParts(
       return [`Linked ${line ? 'to ' : ''}${a.title || 'a conversation'}`];
     case 'unlink':
       return [`Unlinked ${line ? 'from ' : ''}${a.title || 'a conversation'}`];
-    case 'delivery': {
-      const what = a.kind === 'note' ? 'Internal note' : 'Reopen';
-      const outcome = a.detail === ALREADY_OPEN ? 'not needed, already open' : a.outcome === 'delivered' ? 'delivered' : a.outcome === 'failed' ? 'failed' : 'not sent';
-      return [`${what} in ${a.label}: `, { strong: outcome }, ...(a.detail && a.detail !== ALREADY_OPEN ? [` (${a.detail})`] : [])];
+    case 'delivery':
+      return deliveryParts(a);
+    case 'deliveries': {
+      if (a.outcomes.length <= FEW_EFFECTS) return a.outcomes.flatMap((o, i) => [...(i ? ['; '] : []), ...deliveryParts(o)]);
+      const counts = new Map<string, number>();
+      for (const o of a.outcomes) counts.set(outcomeWord(o), (counts.get(outcomeWord(o)) ?? 0) + 1);
+      const conversations = new Set(a.outcomes.map((o) => o.conversationKey)).size;
+      return [
+        `Outcomes in ${conversations} linked conversation${conversations === 1 ? '' : 's'}: `,
+        { strong: [...counts].map(([word, n]) => `${word} ${n}`).join(' · ') },
+      ];
     }
     case 'linkReason':
       return a.reason
@@ -93,6 +100,24 @@ export function describeActivityParts(
     case 'effectCancelled':
       return [`${line ? `${who} cancelled` : 'Cancelled'} the ${a.kind === 'note' ? 'note' : 'reopen'} for ${a.title || 'a conversation'} (not delivered)`];
   }
+}
+
+/**
+ * Up to this many effects of one change (a note and a reopen in three conversations) are shown
+ * one per line; more are summed up in one line (the Activity would grow by 100 lines for each
+ * change of a ticket linked to 50 conversations).
+ */
+export const FEW_EFFECTS = 6;
+
+/** What became of one effect, in words: "delivered", "failed", "not sent"… */
+function outcomeWord(o: DeliveryOutcome): string {
+  if (o.detail === ALREADY_OPEN) return 'not needed, already open';
+  return o.outcome === 'delivered' ? 'delivered' : o.outcome === 'failed' ? 'failed' : 'not sent';
+}
+
+function deliveryParts(o: DeliveryOutcome): ActivityPart[] {
+  const what = o.kind === 'note' ? 'Internal note' : o.kind === 'restore' ? 'Status put back' : 'Reopen';
+  return [`${what} in ${o.label}: `, { strong: outcomeWord(o) }, ...(o.detail && o.detail !== ALREADY_OPEN ? [` (${o.detail})`] : [])];
 }
 
 /** The parts of a description as plain text. */

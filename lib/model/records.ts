@@ -77,13 +77,31 @@ export type ActivityRecord = ActivityBase &
      * What became of one effect, recorded in a team workspace by the browser that delivered it,
      * so that every browser sees it (its outbox is its own).
      */
-    | { type: 'delivery'; effectId: string; sourceActivityId: string; conversationKey: string; label: string; kind: EffectKind; outcome: 'delivered' | 'failed' | 'skipped'; detail: string }
+    | ({ type: 'delivery' } & DeliveryOutcome)
+    /**
+     * What became of several effects of one change, recorded together (one shared document for
+     * a run's outcomes of that change instead of one each): what Backline records since v9 of
+     * its database. Older items are 'delivery' items, one outcome each.
+     */
+    | { type: 'deliveries'; sourceActivityId: string; outcomes: DeliveryOutcome[] }
     /** The reason of a link was set ('' when it was removed). */
     | { type: 'linkReason'; conversationKey: string; title: string; reason: string }
     /** An agent cancelled an effect that was not delivered (Deliveries). */
     | { type: 'effectCancelled'; effectId: string; conversationKey: string; title: string; kind: EffectKind }
   );
 export type ActivityType = ActivityRecord['type'];
+
+/** What became of one effect of a change, as every browser of a team workspace sees it. */
+export interface DeliveryOutcome {
+  effectId: string;
+  sourceActivityId: string;
+  conversationKey: string;
+  /** The conversation's title (or "Chatwoot #3") when the outcome was recorded. */
+  label: string;
+  kind: EffectKind;
+  outcome: 'delivered' | 'failed' | 'skipped';
+  detail: string;
+}
 
 /** 'restore': sets a conversation back to the status a reopen found it in (Undo). */
 export type EffectKind = 'note' | 'reopen' | 'restore';

@@ -13,7 +13,7 @@ import { getMeta } from './meta';
 import { reopenDecision, type KnownConversation, type ReopenRules } from '../model/spread';
 import type { ChangeSet, PropagationChoice } from '../model/views';
 import type { StoreEngine, Tx } from './engine';
-import type { FanoutRecord } from './schema';
+import type { FanoutRecord, OutcomeToShare } from './schema';
 import { unwrap } from 'idb';
 
 /** The internal note a state change posts in each linked conversation. */
@@ -220,23 +220,20 @@ export async function updateEffect(
   live: { key: string; status: ConversationStatus } | null,
   now: number,
 ): Promise<ChangeSet | null> {
-  // In a team workspace, an effect's outcome is also an activity item every browser sees.
+  // In a team workspace, an effect's outcome is also shared with every browser: kept here until
+  // the outbox's run ends, then gathered into one activity item per change (shareOutcomes).
   const sharing = s.isSharing();
-  // Who records it, read before: 'meta' in this transaction's scope made every write request's
-  // first read (who am I) wait for the outbox.
-  const me = sharing ? await getMeta(s, 'me') : undefined;
-  const tx = s.db.transaction(['outbox', 'conversations', ...(sharing ? (['activity', ...s.sharingStores()] as const) : [])], 'readwrite') as Tx<'readwrite'>;
-  // Writes are not awaited one by one: every wait inside this transaction keeps the outbox (and,
-  // in a workspace, the activity and the sync queue) from the next writer, and while the worker
-  // is busy each wait is a turn of its event loop.
+  const tx = s.db.transaction(['outbox', 'conversations', ...(sharing ? (['outcomesToShare'] as const) : [])], 'readwrite') as Tx<'readwrite'>;
+  // Writes are not awaited one by one: every wait inside this transaction keeps the outbox from
+  // the next writer, and while the worker is busy each wait is a turn of its event loop.
   const e = await tx.objectStore('outbox').get(id);
   if (!e || (attemptId !== null && e.attemptId !== attemptId)) {
     await tx.done;
     return null;
   }
   const next = change(e);
-  const outcomeItem = sharing && e.status === 'queued' && next.status !== 'queued';
-  const c = live || outcomeItem ? await tx.objectStore('conversations').get(live?.key ?? e.conversationKey) : undefined;
+  const outcomeToShare = sharing && e.status === 'queued' && next.status !== 'queued';
+  const c = live || outcomeToShare ? await tx.objectStore('conversations').get(live?.key ?? e.conversationKey) : undefined;
   const writes: Promise<unknown>[] = [tx.objectStore('outbox').put(next)];
   let convChanged = false;
   let conversation: ConversationRecord | undefined;
@@ -245,36 +242,92 @@ export async function updateEffect(
     writes.push(tx.objectStore('conversations').put(conversation));
     convChanged = c.status !== live.status;
   }
-  let delivery: ActivityRecord | null = null;
-  if (outcomeItem && next.status !== 'queued') {
+  if (outcomeToShare && next.status !== 'queued') {
     const conv = conversation ?? c;
-    delivery = {
-      id: uuidv7(),
-      ticketId: e.ticketId,
-      at: now,
-      actorId: me ?? '',
-      type: 'delivery',
-      effectId: e.id,
-      sourceActivityId: e.sourceActivityId,
-      conversationKey: e.conversationKey,
-      label: conv?.title || (conv ? `${HELPDESK_NAMES[conv.helpdesk]} #${conv.conversationId}` : 'a conversation'),
-      kind: e.kind,
-      outcome: next.status,
-      detail: next.lastError,
-    };
-    writes.push(s.capture(tx).objectStore('activity').add(delivery));
+    writes.push(
+      tx.objectStore('outcomesToShare').put({
+        effectId: e.id,
+        ticketId: e.ticketId,
+        sourceActivityId: e.sourceActivityId,
+        conversationKey: e.conversationKey,
+        label: conv?.title || (conv ? `${HELPDESK_NAMES[conv.helpdesk]} #${conv.conversationId}` : 'a conversation'),
+        kind: e.kind,
+        outcome: next.status,
+        detail: next.lastError,
+        at: now,
+      }),
+    );
   }
   await Promise.all(writes);
   await tx.done;
-  // The outcome item is the ticket's newest activity now: the queue reads it again.
-  if (delivery) s.summaries.forget({ ticketIds: [e.ticketId] });
   // One effect's outcome: pages update that item (and the conversation's status) in place.
   return {
     ticketIds: [e.ticketId],
     conversationKeys: convChanged ? [e.conversationKey] : [],
-    deltas: [{ ticketId: e.ticketId, effects: [next], ...(delivery ? { activity: [delivery] } : {}) }],
+    deltas: [{ ticketId: e.ticketId, effects: [next] }],
     ...(convChanged && conversation ? { conversations: [conversation] } : {}),
   };
+}
+
+/** How many effect outcomes wait to be shared (see shareOutcomes). */
+export function outcomesToShare(s: StoreEngine): Promise<number> {
+  return s.db.count('outcomesToShare');
+}
+
+/** How many outcomes one 'deliveries' item holds at most (a shared document stays small). */
+export const OUTCOMES_PER_ITEM = 200;
+
+/**
+ * Shares the effect outcomes recorded while joined (updateEffect): one 'deliveries' activity item
+ * per change (and per 200 outcomes), written and queued for the workspace in one transaction
+ * that also forgets them here. Called by the outbox when a run ends, and before a run starts
+ * (outcomes a stopped worker left). Null when there was nothing to share or this browser has
+ * left the workspace (then they are dropped: the outbox here still has every outcome).
+ */
+export async function shareOutcomes(s: StoreEngine, now: number): Promise<ChangeSet | null> {
+  if (!s.isSharing()) {
+    if (!(await outcomesToShare(s))) return null;
+    await s.db.clear('outcomesToShare');
+    return null;
+  }
+  // Who records them, read first: 'meta' in the transaction's scope would make every page
+  // request's first read (who am I) wait for it.
+  const me = (await getMeta(s, 'me')) ?? '';
+  const tx = s.db.transaction(['outcomesToShare', 'activity', ...s.sharingStores()], 'readwrite') as Tx<'readwrite'>;
+  const waiting = await tx.objectStore('outcomesToShare').getAll();
+  if (!waiting.length) {
+    await tx.done;
+    return null;
+  }
+  const bySource = new Map<string, OutcomeToShare[]>();
+  for (const o of waiting.sort((a, b) => a.at - b.at)) {
+    const key = `${o.ticketId} ${o.sourceActivityId}`;
+    const group = bySource.get(key);
+    if (group) group.push(o);
+    else bySource.set(key, [o]);
+  }
+  const items: ActivityRecord[] = [];
+  for (const group of bySource.values()) {
+    for (let i = 0; i < group.length; i += OUTCOMES_PER_ITEM) {
+      const part = group.slice(i, i + OUTCOMES_PER_ITEM);
+      items.push({
+        id: uuidv7(),
+        ticketId: part[0]!.ticketId,
+        at: now,
+        actorId: me,
+        type: 'deliveries',
+        sourceActivityId: part[0]!.sourceActivityId,
+        outcomes: part.map(({ effectId, sourceActivityId, conversationKey, label, kind, outcome, detail }) => ({ effectId, sourceActivityId, conversationKey, label, kind, outcome, detail })),
+      });
+    }
+  }
+  const activity = s.capture(tx).objectStore('activity');
+  await Promise.all([...items.map((a) => activity.add(a)), tx.objectStore('outcomesToShare').clear()]);
+  await tx.done;
+  const ticketIds = [...new Set(items.map((a) => a.ticketId))];
+  // Each item is its ticket's newest activity now: the queue reads them again.
+  s.summaries.forget({ ticketIds });
+  return { ticketIds, conversationKeys: [], deltas: ticketIds.map((ticketId) => ({ ticketId, activity: items.filter((a) => a.ticketId === ticketId) })) };
 }
 
 const isClosed = (s: ConversationStatus) => s === 'resolved' || s === 'closed';

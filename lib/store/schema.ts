@@ -7,7 +7,7 @@ import { DEFAULT_TICKET_TYPES, type Ticket, type TicketType } from '../model/dom
 import { ticketTerms } from '../model/search-words';
 import { BacklineError } from '../model/errors';
 import type { HelpdeskId } from '../model/helpdesk';
-import type { ActivityRecord, ConnectionRecord, ConversationRecord, LinkRecord, OutboxRecord, Teammate } from '../model/records';
+import type { ActivityRecord, ConnectionRecord, ConversationRecord, DeliveryOutcome, LinkRecord, OutboxRecord, Teammate } from '../model/records';
 
 export interface RequestRecord {
   requestId: string;
@@ -46,6 +46,13 @@ export interface TicketWordsRecord {
   /** -updatedAt: newest first. */
   order: number;
   terms: string[];
+}
+
+/** An effect's outcome waiting to be shared (store `outcomesToShare`). */
+export interface OutcomeToShare extends DeliveryOutcome {
+  ticketId: string;
+  /** When it was recorded (epoch ms). */
+  at: number;
 }
 
 /**
@@ -125,6 +132,14 @@ export interface BacklineDB extends DBSchema {
     value: TicketWordsRecord;
     indexes: { byWord: string; byTicket: string };
   };
+  /**
+   * Effect outcomes recorded while joined and not yet shared: the outbox gathers them into one
+   * 'deliveries' activity item per change at the end of its run (./propagation.ts).
+   */
+  outcomesToShare: {
+    key: string;
+    value: OutcomeToShare;
+  };
   /** Shared records changed here and not yet copied out to the team workspace (./sync.ts). */
   syncQueue: {
     key: string;
@@ -142,7 +157,7 @@ export function activityOfTicket(ticketId: string): IDBKeyRange {
 }
 
 export const DB_NAME = 'backline';
-export const DB_VERSION = 8;
+export const DB_VERSION = 9;
 export type BacklineDatabase = IDBPDatabase<BacklineDB>;
 
 export interface OpenOptions {
@@ -361,6 +376,11 @@ function openWithMigrations(name: string, callbacks: OpenCallbacks): Promise<Bac
         // by reading every effect it ever had (delivered ones stay), once per attempt.
         unwrap(tx.objectStore('outbox')).deleteIndex('byConversation');
         tx.objectStore('outbox').createIndex('byConversationStatus', ['conversationKey', 'status']);
+      }
+      if (oldVersion < 9) {
+        // v9: outcomes waiting to be shared. Each outcome was a shared activity item of its own:
+        // a 50-link change made 100 documents every browser of the workspace wrote and kept.
+        db.createObjectStore('outcomesToShare', { keyPath: 'effectId' });
       }
     },
   });

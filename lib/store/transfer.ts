@@ -24,7 +24,7 @@ import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../model/settings';
 import { type ChangeSet } from '../model/views';
 import type { StoreEngine, StoreName } from './engine';
 import { DATA_META_KEYS, deleteMeta, readMeta, writeMeta } from './meta';
-import { unpackFanout } from './propagation';
+import { OUTCOMES_PER_ITEM, unpackFanout } from './propagation';
 import { EXPORT_FORMAT, EXPORT_VERSION, MAX_IMPORT_BYTES, type BacklineExport, type ExportData, type ImportCheck, type ImportSummary } from '../model/admin';
 
 
@@ -108,6 +108,7 @@ const TicketSchema = obj({
 const LinkSchema = obj({ id, ticketId: id, conversationKey: text(1000), createdAt: time, createdBy: id, reason: v.optional(text(LIMITS.linkReason)) });
 
 const activityBase = { id, ticketId: id, at: time, actorId: id };
+const deliveryOutcome = { effectId: id, sourceActivityId: id, conversationKey: text(1000), label: text(1000), kind: v.picklist(['note', 'reopen', 'restore']), outcome: v.picklist(['delivered', 'failed', 'skipped']), detail: text(10_000) };
 const ActivitySchema = v.variant(
   'type',
   [
@@ -119,11 +120,12 @@ const ActivitySchema = v.variant(
     obj({ ...activityBase, type: v.literal('link'), conversationKey: text(1000), title: text(1000) }),
     obj({ ...activityBase, type: v.literal('unlink'), conversationKey: text(1000), title: text(1000) }),
     obj({ ...activityBase, type: v.literal('undo'), undoes: id }),
-    obj({ ...activityBase, type: v.literal('delivery'), effectId: id, sourceActivityId: id, conversationKey: text(1000), label: text(1000), kind: v.picklist(['note', 'reopen', 'restore']), outcome: v.picklist(['delivered', 'failed', 'skipped']), detail: text(10_000) }),
+    obj({ ...activityBase, type: v.literal('delivery'), ...deliveryOutcome }),
+    obj({ ...activityBase, type: v.literal('deliveries'), sourceActivityId: id, outcomes: v.pipe(v.array(obj(deliveryOutcome)), v.minLength(1, 'expected at least one outcome'), v.maxLength(OUTCOMES_PER_ITEM, `expected at most ${OUTCOMES_PER_ITEM} outcomes`)) }),
     obj({ ...activityBase, type: v.literal('linkReason'), conversationKey: text(1000), title: text(1000), reason: text(LIMITS.linkReason) }),
     obj({ ...activityBase, type: v.literal('effectCancelled'), effectId: id, conversationKey: text(1000), title: text(1000), kind: v.picklist(['note', 'reopen', 'restore']) }),
   ],
-  'expected an activity item of type created, note, state, attribute, assignment, link, unlink, undo, linkReason, effectCancelled or delivery',
+  'expected an activity item of type created, note, state, attribute, assignment, link, unlink, undo, linkReason, effectCancelled, delivery or deliveries',
 );
 
 // The store leaves empty page details out of a conversation's first record (Store.rememberConversation),
@@ -364,7 +366,7 @@ export function summarize(file: BacklineExport): ImportSummary {
 /** How many records an import writes before it awaits them and tells its progress. */
 const IMPORT_BATCH = 2000;
 
-const DATA_STORES = ['tickets', 'links', 'activity', 'conversations', 'ticketTypes', 'teammates', 'outbox', 'fanouts', 'meta', 'requests'] as const;
+const DATA_STORES = ['tickets', 'links', 'activity', 'conversations', 'ticketTypes', 'teammates', 'outbox', 'fanouts', 'outcomesToShare', 'meta', 'requests'] as const;
 
 type ReplaceWith = Pick<ExportData, 'tickets' | 'links' | 'activity' | 'conversations' | 'ticketTypes' | 'teammates' | 'outbox'> & {
   meta: { settings: WorkspaceSettings | null; ticketCounter: number | null; me: string | null };
@@ -379,7 +381,7 @@ async function replaceAll(store: StoreEngine, requestId: string, next: ReplaceWi
   await store.write(requestId, [...DATA_STORES], async (tx) => {
     const oldTicketIds = (await tx.objectStore('tickets').getAllKeys()) as string[];
     const oldKeys = (await tx.objectStore('links').getAll()).map((l) => l.conversationKey);
-    for (const name of ['tickets', 'ticketWords', 'links', 'activity', 'conversations', 'ticketTypes', 'teammates', 'outbox', 'fanouts', 'requests'] as const) {
+    for (const name of ['tickets', 'ticketWords', 'links', 'activity', 'conversations', 'ticketTypes', 'teammates', 'outbox', 'fanouts', 'outcomesToShare', 'requests'] as const) {
       await tx.objectStore(name).clear();
     }
     for (const key of DATA_META_KEYS) await deleteMeta(tx, key);

@@ -53,6 +53,27 @@ describe('describing activity', () => {
     expect(describeActivityParts(note, type, people, 'timeline')).toEqual([{ note: 'x'.repeat(300) }]);
   });
 
+  it('says what became of a change’s effects: each one up to six, counted above that', () => {
+    const outcome = (i: number, fields: Record<string, unknown> = {}) => ({
+      effectId: `e${i}`,
+      sourceActivityId: 's1',
+      conversationKey: `chatwoot:https://x:1:${i}`,
+      label: `Chatwoot #${i}`,
+      kind: 'note',
+      outcome: 'delivered',
+      detail: '',
+      ...fields,
+    });
+    const two = item({ type: 'deliveries', sourceActivityId: 's1', outcomes: [outcome(1), outcome(2, { kind: 'reopen', outcome: 'skipped', detail: 'Already open' })] });
+    expect(timeline(two)).toBe('Internal note in Chatwoot #1: delivered; Reopen in Chatwoot #2: not needed, already open');
+    const many = Array.from({ length: 50 }, (_, i) => [outcome(i), outcome(i, { kind: 'reopen', effectId: `r${i}`, outcome: i < 2 ? 'failed' : 'delivered', detail: i < 2 ? 'Chatwoot refused it (422).' : '' })]).flat();
+    const fifty = item({ type: 'deliveries', sourceActivityId: 's1', outcomes: many });
+    expect(describeActivityParts(fifty, type, people, 'timeline')).toEqual(['Outcomes in 50 linked conversations: ', { strong: 'delivered 98 · failed 2' }]);
+    expect(line(fifty)).toBe('Outcomes in 50 linked conversations: delivered 98 · failed 2');
+    // One outcome, as Backline recorded it before outcomes were gathered.
+    expect(timeline(item({ type: 'delivery', ...outcome(3, { outcome: 'failed', detail: 'Chatwoot refused it (422).' }) }))).toBe('Internal note in Chatwoot #3: failed (Chatwoot refused it (422).)');
+  });
+
   it('marks the state labels the timeline stresses', () => {
     const change = item({ type: 'state', from: 'submitted', to: 'resolved', reopens: true });
     expect(describeActivityParts(change, type, people, 'timeline')).toEqual(['Changed state from ', { strong: 'Submitted' }, ' to ', { strong: 'Resolved' }]);

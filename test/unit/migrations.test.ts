@@ -48,6 +48,7 @@ const SCHEMA: Record<string, { keyPath: string | string[]; indexes: Record<strin
       byTicket: { keyPath: 'ticketId', unique: true },
     },
   },
+  outcomesToShare: { keyPath: 'effectId', indexes: {} },
   syncQueue: { keyPath: 'docId', indexes: { byAt: { keyPath: 'at', unique: false } } },
   fanouts: { keyPath: 'id', indexes: {} },
 };

@@ -14,7 +14,7 @@ import { backoffDelay, createOutboxRunner, DEFAULT_BACKOFF, idempotencyKey, NOTE
 import { SANDBOX_TOKEN } from '../sandbox/server.mjs';
 import { useSandbox } from './sandbox-fixture';
 import { ME, outboxFixture } from './outbox-fixture';
-import { effectRecord, packFanout, unpackFanout } from '../../lib/store/propagation';
+import { effectRecord, outcomesToShare, packFanout, unpackFanout, updateEffect } from '../../lib/store/propagation';
 
 const sandbox = useSandbox();
 
@@ -90,6 +90,35 @@ describe('delivery', () => {
     release();
     expect(await run).toMatchObject({ delivered: 2 });
     expect((await effects(db)).map((e) => e.status)).toEqual(['delivered', 'delivered']);
+  });
+
+  it('in a team workspace, shares a run’s outcomes as one activity item per change when the run ends, and what a stopped run left at the next', async () => {
+    const { db, store, deps, changes } = await setup();
+    store.setSharing({ keepLocal: new Set() });
+    const t = await ticketLinkedTo(store, [2, 3]);
+    await moveTo(store, t.id, 1, 'in_progress');
+    await processOutbox(deps());
+    const items = (await store.getTicketView(t.id)).activity.filter((a) => a.type === 'deliveries' || a.type === 'delivery');
+    expect(items).toHaveLength(1);
+    expect(items[0]?.type === 'deliveries' && items[0].outcomes.map((o) => [o.kind, o.outcome])).toEqual([
+      ['note', 'delivered'],
+      ['reopen', 'delivered'],
+      ['note', 'delivered'],
+      ['reopen', 'delivered'],
+    ]);
+    // Open panels were told of the item once, with the last outcome's event.
+    expect(changes.filter((c) => c.deltas?.some((d) => d.activity?.some((a) => a.type === 'deliveries')))).toHaveLength(1);
+
+    // A run stopped after recording an outcome: the next run shares it before anything else.
+    await moveTo(store, t.id, 2, 'waiting');
+    const [first] = (await effects(db)).filter((e) => e.status === 'queued');
+    await updateEffect(store, first!.id, null, (e) => ({ ...e, status: 'skipped', lastError: 'Stopped test' }), null, Date.now());
+    expect(await outcomesToShare(store)).toBe(1);
+    // (The fixture's clock is behind the new effects': none of them is due in this run.)
+    expect(await processOutbox(deps())).toMatchObject({ delivered: 0, skipped: 0 });
+    const after = (await store.getTicketView(t.id)).activity.filter((a) => a.type === 'deliveries');
+    expect(after.map((a) => a.type === 'deliveries' && a.outcomes.length).sort()).toEqual([1, 4]);
+    expect(await outcomesToShare(store)).toBe(0);
   });
 
   it('delivers per conversation in order: the note lands before the reopen', async () => {

@@ -95,6 +95,17 @@ describe('buildExport', () => {
     expect(activity.filter((a) => a.type === 'linkReason' || a.type === 'effectCancelled').map((a) => a.type).sort()).toEqual(['effectCancelled', 'linkReason']);
     expect((await target.db.get('outbox', effect.id))?.cancelledBy).toBe(me.id);
 
+    // The outcomes a team workspace shared go through too; a malformed outcome is refused by its path.
+    const outcome = { effectId: effect.id, sourceActivityId: effect.sourceActivityId, conversationKey: effect.conversationKey, label: 'Chatwoot #2', kind: 'note', outcome: 'delivered', detail: '' };
+    const shared = { id: uuidv7(), ticketId: b.id, at: Date.UTC(2025, 0, 31), actorId: me.id, type: 'deliveries', sourceActivityId: effect.sourceActivityId, outcomes: [outcome] };
+    const withShared = structuredClone(file);
+    (withShared.data.activity as unknown[]).push(shared);
+    expect(validateExport(withShared)).toMatchObject({ ok: true });
+    (withShared.data.activity as unknown[]).splice(-1, 1, { ...shared, outcomes: [{ ...outcome, outcome: 'lost' }] });
+    refuses(withShared, /activity\[\d+\]\.outcomes\[0\]\.outcome/);
+    (withShared.data.activity as unknown[]).splice(-1, 1, { ...shared, outcomes: [] });
+    refuses(withShared, /activity\[\d+\]\.outcomes/);
+
     // A reason over the limit is refused, naming the field.
     file.data.links[0]!.reason = 'x'.repeat(201);
     refuses(file, /links\[0\]\.reason/);

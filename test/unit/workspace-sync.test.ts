@@ -14,7 +14,7 @@ import { docIdFor as rulesDocIdFor, parseDocId as rulesParseDocId } from '../../
 import { Store } from '../../lib/store';
 import { openBacklineDb, type BacklineDatabase } from '../../lib/store/schema';
 import { applyRemoteDocs, queuedChanges, queueEverything, type WorkspaceDoc } from '../../lib/store/sync';
-import { queuedEffects, updateEffect } from '../../lib/store/propagation';
+import { outcomesToShare, queuedEffects, shareOutcomes, updateEffect } from '../../lib/store/propagation';
 
 const ALICE: Teammate = { id: 'tm-alice', name: 'Alice Agent', email: 'alice@example.com', kind: 'person' };
 const open: BacklineDatabase[] = [];
@@ -156,27 +156,74 @@ describe('applying what arrives', () => {
 });
 
 describe('delivery outcomes in a workspace', () => {
-  it('an effect’s outcome becomes an activity item every browser gets (queued with it); outside a workspace it stays in the outbox only', async () => {
+  const convN = (id: number) => {
+    const c = { ...ctx, conversationId: String(id) };
+    return { key: conversationKey(c), ...c, kind: 'conversation' as const, title: `Conversation ${id}`, customerName: '', customerEmail: '', company: '' };
+  };
+  const deliver = (store: Store, id: string, status: 'delivered' | 'failed' = 'delivered') =>
+    updateEffect(store, id, null, (e) => ({ ...e, status, lastError: status === 'failed' ? 'Chatwoot refused it (422).' : '' }), null, Date.now());
+  const shared = async (store: Store, ticketId: string) => (await store.getTicketView(ticketId)).activity.filter((a) => a.type === 'deliveries');
+
+  it('outcomes are kept until shared, then one activity item per change holds them all, queued for every browser; outside a workspace nothing is kept', async () => {
     for (const sharing of [false, true]) {
       const { store } = await setup();
       const t = await create(store);
+      for (const id of [8, 9, 10]) await store.link({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, conversation: convN(id) });
       if (sharing) store.setSharing({ keepLocal: new Set() });
       await store.addNote({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, body: 'Refund sent', crossPost: true });
-      const [effect] = await queuedEffects(store);
-      expect(effect).toBeDefined();
+      const note = await queuedEffects(store);
+      expect(note).toHaveLength(4);
       const before = (await queuedChanges(store)).length;
-      const changes = await updateEffect(store, effect!.id, null, (e) => ({ ...e, status: 'delivered', lastError: '' }), null, Date.now());
-      const deliveries = (await store.getTicketView(t.id)).activity.filter((a) => a.type === 'delivery');
+      const changes = await deliver(store, note[0]!.id);
+      // The outcome itself is not shared at once: no item, nothing queued for the workspace.
+      expect(changes?.deltas?.[0]?.activity).toBeUndefined();
+      expect((await queuedChanges(store)).length).toBe(before);
+      expect(await outcomesToShare(store)).toBe(sharing ? 1 : 0);
       if (!sharing) {
-        expect(deliveries).toEqual([]);
+        expect(await shareOutcomes(store, Date.now())).toBeNull();
+        expect(await shared(store, t.id)).toEqual([]);
         continue;
       }
-      expect(deliveries).toEqual([expect.objectContaining({ type: 'delivery', effectId: effect!.id, outcome: 'delivered', label: 'Conversation 7', kind: 'note' })]);
-      expect((await queuedChanges(store)).length).toBe(before + 1);
-      expect(changes?.deltas?.[0]?.activity).toHaveLength(1);
-      // A later update of the same effect (no longer queued) records nothing more.
-      await updateEffect(store, effect!.id, null, (e) => ({ ...e, lastError: 'again' }), null, Date.now());
-      expect((await store.getTicketView(t.id)).activity.filter((a) => a.type === 'delivery')).toHaveLength(1);
+      // A later update of the same effect (no longer queued) keeps nothing more.
+      await updateEffect(store, note[0]!.id, null, (e) => ({ ...e, lastError: 'again' }), null, Date.now());
+      expect(await outcomesToShare(store)).toBe(1);
+      for (const e of note.slice(1, 3)) await deliver(store, e.id);
+      await deliver(store, note[3]!.id, 'failed');
+      // A state change's outcomes are another change's: an item of their own.
+      const ticket = (await store.getTicketView(t.id)).ticket;
+      await store.changeState({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, baseVersion: ticket.version, stateId: 'in_progress' });
+      await store.expandFanouts();
+      const state = (await queuedEffects(store)).filter((e) => e.kind === 'note');
+      for (const e of state) await deliver(store, e.id);
+
+      const told = await shareOutcomes(store, Date.now());
+      const items = await shared(store, t.id);
+      expect(items).toHaveLength(2);
+      const ofNote = items.find((a) => a.type === 'deliveries' && a.sourceActivityId === note[0]!.sourceActivityId);
+      expect(ofNote).toMatchObject({ actorId: '', outcomes: expect.any(Array) });
+      expect(ofNote?.type === 'deliveries' && ofNote.outcomes.map((o) => [o.label, o.outcome])).toEqual([
+        ['Conversation 7', 'delivered'],
+        ['Conversation 8', 'delivered'],
+        ['Conversation 9', 'delivered'],
+        ['Conversation 10', 'failed'],
+      ]);
+      expect((await queuedChanges(store)).length - before).toBe(1 /* the state change */ + 2);
+      expect(told?.deltas?.[0]?.activity).toHaveLength(2);
+      // Shared once: nothing is left to share.
+      expect(await outcomesToShare(store)).toBe(0);
+      expect(await shareOutcomes(store, Date.now())).toBeNull();
     }
+  });
+
+  it('outcomes kept when the browser leaves the workspace are dropped, not shared later', async () => {
+    const { store } = await setup();
+    const t = await create(store);
+    store.setSharing({ keepLocal: new Set() });
+    await store.addNote({ requestId: rid(), actorId: ALICE.id, ticketId: t.id, body: 'Refund sent', crossPost: true });
+    await deliver(store, (await queuedEffects(store))[0]!.id);
+    expect(await outcomesToShare(store)).toBe(1);
+    store.setSharing(null);
+    expect(await shareOutcomes(store, Date.now())).toBeNull();
+    expect(await outcomesToShare(store)).toBe(0);
   });
 });
