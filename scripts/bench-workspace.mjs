@@ -169,8 +169,8 @@ async function fiftyLinks() {
   const many = await ticketWithLinks(c, 50, 'Fifty linked conversations');
   await stateChanges(c, many.id, 4); // warm-up
   const alone = await stateChanges(c, many.id, 20);
-  // Both sides start quiet: the 2,400 effects queued so far are recorded first (while joined each
-  // outcome is also a shared item, and "synced, nothing waiting" would wait for all of them).
+  // Both sides start quiet: the 2,400 effects queued so far are recorded first (while joined their
+  // outcomes are also shared, and "synced, nothing waiting" would wait for all of them).
   await outboxDrained(c);
   await joinWorkspace(c, server.users.admin, 'bring');
   await stateChanges(c, many.id, 4);

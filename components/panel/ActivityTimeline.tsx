@@ -4,10 +4,10 @@ import { useCallback, useMemo, useRef, useState } from 'preact/hooks';
 import { useAction } from '@/components/common/action';
 import { request } from '@/lib/client';
 import { HELPDESK_NAMES } from '@/lib/helpdesks';
-import { ALREADY_OPEN, CANCELLED_BY_UNDO, describeActivityParts, FEW_EFFECTS, isRetryable, type ActivityPart } from '@/lib/model/activity';
+import { ALREADY_OPEN, CANCELLED_BY_UNDO, deliveryParts, describeActivityParts, FEW_EFFECTS, isRetryable, type ActivityPart } from '@/lib/model/activity';
 import type { TicketType } from '@/lib/model/domain';
 import { isHelpdeskId } from '@/lib/model/helpdesk';
-import type { ActivityRecord, OutboxRecord } from '@/lib/model/records';
+import type { ActivityRecord, DeliveryOutcome, OutboxRecord } from '@/lib/model/records';
 import { usePanel } from './context';
 import { PANEL_WRITES, TimeAgo } from './ui';
 import { formatNumber, label, t, tn } from '@/components/common/i18n';
@@ -212,12 +212,37 @@ class ActivityItem extends PureItem<{ item: ActivityRecord; type: TicketType | n
         <div class="activity-text">
           <Parts parts={describeActivityParts(a, type, people, 'timeline')} />
         </div>
+        {a.type === 'deliveries' && a.outcomes.length > FEW_EFFECTS && <OutcomeList outcomes={a.outcomes} />}
         {a.type === 'note' && a.crossPostedTo && (
           <div class="muted small">{t('crossPostedToX', a.crossPostedTo.length ? a.crossPostedTo.map(conversationLabel).join(', ') : t('noConversation'))}</div>
         )}
       </li>
     );
   }
+}
+
+/**
+ * The outcomes another browser shared for one change, counted in the item's text: each
+ * conversation's line on demand (a disclosure), as this browser's own effects have.
+ */
+function OutcomeList({ outcomes }: { outcomes: DeliveryOutcome[] }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <button type="button" class="small" aria-expanded={open} onClick={() => setOpen(!open)}>
+        {t('eachConversation')}
+      </button>
+      {open && (
+        <ul class="outcome-list small">
+          {outcomes.map((o) => (
+            <li key={o.effectId} class={`effect-${o.outcome}`}>
+              <Parts parts={deliveryParts(o)} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
 }
 
 /** What became of one effect in one linked conversation. */

@@ -115,7 +115,8 @@ function outcomeWord(o: DeliveryOutcome): string {
   return o.outcome === 'delivered' ? 'delivered' : o.outcome === 'failed' ? 'failed' : 'not sent';
 }
 
-function deliveryParts(o: DeliveryOutcome): ActivityPart[] {
+/** One effect's outcome as a line: "Internal note in Chatwoot #3: " and what became of it, stressed. */
+export function deliveryParts(o: DeliveryOutcome): ActivityPart[] {
   const what = o.kind === 'note' ? 'Internal note' : o.kind === 'restore' ? 'Status put back' : 'Reopen';
   return [`${what} in ${o.label}: `, { strong: outcomeWord(o) }, ...(o.detail && o.detail !== ALREADY_OPEN ? [` (${o.detail})`] : [])];
 }

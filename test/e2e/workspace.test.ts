@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import { startWorkspaceServer, type WorkspaceServer } from '../../scripts/workspace-server.mjs';
 import { startSandbox } from '../sandbox/server.mjs';
-import { connectSandboxAsAdmin, launch, type Harness } from './harness';
+import { connectSandboxAsAdmin, launch, sendRaw, type Harness } from './harness';
 
 let server: WorkspaceServer;
 let serverDir: string;
@@ -129,6 +129,38 @@ describe('working together', () => {
     await expect.poll(() => activity.filter({ hasText: /Internal note in .*delivered/ }).count(), SLOW).toBe(1);
     // Bob's browser has no connection and sends nothing itself: still one note in the helpdesk.
     expect(sandbox.state.conversations.find((c) => c.id === 1)!.messages.filter((m) => m.private && m.content.includes(text)).length).toBe(1);
+  });
+
+  it('a change across four conversations reaches Bob as one item that counts the outcomes, each conversation on demand', async () => {
+    // Alice links the ticket to conversations 2, 3 and 5 too (through her pages' requests).
+    const call = async (type: string, payload: unknown) => {
+      const r = (await sendRaw(aliceOptions, { type, payload })) as { ok: boolean; data: unknown };
+      expect(r.ok).toBe(true);
+      return r.data as never;
+    };
+    const [summary] = await call('ui:queryTickets', { text: 'duplicate charge', limit: 5 }) as { ticket: { id: string } }[];
+    const ticketId = summary!.ticket.id;
+    for (const id of ['2', '3', '5']) {
+      const { conversationKey } = (await call('ui:hello', { context: { helpdesk: 'chatwoot', origin: sandbox.url, account: '1', conversationId: id, kind: 'conversation' } })) as { conversationKey: string };
+      await call('ui:link', { requestId: crypto.randomUUID(), ticketId, conversation: { key: conversationKey } });
+    }
+    const { ticket } = (await call('ui:ticketView', { ticketId })) as { ticket: { version: number } };
+    await call('ui:changeState', { requestId: crypto.randomUUID(), ticketId, baseVersion: ticket.version, stateId: 'waiting' });
+    const event = 'moved from In progress to Waiting on customer';
+    const notesIn = (id: number) => sandbox.state.conversations.find((c) => c.id === id)!.messages.filter((m) => m.private && m.content.includes(event)).length;
+    await expect.poll(() => [1, 2, 3, 5].map(notesIn), SLOW).toEqual([1, 1, 1, 1]);
+
+    // Bob: one item for the change's eight outcomes (a note and a reopen in each conversation).
+    await bobPage.page.bringToFront();
+    const activity = bobPage.panel.getByRole('region', { name: 'Activity', exact: true });
+    const item = activity.getByRole('listitem').filter({ hasText: /Outcomes in 4 linked conversations: / });
+    await expect.poll(() => item.count(), SLOW).toBe(1);
+    expect(await item.textContent()).toMatch(/delivered \d/);
+    const each = item.getByRole('button', { name: 'Each conversation', exact: true });
+    expect(await each.getAttribute('aria-expanded')).toBe('false');
+    await each.click();
+    await expect.poll(() => item.getByRole('listitem').count()).toBe(8);
+    expect(await item.getByRole('listitem').filter({ hasText: /^Internal note in .*: delivered$/ }).count()).toBe(4);
   });
 
   it('a member cannot change ticket types: the options page says so, and the server refuses a direct write', async () => {
