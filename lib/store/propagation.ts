@@ -274,12 +274,17 @@ export function outcomesToShare(s: StoreEngine): Promise<number> {
   return s.db.count('outcomesToShare');
 }
 
-/** How many outcomes one 'deliveries' item holds at most (a shared document stays small). */
-export const OUTCOMES_PER_ITEM = 200;
+/**
+ * How many outcomes one 'deliveries' item holds at most, and how long its words may be: a shared
+ * document stays far below the workspace's 300 KB limit (100 × about 1 KB at most).
+ */
+export const OUTCOMES_PER_ITEM = 100;
+const OUTCOME_TEXT_MAX = 500;
+const cut = (text: string) => (text.length > OUTCOME_TEXT_MAX ? `${text.slice(0, OUTCOME_TEXT_MAX - 1)}…` : text);
 
 /**
  * Shares the effect outcomes recorded while joined (updateEffect): one 'deliveries' activity item
- * per change (and per 200 outcomes), written and queued for the workspace in one transaction
+ * per change (and per 100 outcomes), written and queued for the workspace in one transaction
  * that also forgets them here. Called by the outbox when a run ends, and before a run starts
  * (outcomes a stopped worker left). Null when there was nothing to share or this browser has
  * left the workspace (then they are dropped: the outbox here still has every outcome).
@@ -317,7 +322,7 @@ export async function shareOutcomes(s: StoreEngine, now: number): Promise<Change
         actorId: me,
         type: 'deliveries',
         sourceActivityId: part[0]!.sourceActivityId,
-        outcomes: part.map(({ effectId, sourceActivityId, conversationKey, label, kind, outcome, detail }) => ({ effectId, sourceActivityId, conversationKey, label, kind, outcome, detail })),
+        outcomes: part.map(({ effectId, sourceActivityId, conversationKey, label, kind, outcome, detail }) => ({ effectId, sourceActivityId, conversationKey, label: cut(label), kind, outcome, detail: cut(detail) })),
       });
     }
   }

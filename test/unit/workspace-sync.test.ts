@@ -215,6 +215,32 @@ describe('delivery outcomes in a workspace', () => {
     }
   });
 
+  it('a shared item holds at most 100 outcomes, each with at most 500 characters of words', async () => {
+    const { db, store } = await setup();
+    const t = await create(store);
+    store.setSharing({ keepLocal: new Set() });
+    const source = uuidv7();
+    for (let i = 0; i < 101; i++) {
+      await db.put('outcomesToShare', {
+        effectId: uuidv7(),
+        ticketId: t.id,
+        sourceActivityId: source,
+        conversationKey: `chatwoot:https://app.chatwoot.com:1:${i}`,
+        label: `Conversation ${i}`,
+        kind: 'note',
+        outcome: 'failed',
+        detail: i === 0 ? 'x'.repeat(2000) : 'Chatwoot refused it (422).',
+        at: 1000 + i,
+      });
+    }
+    await shareOutcomes(store, Date.now());
+    const items = (await shared(store, t.id)).flatMap((a) => (a.type === 'deliveries' ? [a.outcomes] : []));
+    expect(items.map((o) => o.length).sort((a, b) => a - b)).toEqual([1, 100]);
+    const first = items.flat().find((o) => o.label === 'Conversation 0')!;
+    expect(first.detail).toHaveLength(500);
+    expect(first.detail.endsWith('…')).toBe(true);
+  });
+
   it('outcomes kept when the browser leaves the workspace are dropped, not shared later', async () => {
     const { store } = await setup();
     const t = await create(store);
