@@ -101,6 +101,14 @@ const timeRequest = (page, type, payloadOf, n = 9) =>
     },
     [type, Array.from({ length: n }, (_, i) => payloadOf(i))],
   );
+/** A first search keystroke, untimed, and a second's typing after it (see the search measures). */
+const firstKeystroke = async (page) => {
+  const t0 = Date.now();
+  await callIn(page)('ui:queryTickets', { text: 'r', limit: 51 });
+  const ms = Date.now() - t0;
+  await page.waitForTimeout(1000);
+  return ms;
+};
 /**
  * The panel page has its answer from the background: the conversation's heading is shown (its
  * Linked tickets region is drawn earlier, loading).
@@ -168,7 +176,10 @@ try {
       await chrome.runtime.sendMessage({ type: 'ui:createTicket', payload: { requestId: crypto.randomUUID(), title, typeId: 'type-general' } });
     }
   }, WORDS);
-  // What the queue asks per keystroke (a page of 50 and one more) and when it opens.
+  // What the queue asks per keystroke (a page of 50 and one more) and when it opens: after a
+  // first keystroke and a second's typing, as an agent searches (the first keystroke builds the
+  // queue's search index in the worker's memory; until it is built IndexedDB's index answers).
+  await firstKeystroke(seeder);
   const search100 = await timeRequest(seeder, 'ui:queryTickets', (i) => ({ text: KEYSTROKES[i % KEYSTROKES.length], limit: 51 }), 27);
   const queue100 = await timeRequest(seeder, 'ui:queryTickets', () => ({ limit: 51 }), 27);
 
@@ -511,6 +522,7 @@ try {
   // housekeeping slows every read for a few seconds; the steps above run meanwhile).
   await seeder.goto(PANEL_URL);
   await panelReady(seeder);
+  console.log(`(first search keystroke over 10,000 tickets, which starts the index in memory: ${await firstKeystroke(seeder)} ms)`);
   const search10k = await timeRequest(seeder, 'ui:queryTickets', (i) => ({ text: KEYSTROKES[i % KEYSTROKES.length], limit: 51 }), 27);
   const queue10k = await timeRequest(seeder, 'ui:queryTickets', () => ({ limit: 51 }), 27);
   ratio('search keystroke, 10,000 tickets vs 100', search10k, search100, 3);
