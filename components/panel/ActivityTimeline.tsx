@@ -63,28 +63,22 @@ function ActivityTimelineView(props: {
     a.type === 'delivery' ? ownEffects.has(a.effectId) : a.type === 'deliveries' && a.outcomes.every((o) => ownEffects.has(o.effectId));
   const items = props.activity.filter((a) => !shownAsEffects(a)).sort((a, b) => b.id.localeCompare(a.id));
 
-  const retry = (effectId: string) =>
+  // One effect's Retry, or a summary's Retry all: each sent again, one request after another.
+  const retry = (effectIds: string[]) =>
     run(async () => {
-      await request('ui:retryEffect', { effectId }).catch((err: Error) => model.showError(err.message));
+      for (const effectId of effectIds) await request('ui:retryEffect', { effectId }).catch((err: Error) => model.showError(err.message));
     });
   // One function for every render, so that items whose records did not change are not drawn again.
   const retryNow = useRef(retry);
   retryNow.current = retry;
-  const onRetry = useCallback((effectId: string) => retryNow.current(effectId), []);
-  const retryMany = (effectIds: string[]) =>
-    run(async () => {
-      for (const effectId of effectIds) await request('ui:retryEffect', { effectId }).catch((err: Error) => model.showError(err.message));
-    });
-  const retryManyNow = useRef(retryMany);
-  retryManyNow.current = retryMany;
-  const onRetryMany = useCallback((effectIds: string[]) => retryManyNow.current(effectIds), []);
+  const onRetry = useCallback((effectIds: string[]) => retryNow.current(effectIds), []);
 
   return (
     <section aria-label={t('activity')} class="activity">
       <h2 class="section-title">{t('activity')}</h2>
       <ol class="activity-list" ref={list}>
         {items.map((a) => (
-          <ActivityGroup key={a.id} item={a} effects={effectsBySource.get(a.id) ?? NO_EFFECTS} type={props.type} people={people} onRetry={onRetry} onRetryMany={onRetryMany} />
+          <ActivityGroup key={a.id} item={a} effects={effectsBySource.get(a.id) ?? NO_EFFECTS} type={props.type} people={people} onRetry={onRetry} />
         ))}
       </ol>
       {props.earlier && (
@@ -141,25 +135,24 @@ class ActivityGroup extends PureItem<{
   effects: OutboxRecord[];
   type: TicketType | null;
   people: Map<string, string>;
-  onRetry(effectId: string): void;
-  onRetryMany(effectIds: string[]): void;
+  onRetry(effectIds: string[]): void;
 }> {
   render() {
-    const { item, effects, type, people, onRetry, onRetryMany } = this.props;
+    const { item, effects, type, people, onRetry } = this.props;
     return (
       <>
         <ActivityItem item={item} type={type} people={people} />
         {effects.length <= FEW_EFFECTS ? (
           effects.map((e) => <EffectItem key={e.id} effect={e} onRetry={onRetry} />)
         ) : (
-          <EffectSummary effects={effects} onRetry={onRetry} onRetryMany={onRetryMany} />
+          <EffectSummary effects={effects} onRetry={onRetry} />
         )}
       </>
     );
   }
 }
 
-/** What an effect line says became of it, in a word: the summary counts effects by it. */
+/** What became of an effect, in a word: its line stresses it, and the summary counts effects by it. */
 function outcomeOf(e: OutboxRecord): string {
   if (e.lastError === ALREADY_OPEN) return t('notNeededAlreadyOpen');
   if (e.lastError === CANCELLED_BY_UNDO) return t('cancelledByUndo');
@@ -170,7 +163,7 @@ function outcomeOf(e: OutboxRecord): string {
  * Many effects of one item: how many conversations, how many effects came to what ("Delivered:
  * 58 · Failed: 2"), Retry all when some can be retried, and a disclosure listing each line.
  */
-function EffectSummary({ effects, onRetry, onRetryMany }: { effects: OutboxRecord[]; onRetry(effectId: string): void; onRetryMany(effectIds: string[]): void }) {
+function EffectSummary({ effects, onRetry }: { effects: OutboxRecord[]; onRetry(effectIds: string[]): void }) {
   const [open, setOpen] = useState(false);
   const counts = new Map<string, number>();
   for (const e of effects) {
@@ -186,7 +179,7 @@ function EffectSummary({ effects, onRetry, onRetryMany }: { effects: OutboxRecor
         <span class="muted small">{tn('outcomesInXConversations', conversations)} </span>
         <strong>{[...counts].map(([outcome, n]) => `${outcome}: ${formatNumber(n)}`).join(' · ')}</strong>{' '}
         {retryable.length > 0 && (
-          <button type="button" class="small" onClick={() => onRetryMany(retryable)}>
+          <button type="button" class="small" onClick={() => onRetry(retryable)}>
             {t('retryAll')}
           </button>
         )}{' '}
@@ -246,9 +239,9 @@ function OutcomeList({ outcomes }: { outcomes: DeliveryOutcome[] }) {
 }
 
 /** What became of one effect in one linked conversation. */
-class EffectItem extends PureItem<{ effect: OutboxRecord; onRetry(effectId: string): void }> {
+class EffectItem extends PureItem<{ effect: OutboxRecord; onRetry(effectIds: string[]): void }> {
   render() {
-    return <EffectLine effect={this.props.effect} onRetry={() => this.props.onRetry(this.props.effect.id)} />;
+    return <EffectLine effect={this.props.effect} onRetry={() => this.props.onRetry([this.props.effect.id])} />;
   }
 }
 
@@ -258,16 +251,8 @@ function EffectLine({ effect: e, onRetry }: { effect: OutboxRecord; onRetry(): v
       <span class="muted small">
         {e.kind === 'note' ? t('internalNoteInX', conversationLabel(e.conversationKey)) : e.kind === 'restore' ? t('statusPutBackInX', conversationLabel(e.conversationKey)) : t('reopenInX', conversationLabel(e.conversationKey))}:{' '}
       </span>
-      {e.lastError === ALREADY_OPEN ? (
-        <strong>{t('notNeededAlreadyOpen')}</strong>
-      ) : e.lastError === CANCELLED_BY_UNDO ? (
-        <strong>{t('cancelledByUndo')}</strong>
-      ) : (
-        <>
-          <strong>{label('effect', e.status)}</strong>
-          {e.lastError && <span class="small"> — {e.lastError}</span>}
-        </>
-      )}
+      <strong>{outcomeOf(e)}</strong>
+      {e.lastError && e.lastError !== ALREADY_OPEN && e.lastError !== CANCELLED_BY_UNDO && <span class="small"> — {e.lastError}</span>}
       {isRetryable(e) && (
         <button type="button" class="small" onClick={onRetry}>{t('retry')}</button>
       )}

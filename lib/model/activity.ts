@@ -86,7 +86,10 @@ export function describeActivityParts(
     case 'deliveries': {
       if (a.outcomes.length <= FEW_EFFECTS) return a.outcomes.flatMap((o, i) => [...(i ? ['; '] : []), ...deliveryParts(o)]);
       const counts = new Map<string, number>();
-      for (const o of a.outcomes) counts.set(outcomeWord(o), (counts.get(outcomeWord(o)) ?? 0) + 1);
+      for (const o of a.outcomes) {
+        const word = outcomeWord(o);
+        counts.set(word, (counts.get(word) ?? 0) + 1);
+      }
       const conversations = new Set(a.outcomes.map((o) => o.conversationKey)).size;
       return [
         `Outcomes in ${conversations} linked conversation${conversations === 1 ? '' : 's'}: `,
