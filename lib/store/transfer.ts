@@ -402,6 +402,9 @@ async function replaceAll(store: StoreEngine, requestId: string, next: ReplaceWi
     };
     const flush = async () => {
       const request = last;
+      // Awaited once: a request already answered fires no more events (an import whose last
+      // record ended a batch waited for ever).
+      last = null;
       if (request) {
         await new Promise<void>((resolve, reject) => {
           request.addEventListener('success', () => resolve());

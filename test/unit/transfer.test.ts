@@ -423,6 +423,22 @@ describe('a compact export, a batched import', () => {
   });
 });
 
+describe('an import of exactly a batch', () => {
+  it('finishes when its last record ends a batch (2,000 records)', async () => {
+    const src = await populated();
+    const file = await buildExport(src.db);
+    file.data.outbox = [];
+    const count = () => Object.values(file.data).reduce((n: number, v) => n + (Array.isArray(v) ? v.length : 0), 0);
+    for (let i = 0; count() < 2000; i++) file.data.activity.push({ id: uuidv7(), ticketId: src.a.id, at: Date.now(), actorId: src.me.id, type: 'note', body: `n${i}`, crossPosted: false });
+    expect(count()).toBe(2000);
+    const dst = await fresh();
+    const seen: number[] = [];
+    await importExport(dst.store, uuidv7(), JSON.stringify(file), { onProgress: (done) => seen.push(done) });
+    expect(seen).toEqual([2000, 2000]);
+    expect((await buildExport(dst.db)).data.activity).toHaveLength(file.data.activity.length);
+  });
+});
+
 describe('importExport and wipeAll', () => {
   it('round trip: export, wipe, import brings back every ticket, note, link and setting', async () => {
     const src = await populated();
