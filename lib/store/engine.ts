@@ -103,6 +103,8 @@ export class StoreEngine {
     // A write that touches tickets also writes their search index (./ticket-index.ts).
     const names = new Set<StoreName>([...stores, 'requests']);
     if (names.has('tickets')) names.add('ticketWords');
+    // A write that reads a ticket's activity reads its imported packs too (./activity-log.ts).
+    if (names.has('activity')) names.add('activityPacks');
     // A write that queues effects queues them as one record (./propagation.ts, queueEffects).
     if (names.has('outbox')) names.add('fanouts');
     if (sharing) names.add('syncQueue');

@@ -4,12 +4,12 @@ import { describeActivity } from '../model/activity';
 import { findState, parseTicketNumber, type Ticket, type TicketType } from '../model/domain';
 import { BacklineError } from '../model/errors';
 import { uuidv7 } from '../model/ids';
-import type { ActivityRecord, ConversationRecord, Teammate } from '../model/records';
+import type { ConversationRecord, Teammate } from '../model/records';
 import type { ActivityPage, PreviewMessage, TicketQuery, TicketSummary, TicketView } from '../model/views';
 import type { StoreEngine, Tx } from './engine';
 import { filterTerm, parseSearchText } from '../model/search-words';
 import { findTicketIds } from './ticket-index';
-import { activityOfTicket } from './schema';
+import { activityPage, lastActivity } from './activity-log';
 import { pendingEffects } from './propagation';
 import { getMany } from './get-many';
 
@@ -61,7 +61,7 @@ export const ACTIVITY_PAGE = 100;
  * items (a page) with their effects. A ticket with 10,000 items reads as much as one with 100.
  */
 export async function getTicketView(s: StoreEngine, id: string, pageSize = ACTIVITY_PAGE): Promise<TicketView> {
-  const tx = s.db.transaction(['tickets', 'ticketTypes', 'activity', 'links', 'conversations', 'outbox', 'fanouts']);
+  const tx = s.db.transaction(['tickets', 'ticketTypes', 'activity', 'activityPacks', 'links', 'conversations', 'outbox', 'fanouts']);
   const ticket = await tx.objectStore('tickets').get(id);
   if (!ticket) throw new BacklineError('not_found', 'This ticket no longer exists.');
   const [type, page, links] = await Promise.all([
@@ -83,30 +83,24 @@ export async function getTicketView(s: StoreEngine, id: string, pageSize = ACTIV
 
 /** The activity items of a ticket older than `beforeId` (a page of them, newest first), with their effects. */
 export async function getActivityPage(s: StoreEngine, ticketId: string, beforeId: string, pageSize = ACTIVITY_PAGE): Promise<ActivityPage> {
-  const tx = s.db.transaction(['activity', 'outbox', 'fanouts']);
+  const tx = s.db.transaction(['activity', 'activityPacks', 'outbox', 'fanouts']);
   const page = await readActivityPage(tx, ticketId, beforeId, pageSize);
   await tx.done;
   return page;
 }
 
 async function readActivityPage(tx: Tx<IDBTransactionMode>, ticketId: string, beforeId: string | null, pageSize: number): Promise<ActivityPage> {
-  const range = IDBKeyRange.bound([ticketId, ''], [ticketId, beforeId ?? '\uffff'], false, beforeId !== null);
-  const activity: ActivityRecord[] = [];
-  let cursor = await tx.objectStore('activity').index('byTicketItem').openCursor(range, 'prev');
-  while (cursor && activity.length < pageSize) {
-    activity.push(cursor.value);
-    cursor = await cursor.continue();
-  }
+  const { activity, earlier } = await activityPage(tx, ticketId, beforeId, pageSize);
   const bySource = tx.objectStore('outbox').index('bySource');
   const onPage = new Set(activity.map((a) => a.id));
   // A read opened while a write committed can come before that write's effects are fanned out
   // into the outbox (./propagation.ts): they are shown from their pending record.
   const [stored, pending] = await Promise.all([Promise.all(activity.map((a) => bySource.getAll(a.id))), pendingEffects(tx)]);
   const effects = [...stored.flat(), ...pending.filter((e) => onPage.has(e.sourceActivityId))];
-  return { activity, effects: effects.sort((a, b) => a.id.localeCompare(b.id)), earlier: cursor !== null };
+  return { activity, effects: effects.sort((a, b) => a.id.localeCompare(b.id)), earlier };
 }
 
-const SUMMARY_STORES = ['ticketTypes', 'activity', 'links', 'teammates'] as const;
+const SUMMARY_STORES = ['ticketTypes', 'activity', 'activityPacks', 'links', 'teammates'] as const;
 
 export async function summarize(s: StoreEngine, tickets: Ticket[]): Promise<TicketSummary[]> {
   // Before the transaction: a write that commits while it is open makes what it read unkept.
@@ -130,8 +124,7 @@ async function summarizeIn(s: StoreEngine, tx: Tx<IDBTransactionMode>, since: nu
       if (!ticket) return null;
       let parts = s.summaries.get(ticket.id);
       if (!parts) {
-        const cursor = await tx.objectStore('activity').index('byTicketItem').openCursor(activityOfTicket(ticket.id), 'prev');
-        parts = { last: cursor?.value, linkCount: await tx.objectStore('links').index('byTicket').count(ticket.id) };
+        parts = { last: await lastActivity(tx, ticket.id), linkCount: await tx.objectStore('links').index('byTicket').count(ticket.id) };
         s.summaries.keep(since, ticket.id, parts);
       }
       return { ticket, ...parts };

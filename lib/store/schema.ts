@@ -74,6 +74,22 @@ export interface FanoutRecord {
   effects: [id: string, conversationKey: string, kind: OutboxRecord['kind'], body: number, corrects?: string][];
 }
 
+/**
+ * Activity items that came in by import, kept as they came: up to `ACTIVITY_PACK` items of one
+ * ticket per record, oldest first, keyed by [ticketId, first item's id]. An import writes 50,000
+ * items as about 10,000 records, not 50,000 (IndexedDB here costs 130–180 µs a record, however
+ * small). Packs are never changed: items written later go to `activity`, and readers merge the
+ * two (./activity-log.ts). Joining a workspace unpacks them, since shared items travel one by one.
+ */
+export interface ActivityPack {
+  ticketId: string;
+  first: string;
+  items: ActivityRecord[];
+}
+
+/** At most this many items in one activity pack: about a page of a ticket's Activity. */
+export const ACTIVITY_PACK = 100;
+
 export interface BacklineDB extends DBSchema {
   tickets: {
     key: string;
@@ -89,6 +105,11 @@ export interface BacklineDB extends DBSchema {
     key: string;
     value: ActivityRecord;
     indexes: { byTicketItem: [string, string] };
+  };
+  /** Imported activity items, packed (see ActivityPack). */
+  activityPacks: {
+    key: [string, string];
+    value: ActivityPack;
   };
   conversations: {
     key: string;
@@ -157,7 +178,7 @@ export function activityOfTicket(ticketId: string): IDBKeyRange {
 }
 
 export const DB_NAME = 'backline';
-export const DB_VERSION = 9;
+export const DB_VERSION = 10;
 export type BacklineDatabase = IDBPDatabase<BacklineDB>;
 
 export interface OpenOptions {
@@ -381,6 +402,10 @@ function openWithMigrations(name: string, callbacks: OpenCallbacks): Promise<Bac
         // v9: outcomes waiting to be shared. Each outcome was a shared activity item of its own:
         // a 50-link change made 100 documents every browser of the workspace wrote and kept.
         db.createObjectStore('outcomesToShare', { keyPath: 'effectId' });
+      }
+      if (oldVersion < 10) {
+        // v10: imported activity packed, a hundred items of a ticket to a record.
+        db.createObjectStore('activityPacks', { keyPath: ['ticketId', 'first'] });
       }
     },
   });

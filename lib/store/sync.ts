@@ -20,6 +20,7 @@ import { capturingTx, docIdOf, SHARED_STORES, ticketOf, type SyncQueueEntry } fr
 export { SHARED_STORES, type SyncQueueEntry } from './capture';
 import { getMeta, putMeta, readMeta, writeMeta } from './meta';
 import { saveTicket } from './ticket-index';
+import { unpackActivity } from './activity-log';
 
 /** A workspace document as PouchDB holds it (see lib/model/workspace-rules.ts). */
 export interface WorkspaceDoc {
@@ -119,9 +120,12 @@ export async function unmirrored(s: StoreEngine, limit = 500): Promise<SyncQueue
  * sharing this browser's ticket types, teammates and settings when an admin sets one up).
  */
 export async function queueEverything(s: StoreEngine, keepLocal: ReadonlySet<string>, groups: { tickets?: boolean; config?: boolean } = {}): Promise<number> {
-  const tx = s.db.transaction([...SHARED_STORES, 'meta', 'syncQueue'], 'readwrite');
+  const tx = s.db.transaction([...SHARED_STORES, 'activityPacks', 'meta', 'syncQueue'], 'readwrite');
   const at = Date.now();
   const wanted = SHARED_STORES.filter((st) => (st === 'ticketTypes' || st === 'teammates' ? groups.config !== false : groups.tickets !== false));
+  // Shared items are copied out and replicated one by one, each in its own record: imported
+  // ones are unpacked first (./activity-log.ts), so nothing in a workspace is read from a pack.
+  if (groups.tickets !== false) await unpackActivity(tx);
   let n = 0;
   for (const store of wanted) {
     const keyPath = tx.objectStore(store).keyPath as string;

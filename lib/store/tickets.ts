@@ -11,7 +11,8 @@ import { LIMITS } from '../model/limits';
 import type { ActivityRecord, ConversationRecord, LinkRecord, OutboxRecord } from '../model/records';
 import { effectiveSettings, withDefaults } from '../model/settings';
 import type { ConversationInput, FieldConflict, PropagationChoice, StaleDetails, TicketChanges } from '../model/views';
-import { activityOfTicket, type BacklineDB } from './schema';
+import type { BacklineDB } from './schema';
+import { ticketActivity } from './activity-log';
 import { getMany } from './get-many';
 import type { StoreEngine, StoreName, Tx } from './engine';
 import { crossPostNote, effectRecord, knownConversation, queueEffects, stateChangeChoices, stateChangeNote } from './propagation';
@@ -428,7 +429,7 @@ async function changesSince(
   const fields = new Map<string, { actorId: string; at: number; version: number }>();
   if (baseVersion > ticket.version) return { fields, complete: false };
   const seen = new Set<number>();
-  for (const a of await tx.objectStore('activity').index('byTicketItem').getAll(activityOfTicket(ticket.id))) {
+  for (const a of await ticketActivity(tx, ticket.id)) {
     const v = a.version;
     const field = changedField(a);
     if (field === null || typeof v !== 'number' || v <= baseVersion || v > ticket.version) continue;

@@ -23,6 +23,7 @@ import { AttributeValuesSchema, DescriptionSchema, IdSchema, issuePath, problemP
 import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../model/settings';
 import { type ChangeSet } from '../model/views';
 import type { StoreEngine, StoreName } from './engine';
+import { allActivity, packActivity } from './activity-log';
 import { DATA_META_KEYS, deleteMeta, readMeta, writeMeta } from './meta';
 import { OUTCOMES_PER_ITEM, unpackFanout } from './propagation';
 import { EXPORT_FORMAT, EXPORT_VERSION, MAX_IMPORT_BYTES, type BacklineExport, type ExportData, type ImportCheck, type ImportSummary } from '../model/admin';
@@ -32,11 +33,11 @@ import { EXPORT_FORMAT, EXPORT_VERSION, MAX_IMPORT_BYTES, type BacklineExport, t
 
 /** Reads every exportable record in one read transaction, so the file is a consistent snapshot. */
 export async function buildExport(db: BacklineDatabase, now: number = Date.now()): Promise<BacklineExport> {
-  const tx = db.transaction(['tickets', 'links', 'activity', 'conversations', 'ticketTypes', 'teammates', 'outbox', 'fanouts', 'meta']);
+  const tx = db.transaction(['tickets', 'links', 'activity', 'activityPacks', 'conversations', 'ticketTypes', 'teammates', 'outbox', 'fanouts', 'meta']);
   const [tickets, links, activity, conversations, ticketTypes, teammates, stored, fanouts, settings, counter, me] = await Promise.all([
     tx.objectStore('tickets').getAll(),
     tx.objectStore('links').getAll(),
-    tx.objectStore('activity').getAll(),
+    allActivity(tx),
     tx.objectStore('conversations').getAll(),
     tx.objectStore('ticketTypes').getAll(),
     tx.objectStore('teammates').getAll(),
@@ -366,7 +367,7 @@ export function summarize(file: BacklineExport): ImportSummary {
 /** How many records an import writes before it awaits them and tells its progress. */
 const IMPORT_BATCH = 2000;
 
-const DATA_STORES = ['tickets', 'links', 'activity', 'conversations', 'ticketTypes', 'teammates', 'outbox', 'fanouts', 'outcomesToShare', 'meta', 'requests'] as const;
+const DATA_STORES = ['tickets', 'links', 'activity', 'activityPacks', 'conversations', 'ticketTypes', 'teammates', 'outbox', 'fanouts', 'outcomesToShare', 'meta', 'requests'] as const;
 
 type ReplaceWith = Pick<ExportData, 'tickets' | 'links' | 'activity' | 'conversations' | 'ticketTypes' | 'teammates' | 'outbox'> & {
   meta: { settings: WorkspaceSettings | null; ticketCounter: number | null; me: string | null };
@@ -381,7 +382,7 @@ async function replaceAll(store: StoreEngine, requestId: string, next: ReplaceWi
   await store.write(requestId, [...DATA_STORES], async (tx) => {
     const oldTicketIds = (await tx.objectStore('tickets').getAllKeys()) as string[];
     const oldKeys = (await tx.objectStore('links').getAll()).map((l) => l.conversationKey);
-    for (const name of ['tickets', 'ticketWords', 'links', 'activity', 'conversations', 'ticketTypes', 'teammates', 'outbox', 'fanouts', 'outcomesToShare', 'requests'] as const) {
+    for (const name of ['tickets', 'ticketWords', 'links', 'activity', 'activityPacks', 'conversations', 'ticketTypes', 'teammates', 'outbox', 'fanouts', 'outcomesToShare', 'requests'] as const) {
       await tx.objectStore(name).clear();
     }
     for (const key of DATA_META_KEYS) await deleteMeta(tx, key);
@@ -396,9 +397,11 @@ async function replaceAll(store: StoreEngine, requestId: string, next: ReplaceWi
     let done = 0;
     let inBatch = 0;
     let last: IDBRequest | null = null;
-    const add = async (store: IDBObjectStore, value: unknown) => {
+    /** Adds a record standing for `count` of the file's records (a pack stands for its items). */
+    const add = async (store: IDBObjectStore, value: unknown, count = 1) => {
       last = store.add(value);
-      if (++inBatch >= IMPORT_BATCH) await flush();
+      inBatch += count;
+      if (inBatch >= IMPORT_BATCH) await flush();
     };
     const flush = async () => {
       const request = last;
@@ -422,7 +425,7 @@ async function replaceAll(store: StoreEngine, requestId: string, next: ReplaceWi
       tickets: raw('tickets'),
       ticketWords: raw('ticketWords'),
       links: raw('links'),
-      activity: raw('activity'),
+      activityPacks: raw('activityPacks'),
       outbox: raw('outbox'),
     };
     for (const t of next.ticketTypes) await add(stores.ticketTypes, t);
@@ -433,7 +436,8 @@ async function replaceAll(store: StoreEngine, requestId: string, next: ReplaceWi
       await add(stores.tickets, t);
     }
     for (const l of next.links) await add(stores.links, l);
-    for (const a of next.activity) await add(stores.activity, a);
+    // Activity goes in packs (./activity-log.ts): a record costs the same however small it is.
+    for (const pack of packActivity(next.activity)) await add(stores.activityPacks, pack, pack.items.length);
     for (const o of next.outbox) await add(stores.outbox, o);
     await flush();
     if (next.meta.settings) await writeMeta(tx, 'settings', next.meta.settings);

@@ -13,7 +13,7 @@ import type { ActivityRecord, OutboxRecord } from '../model/records';
 import type { StoreEngine } from './engine';
 import { effectRecord, expandIn, queueEffects } from './propagation';
 import { saveTicket } from './ticket-index';
-import { activityOfTicket } from './schema';
+import { ticketActivity } from './activity-log';
 
 /** Which change to undo: its activity id, or (a state change) the ticket version it produced. */
 export type UndoTarget = { activityId: string } | { stateVersion: number };
@@ -36,7 +36,7 @@ export async function undoChange(
     const now = input.now ?? Date.now();
     const ticket = await tx.objectStore('tickets').get(input.ticketId);
     if (!ticket) throw new BacklineError('not_found', 'This ticket no longer exists.');
-    const history = await tx.objectStore('activity').index('byTicketItem').getAll(activityOfTicket(ticket.id));
+    const history = await ticketActivity(tx, ticket.id);
     const target = input.target;
     const source = history.find((a) =>
       'activityId' in target ? a.id === target.activityId : a.type === 'state' && !a.undoes && a.version === target.stateVersion,

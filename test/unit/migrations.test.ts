@@ -49,6 +49,7 @@ const SCHEMA: Record<string, { keyPath: string | string[]; indexes: Record<strin
     },
   },
   outcomesToShare: { keyPath: 'effectId', indexes: {} },
+  activityPacks: { keyPath: ['ticketId', 'first'], indexes: {} },
   syncQueue: { keyPath: 'docId', indexes: { byAt: { keyPath: 'at', unique: false } } },
   fanouts: { keyPath: 'id', indexes: {} },
 };
