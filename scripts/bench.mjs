@@ -438,10 +438,12 @@ try {
       if (!r?.ok) throw new Error(`${type}: ${JSON.stringify(r?.error)}`);
       return r.data;
     };
+    // As the options page does: the background reads the chosen file by a URL of the page.
+    const file = URL.createObjectURL(new File([text], 'backline-export.json', { type: 'application/json' }));
     const t0 = performance.now();
-    await send('admin:checkImport', { text });
+    await send('admin:checkImport', { file });
     const t1 = performance.now();
-    await send('admin:import', { requestId: crypto.randomUUID(), text });
+    await send('admin:import', { requestId: crypto.randomUUID(), file });
     return [t1 - t0, performance.now() - t1];
   }, text);
   record(`import ${(text.length / 1024 / 1024).toFixed(0)} MB: 10,000 tickets, 50,000 activity items (check + write)`, checkTime + writeTime, 10_000, 'ms');

@@ -52,7 +52,7 @@ export function DataSection() {
   const exporter = useAction(OPTIONS_WRITES);
   const importer = useAction(OPTIONS_WRITES);
   const wiper = useAction(OPTIONS_WRITES);
-  const [pending, setPending] = useState<{ text: string; name: string; summary: ImportSummary } | null>(null);
+  const [pending, setPending] = useState<{ url: string; name: string; summary: ImportSummary } | null>(null);
   const [confirmWipe, setConfirmWipe] = useState(false);
   const [storage, setStorage] = useState<StorageInfo>({ usage: null, quota: null, persisted: null });
   const [persistError, setPersistError] = useState('');
@@ -95,16 +95,34 @@ export function DataSection() {
     model.announce(t('exportedXToY', tn('nTickets', file.data.tickets.length), a.download));
   }
 
+  // The chosen file's URL, by which the background reads it: let go when the file is imported,
+  // cancelled or replaced, or the page goes.
+  const fileUrl = useRef<string | null>(null);
+  const revoke = () => {
+    if (fileUrl.current) URL.revokeObjectURL(fileUrl.current);
+    fileUrl.current = null;
+  };
+  const letGo = () => {
+    revoke();
+    setPending(null);
+  };
+  useEffect(() => revoke, []);
+
   const chooseFile = (input: HTMLInputElement) => {
     const file = input.files?.[0];
     if (!file) return;
-    setPending(null);
+    letGo();
     void importer.run(async () => {
+      // The background reads the file by a URL of this page (sending its text through
+      // messaging costs seconds for a large file), checks it and keeps what it found for the
+      // import: a bad file is refused here, before anything is asked or changed.
+      const url = (fileUrl.current = URL.createObjectURL(file));
       try {
-        const text = await file.text();
-        // Checked first by the background: a bad file is refused here, before anything is asked or changed.
-        const summary = await request('admin:checkImport', { text });
-        setPending({ text, name: file.name, summary });
+        const summary = await request('admin:checkImport', { file: url });
+        setPending({ url, name: file.name, summary });
+      } catch (e) {
+        revoke();
+        throw e;
       } finally {
         input.value = '';
       }
@@ -114,10 +132,10 @@ export function DataSection() {
   const importNow = () => {
     if (!pending) return;
     // Importing the same file again after a failure is the same action.
-    void importer.run(`import ${pending.text}`, async (requestId) => {
+    void importer.run(`import ${pending.url}`, async (requestId) => {
       model.resetImportProgress();
-      const summary = await request('admin:import', { requestId, text: pending.text }).finally(() => model.resetImportProgress());
-      setPending(null);
+      const summary = await request('admin:import', { requestId, file: pending.url }).finally(() => model.resetImportProgress());
+      letGo();
       model.announce(t('importedXFromY', describeSummary(summary), pending.name));
     });
   };
@@ -198,7 +216,7 @@ export function DataSection() {
           confirmLabel={t('replaceAllData')}
           busy={importer.busy}
           error={importer.error}
-          onCancel={() => setPending(null)}
+          onCancel={letGo}
           onConfirm={importNow}
         >
           <p>

@@ -15,7 +15,7 @@ import { accountFromApi, ConnectorError, testConnection, type ConnectionConfig }
 import { DESCRIPTORS, HELPDESK_NAMES } from '../helpdesks';
 import { BacklineError } from '../model/errors';
 import type { AdminResponseMap, AdminStatus } from '../protocol-admin';
-import type { ImportCheck } from '../model/admin';
+import { MAX_IMPORT_BYTES, type ImportCheck } from '../model/admin';
 import type { RequestOf } from '../protocol';
 import type { BackgroundEnv, SenderInfo } from './env';
 import { workspaceRules } from './workspace-rules';
@@ -48,8 +48,13 @@ export async function resyncCustomHosts(env: BackgroundEnv): Promise<HostSyncRes
 }
 
 export function createAdminHandlers(env: BackgroundEnv): AdminHandlers {
-  /** The file last checked for import, and what the check found (only a good file is kept). */
-  let lastChecked: { text: string; check: ImportCheck } | null = null;
+  /** The file last checked for import (its text or blob: URL), and what the check found (only a good file is kept). */
+  let lastChecked: { source: string; check: ImportCheck } | null = null;
+  const fileText = (p: { text: string } | { file: string }): Promise<string> => {
+    if ('text' in p) return Promise.resolve(p.text);
+    if (!env.readPageFile) throw new BacklineError('invalid', 'This browser cannot hand Backline a file by URL; send its text.');
+    return env.readPageFile(p.file);
+  };
   // Unlock attempts run one at a time: parallel guesses must not all slip past the throttle.
   let unlockQueue: Promise<unknown> = Promise.resolve();
 
@@ -229,18 +234,18 @@ export function createAdminHandlers(env: BackgroundEnv): AdminHandlers {
     },
 
     async 'admin:checkImport'(p) {
-      const check = parseExportText(p.text);
+      const check = parseExportText(await fileText(p));
       if (!check.ok) throw new BacklineError('invalid', `This file cannot be imported: ${check.error}. Nothing was changed.`, { reason: check.error });
-      // The import that usually follows sends the same text: it is not checked twice.
-      lastChecked = { text: p.text, check };
+      // The import that usually follows names the same file: it is not read or checked twice.
+      lastChecked = { source: 'text' in p ? p.text : p.file, check };
       return check.summary;
     },
 
     async 'admin:import'(p) {
-      const checked = lastChecked?.text === p.text ? lastChecked.check : undefined;
+      const source = 'text' in p ? p.text : p.file;
+      const checked = lastChecked?.source === source ? lastChecked.check : undefined;
       lastChecked = null;
-      const summary = await importExport(await env.store(), p.requestId, p.text, {
-        checked,
+      const summary = await importExport(await env.store(), p.requestId, checked ?? (await fileText(p)), {
         onProgress: (done, total) => env.broadcast({ type: 'bg:progress', task: 'import', done, total }),
       });
       // Effects that were still queued when the file was exported go out now.
@@ -253,4 +258,22 @@ export function createAdminHandlers(env: BackgroundEnv): AdminHandlers {
       return { wiped: true as const };
     },
   };
+}
+
+/**
+ * The text of a file an extension page holds, by the blob: URL the page made for it. Only this
+ * extension's blob: URLs (`extensionOrigin`, e.g. chrome-extension://id/) are read: a message
+ * cannot make the background fetch anything else. A file larger than an import may be is refused
+ * before it is read.
+ */
+export async function readPageFile(url: string, extensionOrigin: string): Promise<string> {
+  if (!url.startsWith(`blob:${extensionOrigin}`)) throw new BacklineError('invalid', 'Backline reads only files its own pages hand it.');
+  let blob: Blob;
+  try {
+    blob = await (await fetch(url)).blob();
+  } catch {
+    throw new BacklineError('not_found', 'The chosen file can no longer be read (the page that chose it was closed or reloaded). Choose it again.');
+  }
+  if (blob.size > MAX_IMPORT_BYTES) throw new BacklineError('invalid', `This file cannot be imported: the file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB. Nothing was changed.`);
+  return blob.text();
 }

@@ -54,6 +54,8 @@ export interface BackgroundEnv {
   readConversation?(conversation: ConversationRecord): Promise<PreviewResult | null>;
   /** Wakes the outbox processor after effects were queued. */
   kickOutbox?(): void;
+  /** The text of a file an extension page holds, by its blob: URL (./admin.ts, readPageFile). */
+  readPageFile?(url: string): Promise<string>;
   retryEffect?(effectId: string): Promise<boolean>;
   /** Records admin settings as unlocked or locked (storage.session: gone when the browser closes). */
   setAdminUnlocked?(unlocked: boolean): Promise<void>;

@@ -8,7 +8,7 @@ import { DB_NAME, openBacklineDb, sharedOpen } from '../store/schema';
 import { classifySender, createHandlers, handleMessage, type BackgroundEnv, type TabContext } from './service';
 import { createHelpdeskServices } from './helpdesk';
 import { createPagePorts } from './ports';
-import { resyncCustomHosts } from './admin';
+import { readPageFile, resyncCustomHosts } from './admin';
 import { isAdminUnlocked, readManagedPolicy, setAdminUnlocked, syncCustomHostsInBrowser, watchManagedPolicy } from './admin-browser';
 import type { BackgroundEvent, ContentScriptMessage } from '../protocol';
 import { Store } from '../store';
@@ -88,6 +88,7 @@ export function startBackground(): void {
     syncCustomHosts: syncCustomHostsInBrowser,
     readConversation: (conversation) => helpdesk.readConversation(conversation),
     kickOutbox: () => void helpdesk.kickOutbox(),
+    readPageFile: (url) => readPageFile(url, extensionOrigin),
     retryEffect: (effectId) => helpdesk.retryEffect(effectId),
     // The top frame's content script mounts the dock; no answer (no dock there) is null.
     checkDock: (tabId) => browser.tabs.sendMessage(tabId, { type: 'bg:checkDock' } satisfies ContentScriptMessage, { frameId: 0 }).catch(() => null),

@@ -456,21 +456,20 @@ async function replaceAll(store: StoreEngine, requestId: string, next: ReplaceWi
 }
 
 /**
- * Validates `textContent` and, if it is a good export, replaces all workspace data with it in one
+ * Validates the file and, if it is a good export, replaces all workspace data with it in one
  * transaction. A bad file throws an `invalid` BacklineError with the reason and changes nothing.
+ * `file` is its text, or the check of it made before (when it was chosen): not made again.
  */
 export async function importExport(
   store: StoreEngine,
   requestId: string,
-  textContent: string,
+  file: string | ImportCheck,
   options: {
     /** Told how many records are written of how many, after each batch. */
     onProgress?(done: number, total: number): void;
-    /** The check of this very text made before (the file was checked when it was chosen): not made again. */
-    checked?: ImportCheck;
   } = {},
 ): Promise<ImportSummary> {
-  const check = options.checked ?? parseExportText(textContent);
+  const check = typeof file === 'string' ? parseExportText(file) : file;
   if (!check.ok) throw new BacklineError('invalid', `This file cannot be imported: ${check.error}. Nothing was changed.`, { reason: check.error });
   const d = check.file.data;
   await replaceAll(store, requestId, {

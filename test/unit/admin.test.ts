@@ -5,7 +5,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CustomHost } from '../../lib/model/helpdesk';
 import { classifySender, createHandlers, handleMessage, type BackgroundEnv, type SenderInfo } from '../../lib/background/service';
-import { resyncCustomHosts } from '../../lib/background/admin';
+import { readPageFile, resyncCustomHosts } from '../../lib/background/admin';
+import { MAX_IMPORT_BYTES } from '../../lib/model/admin';
 import { openBacklineDb, type BacklineDatabase } from '../../lib/store/schema';
 import { uuidv7 } from '../../lib/model/ids';
 import type { Reply, RequestType, ResponseMap } from '../../lib/protocol';
@@ -48,6 +49,8 @@ async function background() {
     setAdminUnlocked: async (v) => {
       unlocked = v;
     },
+    // Node's blob: URLs (blob:nodedata:…) stand for the extension's.
+    readPageFile: (url) => readPageFile(url, 'nodedata:'),
     syncCustomHosts: async (hosts) => {
       synced.push(hosts);
       return {
@@ -450,5 +453,29 @@ describe('data', () => {
     expect((await bg.ok('ui:queryTickets', {}, panel())).map((s) => s.ticket.title)).toEqual(['Keep me']);
     // The passphrase survived both.
     expect((await bg.ok('opt:adminStatus', {})).passphraseSet).toBe(true);
+  });
+
+  it('reads a file the options page holds by its blob: URL, and nothing else', async () => {
+    const bg = await background();
+    await bg.ok('ui:createTicket', { requestId: rid(), title: 'In the file', typeId: 'type-general' }, panel());
+    const url = URL.createObjectURL(new Blob([JSON.stringify(await bg.ok('opt:export', {}))]));
+    await bg.unlock();
+    expect(await bg.ok('admin:checkImport', { file: url })).toMatchObject({ tickets: 1 });
+    await bg.ok('admin:wipe', { requestId: rid() });
+    expect(await bg.ok('admin:import', { requestId: rid(), file: url })).toMatchObject({ tickets: 1 });
+    expect((await bg.ok('ui:queryTickets', {}, panel())).map((s) => s.ticket.title)).toEqual(['In the file']);
+
+    // Not checked before (the worker was stopped meanwhile): read and checked now.
+    await bg.ok('admin:wipe', { requestId: rid() });
+    expect(await bg.ok('admin:import', { requestId: rid(), file: url })).toMatchObject({ tickets: 1 });
+
+    URL.revokeObjectURL(url);
+    await bg.fails('admin:checkImport', { file: url }, 'not_found', /Choose it again/);
+    await bg.fails('admin:checkImport', { file: 'https://example.com/export.json' }, 'invalid');
+    await bg.fails('admin:checkImport', { file: 'blob:https://example.com/0d5e6c1e-4a43-4f7e-9a0a-3f3a3f3a3f3a' }, 'invalid', /only files its own pages/);
+    const huge = URL.createObjectURL(new Blob([new Uint8Array(MAX_IMPORT_BYTES + 1)]));
+    await bg.fails('admin:checkImport', { file: huge }, 'invalid', /larger than 50 MB/);
+    URL.revokeObjectURL(huge);
+    expect(await bg.db.count('tickets')).toBe(1);
   });
 });

@@ -415,7 +415,7 @@ describe('a compact export, a batched import', () => {
     expect(check.ok).toBe(true);
     const dst = await fresh();
     const seen: [number, number][] = [];
-    await importExport(dst.store, uuidv7(), text, { checked: check, onProgress: (done, total) => seen.push([done, total]) });
+    await importExport(dst.store, uuidv7(), check, { onProgress: (done, total) => seen.push([done, total]) });
     const file = JSON.parse(text);
     const total = Object.values(file.data).reduce((n: number, v) => n + (Array.isArray(v) ? v.length : 0), 0);
     expect(seen.at(-1)).toEqual([total, total]);
