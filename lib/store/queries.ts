@@ -8,7 +8,6 @@ import type { ConversationRecord, Teammate } from '../model/records';
 import type { ActivityPage, PreviewMessage, TicketQuery, TicketSummary, TicketView } from '../model/views';
 import type { StoreEngine, Tx } from './engine';
 import { filterTerm, parseSearchText } from '../model/search-words';
-import { findTicketIds } from './ticket-index';
 import { activityPage, lastActivity } from './activity-log';
 import { pendingEffects } from './propagation';
 import { getMany } from './get-many';
@@ -192,8 +191,7 @@ export async function queryTickets(s: StoreEngine, q: TicketQuery): Promise<Tick
   // The index's keys are [-updatedAt, id]: the next page starts after the last ticket's key.
   const after: [number, string] | undefined = q.before ? [-q.before.updatedAt, q.before.id] : undefined;
   const searching = terms.length > 0 || prefix !== null;
-  // The index in memory when it is built (./word-index.ts), else IndexedDB's, in the transaction
-  // that also reads the page's summaries.
+  // Searched in memory (./word-index.ts).
   const found = searching ? await s.words.find(s.db, terms, prefix, limit, after) : null;
   // The queue is open: its first search should find the index built (after this list is read).
   if (!searching) s.words.buildSoon(s.db, 200);
@@ -201,10 +199,8 @@ export async function queryTickets(s: StoreEngine, q: TicketQuery): Promise<Tick
   const tx = s.db.transaction(['ticketWords', 'tickets', ...SUMMARY_STORES]);
   const ids =
     found ??
-    (searching
-      ? await findTicketIds(tx, terms, prefix, limit, after)
-      : // No words, no filters: the newest page of the index's own keys.
-        ((await tx.objectStore('ticketWords').getAllKeys(after ? IDBKeyRange.lowerBound(after, true) : null, limit)) as [number, string][]).map((k) => k[1]));
+    // No words, no filters: the newest page of the index's own keys.
+    ((await tx.objectStore('ticketWords').getAllKeys(after ? IDBKeyRange.lowerBound(after, true) : null, limit)) as [number, string][]).map((k) => k[1]);
   // The page's tickets: those kept since an earlier read, and the others in one read where they
   // lie close together (ids grow with time, and the queue shows the newest).
   const known = ids.map((id) => s.summaries.getTicket(id));

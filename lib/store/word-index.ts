@@ -2,15 +2,17 @@
  * The queue's search index held in the worker's memory: the `ticketWords` records
  * (./ticket-index.ts) turned into a map of term → ticket ids, so a keystroke's search costs set
  * lookups instead of IndexedDB reads. A search whose rarest word has a thousand tickets, none of
- * them matching the rest, reads a thousand records from IndexedDB (~60 ms in the worker over
+ * them matching the rest, read a thousand records from IndexedDB (~60 ms in the worker over
  * 10,000 synced tickets); here it checks a thousand ids (well under a millisecond).
  *
- * IndexedDB stays the truth. The map is built from it when the queue opens or a search comes
- * (the worker may have just woken), a batch of records per transaction so that writes are not
- * held up; until it is built, searches read the IndexedDB index as before. A committed write names its tickets
- * (`forget`, from the engine, as the summary cache is told); their records are read again before
- * the next search. Many at once (an import, a workspace's first sync) rebuild it instead.
+ * IndexedDB stays the truth. The map is built from it when the queue opens (a search is one
+ * keystroke away) or a search comes (the worker may have just woken: the search waits for it,
+ * ~300 ms over 10,000 tickets), a batch of records per transaction so that writes are not held
+ * up. A committed write names its tickets (`forget`, from the engine, as the summary cache is
+ * told); their records are read again before the next search. Many at once (an import, a
+ * workspace's first sync) rebuild it instead.
  */
+import { BacklineError } from '../model/errors';
 import { compareKeys, type BacklineDatabase, type SearchKey as Key, type TicketWordsRecord } from './schema';
 
 /**
@@ -35,6 +37,8 @@ export class WordIndex {
   private stale: Set<string> | 'all' = 'all';
   private built = false;
   private building: Promise<void> | null = null;
+  /** Starts a build waiting for its delay now. */
+  private startNow: (() => void) | null = null;
   private refreshing: Promise<void> = Promise.resolve();
 
   /** After a write committed: its tickets' index records are read again before the next search. */
@@ -47,35 +51,49 @@ export class WordIndex {
   /**
    * Ticket ids with every term of `all` and a term starting with `prefix`, most recently updated
    * first, after the key `after` ([-updatedAt, id] of the previous page's last ticket), at most
-   * `limit`. Null while the index is not built yet (the build is started): the caller reads
-   * IndexedDB's index instead.
+   * `limit`. Waits for the index when it is not built (or being rebuilt).
    */
-  async find(db: BacklineDatabase, all: string[], prefix: string | null, limit: number, after?: Key): Promise<string[] | null> {
-    if (!this.built || this.stale === 'all') {
-      this.buildSoon(db, 0);
-      return null;
+  async find(db: BacklineDatabase, all: string[], prefix: string | null, limit: number, after?: Key): Promise<string[]> {
+    // A mass change while waiting starts another build: waited for too, a few times at most
+    // (then the answer is what was read meanwhile, as a search of a snapshot would be).
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (!this.built || this.stale === 'all') {
+        this.buildSoon(db, 0);
+        this.startNow?.();
+        await this.building;
+        if (!this.built) throw new BacklineError('storage', 'Backline could not read its search index. Try the search again.');
+      }
+      // (TypeScript cannot know that `stale` may have changed during the await.)
+      const stale = this.stale as Set<string> | 'all';
+      if (stale !== 'all' && stale.size) this.refreshing = this.refreshing.then(() => this.reread(db));
+      await this.refreshing;
+      if (this.built && this.stale !== 'all') break;
     }
-    if (this.stale.size) this.refreshing = this.refreshing.then(() => this.reread(db));
-    await this.refreshing;
-    // A mass change while the records were read: not an answer to trust (TypeScript cannot know
-    // that `stale` may have changed during the await).
-    if ((this.stale as Set<string> | 'all') === 'all') return null;
     return this.search(all, prefix, limit, after);
   }
 
   /**
    * Builds the index unless it is built or being built: `delayMs` from now, so that the request
-   * that asked is answered first (a search that cannot wait for it reads IndexedDB's index).
-   * The queue calls it when it opens: a search is one keystroke away.
+   * that asked is answered first (a search coming meanwhile starts it at once). The queue calls
+   * it when it opens: a search is one keystroke away.
    */
   buildSoon(db: BacklineDatabase, delayMs: number): void {
     if ((this.built && this.stale !== 'all') || this.building) return;
     this.built = false;
-    this.building = new Promise<void>((resolve) => setTimeout(resolve, delayMs))
-      .then(() => this.build(db))
+    this.building = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, delayMs);
+      this.startNow = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    })
+      .then(() => {
+        this.startNow = null;
+        return this.build(db);
+      })
       .then(
         () => void (this.built = true),
-        // Tried again at the next search; until then IndexedDB's index answers.
+        // Tried again at the next search.
         () => void (this.stale = 'all'),
       )
       .finally(() => (this.building = null));
