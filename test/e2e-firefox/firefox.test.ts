@@ -5,7 +5,10 @@
  * Outcomes in the helpdesk are read from the sandbox's own state.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'puppeteer-core';
+import type { ElementHandle, Page } from 'puppeteer-core';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { aria, click, count, fill, find, itemsIn, launchFirefox, poll, textOf, type FirefoxHarness } from './harness';
 
 let h: FirefoxHarness;
@@ -164,5 +167,26 @@ describe('Firefox', () => {
     expect(await textOf(item)).toContain('Cross-posted');
     await poll(() => privateNotes(2, shared).length === 1, 30_000, 'the cross-posted note in the sandbox');
     expect(privateNotes(2, kept)).toHaveLength(0);
+  });
+
+  it('imports an export through the options page: the background reads the chosen file by its blob: URL', async () => {
+    await options.bringToFront();
+    const file = await options.evaluate(async () => {
+      const api = (globalThis as unknown as { browser: typeof chrome }).browser;
+      return (await api.runtime.sendMessage({ type: 'opt:export', payload: {} })).data;
+    });
+    expect(file.data.tickets.map((t: { title: string }) => t.title)).toEqual([TITLE]);
+    const path = join(mkdtempSync(join(tmpdir(), 'backline-firefox-')), 'backline-export.json');
+    writeFileSync(path, JSON.stringify(file));
+    // (Puppeteer’s aria query does not find the file input by its label in Firefox: found by its type.)
+    const input = (await find(options, 'input[type="file"]')) as ElementHandle<HTMLInputElement>;
+    await input.uploadFile(path);
+    const dialog = await find(options, aria('Replace all data with this file?', 'dialog'));
+    expect(await textOf(dialog)).toMatch(/1 ticket, 2 notes/);
+    await click(dialog, aria('Replace all data', 'button'));
+    const announced = () => options.evaluate(() => [...document.querySelectorAll('[role="status"]')].some((e) => /Imported 1 ticket/.test(e.textContent ?? '')));
+    await poll(announced, 30_000, 'the import announced');
+    // The panel still shows the ticket, read from what was imported.
+    await poll(async () => (await itemsIn(panel, 'Activity', 'Refund reissued (Firefox)')).length === 1, 15_000, 'the imported note in Activity');
   });
 });
