@@ -42,9 +42,10 @@ export async function ticketActivity(tx: ActivityTx, ticketId: string): Promise<
 
 /**
  * A page of a ticket's activity, newest first: at most `pageSize` items older than `beforeId`
- * (the newest without one), and whether there are older ones still.
+ * (the newest without one), and whether there are older ones still. `anyPacked`: whether any
+ * pack exists (StoreEngine.hasPacks); without, the packs' store is not read.
  */
-export async function activityPage(tx: ActivityTx, ticketId: string, beforeId: string | null, pageSize: number): Promise<{ activity: ActivityRecord[]; earlier: boolean }> {
+export async function activityPage(tx: ActivityTx, ticketId: string, beforeId: string | null, pageSize: number, anyPacked = true): Promise<{ activity: ActivityRecord[]; earlier: boolean }> {
   const range = IDBKeyRange.bound([ticketId, ''], [ticketId, beforeId ?? '\uffff'], false, beforeId !== null);
   const want = pageSize + 1;
   const readOwn = async () => {
@@ -58,6 +59,7 @@ export async function activityPage(tx: ActivityTx, ticketId: string, beforeId: s
   };
   const readPacked = async () => {
     const items: ActivityRecord[] = [];
+    if (!anyPacked) return items;
     let cursor = await tx.objectStore('activityPacks').openCursor(packsOf(ticketId, beforeId), 'prev');
     while (cursor && items.length < want) {
       const pack = cursor.value.items;
@@ -73,11 +75,11 @@ export async function activityPage(tx: ActivityTx, ticketId: string, beforeId: s
   return { activity: all.slice(0, pageSize), earlier: all.length > pageSize };
 }
 
-/** A ticket's newest activity item, if it has any. */
-export async function lastActivity(tx: ActivityTx, ticketId: string): Promise<ActivityRecord | undefined> {
+/** A ticket's newest activity item, if it has any (`anyPacked` as for activityPage). */
+export async function lastActivity(tx: ActivityTx, ticketId: string, anyPacked = true): Promise<ActivityRecord | undefined> {
   const [own, pack] = await Promise.all([
     tx.objectStore('activity').index('byTicketItem').openCursor(activityOfTicket(ticketId), 'prev'),
-    tx.objectStore('activityPacks').openCursor(packsOf(ticketId), 'prev'),
+    anyPacked ? tx.objectStore('activityPacks').openCursor(packsOf(ticketId), 'prev') : null,
   ]);
   const packed = pack?.value.items.at(-1);
   if (!own) return packed;

@@ -39,6 +39,23 @@ export class StoreEngine {
   /** The queue's search index in memory, told of every write as the summaries are (./word-index.ts). */
   readonly words = new WordIndex();
 
+  /**
+   * Whether any imported activity is packed (./activity-log.ts): counted once, then told by the
+   * writes that add or remove packs (an import, a wipe, joining a workspace). Most browsers never
+   * have a pack; their queue and ticket reads skip the packs' store.
+   */
+  private packed: Promise<boolean> | null = null;
+
+  hasPacks(): Promise<boolean> {
+    this.packed ??= this.db.count('activityPacks').then((n) => n > 0);
+    return this.packed;
+  }
+
+  /** After a write that added or removed packs: counted again at the next read. */
+  packsChanged(): void {
+    this.packed = null;
+  }
+
   constructor(
     readonly db: BacklineDatabase,
     private readonly onChange: (changes: ChangeSet) => void = () => {},

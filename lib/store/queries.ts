@@ -60,12 +60,14 @@ export const ACTIVITY_PAGE = 100;
  * items (a page) with their effects. A ticket with 10,000 items reads as much as one with 100.
  */
 export async function getTicketView(s: StoreEngine, id: string, pageSize = ACTIVITY_PAGE): Promise<TicketView> {
+  // Asked before the transaction opens: awaiting another transaction inside it would let it end.
+  const packed = await s.hasPacks();
   const tx = s.db.transaction(['tickets', 'ticketTypes', 'activity', 'activityPacks', 'links', 'conversations', 'outbox', 'fanouts']);
   const ticket = await tx.objectStore('tickets').get(id);
   if (!ticket) throw new BacklineError('not_found', 'This ticket no longer exists.');
   const [type, page, links] = await Promise.all([
     tx.objectStore('ticketTypes').get(ticket.typeId),
-    readActivityPage(tx, id, null, pageSize),
+    readActivityPage(tx, id, null, pageSize, packed),
     tx.objectStore('links').index('byTicket').getAll(id),
   ]);
   const conversations = await getMany(tx.objectStore('conversations'), links.map((l) => l.conversationKey), (c) => c.key);
@@ -82,14 +84,15 @@ export async function getTicketView(s: StoreEngine, id: string, pageSize = ACTIV
 
 /** The activity items of a ticket older than `beforeId` (a page of them, newest first), with their effects. */
 export async function getActivityPage(s: StoreEngine, ticketId: string, beforeId: string, pageSize = ACTIVITY_PAGE): Promise<ActivityPage> {
+  const packed = await s.hasPacks();
   const tx = s.db.transaction(['activity', 'activityPacks', 'outbox', 'fanouts']);
-  const page = await readActivityPage(tx, ticketId, beforeId, pageSize);
+  const page = await readActivityPage(tx, ticketId, beforeId, pageSize, packed);
   await tx.done;
   return page;
 }
 
-async function readActivityPage(tx: Tx<IDBTransactionMode>, ticketId: string, beforeId: string | null, pageSize: number): Promise<ActivityPage> {
-  const { activity, earlier } = await activityPage(tx, ticketId, beforeId, pageSize);
+async function readActivityPage(tx: Tx<IDBTransactionMode>, ticketId: string, beforeId: string | null, pageSize: number, packed: boolean): Promise<ActivityPage> {
+  const { activity, earlier } = await activityPage(tx, ticketId, beforeId, pageSize, packed);
   const bySource = tx.objectStore('outbox').index('bySource');
   const onPage = new Set(activity.map((a) => a.id));
   // A read opened while a write committed can come before that write's effects are fanned out
@@ -102,10 +105,11 @@ async function readActivityPage(tx: Tx<IDBTransactionMode>, ticketId: string, be
 const SUMMARY_STORES = ['ticketTypes', 'activity', 'activityPacks', 'links', 'teammates'] as const;
 
 export async function summarize(s: StoreEngine, tickets: Ticket[]): Promise<TicketSummary[]> {
+  const packed = await s.hasPacks();
   // Before the transaction: a write that commits while it is open makes what it read unkept.
   const since = s.summaries.begin();
   const tx = s.db.transaction([...SUMMARY_STORES]);
-  const out = await summarizeIn(s, tx, since, tickets.map((t) => Promise.resolve(t)));
+  const out = await summarizeIn(s, tx, since, tickets.map((t) => Promise.resolve(t)), packed);
   await tx.done;
   return out;
 }
@@ -114,7 +118,7 @@ export async function summarize(s: StoreEngine, tickets: Ticket[]): Promise<Tick
  * Summaries of tickets as they are read, in the caller's transaction (which holds the summary
  * stores): the catalogue's reads and each ticket's extras are asked together, not in turn.
  */
-async function summarizeIn(s: StoreEngine, tx: Tx<IDBTransactionMode>, since: number, tickets: Promise<Ticket | undefined>[]): Promise<TicketSummary[]> {
+async function summarizeIn(s: StoreEngine, tx: Tx<IDBTransactionMode>, since: number, tickets: Promise<Ticket | undefined>[], packed: boolean): Promise<TicketSummary[]> {
   const typesRead = tx.objectStore('ticketTypes').getAll();
   const peopleRead = tx.objectStore('teammates').getAll();
   const rows = await Promise.all(
@@ -123,7 +127,7 @@ async function summarizeIn(s: StoreEngine, tx: Tx<IDBTransactionMode>, since: nu
       if (!ticket) return null;
       let parts = s.summaries.get(ticket.id);
       if (!parts) {
-        parts = { last: await lastActivity(tx, ticket.id), linkCount: await tx.objectStore('links').index('byTicket').count(ticket.id) };
+        parts = { last: await lastActivity(tx, ticket.id, packed), linkCount: await tx.objectStore('links').index('byTicket').count(ticket.id) };
         s.summaries.keep(since, ticket.id, parts);
       }
       return { ticket, ...parts };
@@ -195,6 +199,7 @@ export async function queryTickets(s: StoreEngine, q: TicketQuery): Promise<Tick
   const found = searching ? await s.words.find(s.db, terms, prefix, limit, after) : null;
   // The queue is open: its first search should find the index built (after this list is read).
   if (!searching) s.words.buildSoon(s.db, 200);
+  const packed = await s.hasPacks();
   const since = s.summaries.begin();
   const tx = s.db.transaction(['ticketWords', 'tickets', ...SUMMARY_STORES]);
   const ids =
@@ -211,7 +216,7 @@ export async function queryTickets(s: StoreEngine, q: TicketQuery): Promise<Tick
     read.set(t.id, t);
     s.summaries.keepTicket(since, t);
   }
-  const out = await summarizeIn(s, tx, since, ids.map((id, i) => Promise.resolve(known[i] ?? read.get(id))));
+  const out = await summarizeIn(s, tx, since, ids.map((id, i) => Promise.resolve(known[i] ?? read.get(id))), packed);
   await tx.done;
   return out;
 }

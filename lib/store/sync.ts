@@ -125,7 +125,7 @@ export async function queueEverything(s: StoreEngine, keepLocal: ReadonlySet<str
   const wanted = SHARED_STORES.filter((st) => (st === 'ticketTypes' || st === 'teammates' ? groups.config !== false : groups.tickets !== false));
   // Shared items are copied out and replicated one by one, each in its own record: imported
   // ones are unpacked first (./activity-log.ts), so nothing in a workspace is read from a pack.
-  if (groups.tickets !== false) await unpackActivity(tx);
+  const unpacked = groups.tickets !== false && (await unpackActivity(tx)) > 0;
   let n = 0;
   for (const store of wanted) {
     const keyPath = tx.objectStore(store).keyPath as string;
@@ -142,6 +142,7 @@ export async function queueEverything(s: StoreEngine, keepLocal: ReadonlySet<str
     n++;
   }
   await tx.done;
+  if (unpacked) s.packsChanged();
   return n;
 }
 

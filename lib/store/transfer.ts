@@ -451,7 +451,7 @@ async function replaceAll(store: StoreEngine, requestId: string, next: ReplaceWi
       teammates: true,
     };
     // The result is kept with the request id for retries: keep it small.
-    return { result: true, changes };
+    return { result: true, changes, afterCommit: () => store.packsChanged() };
   });
 }
 

@@ -3,7 +3,7 @@
  * with the items written afterwards, in order, as if each item had its own record.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildExport, importExport } from '../../lib/store/transfer';
+import { buildExport, importExport, wipeAll } from '../../lib/store/transfer';
 import { openBacklineDb, ACTIVITY_PACK, type BacklineDatabase } from '../../lib/store/schema';
 import { queueEverything } from '../../lib/store/sync';
 import { uuidv7 } from '../../lib/model/ids';
@@ -109,5 +109,19 @@ describe('imported activity in packs', () => {
     // The ticket, its items, nothing else (no links).
     expect(queued).toBe(1 + file.data.activity.length + 1);
     expect((await store.getTicketView(file.data.tickets[0]!.id)).activity).toHaveLength(100);
+  });
+
+  it('is read by a store that had none when it first looked, once an import brings some; not after a wipe', async () => {
+    const { file, ticket } = await importedTicket(5, 0);
+    const { store } = await fresh();
+    const me = await store.me();
+    const own = await store.createTicket({ requestId: uuidv7(), actorId: me.id, title: 'Before the import', typeId: 'type-general' });
+    // Read once: no packs yet, and the store remembers that.
+    expect((await store.getTicketView(own.id)).activity).toHaveLength(1);
+    await importExport(store, uuidv7(), JSON.stringify(file));
+    expect(bodies((await store.getTicketView(ticket.id)).activity).slice(0, 2)).toEqual(['imported 4', 'imported 3']);
+    expect((await store.queryTickets({ text: 'printer' }))[0]!.lastUpdate).toContain('imported 4');
+    await wipeAll(store, uuidv7());
+    await expect(store.getTicketView(ticket.id)).rejects.toThrow(/no longer exists/);
   });
 });
