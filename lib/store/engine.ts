@@ -47,7 +47,14 @@ export class StoreEngine {
   private packed: Promise<boolean> | null = null;
 
   hasPacks(): Promise<boolean> {
-    this.packed ??= this.db.count('activityPacks').then((n) => n > 0);
+    // A failed count is not kept: the next read asks again.
+    this.packed ??= this.db.count('activityPacks').then(
+      (n) => n > 0,
+      (e: unknown) => {
+        this.packed = null;
+        throw e;
+      },
+    );
     return this.packed;
   }
 
