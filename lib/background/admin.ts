@@ -50,6 +50,8 @@ export async function resyncCustomHosts(env: BackgroundEnv): Promise<HostSyncRes
 export function createAdminHandlers(env: BackgroundEnv): AdminHandlers {
   /** The file last checked for import (its text or blob: URL), and what the check found (only a good file is kept). */
   let lastChecked: { source: string; check: ImportCheck } | null = null;
+  /** What names an import file: its text, or the blob: URL its page made for it. */
+  const sourceOf = (p: { text: string } | { file: string }): string => ('text' in p ? p.text : p.file);
   const fileText = (p: { text: string } | { file: string }): Promise<string> => {
     if ('text' in p) return Promise.resolve(p.text);
     if (!env.readPageFile) throw new BacklineError('invalid', 'This browser cannot hand Backline a file by URL; send its text.');
@@ -237,13 +239,12 @@ export function createAdminHandlers(env: BackgroundEnv): AdminHandlers {
       const check = parseExportText(await fileText(p));
       if (!check.ok) throw new BacklineError('invalid', `This file cannot be imported: ${check.error}. Nothing was changed.`, { reason: check.error });
       // The import that usually follows names the same file: it is not read or checked twice.
-      lastChecked = { source: 'text' in p ? p.text : p.file, check };
+      lastChecked = { source: sourceOf(p), check };
       return check.summary;
     },
 
     async 'admin:import'(p) {
-      const source = 'text' in p ? p.text : p.file;
-      const checked = lastChecked?.source === source ? lastChecked.check : undefined;
+      const checked = lastChecked?.source === sourceOf(p) ? lastChecked.check : undefined;
       lastChecked = null;
       const summary = await importExport(await env.store(), p.requestId, checked ?? (await fileText(p)), {
         onProgress: (done, total) => env.broadcast({ type: 'bg:progress', task: 'import', done, total }),
